@@ -1,0 +1,4 @@
+export * from './source.js';
+export * from './project.js';
+export * from './plan.js';
+export * from './result.js';

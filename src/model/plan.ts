@@ -1,0 +1,57 @@
+import type { CheckSettings, Os, VpnSettings } from './project.js';
+
+/** A file a step writes: content rendered by the template engine; secrets stay as placeholders until run time. */
+export interface PlannedFile {
+  path: string; // relative to the machine's root, forward slashes (e.g. etc/NetworkManager/system-connections/homeshift.nmconnection)
+  content: string; // may contain secret placeholders: see SECRET_PLACEHOLDER
+  mode: string; // octal, e.g. "0600"; ignored on windows
+}
+
+/**
+ * One idempotent unit on one machine. Its code is a script template (functions hs_check, hs_apply,
+ * hs_verify in sh; Test-HsState, Invoke-HsApply, Test-HsVerify in PowerShell) that never sees a
+ * value spliced into it: values arrive as `vars` through a quoted prelude.
+ */
+export interface PlannedStep {
+  id: string; // unique within the machine: check:disk-encryption, vpn, bundle:softphone, mailbox, step:enrol-mdm
+  title: string;
+  script: string; // template name, e.g. linux/vpn.sh; its text is in Plan.scripts
+  vars: Record<string, string>; // names as the script sees them, e.g. HS_VPN_GATEWAY
+  files: PlannedFile[];
+  secrets: string[]; // secret names the step needs at run time
+  checkOnly: boolean; // a check that can only report (disk encryption): its apply fails with a message
+  timeout: number; // seconds
+}
+
+export interface MachinePlan {
+  machine: { id: string; host: string; port: number; os: Os; site: string; role: string };
+  ssh: { user: string; identityFile?: string; agent: boolean; hostKeyPolicy: 'strict' | 'accept-new' | 'off'; knownHosts?: string; connectTimeout: number; machineTimeout: number };
+  employee: { id: string; name: string; mailbox: string };
+  profile: { name: string; chain: string[] }; // chain: base first, e.g. [home-office-base, hotline-agent]
+  mailbox: { personal: string | null; shared: string[]; client: string };
+  vpn: (VpnSettings & { gateway: string; identity: string }) | null;
+  bundles: { name: string; version: string; packages: { name: string; version: string }[] }[];
+  checks: CheckSettings;
+  root: string; // "/" (linux) or "C:\\" (windows) on real PCs; a folder per PC in the lab
+  steps: PlannedStep[];
+  hash: string; // sha256 of the canonical JSON of everything above plus the scripts' hashes
+}
+
+export interface Plan {
+  format: 1;
+  project: string;
+  scripts: Record<string, { hash: string; text: string }>; // every script template the steps use, once
+  machines: MachinePlan[];
+  summary: {
+    machines: number;
+    steps: number;
+    bySite: Record<string, number>;
+    byProfile: Record<string, number>;
+    byOs: Record<string, number>;
+  };
+  hash: string; // sha256 over the machine hashes in order
+}
+
+/** How a secret looks inside planned content until the run puts the value in. */
+export const SECRET_PLACEHOLDER = (name: string): string => `@@HS_SECRET:${name}@@`;
+export const SECRET_PLACEHOLDER_RE = /@@HS_SECRET:([A-Za-z0-9_.-]+)@@/g;

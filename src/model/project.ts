@@ -1,0 +1,165 @@
+import type { SourcePos } from './source.js';
+
+export type Os = 'windows' | 'linux';
+export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
+export type VarValue = string | number | boolean;
+export type Vars = Record<string, VarValue>;
+
+/** SSH settings: project defaults in homeshift.yaml, overridden per site, then per machine. */
+export interface SshSettings {
+  user?: string;
+  port?: number;
+  identityFile?: string; // path, relative to the project root or absolute; ~ expands
+  agent?: boolean; // use $SSH_AUTH_SOCK
+  hostKeyPolicy?: HostKeyPolicy;
+  knownHosts?: string; // file checked under strict, and where accept-new pins new keys
+  connectTimeout?: number; // seconds
+  stepTimeout?: number; // seconds, per step
+  machineTimeout?: number; // seconds, whole machine deadline
+}
+
+/** A secret is referenced by name in profiles; its value comes from the environment or a file, never from YAML. */
+export type SecretSource = { env: string } | { file: string };
+
+/** homeshift.yaml */
+export interface ProjectConfig {
+  name: string;
+  inventory: string[]; // files or folders of inventory YAML, relative to the project root
+  directory: string; // employees: .yaml/.yml or .csv
+  profiles: string[]; // extra profile folders; the shipped profiles/ are searched last
+  bundles: string[]; // extra bundle folders; the shipped profiles/bundles/ are searched last
+  templates: string[]; // extra template folders; the shipped templates/ are searched last
+  mail: { allowedDomains: string[] };
+  secrets: Record<string, SecretSource>;
+  ssh: SshSettings;
+  journal: string; // default .homeshift/journal.db
+  escalateAfter: string; // e.g. "2d", "36h"
+  escalateAfterAttempts: number; // escalate after this many failed attempts
+  vars: Vars; // project-wide template variables (e.g. root, mailServer)
+  pos: SourcePos;
+}
+
+export interface Supporter {
+  name: string;
+  email: string;
+}
+
+/** A service center. Defined by the `site:` block of an inventory file. */
+export interface Site {
+  id: string;
+  name: string;
+  vpnGateway: string;
+  supporters: Supporter[];
+  sharedMailboxes: string[];
+  ssh: SshSettings;
+  vars: Vars;
+  pos: SourcePos;
+}
+
+/** One desktop PC. */
+export interface Machine {
+  id: string;
+  host: string;
+  port?: number;
+  os: Os;
+  site: string; // site id; from the file's site block when the machine does not name one
+  user: string; // employee id
+  role: string; // profile name
+  ssh: SshSettings;
+  vars: Vars;
+  pos: SourcePos;
+}
+
+/** One employee of the directory (YAML or CSV export). */
+export interface Employee {
+  id: string;
+  firstName: string;
+  lastName: string;
+  mailbox: string;
+  site: string;
+  role?: string;
+  pos: SourcePos;
+}
+
+export interface VpnSettings {
+  type: 'ikev2' | 'openvpn';
+  connectionName: string;
+  splitTunnel: boolean;
+  pskSecret?: string; // name of a secret in homeshift.yaml
+  dnsSuffix?: string;
+}
+
+export interface MailboxSettings {
+  personal: boolean;
+  shared: 'site' | 'none' | string[]; // the site's shared mailboxes, none, or fixed addresses
+  client: 'outlook' | 'thunderbird';
+}
+
+export interface CheckSettings {
+  diskEncryption: boolean;
+  screenLockMinutes?: number; // at most N minutes until the screen locks
+  noLocalCustomerData: boolean;
+}
+
+/** An extra step of a profile: a script template (and files) run like the built-in steps. */
+export interface ProfileStep {
+  id: string;
+  title: string;
+  template: string; // script template name without extension: resolves <os>/<template>.sh|.ps1
+  os?: Os[];
+  files?: { path: string; template: string; mode?: string }[];
+  vars: Vars;
+  secrets: string[];
+  timeout?: number; // seconds
+  pos: SourcePos;
+}
+
+/** A role profile as written in its file (before `extends` is resolved). */
+export interface Profile {
+  name: string;
+  extends?: string;
+  description?: string;
+  vpn?: Partial<VpnSettings>;
+  bundles: string[];
+  mailbox?: Partial<MailboxSettings>;
+  checks?: Partial<CheckSettings>;
+  steps: ProfileStep[];
+  vars: Vars;
+  pos: SourcePos;
+  file: string;
+}
+
+export interface BundlePackage {
+  name: string;
+  version: string;
+  windows?: { wingetId: string }; // detected by winget list / uninstall registry
+  linux?: { apt: string }; // detected by dpkg-query
+}
+
+export interface Bundle {
+  name: string;
+  version: string;
+  description?: string;
+  packages: BundlePackage[];
+  pos: SourcePos;
+}
+
+export interface TemplateSource {
+  name: string; // relative name with forward slashes, e.g. linux/vpn.sh, linux/vpn.nmconnection.hbs
+  file: string; // path for messages (relative to project root when inside it)
+  text: string;
+}
+
+/** Everything loaded from a rollout repository. Positions are kept for every message. */
+export interface Project {
+  root: string; // absolute path of the folder holding homeshift.yaml
+  configFile: string; // absolute path of homeshift.yaml
+  config: ProjectConfig;
+  sites: Map<string, Site>;
+  machines: Machine[]; // in load order (files sorted by name, then file order)
+  employees: Map<string, Employee>;
+  employeeList: Employee[]; // in directory order, duplicates included (validate reports them)
+  profiles: Map<string, Profile>;
+  bundles: Map<string, Bundle>;
+  templates: Map<string, TemplateSource>;
+}

@@ -1,0 +1,49 @@
+/** Flat, serialisable results: the same shape whether a step worked or not; they go straight into the journal and JSON output. */
+
+export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'unreachable';
+export type MachineStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'interrupted';
+export type ErrorClass = 'validation' | 'unreachable' | 'auth' | 'timeout' | 'step-failed' | 'interrupted' | 'internal';
+export const ERROR_CLASSES: readonly ErrorClass[] = ['validation', 'unreachable', 'auth', 'timeout', 'step-failed', 'interrupted', 'internal'];
+
+export interface StepResult {
+  step: string; // PlannedStep.id
+  status: StepStatus;
+  errorClass: ErrorClass | null;
+  exitCode: number | null;
+  durationMs: number;
+  stdoutTail: string; // secrets redacted
+  stderrTail: string; // secrets redacted
+  message: string | null; // one line for people: "apply exited 3: mailbox not found"
+}
+
+export interface MachineResult {
+  machine: string;
+  site: string;
+  status: MachineStatus;
+  errorClass: ErrorClass | null;
+  message: string | null;
+  fingerprint: string | null; // normalised message, groups identical causes
+  attempts: number; // connection attempts made
+  startedAt: string; // ISO time
+  finishedAt: string;
+  durationMs: number;
+  planHash: string;
+  steps: StepResult[];
+}
+
+export type RunMode = 'apply' | 'check';
+
+/** Events the scheduler emits; progress views, the journal and log files are listeners. */
+export type RunEvent =
+  | { kind: 'run-started'; runId: string; mode: RunMode; total: number; waves: number[]; at: string }
+  | { kind: 'wave-started'; wave: number; size: number; at: string }
+  | { kind: 'machine-started'; machine: string; site: string; wave: number; at: string }
+  | { kind: 'step-finished'; machine: string; result: StepResult; at: string }
+  | { kind: 'machine-finished'; result: MachineResult; wave: number; at: string }
+  | { kind: 'wave-finished'; wave: number; done: number; failed: number; at: string }
+  | { kind: 'run-halted'; reason: string; failed: number; threshold: number; at: string }
+  | { kind: 'run-interrupted'; signal: string; at: string }
+  | { kind: 'run-finished'; outcome: RunOutcome; counts: Record<MachineStatus, number>; at: string };
+
+export type RunOutcome = 'ok' | 'failed' | 'halted' | 'interrupted';
+export type RunListener = (event: RunEvent) => void;

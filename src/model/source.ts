@@ -1,0 +1,27 @@
+/** Where a value came from, so every message can say file:line:col. */
+export interface SourcePos {
+  file: string; // path relative to the project root (or absolute when outside it)
+  line: number; // 1-based
+  col: number; // 1-based
+}
+
+export type Severity = 'error' | 'warning';
+
+/** One finding of load or validate: `inventory/bruehl.yaml:42:7 machine BRU-D0042: ... [unknown-user]`. */
+export interface Diagnostic {
+  rule: string; // stable id, e.g. unknown-user, schema, yaml-syntax
+  severity: Severity;
+  message: string;
+  pos?: SourcePos;
+  machine?: string; // the machine the finding is about, when there is one
+}
+
+export function formatPos(pos: SourcePos | undefined): string {
+  return pos ? `${pos.file}:${pos.line}:${pos.col}` : '';
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.pos ? `${formatPos(d.pos)} ` : '';
+  const sev = d.severity === 'warning' ? 'warning: ' : '';
+  return `${where}${sev}${d.message} [${d.rule}]`;
+}
