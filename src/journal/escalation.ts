@@ -1,0 +1,50 @@
+import { JournalError } from './store.js';
+import type { CaseRecord } from './store.js';
+
+/** When an open case needs more than its owner: open longer than `after`, or this many failed attempts. */
+export interface EscalationPolicy {
+  after: string | null; // "2d", "36h", "90m", "1d12h"; null: never by age
+  afterAttempts: number | null;
+}
+
+export const DEFAULT_ESCALATION: EscalationPolicy = { after: '2d', afterAttempts: 3 };
+
+const UNIT_MS: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
+
+/** "2d" -> ms; null when the text is not a duration. */
+export function parseDuration(text: string): number | null {
+  const trimmed = text.trim().toLowerCase();
+  if (!/^(\d+(\.\d+)?\s*[wdhms]\s*)+$/.test(trimmed)) return null;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)\s*([wdhms])/g)) total += Number(amount) * UNIT_MS[unit];
+  return total;
+}
+
+function requireDuration(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null) throw new JournalError(`escalateAfter "${text}" is not a duration (examples: 2d, 36h, 1d12h)`);
+  return ms;
+}
+
+/** When the case escalated (stored when attempts crossed the limit, else computed from its age at `now`), or null. */
+export function escalatedAt(c: CaseRecord, policy: EscalationPolicy, now: Date): string | null {
+  if (c.status !== 'open') return null;
+  const candidates: number[] = [];
+  if (c.escalatedAt) candidates.push(Date.parse(c.escalatedAt));
+  if (policy.afterAttempts !== null && c.attempts >= policy.afterAttempts) candidates.push(Date.parse(c.lastAttempt));
+  if (policy.after !== null) {
+    const due = Date.parse(c.firstFailed) + requireDuration(policy.after);
+    if (due <= now.getTime()) candidates.push(due);
+  }
+  return candidates.length ? new Date(Math.min(...candidates)).toISOString() : null;
+}
+
+/** "3d 4h", "2h 5m", "40s": the age of a case for people. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const [d, h, m] = [Math.floor(s / 86400), Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60)];
+  if (d > 0) return h ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return m ? `${h}h ${m}m` : `${h}h`;
+  if (m > 0) return `${m}m`;
+  return `${s}s`;
+}

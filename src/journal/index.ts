@@ -1,0 +1,13 @@
+export * from './store.js';
+export { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations.js';
+export { SqliteStore, openSqliteStore } from './sqlite-store.js';
+export type { SqliteStoreOptions } from './sqlite-store.js';
+export { createJournalWriter, prepareRecord } from './writer.js';
+export type { JournalWriter, JournalWriterOptions, Redact } from './writer.js';
+export { createLogFileWriter } from './log-file-writer.js';
+export type { LogFileWriter } from './log-file-writer.js';
+export { nextCase } from './cases.js';
+export { DEFAULT_ESCALATION, escalatedAt, formatAge, parseDuration } from './escalation.js';
+export type { EscalationPolicy } from './escalation.js';
+export { DEFAULT_JOURNAL, createRunId, describeInvoker, resolveJournalPath } from './invoker.js';
+export * from './queries.js';

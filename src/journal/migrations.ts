@@ -1,0 +1,104 @@
+import type Database from 'better-sqlite3';
+import { JournalError } from './store.js';
+
+/** Schema versions in order; PRAGMA user_version holds how many of them a file has. Never edit one, append. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    who TEXT NOT NULL,
+    command_line TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('apply', 'check')),
+    plan_hash TEXT NOT NULL,
+    selector TEXT,
+    outcome TEXT CHECK (outcome IN ('ok', 'failed', 'halted', 'interrupted')),
+    total INTEGER NOT NULL DEFAULT 0,
+    counts TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE TABLE run_machines (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    machine TEXT NOT NULL,
+    site TEXT NOT NULL,
+    wave INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    error_class TEXT,
+    message TEXT,
+    fingerprint TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT,
+    finished_at TEXT,
+    duration_ms INTEGER,
+    plan_hash TEXT NOT NULL,
+    PRIMARY KEY (run_id, machine)
+  );
+  CREATE TABLE step_results (
+    run_id TEXT NOT NULL,
+    machine TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    step TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error_class TEXT,
+    exit_code INTEGER,
+    duration_ms INTEGER NOT NULL,
+    message TEXT,
+    stdout_tail TEXT NOT NULL DEFAULT '',
+    stderr_tail TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, machine, seq),
+    FOREIGN KEY (run_id, machine) REFERENCES run_machines(run_id, machine) ON DELETE CASCADE
+  );
+  CREATE TABLE cases (
+    machine TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    error_class TEXT,
+    fingerprint TEXT,
+    message TEXT,
+    first_failed TEXT NOT NULL,
+    last_attempt TEXT NOT NULL,
+    last_run TEXT NOT NULL REFERENCES runs(id),
+    attempts INTEGER NOT NULL,
+    owner TEXT,
+    escalated_at TEXT,
+    closed_at TEXT,
+    closed_by_run TEXT REFERENCES runs(id)
+  );
+  CREATE TABLE machine_state (
+    machine TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    last_success_run TEXT NOT NULL REFERENCES runs(id),
+    last_success_plan_hash TEXT NOT NULL,
+    last_success_at TEXT NOT NULL
+  );
+  `,
+  `
+  CREATE INDEX run_machines_by_machine ON run_machines(machine, started_at);
+  CREATE INDEX run_machines_by_status ON run_machines(run_id, status);
+  CREATE INDEX cases_by_status ON cases(status, site);
+  CREATE INDEX cases_by_fingerprint ON cases(fingerprint);
+  CREATE INDEX runs_by_start ON runs(started_at);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function readVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Bring a journal file up to `target` (default: the newest schema); refuse a file written by a newer homeshift. */
+export function migrate(db: Database.Database, location: string, target = SCHEMA_VERSION): number {
+  // Immediate: two processes opening an old file at once upgrade it once.
+  return db.transaction(() => {
+    const current = readVersion(db);
+    if (current > SCHEMA_VERSION) {
+      throw new JournalError(
+        `${location}: journal schema version ${current} is newer than this homeshift supports (${SCHEMA_VERSION}); upgrade homeshift to read it`,
+      );
+    }
+    for (let version = current; version < target; version++) db.exec(MIGRATIONS[version]);
+    if (target > current) db.pragma(`user_version = ${target}`);
+    return Math.max(current, target);
+  }).immediate();
+}

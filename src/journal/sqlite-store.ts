@@ -1,0 +1,200 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.js';
+import { nextCase, isSuccess } from './cases.js';
+import { describeInvoker } from './invoker.js';
+import { caseParams, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
+import { JournalError } from './store.js';
+import type {
+  CaseContext, CaseFilter, CaseRecord, JournalStore, MachineRecord, MachineStateRecord, NewRun,
+  PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
+} from './store.js';
+import type { RunMode, RunOutcome } from '../model/result.js';
+
+export interface SqliteStoreOptions {
+  create?: boolean; // default true: create the file and its folders; false: a missing journal is an error
+  busyTimeoutMs?: number; // how long a writer waits for another process's transaction (default 5000)
+}
+
+const UNFINISHED = `('pending', 'interrupted')`;
+
+const UPSERT_RUN_MACHINE = `
+  INSERT INTO run_machines (run_id, machine, site, wave, status, error_class, message, fingerprint, attempts, started_at, finished_at, duration_ms, plan_hash)
+  VALUES (@run_id, @machine, @site, @wave, @status, @error_class, @message, @fingerprint, @attempts, @started_at, @finished_at, @duration_ms, @plan_hash)
+  ON CONFLICT (run_id, machine) DO UPDATE SET site = excluded.site, wave = excluded.wave, status = excluded.status,
+    error_class = excluded.error_class, message = excluded.message, fingerprint = excluded.fingerprint, attempts = excluded.attempts,
+    started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash`;
+
+const UPSERT_CASE = `
+  INSERT OR REPLACE INTO cases (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, escalated_at, closed_at, closed_by_run)
+  VALUES (@machine, @site, @status, @error_class, @fingerprint, @message, @first_failed, @last_attempt, @last_run, @attempts, @owner, @escalated_at, @closed_at, @closed_by_run)`;
+
+const UPSERT_STATE = `
+  INSERT OR REPLACE INTO machine_state (machine, site, last_success_run, last_success_plan_hash, last_success_at)
+  VALUES (?, ?, ?, ?, ?)`;
+
+/** The journal in one SQLite file: WAL, a busy timeout for concurrent readers/writers, foreign keys, migrations. */
+export class SqliteStore implements JournalStore {
+  /** Write transactions committed by this connection (batching is measured by it). */
+  writeTransactions = 0;
+  private readonly db: Database.Database;
+
+  constructor(readonly location: string, options: SqliteStoreOptions = {}) {
+    const create = options.create ?? true;
+    if (!create && !existsSync(location)) {
+      throw new JournalError(`no journal at ${location}: nothing has been rolled out from this repository yet`);
+    }
+    try {
+      if (create) mkdirSync(dirname(location), { recursive: true });
+      this.db = new Database(location);
+    } catch (err) {
+      throw new JournalError(`${location}: cannot open the journal: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('synchronous = NORMAL');
+      migrate(this.db, location);
+    } catch (err) {
+      this.db.close();
+      if (err instanceof JournalError) throw err;
+      throw new JournalError(`${location}: not a usable homeshift journal: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private write<T>(fn: () => T): T {
+    const result = this.db.transaction(fn).immediate();
+    this.writeTransactions++;
+    return result;
+  }
+
+  async startRun(run: NewRun, machines: PlannedMachine[]): Promise<void> {
+    const addPending = this.db.prepare(
+      `INSERT OR IGNORE INTO run_machines (run_id, machine, site, wave, status, plan_hash) VALUES (?, ?, ?, ?, 'pending', ?)`,
+    );
+    this.write(() => {
+      const exists = this.db.prepare('SELECT 1 FROM runs WHERE id = ?').get(run.id);
+      if (exists) {
+        this.db.prepare('UPDATE runs SET finished_at = NULL, outcome = NULL WHERE id = ?').run(run.id);
+      } else {
+        this.db.prepare(
+          `INSERT INTO runs (id, started_at, who, command_line, mode, plan_hash, selector) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(run.id, run.startedAt, run.who ?? describeInvoker(), run.commandLine, run.mode, run.planHash, run.selector);
+      }
+      for (const m of machines) addPending.run(run.id, m.machine, m.site, m.wave, m.planHash);
+      this.db.prepare('UPDATE runs SET total = (SELECT count(*) FROM run_machines WHERE run_id = ?) WHERE id = ?').run(run.id, run.id);
+    });
+  }
+
+  async recordResults(runId: string, batch: MachineRecord[], context: CaseContext): Promise<void> {
+    const upsertMachine = this.db.prepare(UPSERT_RUN_MACHINE);
+    const deleteSteps = this.db.prepare('DELETE FROM step_results WHERE run_id = ? AND machine = ?');
+    const insertStep = this.db.prepare(
+      `INSERT INTO step_results (run_id, machine, seq, step, status, error_class, exit_code, duration_ms, message, stdout_tail, stderr_tail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const selectCase = this.db.prepare('SELECT * FROM cases WHERE machine = ?');
+    const upsertCase = this.db.prepare(UPSERT_CASE);
+    const upsertState = this.db.prepare(UPSERT_STATE);
+    this.write(() => {
+      const run = this.db.prepare('SELECT mode FROM runs WHERE id = ?').get(runId) as { mode: RunMode } | undefined;
+      if (!run) throw new JournalError(`run ${runId} is not in the journal ${this.location}`);
+      for (const record of batch) {
+        const r = record.result;
+        upsertMachine.run({
+          run_id: runId, machine: r.machine, site: r.site, wave: record.wave, status: r.status, error_class: r.errorClass,
+          message: r.message, fingerprint: record.fingerprint, attempts: r.attempts, started_at: r.startedAt,
+          finished_at: r.finishedAt, duration_ms: Math.round(r.durationMs), plan_hash: r.planHash,
+        });
+        deleteSteps.run(runId, r.machine);
+        r.steps.forEach((s, seq) => {
+          insertStep.run(runId, r.machine, seq, s.step, s.status, s.errorClass, s.exitCode, Math.round(s.durationMs), s.message, s.stdoutTail, s.stderrTail);
+        });
+        if (run.mode !== 'apply') continue; // check runs never open or close cases
+        const existingRow = selectCase.get(r.machine) as Record<string, unknown> | undefined;
+        const next = nextCase(existingRow ? toCaseRecord(existingRow) : null, runId, record, context);
+        if (next) upsertCase.run(caseParams(next));
+        if (isSuccess(r)) upsertState.run(r.machine, r.site, runId, r.planHash, r.finishedAt);
+      }
+    });
+  }
+
+  async finishRun(runId: string, outcome: RunOutcome, finishedAt: string | null): Promise<void> {
+    this.write(() => {
+      const rows = this.db.prepare('SELECT status, count(*) AS n FROM run_machines WHERE run_id = ? GROUP BY status').all(runId) as { status: string; n: number }[];
+      const counts = Object.fromEntries(rows.map((row) => [row.status, row.n]));
+      const info = this.db.prepare('UPDATE runs SET outcome = ?, finished_at = ?, counts = ? WHERE id = ?').run(outcome, finishedAt, JSON.stringify(counts), runId);
+      if (info.changes === 0) throw new JournalError(`run ${runId} is not in the journal ${this.location}`);
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | null> {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Record<string, unknown> | undefined;
+    return row ? toRunRecord(row) : null;
+  }
+
+  async listRuns(filter: { mode?: RunMode; limit?: number } = {}): Promise<RunRecord[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM runs WHERE (@mode IS NULL OR mode = @mode) ORDER BY started_at DESC, id DESC LIMIT @limit`)
+      .all({ mode: filter.mode ?? null, limit: filter.limit ?? -1 }) as Record<string, unknown>[];
+    return rows.map(toRunRecord);
+  }
+
+  async findResumableRun(): Promise<RunRecord | null> {
+    const row = this.db.prepare(
+      `SELECT * FROM runs r WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted')
+         AND EXISTS (SELECT 1 FROM run_machines m WHERE m.run_id = r.id AND m.status IN ${UNFINISHED})
+       ORDER BY r.started_at DESC, r.id DESC LIMIT 1`,
+    ).get() as Record<string, unknown> | undefined;
+    return row ? toRunRecord(row) : null;
+  }
+
+  async pendingMachines(runId: string): Promise<PlannedMachine[]> {
+    const rows = this.db
+      .prepare(`SELECT machine, site, wave, plan_hash FROM run_machines WHERE run_id = ? AND status IN ${UNFINISHED} ORDER BY wave, machine`)
+      .all(runId) as { machine: string; site: string; wave: number; plan_hash: string }[];
+    return rows.map((r) => ({ machine: r.machine, site: r.site, wave: r.wave, planHash: r.plan_hash }));
+  }
+
+  async listRunMachines(filter: { runId?: string; machine?: string }): Promise<RunMachineRecord[]> {
+    const rows = this.db.prepare(
+      `SELECT m.* FROM run_machines m JOIN runs r ON r.id = m.run_id
+       WHERE (@run IS NULL OR m.run_id = @run) AND (@machine IS NULL OR m.machine = @machine)
+       ORDER BY r.started_at, m.run_id, coalesce(m.started_at, r.started_at), m.machine`,
+    ).all({ run: filter.runId ?? null, machine: filter.machine ?? null }) as Record<string, unknown>[];
+    return rows.map(toRunMachineRecord);
+  }
+
+  async listStepResults(runId: string, machine: string): Promise<StepRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM step_results WHERE run_id = ? AND machine = ? ORDER BY seq').all(runId, machine) as Record<string, unknown>[];
+    return rows.map(toStepRecord);
+  }
+
+  async listCases(filter: CaseFilter = {}): Promise<CaseRecord[]> {
+    const rows = this.db.prepare(
+      `SELECT * FROM cases WHERE (@status IS NULL OR status = @status) AND (@site IS NULL OR site = @site)
+         AND (@cls IS NULL OR error_class = @cls) AND (@run IS NULL OR last_run = @run) AND (@machine IS NULL OR machine = @machine)
+       ORDER BY machine`,
+    ).all({
+      status: filter.status ?? null, site: filter.site ?? null, cls: filter.errorClass ?? null,
+      run: filter.lastRun ?? null, machine: filter.machine ?? null,
+    }) as Record<string, unknown>[];
+    return rows.map(toCaseRecord);
+  }
+
+  async listMachineStates(): Promise<MachineStateRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM machine_state ORDER BY machine').all() as Record<string, unknown>[];
+    return rows.map(toMachineStateRecord);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Open (and create or upgrade) the SQLite journal at `location`. */
+export async function openSqliteStore(location: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+  return new SqliteStore(location, options);
+}

@@ -1,0 +1,111 @@
+import { fingerprintMessage } from '../model/fingerprint.js';
+import type { MachineResult, RunEvent, RunListener, StepResult } from '../model/result.js';
+import type { JournalStore, MachineRecord } from './store.js';
+
+export type Redact = (text: string) => string;
+
+export interface JournalWriterOptions {
+  runId: string;
+  batchSize?: number; // results per transaction (default 100)
+  flushMs?: number; // longest a result waits in the buffer (default 250)
+  redact?: Redact; // applied to every message and tail before it is written
+  ownerForSite?: (site: string) => string | null; // the site's first supporter
+  escalateAfterAttempts?: number | null; // store escalated_at when a case reaches this many failed attempts
+  tailChars?: number; // longest stdout/stderr tail kept (default 8000, the end is kept)
+  onError?: (err: Error) => void; // a failed write; close() also rejects with the first one
+}
+
+/** A RunListener that records machine results in batched transactions. Await close() before reporting. */
+export interface JournalWriter extends RunListener {
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function keepTail(text: string, max: number): string {
+  return text.length > max ? text.slice(text.length - max) : text;
+}
+
+/** The result as it may be stored: redacted, tails bounded, fingerprinted from the redacted message. */
+export function prepareRecord(result: MachineResult, wave: number, redact: Redact, tailChars: number): MachineRecord {
+  const clean = (t: string | null): string | null => (t === null ? null : redact(t));
+  const steps: StepResult[] = result.steps.map((s) => ({
+    ...s,
+    message: clean(s.message),
+    stdoutTail: keepTail(redact(s.stdoutTail), tailChars),
+    stderrTail: keepTail(redact(s.stderrTail), tailChars),
+  }));
+  const message = clean(result.message);
+  const failing = result.status === 'failed' || result.status === 'unreachable';
+  const failedStep = steps.find((s) => s.status === 'failed' || s.status === 'unreachable')?.step ?? null;
+  const fingerprint = failing || result.errorClass ? fingerprintMessage(result.errorClass, message, failedStep) : null;
+  return { result: { ...result, message, steps, fingerprint }, wave, fingerprint };
+}
+
+export function createJournalWriter(store: JournalStore, options: JournalWriterOptions): JournalWriter {
+  const { runId } = options;
+  const batchSize = Math.max(1, options.batchSize ?? 100);
+  const flushMs = options.flushMs ?? 250;
+  const redact = options.redact ?? ((t: string) => t);
+  const tailChars = options.tailChars ?? 8000;
+  const context = { ownerForSite: options.ownerForSite ?? (() => null), escalateAfterAttempts: options.escalateAfterAttempts ?? null };
+  let buffer: MachineRecord[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+  let firstError: Error | null = null;
+
+  // Writes run one after another in event order; a failure is kept, reported and does not stop later writes.
+  const enqueue = (work: () => Promise<void>): Promise<void> => {
+    chain = chain.then(work).catch((err: unknown) => {
+      const error = err instanceof Error ? err : new Error(String(err));
+      firstError ??= error;
+      options.onError?.(error);
+    });
+    return chain;
+  };
+
+  const flush = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (buffer.length > 0) {
+      const batch = buffer;
+      buffer = [];
+      enqueue(() => store.recordResults(runId, batch, context));
+    }
+    return chain;
+  };
+
+  const finish = (event: Extract<RunEvent, { kind: 'run-finished' | 'run-interrupted' }>): void => {
+    flush();
+    // An interrupted run keeps finished_at empty so that `rollout --resume` finds it.
+    if (event.kind === 'run-interrupted') enqueue(() => store.finishRun(runId, 'interrupted', null));
+    else enqueue(() => store.finishRun(runId, event.outcome, event.outcome === 'interrupted' ? null : event.at));
+  };
+
+  const listener = (event: RunEvent): void => {
+    switch (event.kind) {
+      case 'machine-finished':
+        buffer.push(prepareRecord(event.result, event.wave, redact, tailChars));
+        if (buffer.length >= batchSize) flush();
+        else timer ??= setTimeout(flush, flushMs);
+        break;
+      case 'run-halted':
+      case 'wave-finished':
+        flush();
+        break;
+      case 'run-interrupted':
+      case 'run-finished':
+        finish(event);
+        break;
+      default:
+        break;
+    }
+  };
+
+  return Object.assign(listener, {
+    flush,
+    async close(): Promise<void> {
+      await flush();
+      if (firstError) throw firstError;
+    },
+  });
+}

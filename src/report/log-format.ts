@@ -1,0 +1,43 @@
+import type { MachineAttempt, MachineLog } from '../journal/queries.js';
+import { toCsv } from './csv.js';
+import { createStyle, formatJson } from './format.js';
+import type { FormatOptions, ReportFormat } from './format.js';
+
+function tailLines(label: string, text: string): string[] {
+  const trimmed = text.replace(/\s+$/, '');
+  return trimmed ? trimmed.split(/\r?\n/).map((l) => `      ${label}| ${l}`) : [];
+}
+
+function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): string[] {
+  const paint = a.status === 'failed' || a.status === 'unreachable' ? style.red : a.status === 'pending' ? style.yellow : style.green;
+  const duration = a.durationMs === null ? '' : ` ${a.durationMs}ms`;
+  const lines = [
+    style.bold(`run ${a.runId} (${a.mode}) by ${a.who} at ${a.startedAt ?? a.runStartedAt}: ${paint(a.status)}${duration}`),
+    `  ${a.commandLine}`,
+  ];
+  if (a.message) lines.push(`  ${a.errorClass ?? 'error'}: ${a.message}${a.fingerprint ? ` [${a.fingerprint}]` : ''}`);
+  for (const s of a.steps) {
+    const exit = s.exitCode === null ? '' : ` exit=${s.exitCode}`;
+    lines.push(`    ${s.step} ${s.status}${exit} ${s.durationMs}ms${s.message ? ` ${s.message}` : ''}`);
+    lines.push(...tailLines('stdout', s.stdoutTail), ...tailLines('stderr', s.stderrTail));
+  }
+  return lines;
+}
+
+/** `homeshift log MACHINE`: every attempt with every step; csv is one row per step. */
+export function formatMachineLog(log: MachineLog, format: ReportFormat, options: FormatOptions = {}): string {
+  if (format === 'json') return formatJson(log);
+  if (format === 'csv') {
+    const rows = log.attempts.flatMap((a) =>
+      a.steps.map((s) => [a.runId, a.mode, a.status, s.seq, s.step, s.status, s.errorClass, s.exitCode, s.durationMs, s.message, s.stdoutTail, s.stderrTail]),
+    );
+    return toCsv(['run', 'mode', 'machine_status', 'seq', 'step', 'status', 'class', 'exit_code', 'duration_ms', 'message', 'stdout_tail', 'stderr_tail'], rows);
+  }
+  const style = createStyle(options);
+  if (log.attempts.length === 0) return `No runs recorded for ${log.machine}.\n`;
+  const head = [`${style.bold(log.machine)}${log.site ? ` (site ${log.site})` : ''}`];
+  const c = log.case;
+  if (c?.status === 'open') head.push(`open case since ${c.firstFailed}, ${c.attempts} attempt(s), owner ${c.owner ?? '-'}: ${c.message ?? ''}`);
+  else if (c) head.push(`case closed at ${c.closedAt} by run ${c.closedByRun}`);
+  return `${[head.join('\n'), ...log.attempts.map((a) => attemptText(a, style).join('\n'))].join('\n\n')}\n`;
+}

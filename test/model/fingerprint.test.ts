@@ -1,0 +1,55 @@
+import { fingerprintMessage, normaliseMessage } from '../../src/model/fingerprint.js';
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+describe('normaliseMessage', () => {
+  it.each([
+    ['apply exited 3: mailbox not found for anna.schmidt@example.com', 'apply exited <n>: mailbox not found for <mailbox>'],
+    ['connect to 10.20.30.40:2222 timed out after 30s', 'connect to <ip>:<port> timed out after <duration>'],
+    ['connect ECONNREFUSED 127.0.0.1:22', 'connect ECONNREFUSED <ip>:<port>'],
+    ['host key mismatch for bru-d0042.corp.example.net port 22', 'host key mismatch for <host> port <port>'],
+    ['machine BRU-D0042: user e100123 has no profile', 'machine <machine>: user <employee> has no profile'],
+    ["package 'softphone-4.2.1' failed", 'package <value> failed'],
+    ['cannot write /home/e100123/.config/homeshift/vpn.conf', 'cannot write /home/<user>/.config/homeshift/vpn.conf'],
+    ['cannot write C:\\Users\\anna\\AppData\\Local\\x.txt', 'cannot write C:\\Users\\<user>\\AppData\\Local\\x.txt'],
+    ['lock held by /tmp/hs-Ab12Cd/lock for 1500 ms', 'lock held by /tmp/<tmp>/lock for <duration>'],
+    ['request 3f2a9c1b7d id 123e4567-e89b-12d3-a456-426614174000 failed', 'request <hex> id <uuid> failed'],
+    ['step exceeded 300 seconds', 'step exceeded <duration>'],
+    ['dial fe80::1:2 failed', 'dial <ip> failed'],
+    ['script linux/vpn.sh exited 2', 'script linux/vpn.sh exited <n>'],
+  ])('%s', (input, expected) => {
+    expect(normaliseMessage(input)).toBe(expected);
+  });
+});
+
+describe('fingerprintMessage', () => {
+  it('gives 300 messages differing only in ids, hosts and numbers one fingerprint', () => {
+    const prints = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const msg = `apply exited ${(i % 7) + 1}: mailbox not found for user${i}@site${i % 9}.example.com on BRU-D${pad(i, 4)} ` +
+        `(employee e${100000 + i}, host pc${i}.bruehl.corp.example, ${10 + (i % 200)}.0.${i % 250}.${i % 199}:${2000 + i}, ` +
+        `took ${i * 13}ms, file /home/e${100000 + i}/mail-${i}.cfg, '${i}-x', id ${(0xabc000 + i).toString(16)}ff00)`;
+      prints.add(fingerprintMessage('step-failed', msg, 'mailbox'));
+    }
+    expect(prints.size).toBe(1);
+    expect([...prints][0]).toMatch(/^step-failed:mailbox:[0-9a-f]{8}$/);
+  });
+
+  it('tells different causes apart', () => {
+    const causes = [
+      fingerprintMessage('step-failed', 'apply exited 3: mailbox not found for a@b.de', 'mailbox'),
+      fingerprintMessage('step-failed', 'apply exited 3: mailbox quota exceeded for a@b.de', 'mailbox'),
+      fingerprintMessage('step-failed', 'apply exited 3: mailbox not found for a@b.de', 'vpn'),
+      fingerprintMessage('unreachable', 'apply exited 3: mailbox not found for a@b.de'),
+      fingerprintMessage('unreachable', 'connect ECONNREFUSED 127.0.0.1:22'),
+      fingerprintMessage('unreachable', 'connect ETIMEDOUT 127.0.0.1:22'),
+    ];
+    expect(new Set(causes).size).toBe(causes.length);
+  });
+
+  it('is stable across calls and omits an unknown step', () => {
+    expect(fingerprintMessage('auth', 'host key mismatch for 10.0.0.1')).toBe(fingerprintMessage('auth', 'host key mismatch for 10.9.9.9'));
+    expect(fingerprintMessage('auth', 'x')).toMatch(/^auth:[0-9a-f]{8}$/);
+    expect(fingerprintMessage(null, null)).toMatch(/^error:[0-9a-f]{8}$/);
+  });
+});

@@ -1,0 +1,90 @@
+import { parse } from 'csv-parse/sync';
+import { formatErrors, formatMachineLog, formatStatus } from '../../src/report/index.js';
+import type { ErrorList, MachineLog, OpenCaseView, StatusReport } from '../../src/journal/index.js';
+
+const openCase: OpenCaseView = {
+  machine: 'BRU-D0042', site: 'bruehl', errorClass: 'step-failed', message: 'apply exited 3: mailbox not found for anna@example.com, "retry"\nlater',
+  fingerprint: 'step-failed:mailbox:3f2a9c1b', cause: 'apply exited <n>: mailbox not found for <mailbox>, <value> later', attempts: 2,
+  owner: 'Anna Berg', firstFailed: '2026-11-20T08:00:00.000Z', lastAttempt: '2026-11-21T08:00:00.000Z', lastRun: 'r2',
+  ageMs: 2 * 86_400_000, age: '2d', escalated: true, escalatedAt: '2026-11-22T08:00:00.000Z',
+};
+
+const status: StatusReport = {
+  now: '2026-11-22T08:00:00.000Z',
+  sites: [
+    { site: 'bruehl', machines: 10, done: 7, open: 1, neverTried: 1, stale: 1, escalated: 1, cases: [openCase] },
+    { site: 'koeln', machines: 5, done: 5, open: 0, neverTried: 0, stale: 0, escalated: 0, cases: [] },
+  ],
+  totals: { machines: 15, done: 12, open: 1, neverTried: 1, stale: 1, escalated: 1 },
+};
+
+describe('status formatters', () => {
+  it('prints aligned site rows, a total and the open cases on one line each', () => {
+    const text = formatStatus(status, 'text');
+    expect(text).toContain('site    machines  done  open  escalated  never tried  stale');
+    expect(text).toContain('bruehl        10     7     1          1            1      1');
+    expect(text).toContain('total         15    12     1          1            1      1');
+    expect(text).toMatch(/BRU-D0042 +bruehl +step-failed +2 +2d +Anna Berg +yes +step-failed:mailbox:3f2a9c1b +apply exited <n>/);
+    expect(text).not.toMatch(/\u001b\[/);
+    expect(formatStatus(status, 'text', { color: true })).toMatch(/\u001b\[/);
+  });
+  it('gives json and csv', () => {
+    expect(JSON.parse(formatStatus(status, 'json'))).toEqual(status);
+    expect(formatStatus(status, 'csv')).toBe('site,machines,done,open,escalated,never_tried,stale\r\nbruehl,10,7,1,1,1,1\r\nkoeln,5,5,0,0,0,0\r\n');
+  });
+  it('says so when the journal knows no machines', () => {
+    expect(formatStatus({ now: status.now, sites: [], totals: status.totals }, 'text')).toBe('No machines in the journal yet.\n');
+  });
+});
+
+describe('errors formatters', () => {
+  const cases: ErrorList = { grouped: false, now: status.now, cases: [openCase] };
+  const groups: ErrorList = {
+    grouped: true, now: status.now,
+    groups: [{ fingerprint: openCase.fingerprint!, errorClass: 'step-failed', cause: openCase.cause, count: 300, machines: ['BRU-D0001', 'BRU-D0002'],
+      sites: ['bruehl', 'koeln'], owners: ['Anna Berg', 'Ben Kurz'], escalated: 4, firstFailed: openCase.firstFailed }],
+  };
+  it('csv round-trips messages with commas, quotes and newlines', () => {
+    const rows = parse(formatErrors(cases, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ machine: 'BRU-D0042', message: openCase.message, escalated: 'true', owner: 'Anna Berg' });
+    const grouped = parse(formatErrors(groups, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(grouped[0]).toMatchObject({ count: '300', sites: 'bruehl koeln', machines: 'BRU-D0001 BRU-D0002 (+298)', owners: 'Anna Berg; Ben Kurz' });
+  });
+  it('text shows one block per cause and one line per case', () => {
+    const grouped = formatErrors(groups, 'text');
+    expect(grouped).toContain('  300  apply exited <n>: mailbox not found for <mailbox>, <value> later');
+    expect(grouped).toContain('machines: BRU-D0001 BRU-D0002 (+298)');
+    expect(grouped).toContain('300 open case(s) in 1 cause(s)');
+    const flat = formatErrors(cases, 'text').split('\n');
+    expect(flat[1]).toMatch(/^BRU-D0042 /);
+    expect(flat).toHaveLength(5); // header, one case, blank, summary, trailing
+    expect(formatErrors({ grouped: true, now: status.now, groups: [] }, 'text')).toBe('No open cases.\n');
+    expect(JSON.parse(formatErrors(groups, 'json'))).toEqual(groups);
+  });
+});
+
+describe('machine log formatter', () => {
+  const log: MachineLog = {
+    machine: 'BRU-D0042', site: 'bruehl',
+    case: { machine: 'BRU-D0042', site: 'bruehl', status: 'open', errorClass: 'step-failed', fingerprint: 'f', message: 'apply exited 3', firstFailed: '2026-11-20T08:00:00.000Z',
+      lastAttempt: '2026-11-20T08:00:00.000Z', lastRun: 'r1', attempts: 1, owner: 'Anna Berg', escalatedAt: null, closedAt: null, closedByRun: null },
+    attempts: [{
+      runId: 'r1', machine: 'BRU-D0042', site: 'bruehl', wave: 0, status: 'failed', errorClass: 'step-failed', message: 'apply exited 3', fingerprint: 'f',
+      attempts: 1, startedAt: '2026-11-20T08:00:00.000Z', finishedAt: '2026-11-20T08:00:05.000Z', durationMs: 5000, planHash: 'h',
+      mode: 'apply', runStartedAt: '2026-11-20T07:59:00.000Z', who: 'anna@pc1', commandLine: 'homeshift rollout --limit site=bruehl',
+      steps: [{ runId: 'r1', machine: 'BRU-D0042', seq: 0, step: 'mailbox', status: 'failed', errorClass: 'step-failed', exitCode: 3, durationMs: 120,
+        message: 'apply exited 3', stdoutTail: '', stderrTail: 'no mailbox,\n"anna"' }],
+    }],
+  };
+  it('prints every attempt with its steps and tails', () => {
+    const text = formatMachineLog(log, 'text');
+    expect(text).toContain('run r1 (apply) by anna@pc1 at 2026-11-20T08:00:00.000Z: failed 5000ms');
+    expect(text).toContain('    mailbox failed exit=3 120ms apply exited 3');
+    expect(text).toContain('      stderr| "anna"');
+    expect(text).toContain('open case since 2026-11-20T08:00:00.000Z, 1 attempt(s), owner Anna Berg');
+    const rows = parse(formatMachineLog(log, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({ run: 'r1', step: 'mailbox', exit_code: '3', stderr_tail: 'no mailbox,\n"anna"' });
+    expect(formatMachineLog({ ...log, attempts: [] }, 'text')).toBe('No runs recorded for BRU-D0042.\n');
+  });
+});
