@@ -1,0 +1,4 @@
+import { Command } from 'commander';
+export function registerDemo(program: Command): void {
+  void program;
+}

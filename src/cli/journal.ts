@@ -1,0 +1,26 @@
+import { openSqliteStore, resolveJournalPath, type EscalationPolicy, type JournalStore } from '../journal/index.js';
+import { JournalError } from '../journal/store.js';
+import type { Project } from '../model/project.js';
+import { CliError, EXIT } from './exit.js';
+
+/** The rollout repository's journal; `create: false` for the commands that only read it. */
+export async function openJournal(project: Project, create: boolean): Promise<JournalStore> {
+  try {
+    return await openSqliteStore(resolveJournalPath(project.root, project.config.journal), { create });
+  } catch (err) {
+    if (err instanceof JournalError) throw new CliError(err.message, create ? EXIT.internal : EXIT.invalid);
+    throw err;
+  }
+}
+
+export function escalationOf(project: Project): EscalationPolicy {
+  return { after: project.config.escalateAfter, afterAttempts: project.config.escalateAfterAttempts };
+}
+
+/** The owner of a site's cases: its first supporter. */
+export function ownerForSite(project: Project): (site: string) => string | null {
+  return (site) => {
+    const s = project.sites.get(site)?.supporters[0];
+    return s ? `${s.name} <${s.email}>` : null;
+  };
+}

@@ -1,0 +1,88 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { FaultSpecError, formatLabStatus, labDown, labStatus, labUp, resolveLabDir, serveLab, DEFAULT_MACHINES, DEFAULT_SITES } from '../lab/index.js';
+import { generateFleet } from '../lab/generate.js';
+import { CliError, EXIT, setExit, usageError } from './exit.js';
+import { createOutput } from './output.js';
+import { globalOptions } from './project.js';
+
+function whole(text: string, what: string, min: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min) throw usageError(`${what} must be a whole number of at least ${min}, not "${text}"`);
+  return Number(text);
+}
+
+export function registerLab(program: Command): void {
+  const lab = program
+    .command('lab')
+    .description('a simulated fleet of Linux PCs served over real SSH on loopback, with fault injection')
+    .addHelpText('after', `
+Examples:
+  $ homeshift lab up --machines 50 --sites 2 --faults offline=2,fail-mailbox=5%:heal=1
+  $ homeshift -C .homeshift/lab/project rollout --yes
+  $ homeshift lab status
+  $ homeshift lab down`);
+
+  lab
+    .command('up')
+    .description('start the lab in the background and write a ready rollout repository for it')
+    .option('-n, --machines <n>', 'how many PCs', String(DEFAULT_MACHINES))
+    .option('-s, --sites <n>', 'how many sites', String(DEFAULT_SITES))
+    .option('--faults <spec>', 'e.g. offline=2%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=3%:heal=1,disk-full=1%,unencrypted=1')
+    .option('--seed <n>', 'seed of the fault assignment', '1')
+    .option('--dir <dir>', 'where the lab keeps its PCs, keys and repository', '.homeshift/lab')
+    .action(async (opts: { machines: string; sites: string; faults?: string; seed: string; dir: string }, cmd: Command) => {
+      const out = createOutput(globalOptions(cmd));
+      try {
+        const info = await labUp({ dir: opts.dir, machines: whole(opts.machines, '--machines', 1), sites: whole(opts.sites, '--sites', 1), faults: opts.faults, seed: whole(opts.seed, '--seed', 0), log: out.err });
+        const faulty = info.machines.filter((m) => m.fault).length;
+        out.out(`lab up: ${info.machines.length} PCs at ${info.sites} site(s) on 127.0.0.1 (pid ${info.pid}), ${faulty} with faults`);
+        out.out(`rollout repository: ${info.projectDir}`);
+        out.out(`try: homeshift -C ${info.projectDir} plan   then   homeshift -C ${info.projectDir} rollout --yes`);
+      } catch (err) {
+        if (err instanceof FaultSpecError) throw usageError(err.message);
+        throw new CliError((err as Error).message, EXIT.usage);
+      }
+    });
+
+  lab
+    .command('status')
+    .description('is the lab running; its PCs, ports and faults')
+    .option('--dir <dir>', 'the lab folder', '.homeshift/lab')
+    .action(async (opts: { dir: string }, cmd: Command) => {
+      const out = createOutput(globalOptions(cmd));
+      const status = await labStatus(opts.dir);
+      out.out(formatLabStatus(status).join('\n'));
+      setExit(status.running ? 0 : 3);
+    });
+
+  lab
+    .command('down')
+    .description('stop the lab by its pid and remove what it made')
+    .option('--dir <dir>', 'the lab folder', '.homeshift/lab')
+    .action(async (opts: { dir: string }, cmd: Command) => {
+      const out = createOutput(globalOptions(cmd));
+      const { stopped, pid } = await labDown(opts.dir, { log: out.err });
+      out.out(stopped ? `lab down: stopped pid ${pid}, removed ${resolveLabDir(opts.dir)}` : 'lab down: no lab was running; its files are removed');
+    });
+
+  lab
+    .command('serve', { hidden: true })
+    .description('the background process of lab up')
+    .requiredOption('--dir <dir>', 'the lab folder')
+    .action(async (opts: { dir: string }) => {
+      await serveLab(resolve(opts.dir));
+    });
+
+  lab
+    .command('generate')
+    .description('write a rollout repository with a large generated fleet (for benchmarks and trials)')
+    .argument('<dir>', 'where to write it')
+    .option('-n, --machines <n>', 'how many machines', '16000')
+    .option('-s, --sites <n>', 'how many sites', '50')
+    .option('--seed <n>', 'seed', '1')
+    .action(async (dir: string, opts: { machines: string; sites: string; seed: string }, cmd: Command) => {
+      const out = createOutput(globalOptions(cmd));
+      const summary = await generateFleet(resolve(dir), { machines: whole(opts.machines, '--machines', 1), sites: whole(opts.sites, '--sites', 1), seed: whole(opts.seed, '--seed', 0) });
+      out.out(`wrote ${summary.machines} machines at ${summary.sites.length} site(s) to ${resolve(dir)} (${summary.files.length} files)`);
+    });
+}

@@ -1,0 +1,23 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Output {
+  color: boolean;
+  tty: boolean;
+  c: ChalkInstance;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Colour only on a TTY, and never under NO_COLOR or --no-color. */
+export function createOutput(opts: { color?: boolean } = {}): Output {
+  const tty = Boolean(process.stdout.isTTY);
+  const color = tty && opts.color !== false && !('NO_COLOR' in process.env);
+  const c = new Chalk({ level: color ? 1 : 0 });
+  return {
+    color,
+    tty,
+    c,
+    out: (text) => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
+    err: (text) => { process.stderr.write(text.endsWith('\n') ? text : `${text}\n`); },
+  };
+}

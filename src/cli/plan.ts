@@ -1,0 +1,37 @@
+import { Command, Option } from 'commander';
+import { buildPlan, formatPlanJson, formatPlanText } from '../plan/index.js';
+import { selectFromProject } from './select.js';
+import { EXIT, setExit, usageError } from './exit.js';
+import { createOutput } from './output.js';
+import { globalOptions, requireValidProject } from './project.js';
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show what every selected PC will become: profile, employee, mailboxes, VPN, bundles, checks, steps (no PC is touched)')
+    .option('-l, --limit <selector>', 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed; comma-combined')
+    .option('-m, --machine <id>', 'one machine, with each step\'s rendered prelude and files')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+The plan is pure data: the same inputs give byte-identical JSON and the same hash
+on every machine; rollout runs exactly what plan shows.
+
+Examples:
+  $ homeshift plan --limit site=bruehl,role=hotline-agent
+  $ homeshift plan --machine BRU-D0042
+  $ homeshift plan --format json > plan.json`)
+    .action(async (opts: { limit?: string; machine?: string; format: string }, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const out = createOutput(g);
+      const project = await requireValidProject(g, out);
+      let machines = await selectFromProject(project, opts.limit);
+      if (opts.machine) {
+        machines = machines.filter((m) => m.id === opts.machine);
+        if (machines.length === 0) throw usageError(`no machine ${opts.machine} in the inventory${opts.limit ? ' matching --limit' : ''}`);
+      }
+      const plan = buildPlan(project, { machines });
+      if (opts.format === 'json') out.out(formatPlanJson(plan));
+      else out.out(formatPlanText(plan, { machine: opts.machine, color: out.color }));
+      setExit(EXIT.ok);
+    });
+}

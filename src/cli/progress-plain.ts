@@ -1,0 +1,68 @@
+import type { MachineStatus, RunEvent, RunListener } from '../model/result.js';
+import type { Output } from './output.js';
+
+const time = (iso: string) => iso.slice(11, 19);
+
+/** Progress for logs and pipes: timestamped lines for waves, failures and a periodic tally, never one line per good PC. */
+export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}): RunListener {
+  const every = opts.everyMs ?? 5000;
+  let total = 0;
+  let done = 0;
+  let lastTally = Date.now();
+  let startedAt = Date.now();
+  const counts: Partial<Record<MachineStatus, number>> = {};
+  const tally = (at: string) => {
+    const rate = done / Math.max(0.001, (Date.now() - startedAt) / 1000);
+    const parts = Object.entries(counts).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ');
+    const eta = rate > 0 && done < total ? `, eta ${Math.ceil((total - done) / rate)}s` : '';
+    out.out(`${time(at)} ${done}/${total} done (${parts || 'none yet'}), ${rate.toFixed(1)} machines/s${eta}`);
+  };
+  return (e: RunEvent) => {
+    switch (e.kind) {
+      case 'run-started':
+        total = e.total;
+        startedAt = Date.now();
+        out.out(`${time(e.at)} run ${e.runId}: ${e.mode === 'check' ? 'checking' : 'rolling out to'} ${e.total} machine(s) in ${e.waves.length} wave(s) [${e.waves.join(', ')}]`);
+        break;
+      case 'wave-started':
+        out.out(`${time(e.at)} wave ${e.wave}: ${e.size} machine(s)`);
+        break;
+      case 'machine-finished': {
+        const r = e.result;
+        done++;
+        counts[r.status] = (counts[r.status] ?? 0) + 1;
+        if (r.status === 'failed' || r.status === 'unreachable' || r.status === 'interrupted') {
+          out.out(`${time(e.at)} ${out.c.red(r.status.toUpperCase())} ${r.machine} (${r.site}) [${r.errorClass}] ${r.message ?? ''}`);
+        }
+        if (Date.now() - lastTally >= every) {
+          lastTally = Date.now();
+          tally(e.at);
+        }
+        break;
+      }
+      case 'wave-finished':
+        out.out(`${time(e.at)} wave ${e.wave} finished: ${e.done} machine(s), ${e.failed} failed`);
+        break;
+      case 'run-halted':
+        out.out(`${time(e.at)} ${out.c.red('HALTED')}: ${e.reason}; no new machines are started`);
+        break;
+      case 'run-interrupted':
+        out.out(`${time(e.at)} interrupted (${e.signal}): no new machines are started; in-flight steps finish (interrupt again to abort them)`);
+        break;
+      case 'run-finished':
+        tally(e.at);
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+/** One JSON object per line per machine result (and the run's start and end) for other programs. */
+export function createJsonProgress(write: (line: string) => void): RunListener {
+  return (e: RunEvent) => {
+    if (e.kind === 'machine-finished' || e.kind === 'run-started' || e.kind === 'run-finished' || e.kind === 'run-halted' || e.kind === 'wave-started' || e.kind === 'wave-finished' || e.kind === 'run-interrupted') {
+      write(JSON.stringify(e));
+    }
+  };
+}

@@ -1,0 +1,16 @@
+import { checkbox } from '@inquirer/prompts';
+import { listErrors, type JournalStore } from '../journal/index.js';
+import type { Project } from '../model/project.js';
+import { escalationOf } from './journal.js';
+
+/** On a terminal without filters: choose the causes to re-run (and with them their machines). */
+export async function pickRerun(store: JournalStore, project: Project): Promise<string[]> {
+  const list = await listErrors(store, { group: true, now: new Date(), escalation: escalationOf(project) });
+  if (!list.grouped || list.groups.length === 0) return [];
+  const causes = await checkbox({
+    message: 'Which causes are fixed? (space selects, enter re-runs)',
+    choices: list.groups.map((g) => ({ name: `${g.count} × ${g.cause}  [${g.fingerprint}]  sites: ${g.sites.join(', ')}`, value: g.fingerprint, checked: false })),
+    required: true,
+  });
+  return causes;
+}

@@ -1,0 +1,57 @@
+import { Command, Option } from 'commander';
+import { OptionError, parseAmount, parseWaves, type Amount } from '../run/waves.js';
+import { usageError } from './exit.js';
+
+export interface RunFlags {
+  forks: string;
+  waves: string;
+  maxFailures: string;
+  retries: string;
+  check?: boolean;
+  yes?: boolean;
+  json?: boolean;
+}
+
+export interface RunSettings {
+  forks: number;
+  waves: Amount[];
+  maxFailures: Amount | null;
+  retries: number;
+  check: boolean;
+  yes: boolean;
+  json: boolean;
+}
+
+/** The options rollout and rerun share. */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --forks <n>', 'machines worked on at the same time', '20')
+    .option('-w, --waves <sizes>', 'wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%)', '100%')
+    .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share; "none" never halts', '10%')
+    .option('--retries <n>', 'connection retries (with backoff) for unreachable or timed-out PCs', '2')
+    .option('--check', 'run only the read-only checks and report what would change')
+    .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
+    .addOption(new Option('--json', 'one JSON object per line per machine result on stdout, instead of progress'));
+}
+
+function positiveInt(text: string, what: string, min: number): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min) throw usageError(`${what} must be a whole number of at least ${min}, not "${text}"`);
+  return Number(text);
+}
+
+export function readRunSettings(flags: RunFlags): RunSettings {
+  try {
+    return {
+      forks: positiveInt(flags.forks, '--forks', 1),
+      waves: parseWaves(flags.waves),
+      maxFailures: flags.maxFailures.trim() === 'none' ? null : parseAmount(flags.maxFailures, '--max-failures'),
+      retries: positiveInt(flags.retries, '--retries', 0),
+      check: flags.check === true,
+      yes: flags.yes === true,
+      json: flags.json === true,
+    };
+  } catch (err) {
+    if (err instanceof OptionError) throw usageError(err.message);
+    throw err;
+  }
+}

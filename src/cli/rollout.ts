@@ -1,0 +1,99 @@
+import { Command, Option } from 'commander';
+import { findResumableRun, pendingMachines, selectRerun } from '../journal/index.js';
+import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
+import { setExit, usageError } from './exit.js';
+import { executeRun } from './execute-run.js';
+import { openJournal } from './journal.js';
+import { createOutput } from './output.js';
+import { globalOptions, requireValidProject } from './project.js';
+import { addRunOptions, readRunSettings, type RunFlags } from './rollout-options.js';
+import { selectFromProject } from './select.js';
+import { pickRerun } from './rerun-picker.js';
+
+const commandLine = () => ['homeshift', ...process.argv.slice(2)].join(' ');
+
+export function registerRollout(program: Command): void {
+  addRunOptions(
+    program
+      .command('rollout')
+      .description('personalise the selected PCs over SSH: checks, VPN, bundles, mailboxes, in waves')
+      .option('-l, --limit <selector>', 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed; comma-combined')
+      .option('--resume', 'finish the last interrupted or crashed run: machines it finished are not redone'),
+  )
+    .addHelpText('after', `
+Shows the counts per site, profile and OS and asks before touching any PC
+(without a terminal, --yes is required). Every result lands in the journal.
+
+Examples:
+  $ homeshift rollout --limit site=bruehl --waves 1,10%,100% --max-failures 5%
+  $ homeshift rollout --check                       what would change, nothing is changed
+  $ homeshift rollout --limit 'BRU-D00*' --forks 50 --yes --json > results.jsonl
+  $ homeshift rollout --resume --yes                after a crash or Ctrl-C`)
+    .action(async (opts: RunFlags & { limit?: string; resume?: boolean }, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const out = createOutput(g);
+      const settings = readRunSettings(opts);
+      const project = await requireValidProject(g, out);
+      const store = await openJournal(project, true);
+      try {
+        let machines;
+        let resumeRunId: string | undefined;
+        if (opts.resume) {
+          if (opts.limit) throw usageError('--resume runs what the interrupted run had left; it takes no --limit');
+          const run = await findResumableRun(store);
+          if (!run) throw usageError('no interrupted run to resume: every run in the journal finished');
+          const pending = new Set(await pendingMachines(store, run.id));
+          machines = project.machines.filter((m) => pending.has(m.id));
+          resumeRunId = run.id;
+          out.err(`resuming run ${run.id} (${run.commandLine}): ${machines.length} machine(s) left`);
+        } else machines = await selectFromProject(project, opts.limit);
+        setExit(await executeRun({ project, store, machines, settings, selector: opts.limit ?? null, resumeRunId, commandLine: commandLine() }, out));
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+export function registerRerun(program: Command): void {
+  addRunOptions(
+    program
+      .command('rerun')
+      .description('re-run the PCs whose cases are open, by cause, class or site')
+      .option('--failed', 'the machines with open cases (the default and only set today)')
+      .addOption(new Option('--class <class>', 'only this error class').choices(ERROR_CLASSES as string[]))
+      .option('--cause <fingerprint>', 'only this cause (a fingerprint from errors --group, or its start)')
+      .option('--site <site>', 'only this site'),
+  )
+    .addHelpText('after', `
+On a terminal without filters (and without --yes), a picker lets you choose the fixed causes.
+
+Examples:
+  $ homeshift errors --group
+  $ homeshift rerun --failed --cause step-failed:mailbox:3f2a9c1b --yes
+  $ homeshift rerun --failed --class unreachable --site bruehl`)
+    .action(async (opts: RunFlags & { failed?: boolean; class?: ErrorClass; cause?: string; site?: string }, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const out = createOutput(g);
+      const settings = readRunSettings(opts);
+      const project = await requireValidProject(g, out);
+      const store = await openJournal(project, true);
+      try {
+        const unfiltered = !opts.class && !opts.cause && !opts.site;
+        const picked = unfiltered && !settings.yes && process.stdin.isTTY && process.stdout.isTTY ? await pickRerun(store, project) : [];
+        const causes: (string | undefined)[] = picked.length > 0 ? picked : [opts.cause];
+        const ids = new Set<string>();
+        for (const cause of causes) for (const id of await selectRerun(store, { class: opts.class, cause, site: opts.site })) ids.add(id);
+        const machines = project.machines.filter((m) => ids.has(m.id));
+        if (ids.size > machines.length) out.err(`${ids.size - machines.length} open case(s) name machines no longer in the inventory; they are left alone`);
+        if (machines.length === 0) {
+          out.err('no open case matches; nothing to re-run');
+          setExit(0);
+          return;
+        }
+        const selector = ['@failed', opts.class && `class=${opts.class}`, opts.cause && `cause=${opts.cause}`, opts.site && `site=${opts.site}`].filter(Boolean).join(',');
+        setExit(await executeRun({ project, store, machines, settings, selector, commandLine: commandLine() }, out));
+      } finally {
+        await store.close();
+      }
+    });
+}

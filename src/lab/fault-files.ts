@@ -1,0 +1,66 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AssignedFault } from './faults.js';
+
+/**
+ * Faults that live in a PC's files: the step program and the sim tools read
+ * `<root>/.sim/fail/<step id, ':' as '_'>` or `.sim/fail/tool_<name>`: line 1 the exit code
+ * (or `hang`), lines 2.. the stderr. `unencrypted` takes the luks line out of etc/crypttab.
+ */
+
+export interface FailFile {
+  name: string; // file name under .sim/fail
+  exitCode: number | 'hang';
+  stderr: string;
+}
+
+const DEFAULT_CRYPTTAB = 'cryptroot UUID=6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f none luks,discard\n';
+
+/** What the fail file says for a fault, or null when the fault does not work through files. */
+export function describeFailFile(fault: AssignedFault, context: { mailbox?: string }): FailFile | null {
+  if (fault.kind === 'disk-full') {
+    return { name: 'tool_apt-get', exitCode: 100, stderr: "E: You don't have enough free space in /var/cache/apt/archives/." };
+  }
+  if (!fault.kind.startsWith('fail-')) return null;
+  const step = fault.kind.slice('fail-'.length);
+  const name = step.replace(/:/g, '_');
+  if (step === 'mailbox') {
+    return { name, exitCode: 3, stderr: `mailbox not found for ${context.mailbox ?? 'unknown mailbox'}` };
+  }
+  return { name, exitCode: 1, stderr: `${step}: simulated failure` };
+}
+
+export function failFilePath(root: string, name: string): string {
+  return join(root, '.sim', 'fail', name);
+}
+
+/** Put a file-based fault in place. Returns what heal needs to undo it (crypttab's old text). */
+export async function applyFileFault(root: string, fault: AssignedFault, context: { mailbox?: string }): Promise<string | null> {
+  const fail = describeFailFile(fault, context);
+  if (fail) {
+    await mkdir(join(root, '.sim', 'fail'), { recursive: true });
+    await writeFile(failFilePath(root, fail.name), `${fail.exitCode}\n${fail.stderr}\n`);
+    return null;
+  }
+  if (fault.kind === 'unencrypted') {
+    const file = join(root, 'etc', 'crypttab');
+    const original = await readFile(file, 'utf8').catch(() => DEFAULT_CRYPTTAB);
+    const kept = original.split('\n').filter((line) => !/\bluks\b/.test(line) && line.trim() !== '');
+    await mkdir(join(root, 'etc'), { recursive: true });
+    await writeFile(file, ['# <target name> <source device> <key file> <options>', ...kept.filter((l) => !l.startsWith('# <target'))].join('\n') + '\n');
+    return /\bluks\b/.test(original) ? original : DEFAULT_CRYPTTAB;
+  }
+  return null;
+}
+
+/** Undo a file-based fault: remove its fail file or give etc/crypttab its luks line back. */
+export async function healFileFault(root: string, fault: AssignedFault, saved: string | null): Promise<void> {
+  const fail = describeFailFile(fault, {});
+  if (fail) {
+    await rm(failFilePath(root, fail.name), { force: true });
+    return;
+  }
+  if (fault.kind === 'unencrypted') {
+    await writeFile(join(root, 'etc', 'crypttab'), saved ?? DEFAULT_CRYPTTAB);
+  }
+}

@@ -1,0 +1,232 @@
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { constants as osConstants } from 'node:os';
+import ssh2 from 'ssh2';
+import type { AuthContext, ClientInfo, Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
+import { createPcEnv, startExec, type ExecHandle } from './exec-session.js';
+import { healFileFault } from './fault-files.js';
+import type { AssignedFault } from './faults.js';
+import type { LabCounters } from './lab-stats.js';
+
+const { Server: SshServer } = ssh2;
+
+/** Matches a step-end marker of the step program, e.g. `@@HS:bundle:softphone:end`. */
+const STEP_END_RE = /@@HS:[^\n]*:end/;
+const DROP_DELAY_MS = 20; // lets the marker reach the client before the socket dies
+
+/** One simulated PC: its state is plain data; the listener and ssh2 servers are all it owns. */
+export interface PcState {
+  id: string;
+  site: string;
+  root: string;
+  port: number;
+  fault: AssignedFault | null;
+  attempts: number; // TCP connections accepted, the counter heal=K uses
+  healed: boolean;
+  saved: string | null; // what healing a file fault restores (crypttab text)
+}
+
+/** What every PC of the fleet shares: the client key it accepts and the lab-wide bookkeeping. */
+export interface FleetContext {
+  clientKey: ParsedKey;
+  counters: LabCounters;
+  live: Set<{ stop(): void }>; // sockets, execs and timers to end when the lab stops
+}
+
+interface PcConnection {
+  socket: Socket;
+  fault: AssignedFault | null; // the fault in force for this connection
+}
+
+export class PcServer {
+  private readonly listener: NetServer;
+  private readonly connections = new Map<number, PcConnection>(); // by the client's port
+  private ssh: InstanceType<typeof SshServer> | null = null;
+  private wrongSsh: InstanceType<typeof SshServer> | null = null;
+
+  constructor(
+    readonly pc: PcState,
+    private readonly fleet: FleetContext,
+  ) {
+    this.listener = createServer((socket) => this.onSocket(socket));
+    this.listener.on('error', () => undefined);
+  }
+
+  /** Take a port from the OS on 127.0.0.1. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.listener.once('error', reject);
+      this.listener.listen(0, '127.0.0.1', () => {
+        this.listener.off('error', reject);
+        const address = this.listener.address();
+        this.pc.port = typeof address === 'object' && address ? address.port : 0;
+        resolve(this.pc.port);
+      });
+    });
+  }
+
+  /** Start answering SSH with this host key; a hostkey fault presents `wrongHostKey` instead. */
+  serve(hostKey: string, wrongHostKey?: string): void {
+    this.ssh = new SshServer({ hostKeys: [hostKey] }, (client, info) => this.onClient(client, info));
+    if (wrongHostKey) this.wrongSsh = new SshServer({ hostKeys: [wrongHostKey] }, (client, info) => this.onClient(client, info));
+  }
+
+  /** Stop listening (the offline fault, or the lab stopping). */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.listener.listening) return resolve();
+      this.listener.close(() => resolve());
+    });
+  }
+
+  get listening(): boolean {
+    return this.listener.listening;
+  }
+
+  private onSocket(socket: Socket): void {
+    const { pc, fleet } = this;
+    socket.on('error', () => undefined);
+    if (!this.ssh) return void socket.destroy();
+    pc.attempts += 1;
+    fleet.counters.connections += 1;
+    fleet.counters.active += 1;
+    const healedNow = pc.fault !== null && !pc.healed;
+    const fault = this.faultInForce();
+    const entry: PcConnection = { socket, fault };
+    const port = socket.remotePort ?? -1;
+    const live = { stop: () => socket.destroy() };
+    this.connections.set(port, entry);
+    fleet.live.add(live);
+    socket.once('close', () => {
+      fleet.counters.active -= 1;
+      fleet.live.delete(live);
+      if (this.connections.get(port) === entry) this.connections.delete(port);
+    });
+
+    if (healedNow && pc.healed) {
+      void this.healFiles().catch(() => undefined).then(() => this.hand(socket, null));
+      return;
+    }
+    this.hand(socket, fault);
+  }
+
+  /** Hand the socket to the SSH server, as the fault in force says. */
+  private hand(socket: Socket, fault: AssignedFault | null): void {
+    const { fleet } = this;
+    if (socket.destroyed || !this.ssh) return;
+    const server = fault?.kind === 'hostkey' && this.wrongSsh ? this.wrongSsh : this.ssh;
+    if (fault?.kind === 'slow') {
+      fleet.counters.delayed += 1;
+      const timer = setTimeout(() => {
+        fleet.live.delete(pending);
+        if (!socket.destroyed) server.injectSocket(socket);
+      }, (fault.delaySeconds ?? 0) * 1000);
+      const pending = { stop: () => clearTimeout(timer) };
+      fleet.live.add(pending);
+      return;
+    }
+    server.injectSocket(socket);
+  }
+
+  /** The PC's fault for this attempt; heals it (and its files) once heal=K attempts have been made. */
+  private faultInForce(): AssignedFault | null {
+    const { pc } = this;
+    if (!pc.fault || pc.healed) return null;
+    if (pc.fault.heal !== null && pc.attempts > pc.fault.heal) {
+      pc.healed = true;
+      this.fleet.counters.healed += 1;
+      return null;
+    }
+    return pc.fault;
+  }
+
+  private onClient(client: Connection, info: ClientInfo): void {
+    const entry = this.connections.get(info.port);
+    const fault = entry?.fault ?? null;
+    client.on('error', () => undefined);
+    let rejected = false;
+    client.on('authentication', (ctx: AuthContext) => {
+      if (fault?.kind === 'auth') {
+        if (!rejected) this.fleet.counters.authFailures += 1;
+        rejected = true;
+        return ctx.reject(['publickey']);
+      }
+      if (ctx.method !== 'publickey' || !this.acceptsKey(ctx)) return ctx.reject(['publickey']);
+      ctx.accept();
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => this.onSession(accept(), entry, fault));
+    });
+  }
+
+  private acceptsKey(ctx: AuthContext): boolean {
+    if (ctx.method !== 'publickey') return false;
+    const { clientKey } = this.fleet;
+    if (ctx.key.algo !== clientKey.type || !ctx.key.data.equals(clientKey.getPublicSSH())) return false;
+    if (!ctx.signature) return true; // the client only asks whether the key would do
+    return clientKey.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
+  }
+
+  private onSession(session: Session, entry: PcConnection | undefined, fault: AssignedFault | null): void {
+    const env: Record<string, string> = {};
+    let handle: ExecHandle | null = null;
+    session.on('env', (accept, _reject, info) => {
+      env[info.key] = info.val;
+      accept?.();
+    });
+    session.on('pty', (_accept, reject) => reject?.());
+    session.on('shell', (_accept, reject) => reject?.());
+    session.on('signal', (accept, _reject, info) => {
+      const name = `SIG${info.name.replace(/^SIG/, '')}` as NodeJS.Signals;
+      if (handle && name in osConstants.signals) handle.kill(name);
+      accept?.();
+    });
+    session.on('exec', (accept, _reject, info) => {
+      const channel = accept() as ServerChannel;
+      const { counters, live } = this.fleet;
+      counters.execs += 1;
+      if (fault?.kind === 'hang') {
+        counters.hangs += 1;
+        return; // accepted, never answered: the client has to close the channel
+      }
+      counters.activeExecs += 1;
+      handle = startExec({
+        command: info.command,
+        root: this.pc.root,
+        env: createPcEnv(this.pc.root, env),
+        channel,
+        onStdout: fault?.kind === 'drop' && entry ? this.watchForDrop(entry.socket, fault.dropAfterBytes ?? Infinity) : undefined,
+      });
+      const own = handle;
+      const stopper = { stop: () => own.kill() };
+      live.add(stopper);
+      void own.done.then(() => {
+        counters.activeExecs -= 1;
+        live.delete(stopper);
+      });
+    });
+  }
+
+  /** The drop fault: destroy the connection after the first step-end marker or after `maxBytes` of stdout. */
+  private watchForDrop(socket: Socket, maxBytes: number): (chunk: Buffer) => boolean {
+    let tail = '';
+    let bytes = 0;
+    return (chunk) => {
+      bytes += chunk.length;
+      tail = (tail + chunk.toString('utf8')).slice(-4096);
+      if (!STEP_END_RE.test(tail) && bytes < maxBytes) return true;
+      this.fleet.counters.drops += 1;
+      const timer = setTimeout(() => {
+        this.fleet.live.delete(pending);
+        socket.destroy();
+      }, DROP_DELAY_MS);
+      const pending = { stop: () => clearTimeout(timer) };
+      this.fleet.live.add(pending);
+      return false;
+    };
+  }
+
+  /** Heal a file fault now (remove its fail file, restore crypttab); called when its attempt count is reached. */
+  async healFiles(): Promise<void> {
+    if (this.pc.fault) await healFileFault(this.pc.root, this.pc.fault, this.pc.saved);
+  }
+}

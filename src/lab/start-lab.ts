@@ -1,0 +1,182 @@
+/**
+ * The lab: a simulated fleet of PCs, each an ssh2 server on its own 127.0.0.1 port with its own
+ * ed25519 host key and directory tree (`<dir>/pcs/<MACHINE-ID>/`), where exec requests run a real
+ * `/bin/sh -c`. Simulated PCs are Linux (`os: linux` in the repository the lab writes): the lab
+ * has no PowerShell. Faults (offline, slow, auth, hostkey, drop, hang, fail-<step>, disk-full,
+ * unencrypted) are assigned by a seeded PRNG and healed after heal=K connection attempts.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import ssh2 from 'ssh2';
+import { applyFileFault } from './fault-files.js';
+import { assignFaults, type AssignedFault, type FaultPlan } from './faults.js';
+import { generateFleet } from './generate.js';
+import { generateEd25519 } from './lab-keys.js';
+import { pinLabSettings, readFleet } from './lab-project.js';
+import { createCounters, type LabCounters } from './lab-stats.js';
+import { PcServer, type FleetContext, type PcState } from './pc-server.js';
+import { installSimTools } from './sim-tools.js';
+
+export interface StartLabOptions {
+  dir: string;
+  machines: number;
+  sites: number;
+  faults?: string;
+  seed?: number;
+}
+
+export interface LabMachine {
+  id: string;
+  site: string;
+  host: string; // always 127.0.0.1
+  port: number;
+  root: string;
+  fault: AssignedFault | null;
+}
+
+export interface LabStats extends LabCounters {
+  machines: number;
+  listening: number;
+  attempts: Record<string, number>; // connection attempts per PC that has been contacted
+}
+
+export interface Lab {
+  dir: string;
+  projectDir: string;
+  machines: LabMachine[];
+  faults: FaultPlan;
+  stats(): LabStats;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SEED = 1;
+const SETUP_CONCURRENCY = 32;
+
+/** Paths of what startLab makes under the lab folder (labDown removes exactly these). */
+export function labPaths(dir: string) {
+  return {
+    pcs: join(dir, 'pcs'),
+    project: join(dir, 'project'),
+    keys: join(dir, 'keys'),
+    identityFile: join(dir, 'keys', 'id_ed25519'),
+    secrets: join(dir, 'secrets'),
+    pskFile: join(dir, 'secrets', 'vpn-psk'),
+    knownHosts: join(dir, 'known_hosts'),
+  };
+}
+
+/** Start a lab in this process: write its rollout repository and serve its PCs until stop(). */
+export async function startLab(options: StartLabOptions): Promise<Lab> {
+  if (!Number.isInteger(options.machines) || options.machines < 1) throw new Error(`lab: machines must be a positive whole number, not ${options.machines}`);
+  if (!Number.isInteger(options.sites) || options.sites < 1) throw new Error(`lab: sites must be a positive whole number, not ${options.sites}`);
+  const dir = resolve(options.dir);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const paths = labPaths(dir);
+  await removeLabFiles(dir);
+  await Promise.all([paths.pcs, paths.keys, paths.secrets].map((p) => mkdir(p, { recursive: true })));
+
+  const clientKeys = generateEd25519('homeshift-lab');
+  await writeFile(paths.identityFile, clientKeys.private, { mode: 0o600 });
+  await writeFile(`${paths.identityFile}.pub`, `${clientKeys.public}\n`);
+  const clientKey = ssh2.utils.parseKey(clientKeys.public);
+  if (clientKey instanceof Error) throw clientKey;
+
+  const fleet: FleetContext = { clientKey: Array.isArray(clientKey) ? clientKey[0] : clientKey, counters: createCounters(), live: new Set() };
+  const servers = Array.from({ length: options.machines }, () => new PcServer(emptyPc(), fleet));
+  const stop = () => stopServers(servers, fleet);
+  try {
+    const ports = await Promise.all(servers.map((s) => s.listen()));
+    await generateFleet(paths.project, {
+      machines: options.machines,
+      sites: options.sites,
+      seed,
+      linuxShare: 1,
+      hostFor: (i: number) => ({ host: '127.0.0.1', port: ports[i] }),
+    });
+    const faults = await setUpPcs(dir, servers, options.faults, seed);
+    return {
+      dir,
+      projectDir: paths.project,
+      machines: servers.map(({ pc }) => ({ id: pc.id, site: pc.site, host: '127.0.0.1', port: pc.port, root: pc.root, fault: pc.fault })),
+      faults,
+      stats: () => collectStats(servers, fleet.counters),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Name every PC after its machine, build its tree, pin the lab settings, put faults and host keys in place. */
+async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefined, seed: number): Promise<FaultPlan> {
+  const paths = labPaths(dir);
+  const { machines, mailboxes } = await readFleet(paths.project);
+  const byPort = new Map(servers.map((s) => [s.pc.port, s]));
+  const roots = new Map<string, string>();
+  for (const machine of machines) {
+    const server = byPort.get(machine.port);
+    if (!server) throw new Error(`lab: machine ${machine.id} has port ${machine.port}, which is not one of the lab's PCs`);
+    Object.assign(server.pc, { id: machine.id, site: machine.site, root: join(paths.pcs, machine.id) });
+    roots.set(machine.id, server.pc.root);
+  }
+  const unnamed = servers.find((s) => s.pc.id === '');
+  if (unnamed) throw new Error(`lab: the generated inventory has no machine on port ${unnamed.pc.port}`);
+  await pinLabSettings(paths.project, { identityFile: paths.identityFile, knownHosts: paths.knownHosts, secretsDir: paths.secrets, roots });
+
+  const faults = assignFaults(spec, servers.map((s) => s.pc.id), seed);
+  const users = new Map(machines.map((m) => [m.id, m.user]));
+  await forEachLimited(servers, SETUP_CONCURRENCY, async (server) => {
+    const { pc } = server;
+    await mkdir(pc.root, { recursive: true });
+    await installSimTools(pc.root);
+    pc.fault = faults.byMachine[pc.id] ?? null;
+    if (pc.fault) pc.saved = await applyFileFault(pc.root, pc.fault, { mailbox: mailboxes.get(users.get(pc.id) ?? '') });
+  });
+
+  const knownHosts: string[] = [];
+  for (const server of servers) {
+    const hostKey = generateEd25519();
+    const wrongKey = server.pc.fault?.kind === 'hostkey' ? generateEd25519().private : undefined;
+    server.serve(hostKey.private, wrongKey);
+    knownHosts.push(`[127.0.0.1]:${server.pc.port} ${hostKey.public} ${server.pc.id}`);
+  }
+  await writeFile(paths.knownHosts, `${knownHosts.join('\n')}\n`);
+  await Promise.all(servers.filter((s) => s.pc.fault?.kind === 'offline').map((s) => s.close()));
+  return faults;
+}
+
+/** Remove what a lab writes into its folder; other files there stay. */
+export async function removeLabFiles(dir: string): Promise<void> {
+  const paths = labPaths(dir);
+  await Promise.all([paths.pcs, paths.project, paths.keys, paths.secrets, paths.knownHosts].map((p) => rm(p, { recursive: true, force: true })));
+}
+
+async function stopServers(servers: PcServer[], fleet: FleetContext): Promise<void> {
+  const closing = servers.map((s) => s.close());
+  for (const item of [...fleet.live]) item.stop();
+  fleet.live.clear();
+  await Promise.all(closing);
+}
+
+function collectStats(servers: PcServer[], counters: LabCounters): LabStats {
+  const attempts: Record<string, number> = {};
+  let listening = 0;
+  for (const { pc, listening: on } of servers) {
+    if (pc.attempts > 0) attempts[pc.id] = pc.attempts;
+    if (on) listening += 1;
+  }
+  return { ...counters, machines: servers.length, listening, attempts };
+}
+
+function emptyPc(): PcState {
+  return { id: '', site: '', root: '', port: 0, fault: null, attempts: 0, healed: false, saved: null };
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
