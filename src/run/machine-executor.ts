@@ -3,7 +3,7 @@ import type { MachinePlan, Plan } from '../model/plan.js';
 import type { ErrorClass, MachineResult, MachineStatus, RunMode, StepResult } from '../model/result.js';
 import { fingerprintMessage } from '../model/fingerprint.js';
 import { buildMachineProgram, createResultParser } from '../shell/index.js';
-import { TransportError, type Connection, type Transport } from '../transport/transport.js';
+import { TransportError, type Connection, type ExecResult, type Transport } from '../transport/transport.js';
 import type { Redactor } from './redact.js';
 import { targetFor } from './target.js';
 
@@ -119,12 +119,19 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
     }
   };
 
-  const exec = await conn.exec(program.command, {
-    stdin: program.stdin,
-    timeoutMs: plan.ssh.machineTimeout * 1000,
-    onStdout: onChunk,
-    signal: abort.signal,
-  });
+  let exec: ExecResult;
+  try {
+    exec = await conn.exec(program.command, {
+      stdin: program.stdin,
+      timeoutMs: plan.ssh.machineTimeout * 1000,
+      onStdout: onChunk,
+      signal: abort.signal,
+    });
+  } catch (err) {
+    if (!(err instanceof TransportError)) throw err;
+    // the connection went away mid-program: what streamed before still counts
+    exec = { exitCode: null, signal: null, stdout: '', stderr: err.message, timedOut: false, aborted: false, durationMs: 0 };
+  }
   clearTimeout(stepTimer);
   ctx.hardStop.removeEventListener('abort', onHardStop);
 
@@ -167,7 +174,7 @@ function explainIncomplete(
   if (why === 'interrupted') return { cls: 'interrupted', message: `${stepId}: interrupted by the operator` };
   if (why === 'step-timeout') return { cls: 'timeout', message: `${stepId}: step exceeded its time limit` };
   if (exec.timedOut) return { cls: 'timeout', message: `${stepId}: machine exceeded its deadline` };
-  if (exec.exitCode === null) return { cls: 'unreachable', message: `${stepId}: connection lost during the step` };
+  if (exec.exitCode === null) return { cls: 'unreachable', message: `${stepId}: connection lost during the step${exec.signal ? ` (${exec.signal})` : ''}` };
   const detail = redact(lastLine(exec.stderr));
   return { cls: 'internal', message: `${stepId}: the machine program stopped early (exit ${exec.exitCode})${detail ? `: ${detail}` : ''}` };
 }

@@ -1,0 +1,14 @@
+export { TransportError } from './transport.js';
+export type { Connection, ExecOptions, ExecResult, Target, Transport } from './transport.js';
+export { createSshTransport } from './ssh-transport.js';
+export type { SshTransportOptions } from './ssh-transport.js';
+export { createLocalTransport } from './local-transport.js';
+export {
+  checkHostKey,
+  fingerprintKey,
+  formatHostName,
+  formatKnownHostsLine,
+  parseKnownHosts,
+} from './known-hosts.js';
+export type { HostKeyVerdict, KnownHostEntry, ParsedKnownHosts } from './known-hosts.js';
+export { expandHome, resolveKnownHostsFile } from './host-key-policy.js';

@@ -1,0 +1,174 @@
+/**
+ * The SSH transport on ssh2: one connection per machine, reused for all its execs.
+ *
+ * Connect rejects only with TransportError: unreachable (refused, no route, reset, unknown host
+ * name; retryable), timeout (no handshake within connectTimeoutMs; retryable), auth (no key
+ * accepted, or the host key refused by the policy; not retryable). Host keys are checked in
+ * ssh2's hostVerifier, before authentication (see host-key-policy.ts).
+ * Execs: see ssh-exec.ts (a connection lost mid-exec rejects with `unreachable`).
+ */
+import { readFile } from 'node:fs/promises';
+import { Client } from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
+import { expandHome, prepareHostKeyCheck, resolveKnownHostsFile } from './host-key-policy.js';
+import { classifyConnectError, createConnectionLostError, describeTarget } from './ssh-errors.js';
+import { execOverSsh } from './ssh-exec.js';
+import type { SshLink } from './ssh-exec.js';
+import { TransportError } from './transport.js';
+import type { Connection, Target, Transport } from './transport.js';
+
+export interface SshTransportOptions {
+  /** known_hosts file for targets that name none (default ~/.ssh/known_hosts). */
+  pinnedKnownHosts?: string;
+  /** Diagnostics: pinned keys, skipped known_hosts lines. */
+  log?: (line: string) => void;
+}
+
+const DEFAULT_KEEPALIVE_MS = 15_000;
+const CLOSE_WAIT_MS = 2000;
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/** Create the SSH transport. */
+export function createSshTransport(opts: SshTransportOptions = {}): Transport {
+  const log = opts.log ?? (() => undefined);
+  return {
+    name: 'ssh',
+    async connect(target: Target): Promise<Connection> {
+      const file = resolveKnownHostsFile(target, opts.pinnedKnownHosts);
+      const check = await prepareHostKeyCheck(target, file, log);
+      const config = await buildConnectConfig(target, check.knownKeyTypes);
+      return openLink(target, config, check.verify);
+    },
+  };
+}
+
+async function buildConnectConfig(target: Target, knownKeyTypes: string[]): Promise<ConnectConfig> {
+  const config: ConnectConfig = {
+    host: target.host,
+    port: target.port,
+    username: target.user,
+    readyTimeout: target.connectTimeoutMs,
+    keepaliveInterval: target.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
+    keepaliveCountMax: 3,
+    algorithms: { serverHostKey: orderHostKeyAlgorithms(knownKeyTypes) as never },
+  };
+  if (target.privateKey !== undefined) config.privateKey = target.privateKey;
+  else if (target.identityFile) config.privateKey = await readIdentityFile(target);
+  if (target.agent) {
+    const socket = target.agent === true ? process.env.SSH_AUTH_SOCK : target.agent;
+    if (!socket) {
+      throw new TransportError(`${describeTarget(target)}: agent requested but SSH_AUTH_SOCK is not set`, 'auth', false);
+    }
+    config.agent = socket;
+  }
+  return config;
+}
+
+async function readIdentityFile(target: Target): Promise<Buffer> {
+  const file = expandHome(target.identityFile ?? '');
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new TransportError(`${describeTarget(target)}: cannot read identity file ${file} (${code})`, 'auth', false, {
+      cause: error,
+    });
+  }
+}
+
+/** Ask first for the key types known_hosts holds for this host, so a known host is checkable. */
+function orderHostKeyAlgorithms(knownKeyTypes: string[]): string[] {
+  const wanted = knownKeyTypes.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
+  const first = HOST_KEY_ALGORITHMS.filter((name) => wanted.includes(name));
+  return [...first, ...HOST_KEY_ALGORITHMS.filter((name) => !first.includes(name))];
+}
+
+function openLink(
+  target: Target,
+  config: ConnectConfig,
+  verifyHostKey: (key: Buffer) => Promise<string | null>,
+): Promise<Connection> {
+  return new Promise<Connection>((resolve, reject) => {
+    const client = new Client();
+    const link: SshLink = { client, target, lost: null, lostListeners: new Set() };
+    let refusal: string | null = null;
+    let ready = false;
+    let settled = false;
+    let closedByCaller = false;
+
+    const refuse = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      const failure = refusal
+        ? new TransportError(refusal, 'auth', false, { cause: error })
+        : classifyConnectError(error, target);
+      reject(failure);
+      client.destroy();
+    };
+    const markLost = (cause?: unknown): void => {
+      if (link.lost) return;
+      link.lost = closedByCaller
+        ? new TransportError(`${describeTarget(target)}: connection closed`, 'internal', false)
+        : createConnectionLostError(target, cause);
+      for (const listener of [...link.lostListeners]) listener(link.lost);
+    };
+
+    client.on('ready', () => {
+      ready = true;
+      settled = true;
+      resolve({
+        exec: (command, options) => execOverSsh(link, command, options),
+        close: () => closeClient(client, link, () => (closedByCaller = true)),
+      });
+    });
+    client.on('error', (error: Error) => (ready ? markLost(error) : refuse(error)));
+    client.on('close', () => {
+      if (!ready) refuse(new Error('connection closed during the SSH handshake'));
+      else markLost();
+    });
+
+    const hostVerifier = (key: Buffer, verify: (valid: boolean) => void): void => {
+      verifyHostKey(key).then(
+        (reason) => {
+          refusal = reason;
+          verify(reason === null);
+        },
+        (error: unknown) => {
+          refusal = `${describeTarget(target)}: host key check failed: ${String(error)}`;
+          verify(false);
+        },
+      )
+        .catch((error: unknown) => refuse(error)); // the socket died while the key was checked
+    };
+    try {
+      client.connect({ ...config, hostVerifier } as ConnectConfig);
+    } catch (error) {
+      // ssh2 validates the key material synchronously
+      refuse(new TransportError(`${describeTarget(target)}: cannot use private key: ${(error as Error).message}`, 'auth', false));
+    }
+  });
+}
+
+function closeClient(client: Client, link: SshLink, markClosing: () => void): Promise<void> {
+  if (link.lost) return Promise.resolve();
+  markClosing();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      client.destroy();
+      resolve();
+    }, CLOSE_WAIT_MS);
+    client.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.end();
+  });
+}

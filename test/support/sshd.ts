@@ -1,0 +1,232 @@
+/**
+ * A real OpenSSH sshd for tests: private config, throw-away host and client keys, a free
+ * loopback port, stopped by its pid (with the per-connection processes it forked).
+ */
+import { execa, execaSync } from 'execa';
+import type { ResultPromise } from 'execa';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPair } from './keys.js';
+import type { KeyType } from './keys.js';
+import type { Target } from '../../src/transport/transport.js';
+
+const SSHD = '/usr/sbin/sshd';
+
+export interface SshdOptions {
+  hostKeyType?: KeyType;
+  extraConfig?: string[]; // sshd_config lines that take precedence over the defaults
+  logLevel?: 'ERROR' | 'INFO' | 'VERBOSE'; // default ERROR; the log goes to `logFile`
+  port?: number; // default: a free one
+}
+
+/**
+ * A non-root login for tests that need sshd's post-auth privilege separation: OpenSSH refuses
+ * signal requests ("session signalling requires privilege separation") in root sessions.
+ */
+export const UNPRIVILEGED_USER = 'homeshift-ssh';
+
+export interface Sshd {
+  port: number;
+  host: '127.0.0.1';
+  user: string;
+  clientKeyFile: string;
+  knownHostsFile: string; // holds `[127.0.0.1]:port <host key>`
+  hostPublicKey: string; // "ssh-ed25519 AAAA..."
+  dir: string;
+  logFile: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Is an OpenSSH server installed here? */
+export function sshdAvailable(): boolean {
+  return existsSync(SSHD);
+}
+
+export const SSHD_MISSING = `${SSHD} is not installed (apt-get install -y openssh-server): real-sshd tests skipped`;
+
+/** Start sshd on 127.0.0.1 and wait until it speaks SSH. */
+export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
+  try {
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation directory
+  } catch {
+    // not root: sshd will say what is missing
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'homeshift-sshd-'));
+  await chmod(dir, 0o755); // authorized_keys is read with the login user's rights
+  const hostKey = await generateKeyPair(dir, 'host_key', opts.hostKeyType ?? 'ed25519');
+  const clientKey = await generateKeyPair(dir, 'client_key');
+  await writeFile(join(dir, 'authorized_keys'), `${clientKey.publicKey}\n`, { mode: 0o644 });
+  const port = opts.port ?? (await findFreePort());
+  const configFile = join(dir, 'sshd_config');
+  await writeFile(configFile, renderConfig(dir, port, hostKey.privateKeyFile, [
+    ...(opts.extraConfig ?? []),
+    `LogLevel ${opts.logLevel ?? 'ERROR'}`,
+  ]));
+  const knownHostsFile = join(dir, 'known_hosts');
+  await writeFile(knownHostsFile, `[127.0.0.1]:${port} ${hostKey.publicKey}\n`);
+
+  const logFile = join(dir, 'sshd.log');
+  const child = execa(SSHD, ['-D', '-e', '-f', configFile], { reject: false, stdin: 'ignore', stderr: { file: logFile } });
+  let exited = false;
+  void child.then(() => (exited = true));
+  try {
+    await waitForBanner(port, () => exited);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await child;
+    const log = await readFile(logFile, 'utf8').catch(() => '');
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`sshd did not start: ${(error as Error).message}\n${log}`);
+  }
+  const pid = child.pid as number;
+  return {
+    port,
+    host: '127.0.0.1',
+    user: userInfo().username,
+    clientKeyFile: clientKey.privateKeyFile,
+    knownHostsFile,
+    hostPublicKey: hostKey.publicKey,
+    dir,
+    logFile,
+    pid,
+    stop: () => stopSshd(child, pid, dir),
+  };
+}
+
+function renderConfig(dir: string, port: number, hostKeyFile: string, extra: string[]): string {
+  const lines = [
+    'ListenAddress 127.0.0.1',
+    `Port ${port}`,
+    `HostKey ${hostKeyFile}`,
+    `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    'StrictModes no',
+    'UsePAM no',
+    'PermitRootLogin yes',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UseDNS no',
+    'MaxStartups 500',
+    'MaxSessions 200',
+    'MaxAuthTries 20',
+    'LoginGraceTime 30',
+  ];
+  if (versionAtLeast(9, 8)) lines.push('PerSourcePenalties no'); // failed-auth tests must not lock out loopback
+  return [...extra, ...lines, ''].join('\n'); // sshd keeps the first value: extra lines win
+}
+
+function versionAtLeast(major: number, minor: number): boolean {
+  const result = execaSync(SSHD, ['-V'], { reject: false });
+  const match = /OpenSSH_(\d+)\.(\d+)/.exec(`${String(result.stderr)}${String(result.stdout)}`);
+  if (!match) return false;
+  const [found, foundMinor] = [Number(match[1]), Number(match[2])];
+  return found > major || (found === major && foundMinor >= minor);
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForBanner(port: number, hasExited: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('sshd exited');
+    if (await readsBanner(port)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no SSH banner on 127.0.0.1:${port} within 10 s`);
+}
+
+function readsBanner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('data', (chunk) => done(chunk.toString('latin1').startsWith('SSH-')));
+  });
+}
+
+/** Make sure UNPRIVILEGED_USER exists (home /tmp, shell /bin/sh); false when that is not possible here. */
+export async function ensureUnprivilegedUser(): Promise<boolean> {
+  const exists = async (): Promise<boolean> => (await execa('id', ['-u', UNPRIVILEGED_USER], { reject: false })).exitCode === 0;
+  if (userInfo().uid !== 0) return exists();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    // '*' (no password) rather than a locked '!': sshd without PAM refuses locked accounts
+    if ((await exists()) && (await execa('usermod', ['-p', '*', UNPRIVILEGED_USER], { reject: false })).exitCode === 0) {
+      return true;
+    }
+    const args = ['--system', '--no-create-home', '--home-dir', '/tmp', '--shell', '/bin/sh', '-p', '*', UNPRIVILEGED_USER];
+    const created = await execa('useradd', args, { reject: false });
+    if (created.exitCode === 0) return true;
+    await new Promise((r) => setTimeout(r, 200)); // another test process may hold the passwd lock
+  }
+  return false;
+}
+
+/** Pids whose parent is `pid` (Linux /proc). */
+export async function listChildPids(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[1]) === pid) children.push(Number(name));
+  }
+  return children;
+}
+
+/** Every process below `pid` (children, their children, ...). */
+export async function listDescendantPids(pid: number): Promise<number[]> {
+  const children = await listChildPids(pid);
+  const below = await Promise.all(children.map(listDescendantPids));
+  return [...children, ...below.flat()];
+}
+
+/** End processes by pid, ignoring those already gone. */
+export function killPids(pids: number[], signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const id of pids) {
+    try {
+      process.kill(id, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function stopSshd(child: ResultPromise, pid: number, dir: string): Promise<void> {
+  killPids([pid, ...(await listDescendantPids(pid))]); // sshd, its per-connection processes and their commands
+  await child;
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** A transport Target for this sshd (strict against its known_hosts, client key file). */
+export function targetFor(sshd: Sshd, overrides: Partial<Target> = {}): Target {
+  return {
+    id: 'PC-TEST',
+    host: sshd.host,
+    port: sshd.port,
+    user: sshd.user,
+    identityFile: sshd.clientKeyFile,
+    hostKeyPolicy: 'strict',
+    knownHosts: sshd.knownHostsFile,
+    connectTimeoutMs: 30_000,
+    ...overrides,
+  };
+}

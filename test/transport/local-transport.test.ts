@@ -1,0 +1,79 @@
+import { execa } from 'execa';
+import { createLocalTransport } from '../../src/transport/local-transport.js';
+import type { Connection, Target } from '../../src/transport/transport.js';
+
+const target: Target = {
+  id: 'control',
+  host: 'ignored.invalid',
+  port: 22,
+  user: 'ignored',
+  hostKeyPolicy: 'strict',
+  connectTimeoutMs: 1000,
+};
+
+async function isRunning(pattern: string): Promise<boolean> {
+  return (await execa('pgrep', ['-f', pattern], { reject: false })).exitCode === 0;
+}
+
+describe('local transport', () => {
+  let connection: Connection;
+  beforeAll(async () => {
+    connection = await createLocalTransport().connect(target);
+  });
+  afterAll(() => connection.close());
+
+  it('runs a shell command line with stdin and exit codes', async () => {
+    const result = await connection.exec('read line; printf "%s|" "$line"; echo err >&2; exit 4', {
+      stdin: "O'Brien $(reboot) ÄÖü\n",
+      timeoutMs: 5000,
+    });
+    expect(result).toMatchObject({
+      exitCode: 4,
+      signal: null,
+      stdout: "O'Brien $(reboot) ÄÖü|",
+      stderr: 'err\n',
+      timedOut: false,
+      aborted: false,
+    });
+    expect((await connection.exec('cat', { timeoutMs: 5000 })).stdout).toBe('');
+  });
+
+  it('streams output as it arrives', async () => {
+    const seen: string[] = [];
+    let firstAt = 0;
+    const started = Date.now();
+    const result = await connection.exec('echo one; sleep 0.4; echo two', {
+      timeoutMs: 5000,
+      onStdout: (text) => {
+        if (seen.length === 0) firstAt = Date.now() - started;
+        seen.push(text);
+      },
+    });
+    expect(seen.join('')).toBe('one\ntwo\n');
+    expect(firstAt).toBeLessThan(result.durationMs - 200);
+  });
+
+  it('ends a hung command line at its timeout, children included', async () => {
+    const result = await connection.exec('sleep 100.5511 & sleep 100.5511; echo never', { timeoutMs: 300 });
+    expect(result).toMatchObject({ timedOut: true, aborted: false, exitCode: null, signal: 'SIGTERM', stdout: '' });
+    expect(result.durationMs).toBeLessThan(2000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await isRunning('sleep 100.5511')).toBe(false);
+  });
+
+  it('ends a command on abort, and does not start one already aborted', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const result = await connection.exec('sleep 100.5512', { timeoutMs: 10_000, signal: controller.signal });
+    expect(result).toMatchObject({ aborted: true, timedOut: false, exitCode: null });
+    expect(await isRunning('sleep 100.5512')).toBe(false);
+    const never = await connection.exec('echo ran', { timeoutMs: 1000, signal: controller.signal });
+    expect(never).toMatchObject({ aborted: true, stdout: '' });
+  });
+
+  it('refuses execs after close', async () => {
+    const closed = await createLocalTransport().connect(target);
+    await closed.close();
+    await expect(closed.exec('true', { timeoutMs: 1000 })).rejects.toMatchObject({ errorClass: 'internal' });
+  });
+});
