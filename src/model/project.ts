@@ -4,6 +4,8 @@ export type Os = 'windows' | 'linux';
 export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
 export type VarValue = string | number | boolean;
 export type Vars = Record<string, VarValue>;
+/** Positions of an entity's field values by dotted path, so messages can point at the value at fault. */
+export type FieldPositions = Record<string, SourcePos>;
 
 /** SSH settings: project defaults in homeshift.yaml, overridden per site, then per machine. */
 export interface SshSettings {
@@ -54,6 +56,7 @@ export interface Site {
   ssh: SshSettings;
   vars: Vars;
   pos: SourcePos;
+  fieldPos?: FieldPositions; // where each field's value was written (keys like user, steps.0.template)
 }
 
 /** One desktop PC. */
@@ -68,6 +71,7 @@ export interface Machine {
   ssh: SshSettings;
   vars: Vars;
   pos: SourcePos;
+  fieldPos?: FieldPositions; // where each field's value was written (keys like user, steps.0.template)
 }
 
 /** One employee of the directory (YAML or CSV export). */
@@ -79,6 +83,7 @@ export interface Employee {
   site: string;
   role?: string;
   pos: SourcePos;
+  fieldPos?: FieldPositions; // where each field's value was written (keys like user, steps.0.template)
 }
 
 export interface VpnSettings {
@@ -126,6 +131,7 @@ export interface Profile {
   steps: ProfileStep[];
   vars: Vars;
   pos: SourcePos;
+  fieldPos?: FieldPositions; // where each field's value was written (keys like user, steps.0.template)
   file: string;
 }
 
@@ -142,6 +148,7 @@ export interface Bundle {
   description?: string;
   packages: BundlePackage[];
   pos: SourcePos;
+  fieldPos?: FieldPositions; // where each field's value was written (keys like user, steps.0.template)
 }
 
 export interface TemplateSource {

@@ -1,0 +1,101 @@
+import { parse } from 'csv-parse/sync';
+import type { Diagnostic, Employee, FieldPositions } from '../model/index.js';
+import { createDiagnostic } from './diagnostics.js';
+
+type Field = 'id' | 'firstName' | 'lastName' | 'mailbox' | 'site' | 'role';
+const REQUIRED: Field[] = ['id', 'firstName', 'lastName', 'mailbox', 'site'];
+const HEADER_NAMES: Record<string, Field> = {
+  id: 'id', employeeid: 'id', firstname: 'firstName', lastname: 'lastName',
+  mailbox: 'mailbox', email: 'mailbox', mail: 'mailbox', site: 'site', role: 'role',
+};
+
+interface CsvRow { record: string[]; info: { lines: number } }
+
+/** Parses a directory CSV export (header row, `#` comment lines allowed); positions are the cells' line and column. */
+export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]): Employee[] {
+  let rows: CsvRow[];
+  try {
+    rows = parse(text, {
+      info: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, relax_column_count: true,
+      record_delimiter: ['\r\n', '\n'],
+    }) as unknown as CsvRow[];
+  } catch (err) {
+    const e = err as { message: string; lines?: number; code?: string };
+    diags.push(createDiagnostic('csv-syntax', `CSV syntax error: ${e.message.replace(/ at line \d+.*$/, '')}`, { file, line: e.lines ?? 1, col: 1 }));
+    return [];
+  }
+  if (rows.length === 0) {
+    diags.push(createDiagnostic('empty-file', `${file} has no header row`, { file, line: 1, col: 1 }));
+    return [];
+  }
+  const lines = text.split('\n');
+  const header = rows[0];
+  const columns = mapHeader(header, file, cellColumns(lines[startLine(header) - 1] ?? ''), diags);
+  if (!columns) return [];
+  const out: Employee[] = [];
+  for (const row of rows.slice(1)) {
+    const line = startLine(row);
+    const cols = cellColumns(lines[line - 1] ?? '');
+    const employee = toEmployee(row.record, columns, header.record.length, { file, line, cols }, diags);
+    if (employee) out.push(employee);
+  }
+  return out;
+}
+
+function mapHeader(header: CsvRow, file: string, cols: number[], diags: Diagnostic[]): (Field | null)[] | null {
+  const line = startLine(header);
+  const fields = header.record.map((name, i) => {
+    const field = HEADER_NAMES[name.trim().toLowerCase().replace(/[\s_-]/g, '')];
+    if (!field) diags.push(createDiagnostic('csv-header', `unknown column '${name}' (expected id, firstName, lastName, mailbox, site, role)`, { file, line, col: cols[i] ?? 1 }));
+    return field ?? null;
+  });
+  const missing = REQUIRED.filter((f) => !fields.includes(f));
+  if (missing.length > 0) {
+    diags.push(createDiagnostic('csv-header', `header row lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (expected id, firstName, lastName, mailbox, site, role)`, { file, line, col: 1 }));
+    return null;
+  }
+  return fields.some((f) => f === null) ? null : fields;
+}
+
+function toEmployee(cells: string[], columns: (Field | null)[], width: number, at: { file: string; line: number; cols: number[] }, diags: Diagnostic[]): Employee | null {
+  const pos = (i: number) => ({ file: at.file, line: at.line, col: at.cols[i] ?? 1 });
+  if (cells.length !== width) {
+    diags.push(createDiagnostic('schema', `row has ${cells.length} cells, the header has ${width}`, pos(0)));
+    return null;
+  }
+  const values: Partial<Record<Field, string>> = {};
+  const fieldPos: FieldPositions = {};
+  columns.forEach((field, i) => {
+    if (!field) return;
+    values[field] = cells[i].trim();
+    fieldPos[field] = pos(i);
+  });
+  const empty = REQUIRED.filter((f) => !values[f]);
+  if (empty.length > 0) {
+    const who = values.id ? `employee ${values.id}` : 'employee';
+    diags.push(createDiagnostic('schema', `${who}: ${empty.join(', ')} must not be empty`, fieldPos[empty[0]] ?? pos(0)));
+    return null;
+  }
+  const e: Employee = { id: values.id!, firstName: values.firstName!, lastName: values.lastName!, mailbox: values.mailbox!, site: values.site!, pos: pos(0), fieldPos };
+  if (values.role) e.role = values.role;
+  return e;
+}
+
+/** The line a record starts on: csv-parse reports the line it ends on. */
+function startLine(row: CsvRow): number {
+  let inner = 0;
+  for (const cell of row.record) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) inner++;
+  return row.info.lines - inner;
+}
+
+/** 1-based columns where each cell of a line starts (quote-aware). */
+function cellColumns(line: string): number[] {
+  const cols = [1];
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) cols.push(i + 2);
+  }
+  return cols;
+}

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import type { ProjectConfig, SecretSource, SshSettings, Vars } from '../model/index.js';
+import type { YamlSource } from './yaml-source.js';
+import { posAtPath } from './yaml-source.js';
+
+export const DEFAULT_SSH: Required<Omit<SshSettings, 'identityFile'>> = {
+  user: 'homeshift',
+  port: 22,
+  agent: false,
+  hostKeyPolicy: 'strict',
+  knownHosts: 'known_hosts',
+  connectTimeout: 10,
+  stepTimeout: 300,
+  machineTimeout: 1800,
+};
+
+export const DEFAULT_PATHS = { inventory: 'inventory/', directory: 'directory/employees.csv', profiles: 'profiles/', bundles: 'bundles/', templates: 'templates/' };
+
+interface RawConfig {
+  name?: string;
+  inventory?: string | string[];
+  directory?: string;
+  profiles?: string | string[];
+  bundles?: string | string[];
+  templates?: string | string[];
+  mail?: { allowedDomains?: string[] };
+  secrets?: Record<string, SecretSource>;
+  ssh?: SshSettings;
+  journal?: string;
+  escalateAfter?: string;
+  escalateAfterAttempts?: number;
+  vars?: Vars;
+}
+
+/** Which search folders were named in homeshift.yaml (a missing one is then an error, a missing default is not). */
+export interface ConfigOrigins {
+  explicit: Set<'inventory' | 'directory' | 'profiles' | 'bundles' | 'templates'>;
+}
+
+/** homeshift.yaml data (already schema-checked) with every default filled in. */
+export function buildProjectConfig(src: YamlSource, root: string): { config: ProjectConfig; origins: ConfigOrigins } {
+  const raw = (src.data ?? {}) as RawConfig;
+  const explicit = new Set<ConfigOrigins['explicit'] extends Set<infer T> ? T : never>();
+  for (const key of ['inventory', 'directory', 'profiles', 'bundles', 'templates'] as const) if (raw[key] !== undefined) explicit.add(key);
+  const config: ProjectConfig = {
+    name: raw.name ?? path.basename(root),
+    inventory: toList(raw.inventory ?? DEFAULT_PATHS.inventory),
+    directory: raw.directory ?? DEFAULT_PATHS.directory,
+    profiles: toList(raw.profiles ?? DEFAULT_PATHS.profiles),
+    bundles: toList(raw.bundles ?? DEFAULT_PATHS.bundles),
+    templates: toList(raw.templates ?? DEFAULT_PATHS.templates),
+    mail: { allowedDomains: raw.mail?.allowedDomains ?? [] },
+    secrets: raw.secrets ?? {},
+    ssh: { ...DEFAULT_SSH, ...(raw.ssh ?? {}) },
+    journal: raw.journal ?? '.homeshift/journal.db',
+    escalateAfter: raw.escalateAfter ?? '2d',
+    escalateAfterAttempts: raw.escalateAfterAttempts ?? 3,
+    vars: raw.vars ?? {},
+    pos: posAtPath(src, []),
+  };
+  return { config, origins: { explicit } };
+}
+
+function toList(value: string | string[]): string[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Parses escalateAfter ("36h", "2d", "90m") into milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+)([mhd])$/.exec(text);
+  if (!m) throw new RangeError(`not a duration: ${text}`);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}

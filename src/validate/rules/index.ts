@@ -1,0 +1,13 @@
+import type { Rule } from '../rule.js';
+import { duplicateEmployeeId, duplicateMailbox, mailboxDomainNotAllowed, malformedMailbox } from './employee-rules.js';
+import { duplicateHost, duplicateMachineId, employeeOnTwoMachines, roleMismatch, siteMismatch, unknownProfile, unknownSite, unknownUser } from './machine-rules.js';
+import { profileExtendsCycle, profileExtendsUnknown, unknownBundle, unknownSecret } from './profile-rules.js';
+import { bundleOsUnsupported, unknownTemplate } from './usage-rules.js';
+
+/** Every validate rule, in the order they are documented. */
+export const RULES: readonly Rule[] = [
+  duplicateMachineId, duplicateHost, unknownSite, unknownProfile,
+  profileExtendsUnknown, profileExtendsCycle, unknownBundle, bundleOsUnsupported, unknownTemplate,
+  unknownUser, employeeOnTwoMachines, duplicateEmployeeId, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
+  siteMismatch, unknownSecret, roleMismatch,
+];
