@@ -1,0 +1,136 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Simulated system tools for a lab PC: small POSIX sh scripts under <root>/.sim/bin that keep their state
+ * under <root>/var/lib/sim, so detection after an install really works and a second run finds everything ok.
+ * The machine program puts .sim/bin first on PATH when HS_ROOT is not / and the folder exists.
+ */
+
+// Every tool finds its root from its own path and honours .sim/fail/tool_<name> (line 1: exit code or hang).
+const header = (name: string) => `#!/bin/sh
+# homeshift lab: simulated ${name}
+sim_root=$(cd "$(dirname "$0")/../.." && pwd)
+sim_state="$sim_root/var/lib/sim"
+sim_fail="$sim_root/.sim/fail/tool_${name}"
+if [ -f "$sim_fail" ]; then
+  sim_code=$(head -n 1 "$sim_fail")
+  [ "$sim_code" != hang ] || sleep 86400
+  tail -n +2 "$sim_fail" >&2
+  case $sim_code in ''|*[!0-9]*) sim_code=1 ;; esac
+  exit "$sim_code"
+fi
+`;
+
+const APT_GET = `${header('apt-get')}mkdir -p "$sim_state/dpkg"
+cmd=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -o|-c|-t) shift; [ $# -gt 0 ] && shift; continue ;;
+    -*) shift; continue ;;
+  esac
+  if [ -z "$cmd" ]; then cmd=$1; shift; continue; fi
+  break
+done
+case $cmd in
+  update) echo "Reading package lists... Done" ;;
+  install)
+    echo "Reading package lists... Done"
+    for spec in "$@"; do
+      pkg=\${spec%%=*}
+      version=\${spec#*=}
+      [ "$version" != "$spec" ] || version=1.0-1
+      case $pkg in ''|*[!a-z0-9.+-]*) echo "E: Unable to locate package $pkg" >&2; exit 100 ;; esac
+      printf '%s\\n' "$version" >"$sim_state/dpkg/$pkg"
+      echo "Setting up $pkg ($version) ..."
+    done ;;
+  remove|purge)
+    for pkg in "$@"; do rm -f "$sim_state/dpkg/\${pkg%%=*}"; echo "Removing $pkg ..."; done ;;
+  *) echo "E: Invalid operation $cmd" >&2; exit 100 ;;
+esac
+`;
+
+const DPKG_QUERY = `${header('dpkg-query')}fmt='\${Package}\\t\${Version}\\n'
+pkgs=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -W|--show) ;;
+    -f|--showformat) shift; fmt=\${1:-} ;;
+    --showformat=*) fmt=\${1#--showformat=} ;;
+    -f*) fmt=\${1#-f}; fmt=\${fmt#=} ;;
+    -*) ;;
+    *) pkgs="$pkgs $1" ;;
+  esac
+  shift
+done
+rc=0
+for pkg in $pkgs; do
+  if [ -f "$sim_state/dpkg/$pkg" ]; then
+    version=$(cat "$sim_state/dpkg/$pkg")
+    out=$(printf '%s' "$fmt" | sed -e "s/\\\${Package}/$pkg/g" -e "s/\\\${Version}/$version/g")
+    printf '%b' "$out"
+  else
+    echo "dpkg-query: no packages found matching $pkg" >&2
+    rc=1
+  fi
+done
+exit $rc
+`;
+
+const NMCLI = `${header('nmcli')}conns="$sim_root/etc/NetworkManager/system-connections"
+loaded="$sim_state/nmcli/loaded"
+mkdir -p "$sim_state/nmcli"
+[ -f "$loaded" ] || : >"$loaded"
+case "\${1:-} \${2:-}" in
+  "connection reload"|"con reload"|"c reload")
+    : >"$loaded.new"
+    # like NetworkManager, only files readable by root alone (mode 0600) are loaded
+    for f in $(find "$conns" -maxdepth 1 -type f -name '*.nmconnection' -perm 0600 2>/dev/null | sort); do
+      sed -n 's/^id=//p' "$f" | head -n 1 >>"$loaded.new"
+    done
+    mv -f "$loaded.new" "$loaded" ;;
+  "connection show"|"con show"|"c show")
+    if [ $# -lt 3 ]; then cat "$loaded"; exit 0; fi
+    if grep -Fqx -- "$3" "$loaded"; then echo "connection.id:                          $3"; exit 0; fi
+    echo "Error: $3 - no such connection profile." >&2
+    exit 10 ;;
+  *) echo "Error: the simulated nmcli knows connection reload|show only." >&2; exit 2 ;;
+esac
+`;
+
+const DCONF = `${header('dconf')}case \${1:-} in
+  update)
+    for d in "$sim_root"/etc/dconf/db/*.d; do
+      [ -d "$d" ] || continue
+      { echo "# simulated GVariant database"; find "$d" -maxdepth 1 -type f | sort | xargs cat; } >"\${d%.d}.new" && mv -f "\${d%.d}.new" "\${d%.d}"
+    done ;;
+  *) echo "error: the simulated dconf knows update only" >&2; exit 1 ;;
+esac
+`;
+
+export const SIM_TOOLS: Record<string, string> = { 'apt-get': APT_GET, 'dpkg-query': DPKG_QUERY, nmcli: NMCLI, dconf: DCONF };
+
+const CRYPTTAB = '# <target name> <source device> <key file> <options>\ncryptroot UUID=6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f none luks,discard\n';
+
+async function writeIfMissing(file: string, content: string): Promise<void> {
+  try {
+    await writeFile(file, content, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** Installs the simulated tools and a realistic skeleton (encrypted-disk crypttab, a home folder) under root. */
+export async function installSimTools(root: string, opts: { user?: string } = {}): Promise<void> {
+  const bin = join(root, '.sim', 'bin');
+  const user = opts.user ?? 'agent';
+  for (const dir of [bin, join(root, '.sim', 'fail'), join(root, 'var', 'lib', 'sim'), join(root, 'etc', 'NetworkManager', 'system-connections'), join(root, 'etc', 'dconf', 'db', 'local.d'), join(root, 'home', user, 'Documents')]) {
+    await mkdir(dir, { recursive: true });
+  }
+  for (const [name, text] of Object.entries(SIM_TOOLS)) {
+    await writeFile(join(bin, name), text);
+    await chmod(join(bin, name), 0o755);
+  }
+  await writeIfMissing(join(root, 'etc', 'crypttab'), CRYPTTAB);
+  await writeIfMissing(join(root, 'etc', 'hostname'), `${user}-pc\n`);
+}

@@ -1,0 +1,43 @@
+import type { Machine, Project } from '../model/project.js';
+import type { MachinePlan, Plan } from '../model/plan.js';
+import { sha256 } from './hash.js';
+import { createPlanContext } from './plan-context.js';
+import { planMachine } from './plan-machine.js';
+
+function count(into: Record<string, number>, key: string): void {
+  into[key] = (into[key] ?? 0) + 1;
+}
+
+function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key];
+  return out;
+}
+
+/** The plan for the given machines (default: all, in inventory order); throws PlanError on the first bad machine. */
+export function buildPlan(project: Project, opts: { machines?: Machine[] } = {}): Plan {
+  const ctx = createPlanContext(project);
+  const machines: MachinePlan[] = (opts.machines ?? project.machines).map((m) => planMachine(project, m, ctx));
+  const used = new Set<string>();
+  const bySite: Record<string, number> = {};
+  const byProfile: Record<string, number> = {};
+  const byOs: Record<string, number> = {};
+  let steps = 0;
+  for (const m of machines) {
+    for (const step of m.steps) used.add(step.script);
+    count(bySite, m.machine.site);
+    count(byProfile, m.profile.name);
+    count(byOs, m.machine.os);
+    steps += m.steps.length;
+  }
+  const scripts: Plan['scripts'] = {};
+  for (const name of [...used].sort()) scripts[name] = ctx.scripts.get(name)!;
+  return {
+    format: 1,
+    project: project.config.name,
+    scripts,
+    machines,
+    summary: { machines: machines.length, steps, bySite: sortedRecord(bySite), byProfile: sortedRecord(byProfile), byOs: sortedRecord(byOs) },
+    hash: sha256(machines.map((m) => m.hash).join('\n')),
+  };
+}

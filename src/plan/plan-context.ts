@@ -1,0 +1,85 @@
+import type { Os, Project } from '../model/project.js';
+import { compileTemplate, TemplateError, type RenderFn } from '../render/engine.js';
+import { sha256 } from './hash.js';
+import { resolveProfile, type ResolvedProfile } from './resolve-profile.js';
+import { stepSpecs, type PlannedBundle, type StepSpec } from './builtin-steps.js';
+
+/** Everything a (profile, os) pair shares across its machines: resolved once, compiled once. */
+export interface Recipe {
+  profile: ResolvedProfile;
+  os: Os;
+  bundles: PlannedBundle[];
+  steps: StepSpec[];
+}
+
+/** Caches of one planning pass; create one per project and reuse it for every machine. */
+export interface PlanContext {
+  project: Project;
+  recipes: Map<string, Recipe>;
+  templates: Map<string, RenderFn>;
+  scripts: Map<string, { hash: string; text: string }>;
+}
+
+export class RecipeError extends Error {
+  constructor(message: string, readonly template?: string) {
+    super(message);
+    this.name = 'RecipeError';
+  }
+}
+
+export function createPlanContext(project: Project): PlanContext {
+  return { project, recipes: new Map(), templates: new Map(), scripts: new Map() };
+}
+
+function planBundles(project: Project, names: string[], os: Os, profile: string): PlannedBundle[] {
+  return names.map((name) => {
+    const bundle = project.bundles.get(name);
+    if (!bundle) throw new RecipeError(`profile ${profile}: unknown bundle ${name}`);
+    const installs = bundle.packages.map((pkg) => {
+      const id = os === 'linux' ? pkg.linux?.apt : pkg.windows?.wingetId;
+      if (!id) throw new RecipeError(`bundle ${name}: package ${pkg.name} has no ${os} install (${os === 'linux' ? 'linux.apt' : 'windows.wingetId'})`);
+      // linux.apt may pin the exact Debian version ("name=epoch:version-revision") where it differs from the upstream one
+      const pin = os === 'linux' ? id.indexOf('=') : -1;
+      return pin > 0 ? { id: id.slice(0, pin), version: id.slice(pin + 1) } : { id, version: pkg.version };
+    });
+    return { name, version: bundle.version, packages: bundle.packages.map((p) => ({ name: p.name, version: p.version })), installs };
+  });
+}
+
+/** A compiled config template, by name (tried as given, then under <os>/). */
+export function getTemplate(ctx: PlanContext, name: string, os: Os): { name: string; render: RenderFn } {
+  const resolved = ctx.project.templates.has(name) ? name : ctx.project.templates.has(`${os}/${name}`) ? `${os}/${name}` : null;
+  if (!resolved) throw new RecipeError(`template ${name} not found`, name);
+  let render = ctx.templates.get(resolved);
+  if (!render) {
+    render = compileTemplate(resolved, ctx.project.templates.get(resolved)!.text);
+    ctx.templates.set(resolved, render);
+  }
+  return { name: resolved, render };
+}
+
+function registerScript(ctx: PlanContext, name: string): void {
+  if (ctx.scripts.has(name)) return;
+  const source = ctx.project.templates.get(name);
+  if (!source) throw new RecipeError(`step script ${name} not found`, name);
+  ctx.scripts.set(name, { hash: sha256(source.text), text: source.text });
+}
+
+/** The recipe for machines of this profile and OS; throws RecipeError or TemplateError (syntax). */
+export function getRecipe(ctx: PlanContext, profileName: string, os: Os): Recipe {
+  const key = `${profileName}\u0000${os}`;
+  const cached = ctx.recipes.get(key);
+  if (cached) return cached;
+  const profile = resolveProfile(ctx.project, profileName);
+  const bundles = planBundles(ctx.project, profile.bundles, os, profileName);
+  const steps = stepSpecs(profile, os, bundles);
+  for (const step of steps) {
+    registerScript(ctx, step.script);
+    for (const file of step.files) getTemplate(ctx, file.template, os);
+  }
+  const recipe = { profile, os, bundles, steps };
+  ctx.recipes.set(key, recipe);
+  return recipe;
+}
+
+export { TemplateError };

@@ -1,0 +1,130 @@
+import type { Machine, Project, SshSettings, Vars } from '../model/project.js';
+import type { MachinePlan, PlannedFile, PlannedStep } from '../model/plan.js';
+import { SECRET_PLACEHOLDER_RE } from '../model/plan.js';
+import { compileTemplate, TemplateError } from '../render/engine.js';
+import { hashCanonical } from './hash.js';
+import { PlanError } from './plan-error.js';
+import { createPlanContext, getRecipe, getTemplate, type PlanContext, type Recipe } from './plan-context.js';
+import { homeshiftPaths, type RenderContext, type StepSpec } from './builtin-steps.js';
+
+const DEFAULT_STEP_TIMEOUT = 300;
+
+function mergeSsh(...layers: (SshSettings | undefined)[]): SshSettings {
+  const merged: SshSettings = {};
+  for (const layer of layers) if (layer) Object.assign(merged, layer);
+  return merged;
+}
+
+function planSsh(ssh: SshSettings): MachinePlan['ssh'] {
+  const result: MachinePlan['ssh'] = {
+    user: ssh.user ?? 'homeshift',
+    agent: ssh.agent ?? false,
+    hostKeyPolicy: ssh.hostKeyPolicy ?? 'strict',
+    connectTimeout: ssh.connectTimeout ?? 10,
+    machineTimeout: ssh.machineTimeout ?? 3600,
+  };
+  if (ssh.identityFile !== undefined) result.identityFile = ssh.identityFile;
+  if (ssh.knownHosts !== undefined) result.knownHosts = ssh.knownHosts;
+  return result;
+}
+
+function toPlanError(err: unknown, machine: Machine, ctx: PlanContext): PlanError {
+  if (err instanceof PlanError) return err;
+  if (err instanceof TemplateError) {
+    const source = ctx.project.templates.get(err.template);
+    const pos = source && err.line !== undefined ? { file: source.file, line: err.line, col: err.col ?? 1 } : undefined;
+    const rule = err.variable !== undefined ? 'undefined-template-variable' : 'template-syntax';
+    const fields = { machine: machine.id, template: err.template, rule, message: `machine ${machine.id}: ${err.message}`, ...(pos ? { pos } : {}) };
+    return new PlanError(err.variable !== undefined ? { ...fields, variable: err.variable } : fields);
+  }
+  const template = (err as { template?: string }).template;
+  const message = err instanceof Error ? err.message : String(err);
+  return new PlanError({ machine: machine.id, message: `machine ${machine.id}: ${message}`, ...(template ? { template, rule: 'unknown-template' } : {}), pos: machine.pos });
+}
+
+function renderPath(ctx: PlanContext, path: string, context: RenderContext, machine: string): string {
+  let rendered = path;
+  if (path.includes('{{')) {
+    const key = `path:${path}`;
+    let render = ctx.templates.get(key);
+    if (!render) ctx.templates.set(key, (render = compileTemplate(`path ${path}`, path)));
+    rendered = render(context);
+  }
+  const normal = rendered.replace(/\\/g, '/').replace(/^\/+/, '').replace(/^[A-Za-z]:\//, '');
+  if (!normal || normal.split('/').some((part) => part === '..' || part === '')) {
+    throw new PlanError({ machine, template: path, message: `machine ${machine}: file path ${JSON.stringify(rendered)} must be relative to the root, without ..` });
+  }
+  return normal;
+}
+
+function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, recipe: Recipe, stepTimeout: number | undefined): PlannedStep {
+  const secrets = new Set(spec.secrets);
+  const files: PlannedFile[] = spec.files.map((file) => {
+    const content = getTemplate(ctx, file.template, recipe.os).render(context);
+    if (content.includes('@@HS_SECRET:')) for (const m of content.matchAll(SECRET_PLACEHOLDER_RE)) secrets.add(m[1]);
+    return { path: renderPath(ctx, file.path, context, context.machine.id), content, mode: file.mode };
+  });
+  return {
+    id: spec.id,
+    title: spec.title,
+    script: spec.script,
+    vars: spec.vars(context),
+    files,
+    secrets: [...secrets].sort(),
+    checkOnly: spec.checkOnly,
+    timeout: spec.timeout ?? stepTimeout ?? DEFAULT_STEP_TIMEOUT,
+  };
+}
+
+/** One machine's plan; throws PlanError (unknown site, employee, profile, bundle; template errors). */
+export function planMachine(project: Project, machine: Machine, ctx: PlanContext = createPlanContext(project)): MachinePlan {
+  try {
+    const site = project.sites.get(machine.site);
+    if (!site) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: unknown site ${machine.site}`, pos: machine.pos });
+    const employee = project.employees.get(machine.user);
+    if (!employee) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: user ${machine.user} is not in the directory`, pos: machine.pos });
+    const recipe = getRecipe(ctx, machine.role, machine.os);
+    const profile = recipe.profile;
+    const vars: Vars = { ...profile.vars, ...project.config.vars, ...site.vars, ...machine.vars };
+    const root = typeof vars.root === 'string' && vars.root ? vars.root : machine.os === 'linux' ? '/' : 'C:\\';
+    const ssh = mergeSsh(project.config.ssh, site.ssh, machine.ssh);
+    const shared = profile.mailbox.shared ?? 'none';
+    const mailbox = {
+      personal: profile.mailbox.personal === false ? null : employee.mailbox,
+      shared: shared === 'site' ? [...site.sharedMailboxes] : shared === 'none' ? [] : [...shared],
+      client: machine.os === 'linux' ? 'thunderbird' : (profile.mailbox.client ?? 'outlook'),
+    };
+    const vpn = profile.vpn ? { ...profile.vpn, gateway: site.vpnGateway, identity: employee.mailbox } : null;
+    const name = `${employee.firstName} ${employee.lastName}`.trim();
+    const context: RenderContext = {
+      machine: { id: machine.id, host: machine.host, os: machine.os, site: machine.site, role: machine.role },
+      site: { id: site.id, name: site.name, vpnGateway: site.vpnGateway, sharedMailboxes: site.sharedMailboxes },
+      employee: { id: employee.id, firstName: employee.firstName, lastName: employee.lastName, name, mailbox: employee.mailbox },
+      profile: { name: profile.name, chain: profile.chain, description: profile.description },
+      vpn: vpn ? { type: vpn.type, connectionName: vpn.connectionName, splitTunnel: vpn.splitTunnel, pskSecret: vpn.pskSecret ?? null, dnsSuffix: vpn.dnsSuffix ?? '', gateway: vpn.gateway, identity: vpn.identity } : null,
+      mailbox,
+      checks: { diskEncryption: profile.checks.diskEncryption, screenLockMinutes: profile.checks.screenLockMinutes ?? null, noLocalCustomerData: profile.checks.noLocalCustomerData },
+      vars,
+      root,
+      paths: homeshiftPaths(machine.os),
+    };
+    const steps = recipe.steps.map((spec) => planStep(ctx, spec, context, recipe, ssh.stepTimeout));
+    const plan: Omit<MachinePlan, 'hash'> = {
+      machine: { id: machine.id, host: machine.host, port: machine.port ?? ssh.port ?? 22, os: machine.os, site: machine.site, role: machine.role },
+      ssh: planSsh(ssh),
+      employee: { id: employee.id, name, mailbox: employee.mailbox },
+      profile: { name: profile.name, chain: profile.chain },
+      mailbox,
+      vpn,
+      bundles: recipe.bundles.map((b) => ({ name: b.name, version: b.version, packages: b.packages })),
+      checks: profile.checks,
+      root,
+      steps,
+    };
+    const scriptHashes: Record<string, string> = {};
+    for (const step of steps) scriptHashes[step.script] = ctx.scripts.get(step.script)!.hash;
+    return { ...plan, hash: hashCanonical({ plan, scripts: scriptHashes }) };
+  } catch (err) {
+    throw toPlanError(err, machine, ctx);
+  }
+}

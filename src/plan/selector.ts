@@ -1,0 +1,74 @@
+import picomatch from 'picomatch';
+import type { Machine } from '../model/project.js';
+
+/** A --limit selector that cannot be read; col is 1-based within the selector text. */
+export class SelectorError extends Error {
+  constructor(message: string, readonly selector: string, readonly col: number) {
+    super(`invalid selector "${selector}" at column ${col}: ${message}`);
+    this.name = 'SelectorError';
+  }
+}
+
+type Kind = 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | 'failed';
+const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
+
+export interface SelectorTerm {
+  kind: Kind;
+  pattern: string;
+}
+
+/** site=bruehl,role=hotline-agent,os=linux,BRU-*,@failed: comma is AND across kinds, OR within one kind. */
+export function parseSelector(selector: string): SelectorTerm[] {
+  const terms: SelectorTerm[] = [];
+  let col = 1;
+  for (const raw of selector.split(',')) {
+    const text = raw.trim();
+    const at = col + (raw.length - raw.trimStart().length);
+    col += raw.length + 1;
+    if (!text) throw new SelectorError('empty term', selector, at);
+    if (text.startsWith('@')) {
+      if (text !== '@failed') throw new SelectorError(`unknown group ${text} (known: @failed)`, selector, at);
+      terms.push({ kind: 'failed', pattern: '' });
+      continue;
+    }
+    const eq = text.indexOf('=');
+    if (eq < 0) {
+      terms.push({ kind: 'id', pattern: text });
+      continue;
+    }
+    const key = text.slice(0, eq).trim() as Kind;
+    const pattern = text.slice(eq + 1).trim();
+    if (!KINDS.includes(key)) throw new SelectorError(`unknown key ${key} (known: ${KINDS.join(', ')})`, selector, at);
+    if (!pattern) throw new SelectorError(`${key}= needs a value`, selector, at);
+    if (key === 'os' && !picomatch(pattern)('linux') && !picomatch(pattern)('windows')) {
+      throw new SelectorError(`os must be linux or windows, not ${pattern}`, selector, at + eq + 1);
+    }
+    terms.push({ kind: key, pattern });
+  }
+  return terms;
+}
+
+function field(machine: Machine, kind: Exclude<Kind, 'failed'>): string {
+  return kind === 'id' ? machine.id : machine[kind];
+}
+
+/** The machines a selector names, in their given order. `@failed` needs the journal's failed set. */
+export function selectMachines(machines: Machine[], selector: string, opts: { failed?: Set<string> } = {}): Machine[] {
+  const terms = parseSelector(selector);
+  const byKind = new Map<Kind, ((m: Machine) => boolean)[]>();
+  for (const term of terms) {
+    let test: (m: Machine) => boolean;
+    if (term.kind === 'failed') {
+      const failed = opts.failed;
+      if (!failed) throw new SelectorError('@failed needs the journal of an earlier run', selector, selector.indexOf('@failed') + 1);
+      test = (m) => failed.has(m.id);
+    } else {
+      const kind = term.kind;
+      const match = picomatch(term.pattern, { nocase: kind !== 'os', dot: true });
+      test = (m) => match(field(m, kind));
+    }
+    byKind.set(term.kind, [...(byKind.get(term.kind) ?? []), test]);
+  }
+  const groups = [...byKind.values()];
+  return machines.filter((m) => groups.every((tests) => tests.some((t) => t(m))));
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import Handlebars from 'handlebars';
+import { SECRET_PLACEHOLDER } from '../model/plan.js';
+
+/** A template that could not be compiled or rendered: names the template, the variable and the line. */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly template: string,
+    readonly variable?: string,
+    readonly line?: number,
+    readonly col?: number,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+export type RenderFn = (context: object) => string;
+
+// Keyfile (GKeyFile, .ini-like) values end at the line end; escape so one value stays one line.
+function escapeKeyfile(value: unknown): string {
+  return String(value).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+}
+
+// A name-based UUID (RFC 4122 layout, version 5 bits) so a rendered file is the same on every run.
+function stableUuid(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+type Loc = { start: { line: number; column: number }; end: { line: number; column: number } };
+
+// Handlebars' strict mode does not check helper arguments; this does, keeping where the call is.
+class UndefinedArgument extends Error {
+  constructor(readonly index: number, readonly loc: Loc | undefined) {
+    super('undefined helper argument');
+  }
+}
+
+function strictHelper(fn: (...args: unknown[]) => unknown): Handlebars.HelperDelegate {
+  return (...args: unknown[]) => {
+    const options = args[args.length - 1] as { loc?: Loc };
+    const params = args.slice(0, -1);
+    const missing = params.findIndex((a) => a === undefined);
+    if (missing >= 0) throw new UndefinedArgument(missing, options.loc);
+    return fn(...params);
+  };
+}
+
+function createHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper('secret', strictHelper((name) => {
+    if (typeof name !== 'string' || !name) throw new Error('secret needs a name: {{secret "vpnPsk"}}');
+    return SECRET_PLACEHOLDER(name);
+  }));
+  hb.registerHelper('json', strictHelper((value) => JSON.stringify(value)));
+  hb.registerHelper('keyfile', strictHelper((value) => escapeKeyfile(value)));
+  hb.registerHelper('join', strictHelper((list, sep) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : '')));
+  hb.registerHelper('times', strictHelper((a, b) => Number(a) * Number(b)));
+  hb.registerHelper('add', strictHelper((a, b) => Number(a) + Number(b)));
+  hb.registerHelper('uuid', strictHelper((...args) => stableUuid(args.map(String).join('\u0000'))));
+  hb.registerHelper('eq', strictHelper((a, b) => a === b));
+  return hb;
+}
+
+const shared = createHandlebars();
+
+function variableAt(text: string, line: number, col: number): string | undefined {
+  const source = text.split('\n')[line - 1] ?? '';
+  const match = /^[@A-Za-z0-9_.\/-]+/.exec(source.slice(col).replace(/^[{\s#^]+/, ''));
+  return match ? match[0] : undefined;
+}
+
+function argumentName(text: string, err: UndefinedArgument): string | undefined {
+  if (!err.loc) return undefined;
+  const line = text.split('\n')[err.loc.start.line - 1] ?? '';
+  const call = line.slice(err.loc.start.column, err.loc.start.line === err.loc.end.line ? err.loc.end.column : undefined);
+  const tokens = call.replace(/^[{(#\s]+|[})\s]+$/g, '').split(/\s+/);
+  return tokens[err.index + 1];
+}
+
+function toTemplateError(err: unknown, name: string, text: string): TemplateError {
+  if (err instanceof TemplateError) return err;
+  if (err instanceof UndefinedArgument) {
+    const variable = argumentName(text, err) ?? `argument ${err.index + 1}`;
+    const line = err.loc?.start.line;
+    const col = err.loc ? err.loc.start.column + 1 : undefined;
+    return new TemplateError(`undefined variable ${variable} in template ${name}${line ? ` at line ${line}` : ''}`, name, variable, line, col);
+  }
+  const e = err as { message?: string; lineNumber?: number; column?: number };
+  const raw = String(e.message ?? err);
+  const notDefined = /^"([^"]+)" not defined in/.exec(raw);
+  if (notDefined && e.lineNumber !== undefined && e.column !== undefined) {
+    const variable = variableAt(text, e.lineNumber, e.column) ?? notDefined[1];
+    const line = e.lineNumber;
+    const col = e.column + 1;
+    return new TemplateError(`undefined variable ${variable} in template ${name} at line ${line}`, name, variable, line, col);
+  }
+  const parseLine = /Parse error on line (\d+)/.exec(raw);
+  if (parseLine) {
+    const line = Number(parseLine[1]);
+    const expecting = raw.split('\n').pop() ?? '';
+    return new TemplateError(`syntax error in template ${name} at line ${line}: ${expecting}`, name, undefined, line);
+  }
+  const line = e.lineNumber;
+  const at = line !== undefined ? ` at line ${line}` : '';
+  return new TemplateError(`template ${name}${at}: ${raw.split('\n')[0]}`, name, undefined, line, e.column !== undefined ? e.column + 1 : undefined);
+}
+
+/** Compile once (strict: an undefined variable is an error; no HTML escaping); the result renders many times. */
+export function compileTemplate(name: string, text: string): RenderFn {
+  let compiled: HandlebarsTemplateDelegate;
+  try {
+    shared.parse(text);
+    compiled = shared.compile(text, { strict: true, noEscape: true });
+  } catch (err) {
+    throw toTemplateError(err, name, text);
+  }
+  return (context: object) => {
+    try {
+      return compiled(context);
+    } catch (err) {
+      throw toTemplateError(err, name, text);
+    }
+  };
+}

@@ -1,0 +1,58 @@
+import type { MachinePlan, Plan } from '../model/plan.js';
+import { formatPosixPrelude, secretVarName } from '../render/prelude.js';
+import { quotePosix } from '../render/quote.js';
+import { machineVars } from './machine-prelude.js';
+import { POSIX_RUNTIME } from './posix-runtime.js';
+import { faultName, fillSecrets, stepSecrets } from './secrets.js';
+import type { ProgramOptions } from './program-options.js';
+
+/** Reads the whole program from stdin before running it, so no step can eat the rest of it. */
+export const POSIX_COMMAND = `/bin/sh -c 'eval "$(cat)"'`;
+
+function scriptVarNames(plan: MachinePlan): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const step of plan.steps) if (!names.has(step.script)) names.set(step.script, `HS__SCRIPT_${names.size + 1}`);
+  return names;
+}
+
+/** The sh program that runs every step of one machine and prints the result markers. */
+export function buildPosixProgram(plan: MachinePlan, scripts: Plan['scripts'], opts: ProgramOptions): string {
+  const scriptNames = scriptVarNames(plan);
+  const lines: string[] = [
+    'set -u',
+    formatPosixPrelude({ HS__NONCE: opts.nonce, HS__MODE: opts.mode }),
+    formatPosixPrelude(machineVars(plan)),
+    'HS__SIM=0',
+    'if [ "$HS_ROOT" != / ] && [ -d "${HS_ROOT%/}/.sim/bin" ]; then PATH="${HS_ROOT%/}/.sim/bin:$PATH"; export PATH; HS__SIM=1; fi',
+    'HS__TMP=$(mktemp -d "${TMPDIR:-/tmp}/homeshift.XXXXXX") || { echo "homeshift: cannot create a temporary folder" >&2; exit 1; }',
+    `trap 'rm -rf "$HS__TMP"' EXIT`,
+    "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
+    'HS__FAILED=0',
+    POSIX_RUNTIME,
+  ];
+  for (const [script, name] of scriptNames) {
+    const text = scripts[script]?.text;
+    if (text === undefined) throw new Error(`plan has no text for script ${script}`);
+    lines.push(`${name}=${quotePosix(text)}`);
+  }
+  plan.steps.forEach((step, index) => {
+    const secrets = stepSecrets(step, opts.secrets);
+    const vars: Record<string, string> = { ...step.vars };
+    for (const [name, value] of Object.entries(secrets)) vars[secretVarName(name)] = value;
+    lines.push(`# step ${index}: ${step.id.replace(/[^A-Za-z0-9:._-]/g, '?')}`);
+    lines.push(`hs__begin ${index}`);
+    lines.push(`if [ "$HS__FAILED" = 1 ]; then hs__skip ${index}; else`);
+    lines.push('(');
+    if (Object.keys(vars).length) lines.push(formatPosixPrelude(vars));
+    for (const file of step.files) {
+      const content = Buffer.from(fillSecrets(file.content, opts.secrets, step.id), 'utf8').toString('base64');
+      lines.push(`hs__want ${quotePosix(file.path)} ${quotePosix(file.mode)} '${content}'`);
+    }
+    lines.push(`hs__step ${index} ${step.checkOnly ? 1 : 0} ${quotePosix(faultName(step.id))} "$${scriptNames.get(step.script)}"`);
+    lines.push(`)`);
+    lines.push(`hs__finish ${index} $?`);
+    lines.push('fi');
+  });
+  lines.push(`hs__marker done`);
+  return lines.join('\n') + '\n';
+}

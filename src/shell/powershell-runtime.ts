@@ -1,0 +1,81 @@
+/**
+ * The PowerShell functions every windows machine program starts with; mirrors the sh runtime.
+ * Step scripts report problems with Write-HsError and signal failure by throwing, never by exit.
+ */
+export const POWERSHELL_RUNTIME = `$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
+$HS__Tmp = Join-Path ([System.IO.Path]::GetTempPath()) ('homeshift-' + [guid]::NewGuid().ToString('N'))
+$HS__Failed = $false
+$global:HsStderr = [System.Collections.Generic.List[string]]::new()
+
+function Write-HsError([string]$Message) { $global:HsStderr.Add($Message) }
+function Get-HsPath([string]$Relative) { Join-Path $HS_ROOT ($Relative -replace '/', '\\') }
+function Write-HsMarker([string]$Text) { [Console]::Out.WriteLine('@@HS:' + $HS__Nonce + ':' + $Text); [Console]::Out.Flush() }
+
+function ConvertTo-HsTail($Lines) {
+  if ($Lines.Count -eq 0) { return '-' }
+  $bytes = [System.Text.Encoding]::UTF8.GetBytes(($Lines -join "\`n") + "\`n")
+  if ($bytes.Length -gt 2048) { $bytes = [byte[]]$bytes[($bytes.Length - 2048)..($bytes.Length - 1)] }
+  return [Convert]::ToBase64String($bytes)
+}
+
+# Runs one phase; Test phases pass when their last boolean output is $true, others when nothing is thrown.
+function Invoke-HsPhase([scriptblock]$Body, [bool]$IsTest, $Out, $Err) {
+  $global:HsStderr = [System.Collections.Generic.List[string]]::new()
+  $values = [System.Collections.Generic.List[bool]]::new()
+  try {
+    & $Body 2>&1 | ForEach-Object {
+      if ($_ -is [System.Management.Automation.ErrorRecord]) { $Err.Add("$_") }
+      elseif ($_ -is [bool]) { $values.Add($_) }
+      elseif ($null -ne $_) { $Out.Add("$_") }
+    }
+  } catch {
+    $Err.AddRange($global:HsStderr)
+    $Err.Add($_.Exception.Message)
+    return 1
+  }
+  $Err.AddRange($global:HsStderr)
+  if ($IsTest -and -not ($values.Count -gt 0 -and $values[$values.Count - 1])) { return 1 }
+  return 0
+}
+
+function Test-HsFiles($Files, $Out) {
+  foreach ($file in $Files) {
+    $dest = Get-HsPath $file.Path
+    $same = (Test-Path -LiteralPath $dest -PathType Leaf) -and ([Convert]::ToBase64String([System.IO.File]::ReadAllBytes($dest)) -eq $file.Data)
+    if (-not $same) { $Out.Add("file $($file.Path) differs from the plan"); return $false }
+  }
+  return $true
+}
+
+function Write-HsFiles($Files) {
+  foreach ($file in $Files) {
+    $dest = Get-HsPath $file.Path
+    New-Item -ItemType Directory -Force -Path (Split-Path -Parent $dest) | Out-Null
+    $new = "$dest.hs-new"
+    [System.IO.File]::WriteAllBytes($new, [Convert]::FromBase64String($file.Data))
+    Move-Item -LiteralPath $new -Destination $dest -Force
+  }
+}
+
+function Invoke-HsStep([int]$Index, [bool]$CheckOnly, [string]$Script, $Files) {
+  $out = [System.Collections.Generic.List[string]]::new()
+  $err = [System.Collections.Generic.List[string]]::new()
+  $clock = [System.Diagnostics.Stopwatch]::StartNew()
+  $end = {
+    param($Status, $Code, $Phase)
+    Write-HsMarker "end $Index $Status $Code $($clock.ElapsedMilliseconds) $(ConvertTo-HsTail $out) $(ConvertTo-HsTail $err) $Phase"
+    return ($Status -ne 'failed')
+  }
+  try { . ([scriptblock]::Create($Script)) } catch { $err.Add($_.Exception.Message); return (& $end 'failed' 2 'script') }
+  $check = { if (Test-HsFiles $Files $out) { Test-HsState } else { $false } }
+  if ((Invoke-HsPhase $check $true $out $err) -eq 0) { return (& $end 'ok' 0 'check') }
+  if ($CheckOnly) { return (& $end 'failed' 1 'check') }
+  if ($HS__Mode -eq 'check') { return (& $end 'would-change' '-' 'check') }
+  if ((Invoke-HsPhase { Write-HsFiles $Files; Invoke-HsApply } $false $out $err) -ne 0) { return (& $end 'failed' 1 'apply') }
+  $verify = if (Get-Command Test-HsVerify -CommandType Function -ErrorAction SilentlyContinue) { { if (Test-HsFiles $Files $out) { Test-HsVerify } else { $false } } } else { $check }
+  if ((Invoke-HsPhase $verify $true $out $err) -ne 0) { return (& $end 'failed' 1 'verify') }
+  return (& $end 'changed' 0 'apply')
+}
+`;

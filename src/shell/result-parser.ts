@@ -1,0 +1,107 @@
+import type { MachinePlan } from '../model/plan.js';
+import type { StepResult, StepStatus } from '../model/result.js';
+
+export type ParsedEvent = { type: 'start'; index: number } | { type: 'end'; result: StepResult };
+
+export interface ResultParser {
+  push(chunk: string): ParsedEvent[];
+  end(): { complete: boolean; current: number | null };
+}
+
+const STATUSES: readonly StepStatus[] = ['ok', 'changed', 'would-change', 'failed', 'skipped'];
+
+function decodeTail(field: string | undefined): string {
+  if (!field || field === '-') return '';
+  return Buffer.from(field, 'base64').toString('utf8');
+}
+
+function lastLine(text: string): string {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines.length ? lines[lines.length - 1] : '';
+}
+
+function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const value of secrets) if (value.length >= 4) out = out.split(value).join('***');
+  return out;
+}
+
+/**
+ * Reads the result markers of one machine program. Lines without this run's nonce are ignored,
+ * so a step's output can never pass for a result.
+ */
+export function createResultParser(plan: MachinePlan, nonce: string, opts: { secrets?: string[] } = {}): ResultParser {
+  const secrets = opts.secrets ?? [];
+  const prefix = `@@HS:${nonce}:`;
+  let buffer = '';
+  let current: number | null = null;
+  let complete = false;
+  let lastFailed: string | null = null;
+
+  function parseEnd(fields: string[]): StepResult | null {
+    const [indexText, status, exitText, durationText, outField, errField, phase] = fields;
+    const index = Number(indexText);
+    const step = plan.steps[index];
+    if (!step || !STATUSES.includes(status as StepStatus)) return null;
+    const stdoutTail = redact(decodeTail(outField), secrets);
+    const stderrTail = redact(decodeTail(errField), secrets);
+    const exitCode = exitText === '-' || exitText === undefined ? null : Number(exitText);
+    let message: string | null = null;
+    if (status === 'failed') {
+      const detail = lastLine(stderrTail) || lastLine(stdoutTail);
+      const what = phase && phase !== '-' ? phase : 'step';
+      message = `${what} exited ${exitCode ?? '?'}${detail ? `: ${detail}` : ''}`;
+      lastFailed = step.id;
+    } else if (status === 'skipped') {
+      message = lastFailed ? `skipped: ${lastFailed} failed` : 'skipped';
+    }
+    if (current === index) current = null;
+    return {
+      step: step.id,
+      status: status as StepStatus,
+      errorClass: status === 'failed' ? 'step-failed' : null,
+      exitCode: Number.isFinite(exitCode) ? exitCode : null,
+      durationMs: Number(durationText) || 0,
+      stdoutTail,
+      stderrTail,
+      message,
+    };
+  }
+
+  function parseLine(line: string): ParsedEvent | null {
+    if (!line.startsWith(prefix)) return null;
+    const [kind, ...fields] = line.slice(prefix.length).trim().split(' ');
+    if (kind === 'start') {
+      const index = Number(fields[0]);
+      if (!Number.isInteger(index) || !plan.steps[index]) return null;
+      current = index;
+      return { type: 'start', index };
+    }
+    if (kind === 'end') {
+      const result = parseEnd(fields);
+      return result ? { type: 'end', result } : null;
+    }
+    if (kind === 'done') complete = true;
+    return null;
+  }
+
+  return {
+    push(chunk: string): ParsedEvent[] {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      const events: ParsedEvent[] = [];
+      for (const line of lines) {
+        const event = parseLine(line.replace(/\r$/, ''));
+        if (event) events.push(event);
+      }
+      return events;
+    },
+    end() {
+      // a last line without its newline can only count as "done": the program ends every marker line
+      if (buffer.trim() === `${prefix}done`) complete = true;
+      buffer = '';
+      return { complete, current };
+    },
+  };
+}

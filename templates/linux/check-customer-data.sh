@@ -1,0 +1,47 @@
+# Data protection: no customer data stored locally under home/ (files matching the configured patterns).
+# Check only: the files belong to someone; homeshift lists them and never deletes them.
+hs_customer_files() {
+  dir=$1
+  set -f
+  old_ifs=$IFS
+  IFS='
+'
+  first=1
+  for pattern in $HS_CUSTOMER_DATA_PATTERNS; do
+    if [ "$first" = 1 ]; then
+      set -- -iname "$pattern"
+      first=0
+    else
+      set -- "$@" -o -iname "$pattern"
+    fi
+  done
+  IFS=$old_ifs
+  set +f
+  [ "$first" = 0 ] || return 0
+  find "$dir" -type f \( "$@" \) -print 2>/dev/null | sort
+}
+
+hs_check() {
+  dir=$(hs_path "$HS_CUSTOMER_DATA_DIR")
+  [ -d "$dir" ] || return 0
+  found=$(hs_customer_files "$dir")
+  [ -n "$found" ] || return 0
+  prefix="${HS_ROOT%/}"
+  count=0
+  first=
+  while IFS= read -r file; do
+    count=$((count + 1))
+    relative="/${file#"$prefix"/}"
+    [ -n "$first" ] || first=$relative
+    [ "$count" -gt 50 ] || printf '%s\n' "$relative"
+  done <<EOF_FILES
+$found
+EOF_FILES
+  echo "customer data stored locally: $count file(s), e.g. $first" >&2
+  return 1
+}
+
+hs_apply() {
+  echo "customer data must be removed by its owner: move the listed files to the share, then re-run" >&2
+  return 1
+}

@@ -1,0 +1,26 @@
+# Software bundle: every package at its planned version (winget list), installed with winget where not.
+# HS_PACKAGES holds one "wingetId=version" per line.
+function Get-HsMissing {
+  foreach ($line in ($HS_PACKAGES -split "`n")) {
+    if (-not $line) { continue }
+    $id, $version = $line -split '=', 2
+    $listed = (& winget list --id $id --exact --accept-source-agreements --disable-interactivity 2>$null) -join "`n"
+    if ($LASTEXITCODE -eq 0 -and $listed -match "(^|\s)$([regex]::Escape($version))(\s|$)") { continue }
+    [pscustomobject]@{ Id = $id; Version = $version }
+  }
+}
+
+function Test-HsState {
+  $missing = @(Get-HsMissing)
+  if ($missing.Count -eq 0) { return $true }
+  Write-Output ("bundle $HS_BUNDLE_NAME $HS_BUNDLE_VERSION`: not at the planned version: " + (($missing | ForEach-Object { "$($_.Id)=$($_.Version)" }) -join ' '))
+  return $false
+}
+
+function Invoke-HsApply {
+  foreach ($package in @(Get-HsMissing)) {
+    $output = & winget install --id $package.Id --version $package.Version --exact --silent --accept-package-agreements --accept-source-agreements --disable-interactivity 2>&1
+    $output | ForEach-Object { Write-Output "$_" }
+    if ($LASTEXITCODE -ne 0) { throw "winget install $($package.Id) $($package.Version) exited $LASTEXITCODE" }
+  }
+}

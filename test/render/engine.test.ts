@@ -1,0 +1,48 @@
+import { compileTemplate, TemplateError } from '../../src/render/engine.js';
+
+describe('compileTemplate', () => {
+  it('renders without HTML escaping', () => {
+    expect(compileTemplate('t', 'a {{x}} b')({ x: `<"&'>` })).toBe(`a <"&'> b`);
+  });
+  it('names the undefined variable, the template and the line', () => {
+    const render = compileTemplate('linux/vpn.nmconnection.hbs', 'line one\nid={{vpn.connectionName}}\nuser={{vpn.identty}}\n');
+    let error: unknown;
+    try {
+      render({ vpn: { connectionName: 'x', identity: 'y' } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(TemplateError);
+    const e = error as TemplateError;
+    expect(e.variable).toBe('vpn.identty');
+    expect(e.template).toBe('linux/vpn.nmconnection.hbs');
+    expect(e.line).toBe(3);
+    expect(e.col).toBe(8);
+    expect(e.message).toBe('undefined variable vpn.identty in template linux/vpn.nmconnection.hbs at line 3');
+  });
+  it('reports a missing parent object by its full path', () => {
+    expect(() => compileTemplate('t', '{{site.name}}')({})).toThrow('undefined variable site.name in template t at line 1');
+  });
+  it('reports syntax errors at compile time', () => {
+    expect(() => compileTemplate('bad.hbs', 'ok\n{{#if x}}\n')).toThrow(/syntax error in template bad.hbs at line/);
+  });
+  it('accepts null values of known keys', () => {
+    expect(compileTemplate('t', '{{#if vpn.pskSecret}}psk{{else}}none{{/if}}')({ vpn: { pskSecret: null } })).toBe('none');
+  });
+  it('turns secrets into placeholders and has json, keyfile, uuid helpers', () => {
+    expect(compileTemplate('t', '{{secret "vpnPsk"}}')({})).toBe('@@HS_SECRET:vpnPsk@@');
+    expect(compileTemplate('t', '{{json x}}')({ x: 'a"b\nc' })).toBe('"a\\"b\\nc"');
+    expect(compileTemplate('t', '{{keyfile x}}')({ x: 'a\nb\\c' })).toBe('a\\nb\\\\c');
+    const uuid = compileTemplate('t', '{{uuid a b}}')({ a: 'BRU-1', b: 'vpn' });
+    expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(compileTemplate('t', '{{uuid a b}}')({ a: 'BRU-1', b: 'vpn' })).toBe(uuid);
+  });
+});
+
+describe('helper arguments', () => {
+  it('are strict too: an undefined argument names the variable and line', () => {
+    const render = compileTemplate('linux/prefs.js.hbs', 'a\nb {{json vars.mailServer}}\n');
+    expect(() => render({ vars: {} })).toThrow('undefined variable vars.mailServer in template linux/prefs.js.hbs at line 2');
+    expect(() => compileTemplate('t', '{{#each xs}}{{json @root.vars.z}}{{/each}}')({ xs: [1], vars: {} })).toThrow('undefined variable @root.vars.z in template t at line 1');
+  });
+});

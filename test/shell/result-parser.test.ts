@@ -1,0 +1,74 @@
+import { buildPlan } from '../../src/plan/build-plan.js';
+import { createResultParser } from '../../src/shell/result-parser.js';
+import { buildFixtureProject } from '../plan/fixture.js';
+
+const machine = buildPlan(buildFixtureProject()).machines[0];
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const N = 'abcdef123456';
+
+describe('createResultParser', () => {
+  const stream = [
+    'motd noise\n',
+    `@@HS:${N}:start 0\n`,
+    `@@HS:${N}:end 0 ok 0 12 - - check\n`,
+    `@@HS:${N}:start 1\n`,
+    `@@HS:${N}:end 1 failed 3 250 ${b64('tried\n')} ${b64('warning: x\nmailbox not found for tina\n')} apply\n`,
+    `@@HS:${N}:start 2\n`,
+    `@@HS:${N}:end 2 skipped - 0 - - -\n`,
+    `@@HS:${N}:done\n`,
+  ].join('');
+
+  it('reads markers split at any point', () => {
+    for (const size of [1, 3, 7, 64, stream.length]) {
+      const parser = createResultParser(machine, N);
+      const events = [];
+      for (let i = 0; i < stream.length; i += size) events.push(...parser.push(stream.slice(i, i + size)));
+      expect(events.map((e) => (e.type === 'start' ? `start ${e.index}` : `end ${e.result.step} ${e.result.status}`))).toEqual([
+        'start 0',
+        `end ${machine.steps[0].id} ok`,
+        'start 1',
+        `end ${machine.steps[1].id} failed`,
+        'start 2',
+        `end ${machine.steps[2].id} skipped`,
+      ]);
+      expect(parser.end()).toEqual({ complete: true, current: null });
+    }
+  });
+
+  it('builds flat step results with a one-line message', () => {
+    const parser = createResultParser(machine, N);
+    const results = parser.push(stream).flatMap((e) => (e.type === 'end' ? [e.result] : []));
+    expect(results[0]).toEqual({ step: machine.steps[0].id, status: 'ok', errorClass: null, exitCode: 0, durationMs: 12, stdoutTail: '', stderrTail: '', message: null });
+    expect(results[1]).toEqual({
+      step: machine.steps[1].id,
+      status: 'failed',
+      errorClass: 'step-failed',
+      exitCode: 3,
+      durationMs: 250,
+      stdoutTail: 'tried\n',
+      stderrTail: 'warning: x\nmailbox not found for tina\n',
+      message: 'apply exited 3: mailbox not found for tina',
+    });
+    expect(results[2].message).toBe(`skipped: ${machine.steps[1].id} failed`);
+    expect(results[2].exitCode).toBeNull();
+  });
+
+  it('ignores markers without this run nonce, and unknown step indexes', () => {
+    const parser = createResultParser(machine, N);
+    const events = parser.push(`@@HS:other:start 0\n@@HS::end 0 ok 0 1 - - check\n@@HS:${N}:end 99 ok 0 1 - - check\n  @@HS:${N}:start 0\n@@HS:${N}:done\n`);
+    expect(events).toEqual([]);
+    expect(parser.end()).toEqual({ complete: true, current: null });
+  });
+
+  it('reports the step in flight when the stream ends early', () => {
+    const parser = createResultParser(machine, N);
+    parser.push(`@@HS:${N}:start 0\n@@HS:${N}:end 0 ok 0 1 - - check\n@@HS:${N}:start 1\n@@HS:${N}:end 1 ok 0`);
+    expect(parser.end()).toEqual({ complete: false, current: 1 });
+  });
+
+  it('redacts secret values from the tails', () => {
+    const parser = createResultParser(machine, N, { secrets: ['s3cr3t-psk'] });
+    const [event] = parser.push(`@@HS:${N}:end 0 failed 1 5 ${b64('key s3cr3t-psk\n')} - apply\n`);
+    expect(event.type === 'end' && event.result.stdoutTail).toBe('key ***\n');
+  });
+});

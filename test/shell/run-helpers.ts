@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import type { MachinePlan, Plan } from '../../src/model/index.js';
+import { buildMachineProgram } from '../../src/shell/machine-program.js';
+import { createResultParser, type ParsedEvent } from '../../src/shell/result-parser.js';
+
+export const NONCE = 'n0nce-4f2a9c1e';
+export const SECRETS = { vpnPsk: 'psk-Secret-42', enrolmentToken: 'tok-ABC-123' };
+
+/** Runs the command string through /bin/sh -c with the program on stdin, like sshd; kills its whole process group on timeout. */
+function exec(command: string, stdin: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; exitCode: number | null; timedOut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, 'SIGTERM'); // the program's traps remove its temp folder
+    }, timeoutMs);
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, exitCode: code, timedOut });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+/** Runs a linux machine program for real with /bin/sh, the way the run layer does over SSH. */
+export async function runLinux(machine: MachinePlan, scripts: Plan['scripts'], mode: 'apply' | 'check' = 'apply', timeoutMs = 30000) {
+  const { command, stdin } = buildMachineProgram(machine, scripts, { mode, secrets: SECRETS, nonce: NONCE });
+  const result = await exec(command, stdin, timeoutMs);
+  const parser = createResultParser(machine, NONCE, { secrets: Object.values(SECRETS) });
+  const events: ParsedEvent[] = parser.push(result.stdout);
+  const ended = parser.end();
+  const results = events.flatMap((e) => (e.type === 'end' ? [e.result] : []));
+  return { result, events, results, ended, stdin };
+}
