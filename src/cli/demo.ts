@@ -1,4 +1,108 @@
 import { Command } from 'commander';
+import { rm } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { startLab, type Lab } from '../lab/index.js';
+import { listErrors, statusBySite } from '../journal/index.js';
+import { formatErrors, formatStatus } from '../report/index.js';
+import { buildPlan, formatPlanText } from '../plan/index.js';
+import { formatDiagnosticsText } from '../validate/format.js';
+import { EXIT, setExit, usageError } from './exit.js';
+import { executeRun } from './execute-run.js';
+import { escalationOf, openJournal } from './journal.js';
+import { createOutput, type Output } from './output.js';
+import { globalOptions, loadAndValidate } from './project.js';
+import { readRunSettings } from './rollout-options.js';
+import { selectRerun } from '../journal/index.js';
+
+const DEMO_FAULTS = 'offline=1%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=2%:heal=1,disk-full=1%:heal=1,unencrypted=1%:heal=1';
+
+function heading(out: Output, n: number, text: string): void {
+  out.out(`\n${out.c.bold(`${n}. ${text}`)}`);
+}
+
 export function registerDemo(program: Command): void {
-  void program;
+  program
+    .command('demo')
+    .description('the whole product on a simulated fleet: lab up, validate, plan, rollout, errors by cause, re-run, status, lab down')
+    .option('-n, --machines <n>', 'PCs in the simulated fleet', '300')
+    .option('-s, --sites <n>', 'service centers', '3')
+    .option('--faults <spec>', 'faults to inject (see homeshift lab up --help)', DEMO_FAULTS)
+    .option('--dir <dir>', 'where the demo keeps its fleet, repository and journal', '.homeshift/demo')
+    .addHelpText('after', `
+Everything stays on 127.0.0.1; the simulated PCs are stopped at the end and their
+folders, the rollout repository and the journal are kept under --dir to look at.`)
+    .action(async (opts: { machines: string; sites: string; faults: string; dir: string }, cmd: Command) => {
+      const out = createOutput(globalOptions(cmd));
+      const machines = Number(opts.machines);
+      const sites = Number(opts.sites);
+      if (!Number.isInteger(machines) || machines < 1 || !Number.isInteger(sites) || sites < 1) throw usageError('--machines and --sites must be whole numbers of at least 1');
+      const dir = resolve(opts.dir);
+      await rm(dir, { recursive: true, force: true });
+      const started = Date.now();
+      heading(out, 1, `Starting a simulated fleet: ${machines} Linux PCs at ${sites} service centers, each an SSH server on 127.0.0.1`);
+      const lab = await startLab({ dir, machines, sites, faults: opts.faults });
+      try {
+        setExit(await runDemo(lab, out, dir));
+      } finally {
+        await lab.stop();
+      }
+      out.out(`\nThe simulated PCs are stopped (${((Date.now() - started) / 1000).toFixed(1)} s in all).`);
+    });
+}
+
+async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
+  const faulty = lab.machines.filter((m) => m.fault);
+  const kinds = [...new Set(faulty.map((m) => m.fault!.kind))].sort();
+  out.out(`   ${faulty.length} of them carry injected faults (${kinds.join(', ')}), as real fleets do.`);
+  const project = lab.projectDir;
+  const shown = relative(process.cwd(), project) || '.';
+
+  heading(out, 2, 'Validate the rollout repository (inventory, directory, profiles) before any PC is touched');
+  const checked = await loadAndValidate({ project });
+  if (checked.errors > 0 || !checked.project) {
+    out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
+    return EXIT.invalid;
+  }
+  out.out(`   valid: ${checked.project.machines.length} machines, ${checked.project.employees.size} employees, ${checked.project.profiles.size} profiles, ${checked.warnings} warning(s)`);
+
+  heading(out, 3, 'Plan: what every PC becomes (excerpt)');
+  const plan = buildPlan(checked.project);
+  const text = formatPlanText(plan, { color: out.color }).split('\n');
+  out.out(text.slice(0, 24).map((l) => `   ${l}`).join('\n'));
+  if (text.length > 24) out.out(`   ... (homeshift -C ${shown} plan shows all ${plan.machines.length})`);
+
+  heading(out, 4, 'Roll out in waves: a 10% canary wave first, halt if more than 15% fail');
+  const store = await openJournal(checked.project, true);
+  try {
+    const settings = readRunSettings({ forks: '25', waves: '10%,100%', maxFailures: '15%', retries: '1', yes: true });
+    const code = await executeRun({ project: checked.project, store, machines: checked.project.machines, settings, selector: null, commandLine: 'homeshift demo (rollout)' }, out);
+    if (code === EXIT.halted) return code;
+
+    heading(out, 5, 'The error log, grouped by cause (instead of an inbox full of mails)');
+    const now = new Date();
+    const escalation = escalationOf(checked.project);
+    out.out(formatErrors(await listErrors(store, { group: true, now, escalation }), 'text', { color: out.color }));
+
+    const healable = new Set(await selectRerun(store, { class: 'step-failed' }));
+    heading(out, 6, `Causes fixed on site (mailboxes created, disks cleaned, encryption switched on): re-run the ${healable.size} step failures`);
+    const rerun = checked.project.machines.filter((m) => healable.has(m.id));
+    if (rerun.length > 0) await executeRun({ project: checked.project, store, machines: rerun, settings, selector: '@failed,class=step-failed', commandLine: 'homeshift demo (rerun --failed --class step-failed)' }, out);
+
+    heading(out, 7, 'Status per site: what is done, what is open, who owns it');
+    const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
+    out.out(formatStatus(await statusBySite(store, { now: new Date(), planHashes, machines: checked.project.machines, escalation }), 'text', { color: out.color }));
+
+    heading(out, 8, 'What next');
+    out.out([
+      `   The repository, journal and per-PC folders are kept in ${relative(process.cwd(), dir) || dir}:`,
+      `   homeshift -C ${shown} errors --group          the open cases by cause`,
+      `   homeshift -C ${shown} log <MACHINE>           one PC's full transcript, every attempt`,
+      `   homeshift -C ${shown} status                  per site, with owners`,
+      `   The PCs left open are unreachable, reject the key or show a changed host key: causes`,
+      `   for a supporter on site. Try your own fleet with: homeshift lab up --machines 50`,
+    ].join('\n'));
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
 }

@@ -12,10 +12,12 @@ import { waveSizes } from '../run/waves.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
 import { dirname } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { EXIT, inputError, usageError } from './exit.js';
 import { escalationOf, ownerForSite } from './journal.js';
 import type { Output } from './output.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
+import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
 import type { RunSettings } from './rollout-options.js';
 
 export interface RunRequest {
@@ -97,11 +99,16 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     onError: (err) => out.err(`journal: ${err.message}`),
   });
   const logs = createLogFileWriter(dirname(store.location), runId, redact);
-  const view = settings.json ? createJsonProgress((l) => out.out(l)) : (req.progress ?? createPlainProgress)(out);
+  const view: RunListener & { close?: () => Promise<void> } = settings.json
+    ? createJsonProgress((l) => out.out(l))
+    : req.progress ? req.progress(out)
+    : process.stdout.isTTY ? createTtyProgress(out, layoutWaveSites(plan.machines.map((m) => m.machine.site), sizes))
+    : createPlainProgress(out);
   const listeners: RunListener[] = [writer, logs, view, ...(req.extraListeners ?? [])];
 
   const soft = new AbortController();
   const hard = new AbortController();
+  setMaxListeners(0, soft.signal, hard.signal); // every in-flight machine listens for the second interrupt
   const onSigint = () => {
     if (!soft.signal.aborted) {
       soft.abort();
@@ -136,6 +143,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     process.off('SIGTERM', onSigint);
     await writer.close().catch((err: Error) => out.err(`journal: ${err.message}`));
     await logs.close();
+    await view.close?.(); // the live view lets go of the terminal before the summary
   }
 
   const c = summary.counts;

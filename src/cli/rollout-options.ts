@@ -27,7 +27,7 @@ export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-f, --forks <n>', 'machines worked on at the same time', '20')
     .option('-w, --waves <sizes>', 'wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%)', '100%')
-    .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share; "none" never halts', '10%')
+    .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: never halt', 'none')
     .option('--retries <n>', 'connection retries (with backoff) for unreachable or timed-out PCs', '2')
     .option('--check', 'run only the read-only checks and report what would change')
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')

@@ -28,6 +28,8 @@ function normaliseHost(name: string): string {
 // Order matters: quoted values and addresses before the generic number rule eats their digits.
 const RULES: Rule[] = [
   [/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`|‘[^’\n]*’|“[^”\n]*”/g, '<value>'],
+  [/\bSHA256:[A-Za-z0-9+/=]{16,}/g, '<key-fingerprint>'],
+  [/\b[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, (m) => (m.includes(':') ? '<user>@<ip>:<port>' : '<user>@<ip>')],
   [/\b[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b/g, '<mailbox>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b(?:[a-z][a-z0-9+.-]*):\/\/[^\s]+/gi, '<url>'],
@@ -40,7 +42,7 @@ const RULES: Rule[] = [
     const host = normaliseHost(name.replace(/\.$/, ''));
     return port !== undefined ? `${host}:<port>` : host;
   }],
-  [/\b[A-Z]{2,6}-[A-Z]{0,3}\d{2,}\b/gi, '<machine>'],
+  [/\b(?!ssh-|ecdsa-)[A-Z]{2,6}-[A-Z]{0,3}\d{2,}\b/gi, '<machine>'],
   [/\be\d{4,}\b/gi, '<employee>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>'],

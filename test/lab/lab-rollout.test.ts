@@ -55,7 +55,7 @@ test('faults surface as the error classes the journal records; healthy PCs chang
   expect(byFault(first, 'slow')[0]).toMatchObject({ errorClass: 'timeout' });
   expect(byFault(first, 'auth')[0]).toMatchObject({ status: 'failed', errorClass: 'auth' });
   expect(byFault(first, 'hostkey')[0]).toMatchObject({ status: 'failed', errorClass: 'auth' });
-  expect(byFault(first, 'drop')[0].status).toBe('failed');
+  expect(byFault(first, 'drop')[0]).toMatchObject({ status: 'unreachable', errorClass: 'unreachable', message: expect.stringContaining('connection lost') });
   expect(byFault(first, 'hang')[0]).toMatchObject({ status: 'failed', errorClass: 'timeout' });
   expect(byFault(first, 'fail-mailbox')[0]).toMatchObject({ errorClass: 'step-failed', message: expect.stringMatching(/exited 3: mailbox not found for /) });
   expect(byFault(first, 'disk-full')[0]).toMatchObject({ errorClass: 'step-failed', message: expect.stringContaining('exited 100') });

@@ -53,3 +53,15 @@ describe('fingerprintMessage', () => {
     expect(fingerprintMessage(null, null)).toMatch(/^error:[0-9a-f]{8}$/);
   });
 });
+
+describe('transport messages', () => {
+  it('groups host key mismatches of different PCs and keys into one cause, keeping the key type', () => {
+    const a = normaliseMessage('KOE-D0059: HOST KEY MISMATCH for [127.0.0.1]:45923: expected ssh-ed25519 SHA256:JA/ThZPYEaCoFr0Qaa/gRINNnpQswQcruBXW98APJDA (/x/known_hosts:159), seen ssh-ed25519 SHA256:q4sXK6lNln9/jB9nlLBvXJXbpaxuyTWiUIyRkSNUp10');
+    const b = normaliseMessage('BRU-D0001: HOST KEY MISMATCH for [127.0.0.1]:41000: expected ssh-ed25519 SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG (/x/known_hosts:3), seen ssh-ed25519 SHA256:ZZZdefghijklmnopqrstuvwxyz0123456789ABCDEFG');
+    expect(a).toBe(b);
+    expect(a).toContain('ssh-ed25519 <key-fingerprint>');
+  });
+  it('reads user@ip:port as one placeholder', () => {
+    expect(normaliseMessage('BRU-D0055 (homeshift@127.0.0.1:45199): unreachable: connect ECONNREFUSED 127.0.0.1:45199')).toBe('<machine> (<user>@<ip>:<port>): unreachable: connect ECONNREFUSED <ip>:<port>');
+  });
+});

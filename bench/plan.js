@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Validate + plan on a generated fleet (default 16,000 machines at 50 sites): wall time and peak RSS.
+// Each measurement runs in a fresh process so peak RSS is that run's own. Usage: node bench/plan.js [machines] [sites]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const machines = Number(process.argv[2] ?? 16000);
+const sites = Number(process.argv[3] ?? 50);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'homeshift.js');
+
+if (process.argv[2] === '--measure') {
+  // child: one in-process measurement of load + validate + plan
+  const dir = process.argv[3];
+  const { loadProject } = await import('../dist/config/index.js');
+  const { validateProject } = await import('../dist/validate/index.js');
+  const { buildPlan, findTemplateErrors } = await import('../dist/plan/index.js');
+  const t0 = performance.now();
+  const loaded = await loadProject({ projectDir: dir });
+  const t1 = performance.now();
+  const diags = [...loaded.diagnostics, ...validateProject(loaded.project), ...findTemplateErrors(loaded.project)];
+  const t2 = performance.now();
+  const plan = buildPlan(loaded.project);
+  const json = JSON.stringify(plan);
+  const t3 = performance.now();
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ load: t1 - t0, validate: t2 - t1, plan: t3 - t2, total: t3 - t0, rssMb, errors: diags.filter((d) => d.severity === 'error').length, machines: plan.machines.length, jsonMb: json.length / 1e6 }));
+  process.exit(0);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'homeshift-bench-plan-'));
+try {
+  execFileSync(process.execPath, [bin, 'lab', 'generate', '--machines', String(machines), '--sites', String(sites), dir], { stdio: 'ignore' });
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    runs.push(JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--measure', dir], { encoding: 'utf8' })));
+  }
+  const best = runs.reduce((a, b) => (a.total < b.total ? a : b));
+  const f = (n) => n.toFixed(0).padStart(6);
+  console.log(`bench/plan: ${best.machines} machines at ${sites} sites, ${best.errors} validation errors (best of ${runs.length} fresh processes)`);
+  console.log(`  load      ${f(best.load)} ms`);
+  console.log(`  validate  ${f(best.validate)} ms`);
+  console.log(`  plan      ${f(best.plan)} ms  (plan JSON ${best.jsonMb.toFixed(1)} MB)`);
+  console.log(`  total     ${f(best.total)} ms   target <= 2000 ms`);
+  console.log(`  peak RSS  ${f(Math.max(...runs.map((r) => r.rssMb)))} MB   target <= 300 MB`);
+  // The same work through the command line, process start included.
+  const t0 = performance.now();
+  execFileSync(process.execPath, [bin, '-C', dir, 'plan', '--format', 'json'], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+  console.log(`  CLI 'homeshift plan --format json' (validate + plan + print, process start included): ${f(performance.now() - t0)} ms`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
