@@ -12,7 +12,6 @@ import { waveSizes } from '../run/waves.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
 import { dirname } from 'node:path';
-import { setMaxListeners } from 'node:events';
 import { EXIT, inputError, usageError } from './exit.js';
 import { escalationOf, ownerForSite } from './journal.js';
 import type { Output } from './output.js';
@@ -56,7 +55,7 @@ async function confirmRun(out: Output, settings: RunSettings, count: number): Pr
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw usageError(`refusing to touch ${count} PC(s) without a terminal to confirm on: add --yes`);
   }
-  void out;
+  out.out(''); // the question stands apart from the counts above it
   return confirm({ message: `Personalise these ${count} PC(s) now?`, default: false });
 }
 
@@ -108,7 +107,6 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
 
   const soft = new AbortController();
   const hard = new AbortController();
-  setMaxListeners(0, soft.signal, hard.signal); // every in-flight machine listens for the second interrupt
   const onSigint = () => {
     if (!soft.signal.aborted) {
       soft.abort();

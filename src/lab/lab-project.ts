@@ -50,7 +50,7 @@ export async function pinLabSettings(projectDir: string, settings: LabSettings):
   configDoc.setIn(['ssh', 'knownHosts'], settings.knownHosts);
   configDoc.deleteIn(['ssh', 'port']);
   // Loopback PCs answer at once: short limits keep a hung simulated PC from holding a demo for minutes.
-  configDoc.setIn(['ssh', 'connectTimeout'], 5);
+  configDoc.setIn(['ssh', 'connectTimeout'], 10);
   configDoc.setIn(['ssh', 'stepTimeout'], 15);
   configDoc.setIn(['ssh', 'machineTimeout'], 120);
   const config = configDoc.toJS() as Record<string, unknown>;

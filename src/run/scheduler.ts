@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import type { MachineResult, MachineStatus, RunEvent, RunListener, RunMode, RunOutcome } from '../model/result.js';
 import type { Transport } from '../transport/transport.js';
@@ -44,6 +45,7 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
     for (const listener of run.listeners) listener(event);
   };
   const total = run.machines.length;
+  setMaxListeners(0, run.hardStop); // every in-flight machine listens for the second interrupt
   const sizes = waveSizes(run.waves, total);
   const threshold = makeThreshold(run.maxFailures, total);
   const counts = emptyCounts();

@@ -1,0 +1,115 @@
+/**
+ * One measurement in its own process, so that peak RSS belongs to it alone:
+ *   node measure.js ours|ours-nojournal|floor PLAN.json FORKS OUT.json
+ * ours: homeshift's scheduler + ssh transport + machine program (+ SQLite journal and log files);
+ * floor: bare ssh2, connect + one exec that writes the same files, same concurrency.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import ssh2 from 'ssh2';
+import { createJournalWriter, createLogFileWriter, openSqliteStore } from '../../src/journal/index.js';
+import type { MachinePlan, Plan } from '../../src/model/plan.js';
+import { SECRET_PLACEHOLDER_RE } from '../../src/model/plan.js';
+import type { RunEvent, RunListener } from '../../src/model/result.js';
+import { createRedactor } from '../../src/run/redact.js';
+import { runFleet } from '../../src/run/scheduler.js';
+import { createSshTransport } from '../../src/transport/index.js';
+import { quotePosix } from '../../src/render/index.js';
+import { SECRETS } from './fleet.js';
+
+export interface Measurement {
+  method: string;
+  machines: number;
+  wallMs: number;
+  perMachineMs: number[];
+  rssMb: number;
+  statuses: Record<string, number>;
+}
+
+async function runOurs(plan: Plan, forks: number, journal: boolean, dir: string): Promise<{ durations: number[]; statuses: Record<string, number> }> {
+  const durations: number[] = [];
+  const statuses: Record<string, number> = {};
+  const collect: RunListener = (e: RunEvent) => {
+    if (e.kind === 'machine-finished') {
+      durations.push(e.result.durationMs);
+      statuses[e.result.status] = (statuses[e.result.status] ?? 0) + 1;
+    }
+  };
+  const listeners: RunListener[] = [collect];
+  const runId = `bench-${Date.now()}`;
+  const redact = createRedactor(SECRETS);
+  const store = journal ? await openSqliteStore(join(dir, `journal-${runId}.db`)) : null;
+  const writer = store ? createJournalWriter(store, { runId, redact }) : null;
+  const logs = store ? createLogFileWriter(dirname(store.location), runId, redact) : null;
+  if (store && writer && logs) {
+    await store.startRun({ id: runId, mode: 'apply', startedAt: new Date().toISOString(), commandLine: 'bench', planHash: plan.hash, selector: null }, plan.machines.map((m) => ({ machine: m.machine.id, site: m.machine.site, wave: 1, planHash: m.hash })));
+    listeners.push(writer, logs);
+  }
+  await runFleet({
+    runId, plan, machines: plan.machines, transport: createSshTransport(), mode: 'apply', forks, waves: [{ percent: 100 }], maxFailures: null,
+    secrets: SECRETS, redact, projectRoot: dir, retries: 0, retryBackoffMs: 0, listeners,
+    softStop: new AbortController().signal, hardStop: new AbortController().signal,
+  });
+  await writer?.close();
+  await logs?.close();
+  await store?.close();
+  return { durations, statuses };
+}
+
+/** The same files, written by one plain sh script: no checks, no per-step reports. */
+function floorScript(m: MachinePlan): string {
+  const root = m.root.replace(/\/+$/, '');
+  const lines = ['set -e'];
+  for (const step of m.steps) {
+    for (const f of step.files) {
+      const content = f.content.replace(SECRET_PLACEHOLDER_RE, (_, name: string) => SECRETS[name as keyof typeof SECRETS] ?? '');
+      const path = `${root}/${f.path}`;
+      lines.push(`mkdir -p ${quotePosix(dirname(path))}`, `printf '%s' ${quotePosix(Buffer.from(content).toString('base64'))} | base64 -d > ${quotePosix(path)}`, `chmod ${f.mode} ${quotePosix(path)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function floorMachine(m: MachinePlan, key: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    client.on('error', reject);
+    client.on('ready', () => {
+      client.exec('/bin/sh -s', (err, stream) => {
+        if (err) return reject(err);
+        stream.on('close', (code: number) => { client.end(); code === 0 ? resolve() : reject(new Error(`exit ${code}`)); });
+        stream.on('data', () => undefined);
+        stream.stderr.on('data', () => undefined);
+        stream.end(floorScript(m));
+      });
+    });
+    client.connect({ host: m.machine.host, port: m.machine.port, username: m.ssh.user, privateKey: key, readyTimeout: 30000 });
+  });
+}
+
+async function runFloor(plan: Plan, forks: number): Promise<{ durations: number[]; statuses: Record<string, number> }> {
+  const key = await readFile(plan.machines[0].ssh.identityFile!);
+  const durations: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const worker = async () => {
+    while (next < plan.machines.length) {
+      const m = plan.machines[next++];
+      const t = performance.now();
+      const ok = await floorMachine(m, key).then(() => true, () => false);
+      durations.push(performance.now() - t);
+      statuses[ok ? 'changed' : 'failed'] = (statuses[ok ? 'changed' : 'failed'] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: forks }, worker));
+  return { durations, statuses };
+}
+
+const [method, planFile, forksText, outFile] = process.argv.slice(2);
+const plan = JSON.parse(await readFile(planFile, 'utf8')) as Plan;
+const forks = Number(forksText);
+const t0 = performance.now();
+const { durations, statuses } = method === 'floor' ? await runFloor(plan, forks) : await runOurs(plan, forks, method === 'ours', dirname(planFile));
+const wallMs = performance.now() - t0;
+const result: Measurement = { method, machines: plan.machines.length, wallMs, perMachineMs: durations, rssMb: process.resourceUsage().maxRSS / 1024, statuses };
+await writeFile(outFile, JSON.stringify(result));
