@@ -56,15 +56,22 @@ async function runOurs(plan: Plan, forks: number, journal: boolean, dir: string)
   return { durations, statuses };
 }
 
-/** The same files, written by one plain sh script: no checks, no per-step reports. */
+/**
+ * The same work in one plain sh script, without the framework: the checks' commands, the same files, the same
+ * package installs through the same (simulated) package tools; no per-step checks, markers or tails.
+ */
 function floorScript(m: MachinePlan): string {
   const root = m.root.replace(/\/+$/, '');
-  const lines = ['set -e'];
+  const lines = [`PATH=${quotePosix(`${root}/.sim/bin`)}:$PATH`, `grep -q luks ${quotePosix(`${root}/etc/crypttab`)} || exit 1`, `find ${quotePosix(`${root}/home`)} -name '*customer*.csv' | grep -q . && exit 1`];
   for (const step of m.steps) {
     for (const f of step.files) {
       const content = f.content.replace(SECRET_PLACEHOLDER_RE, (_, name: string) => SECRETS[name as keyof typeof SECRETS] ?? '');
       const path = `${root}/${f.path}`;
       lines.push(`mkdir -p ${quotePosix(dirname(path))}`, `printf '%s' ${quotePosix(Buffer.from(content).toString('base64'))} | base64 -d > ${quotePosix(path)}`, `chmod ${f.mode} ${quotePosix(path)}`);
+    }
+    for (const spec of (step.vars.HS_PACKAGES ?? '').split('\n').filter(Boolean)) {
+      const name = spec.split('=')[0];
+      lines.push(`dpkg-query -W ${quotePosix(name)} >/dev/null 2>&1 || apt-get install -y ${quotePosix(spec)} >/dev/null || exit 1`);
     }
   }
   return `${lines.join('\n')}\n`;

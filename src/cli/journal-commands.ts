@@ -4,7 +4,7 @@ import { formatErrors, formatMachineLog, formatStatus, type ReportFormat } from 
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { setExit, usageError } from './exit.js';
-import { escalationOf, openJournal } from './journal.js';
+import { escalationOf, withJournal } from './journal.js';
 import { createOutput } from './output.js';
 import { globalOptions, requireValidProject } from './project.js';
 
@@ -29,13 +29,8 @@ Examples:
       if (opts.site && !project.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...project.sites.keys()].join(', ')})`);
       const plan = buildPlan(project);
       const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
-      const store = await openJournal(project, false);
-      try {
-        const report = await statusBySite(store, { site: opts.site, now: new Date(), planHashes, machines: project.machines, escalation: escalationOf(project) });
-        out.out(formatStatus(report, opts.format, { color: out.color }));
-      } finally {
-        await store.close();
-      }
+      const report = await withJournal(project, false, (store) => statusBySite(store, { site: opts.site, now: new Date(), planHashes, machines: project.machines, escalation: escalationOf(project) }));
+      out.out(formatStatus(report, opts.format, { color: out.color }));
       setExit(0);
     });
 }
@@ -57,13 +52,8 @@ Examples:
       const g = globalOptions(cmd);
       const out = createOutput(g);
       const project = await requireValidProject(g, out);
-      const store = await openJournal(project, false);
-      try {
-        const list = await listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, now: new Date(), escalation: escalationOf(project) });
-        out.out(formatErrors(list, opts.format, { color: out.color }));
-      } finally {
-        await store.close();
-      }
+      const list = await withJournal(project, false, (store) => listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, now: new Date(), escalation: escalationOf(project) }));
+      out.out(formatErrors(list, opts.format, { color: out.color }));
       setExit(0);
     });
 }
@@ -81,14 +71,9 @@ Examples:
       const g = globalOptions(cmd);
       const out = createOutput(g);
       const project = await requireValidProject(g, out);
-      const store = await openJournal(project, false);
-      try {
-        const log = await machineLog(store, machine);
-        if (log.attempts.length === 0 && !project.machines.some((m) => m.id === machine)) throw usageError(`no machine ${machine} in the inventory or the journal`);
-        out.out(formatMachineLog(log, opts.format, { color: out.color }));
-      } finally {
-        await store.close();
-      }
+      const log = await withJournal(project, false, (store) => machineLog(store, machine));
+      if (log.attempts.length === 0 && !project.machines.some((m) => m.id === machine)) throw usageError(`no machine ${machine} in the inventory or the journal`);
+      out.out(formatMachineLog(log, opts.format, { color: out.color }));
       setExit(0);
     });
 }

@@ -24,3 +24,13 @@ export function ownerForSite(project: Project): (site: string) => string | null 
     return s ? `${s.name} <${s.email}>` : null;
   };
 }
+
+/** Opens the journal for the length of `work` and closes it whatever happens. */
+export async function withJournal<T>(project: Project, create: boolean, work: (store: JournalStore) => Promise<T>): Promise<T> {
+  const store = await openJournal(project, create);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

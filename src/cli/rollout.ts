@@ -3,7 +3,7 @@ import { findResumableRun, pendingMachines, selectRerun } from '../journal/index
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
 import { setExit, usageError } from './exit.js';
 import { executeRun } from './execute-run.js';
-import { openJournal } from './journal.js';
+import { withJournal } from './journal.js';
 import { createOutput } from './output.js';
 import { globalOptions, requireValidProject } from './project.js';
 import { addRunOptions, readRunSettings, type RunFlags } from './rollout-options.js';
@@ -11,6 +11,14 @@ import { selectFromProject } from './select.js';
 import { pickRerun } from './rerun-picker.js';
 
 const commandLine = () => ['homeshift', ...process.argv.slice(2)].join(' ');
+
+/** What rollout and rerun read before anything else: output, run options (usage errors first), the valid project. */
+async function prepareRun(cmd: Command, flags: RunFlags) {
+  const g = globalOptions(cmd);
+  const out = createOutput(g);
+  const settings = readRunSettings(flags);
+  return { out, settings, project: await requireValidProject(g, out) };
+}
 
 export function registerRollout(program: Command): void {
   addRunOptions(
@@ -30,12 +38,8 @@ Examples:
   $ homeshift rollout --limit 'BRU-D00*' --forks 50 --yes --json > results.jsonl
   $ homeshift rollout --resume --yes                after a crash or Ctrl-C`)
     .action(async (opts: RunFlags & { limit?: string; resume?: boolean }, cmd: Command) => {
-      const g = globalOptions(cmd);
-      const out = createOutput(g);
-      const settings = readRunSettings(opts);
-      const project = await requireValidProject(g, out);
-      const store = await openJournal(project, true);
-      try {
+      const { out, settings, project } = await prepareRun(cmd, opts);
+      await withJournal(project, true, async (store) => {
         let machines;
         let resumeRunId: string | undefined;
         if (opts.resume) {
@@ -48,9 +52,7 @@ Examples:
           out.err(`resuming run ${run.id} (${run.commandLine}): ${machines.length} machine(s) left`);
         } else machines = await selectFromProject(project, opts.limit);
         setExit(await executeRun({ project, store, machines, settings, selector: opts.limit ?? null, resumeRunId, commandLine: commandLine() }, out));
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
 
@@ -72,12 +74,8 @@ Examples:
   $ homeshift rerun --failed --cause step-failed:mailbox:3f2a9c1b --yes
   $ homeshift rerun --failed --class unreachable --site bruehl`)
     .action(async (opts: RunFlags & { failed?: boolean; class?: ErrorClass; cause?: string; site?: string }, cmd: Command) => {
-      const g = globalOptions(cmd);
-      const out = createOutput(g);
-      const settings = readRunSettings(opts);
-      const project = await requireValidProject(g, out);
-      const store = await openJournal(project, true);
-      try {
+      const { out, settings, project } = await prepareRun(cmd, opts);
+      await withJournal(project, true, async (store) => {
         const unfiltered = !opts.class && !opts.cause && !opts.site;
         const picked = unfiltered && !settings.yes && process.stdin.isTTY && process.stdout.isTTY ? await pickRerun(store, project) : [];
         const causes: (string | undefined)[] = picked.length > 0 ? picked : [opts.cause];
@@ -92,8 +90,6 @@ Examples:
         }
         const selector = ['@failed', opts.class && `class=${opts.class}`, opts.cause && `cause=${opts.cause}`, opts.site && `site=${opts.site}`].filter(Boolean).join(',');
         setExit(await executeRun({ project, store, machines, settings, selector, commandLine: commandLine() }, out));
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
