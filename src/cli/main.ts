@@ -6,6 +6,7 @@ import { registerRollout, registerRerun } from './rollout.js';
 import { registerStatus, registerErrors, registerLog } from './journal-commands.js';
 import { registerLab } from './lab.js';
 import { registerDemo } from './demo.js';
+import { registerReport } from './report.js';
 
 const VERSION = '0.1.0';
 
@@ -39,6 +40,7 @@ Examples:
   registerStatus(program);
   registerErrors(program);
   registerLog(program);
+  registerReport(program);
   registerLab(program);
   registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -212,3 +212,75 @@ export async function findResumableRun(store: JournalStore): Promise<RunRecord |
 export async function pendingMachines(store: JournalStore, runId: string): Promise<string[]> {
   return (await store.pendingMachines(runId)).map((m) => m.machine);
 }
+
+/** Open cases right after one apply run: a point of the burn-down. */
+export interface BurnDownPoint {
+  runId: string;
+  at: string; // when the run finished (or its last machine did; its start when nothing finished)
+  open: number;
+}
+
+/** Open cases after each apply run, oldest run first: failures open a case, successes close it (as the store does). */
+export async function openCasesOverTime(store: JournalStore): Promise<BurnDownPoint[]> {
+  const runs = (await store.listRuns({ mode: 'apply' })).reverse();
+  const rowsByRun = new Map<string, RunMachineRecord[]>();
+  for (const row of await store.listRunMachines({})) {
+    const rows = rowsByRun.get(row.runId) ?? [];
+    rows.push(row);
+    rowsByRun.set(row.runId, rows);
+  }
+  const open = new Set<string>();
+  const points: BurnDownPoint[] = [];
+  for (const run of runs) {
+    let last = run.startedAt;
+    for (const row of rowsByRun.get(run.id) ?? []) {
+      if (row.status === 'failed' || row.status === 'unreachable') open.add(row.machine);
+      else if (row.status === 'ok' || row.status === 'changed') open.delete(row.machine);
+      if (row.finishedAt && row.finishedAt > last) last = row.finishedAt;
+    }
+    points.push({ runId: run.id, at: run.finishedAt ?? last, open: open.size });
+  }
+  return points;
+}
+
+/** A machine's newest finished result, with the run it came from. */
+export interface LastResult extends RunMachineRecord {
+  mode: RunMode;
+  runStartedAt: string;
+}
+
+/** The newest finished (not pending) result of every machine the journal knows. */
+export async function lastResults(store: JournalStore): Promise<Map<string, LastResult>> {
+  const runs = new Map((await store.listRuns()).map((r) => [r.id, r]));
+  const last = new Map<string, LastResult>();
+  for (const row of await store.listRunMachines({})) {
+    const run = runs.get(row.runId);
+    if (row.status === 'pending' || !run) continue;
+    last.set(row.machine, { ...row, mode: run.mode, runStartedAt: run.startedAt });
+  }
+  return last;
+}
+
+/** One owner and the open cases they own: escalated first, then the oldest. */
+export interface SupporterWorklist {
+  owner: string; // "Name <email>", or "(no owner)"
+  escalated: number;
+  cases: OpenCaseView[];
+}
+
+/** Open cases grouped by owner; owners with escalations first, then by the number of cases. */
+export function groupWorklists(cases: OpenCaseView[]): SupporterWorklist[] {
+  const byOwner = new Map<string, OpenCaseView[]>();
+  for (const c of cases) {
+    const owner = c.owner ?? '(no owner)';
+    const list = byOwner.get(owner) ?? [];
+    list.push(c);
+    byOwner.set(owner, list);
+  }
+  const lists = [...byOwner].map(([owner, list]) => ({
+    owner,
+    escalated: list.filter((c) => c.escalated).length,
+    cases: list.sort((a, b) => Number(b.escalated) - Number(a.escalated) || b.ageMs - a.ageMs || a.machine.localeCompare(b.machine)),
+  }));
+  return lists.sort((a, b) => b.escalated - a.escalated || b.cases.length - a.cases.length || a.owner.localeCompare(b.owner));
+}

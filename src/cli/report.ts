@@ -1,0 +1,80 @@
+import { Command } from 'commander';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import type { Project } from '../model/project.js';
+import { buildPlan } from '../plan/index.js';
+import { countOf, gatherReportData, renderHtmlReport, type ReportMachine, type ReportSite } from '../report/html/index.js';
+import { buildJunitReport } from '../report/junit.js';
+import { CliError, EXIT, setExit, usageError } from './exit.js';
+import { escalationOf, openJournal } from './journal.js';
+import { createOutput } from './output.js';
+import { globalOptions, requireValidProject } from './project.js';
+
+interface ReportOptions {
+  html?: string;
+  junit?: string;
+}
+
+const inventoryOf = (project: Project): ReportMachine[] => project.machines.map((m) => ({ id: m.id, site: m.site, role: m.role, os: m.os }));
+const sitesOf = (project: Project): ReportSite[] => [...project.sites.values()].map((s) => ({ id: s.id, name: s.name }));
+
+/** Writes a report to FILE, or to stdout for '-'; returns where it went, for people. */
+async function writeReport(target: string, text: string): Promise<string> {
+  if (target === '-') {
+    process.stdout.write(text);
+    return 'standard output';
+  }
+  const file = resolve(target);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new CliError(`cannot write ${target}: ${reason}`, EXIT.usage);
+  }
+  const near = relative(process.cwd(), file);
+  return near && !near.startsWith('..') ? near : file;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write the rollout report: a self-contained HTML page, or JUnit XML for CI (from the journal; no PC is contacted)')
+    .option('--html <file>', 'HTML report: progress per site, error causes, burn-down, worklists per supporter, every machine ("-" for stdout)')
+    .option('--junit <file>', 'JUnit XML: a testsuite per site, a testcase per machine and its last result ("-" for stdout)')
+    .addHelpText('after', `
+The HTML file needs nothing else to be viewed (no network, no external fonts or scripts);
+open it in a browser, print it or mail it around.
+
+Examples:
+  $ homeshift report --html rollout-report.html
+  $ homeshift report --junit reports/machines.xml
+  $ homeshift report --junit - > machines.xml`)
+    .action(async (opts: ReportOptions, cmd: Command) => {
+      if (!opts.html && !opts.junit) throw usageError('report: say which report to write: --html FILE or --junit FILE');
+      if (opts.html === '-' && opts.junit === '-') throw usageError('report: only one of --html and --junit can go to standard output (-)');
+      const g = globalOptions(cmd);
+      const out = createOutput(g);
+      const say = opts.html === '-' || opts.junit === '-' ? out.err : out.out;
+      const project = await requireValidProject(g, out);
+      const now = new Date();
+      const base = { title: project.config.name, machines: inventoryOf(project), sites: sitesOf(project), now };
+      const store = await openJournal(project, false);
+      try {
+        if (opts.html) {
+          const planHashes = new Map(buildPlan(project).machines.map((m) => [m.machine.id, m.hash]));
+          const data = await gatherReportData({ ...base, store, planHashes, escalation: escalationOf(project) });
+          const where = await writeReport(opts.html, renderHtmlReport(data));
+          const t = data.status.totals;
+          say(`HTML report written to ${where}: ${countOf(t.machines, 'machine')}, ${t.done} done, ${countOf(t.open, 'open case')}, ${countOf(data.causes.length, 'cause')}`);
+        }
+        if (opts.junit) {
+          const where = await writeReport(opts.junit, await buildJunitReport({ ...base, store }));
+          say(`JUnit report written to ${where}`);
+        }
+      } finally {
+        await store.close();
+      }
+      setExit(EXIT.ok);
+    });
+}

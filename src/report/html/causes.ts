@@ -1,0 +1,35 @@
+import type { ErrorGroup } from '../../journal/index.js';
+import { escapeHtml, renderPerson, toClassName } from './escape.js';
+
+/** An error class as a coloured badge. */
+export function renderClassBadge(errorClass: string | null): string {
+  if (!errorClass) return '';
+  return `<span class="badge cls-${toClassName(errorClass)}">${escapeHtml(errorClass)}</span>`;
+}
+
+function renderCause(g: ErrorGroup, largest: number): string {
+  const width = largest > 0 ? ((100 * g.count) / largest).toFixed(1) : '0';
+  const more = g.count > g.machines.length ? ` <span class="muted">+${g.count - g.machines.length} more</span>` : '';
+  return `<tr>
+<td class="num"><span class="count">${g.count}</span><span class="count-bar"><span style="width:${width}%"></span></span></td>
+<td>${renderClassBadge(g.errorClass)}</td>
+<td><div class="cause">${escapeHtml(g.cause)}</div><code class="fp">${escapeHtml(g.fingerprint)}</code></td>
+<td>${g.machines.map((m) => `<code>${escapeHtml(m)}</code>`).join(' ')}${more}</td>
+<td>${escapeHtml(g.sites.join(', '))}</td>
+<td>${g.owners.map(renderPerson).join('') || '<span class="muted">none</span>'}</td>
+<td class="num${g.escalated > 0 ? ' t-escalated' : ''}">${g.escalated}</td>
+</tr>`;
+}
+
+/** Open cases grouped by cause (fingerprint), largest group first. */
+export function renderCauses(groups: ErrorGroup[]): string {
+  if (groups.length === 0) return '<p class="empty">No open cases: nothing has failed, or every failure was fixed by a later run.</p>';
+  const largest = Math.max(...groups.map((g) => g.count));
+  return `<table class="causes">
+<thead><tr><th scope="col" class="num">cases</th><th scope="col">class</th><th scope="col">cause</th><th scope="col">sample machines</th>
+<th scope="col">sites</th><th scope="col">owners</th><th scope="col" class="num">escalated</th></tr></thead>
+<tbody>
+${groups.map((g) => renderCause(g, largest)).join('\n')}
+</tbody>
+</table>`;
+}

@@ -1,0 +1,104 @@
+import {
+  groupWorklists, lastResults, listErrors, openCasesOverTime, statusBySite,
+  type BurnDownPoint, type ErrorGroup, type EscalationPolicy, type JournalStore, type LastResult, type StatusReport, type SupporterWorklist,
+} from '../../journal/index.js';
+import type { ErrorClass } from '../../model/result.js';
+
+/** What the report knows of a machine from the inventory. */
+export interface ReportMachine {
+  id: string;
+  site: string;
+  role: string;
+  os: string;
+}
+
+export interface ReportSite {
+  id: string;
+  name: string;
+}
+
+export interface ReportInput {
+  title: string;
+  store: JournalStore;
+  machines: ReportMachine[];
+  sites: ReportSite[];
+  planHashes: Map<string, string>; // machine -> current plan hash (for stale machines)
+  escalation: EscalationPolicy;
+  now: Date;
+}
+
+export type MachineState = 'done' | 'open' | 'stale' | 'never tried';
+
+/** One row of the machine table. */
+export interface MachineRow extends ReportMachine {
+  state: MachineState;
+  lastStatus: string | null; // the newest finished result: ok, changed, failed, unreachable, ...
+  lastRun: string | null; // when that result finished
+  runId: string | null;
+  errorClass: ErrorClass | null;
+  message: string | null;
+  escalated: boolean;
+}
+
+/** Everything the HTML report shows, gathered from the journal and the project before rendering. */
+export interface HtmlReportData {
+  title: string;
+  generatedAt: string;
+  journal: string;
+  runs: number;
+  siteNames: Record<string, string>;
+  status: StatusReport;
+  causes: ErrorGroup[];
+  burnDown: BurnDownPoint[];
+  worklists: SupporterWorklist[];
+  machines: MachineRow[];
+}
+
+function stateOf(open: boolean, success: string | undefined, planHash: string | undefined): MachineState {
+  if (open) return 'open';
+  if (success === undefined) return 'never tried';
+  return planHash !== undefined && planHash !== success ? 'stale' : 'done';
+}
+
+function machineRow(m: ReportMachine, last: LastResult | undefined, state: MachineState, escalated: boolean): MachineRow {
+  return {
+    ...m, state, escalated,
+    lastStatus: last?.status ?? null,
+    lastRun: last?.finishedAt ?? last?.runStartedAt ?? null,
+    runId: last?.runId ?? null,
+    errorClass: last?.errorClass ?? null,
+    message: last?.message ?? null,
+  };
+}
+
+/** Reads the journal once for every section of the report. */
+export async function gatherReportData(input: ReportInput): Promise<HtmlReportData> {
+  const { store, now, escalation } = input;
+  const status = await statusBySite(store, { now, planHashes: input.planHashes, machines: input.machines, escalation });
+  const errors = await listErrors(store, { group: true, now, escalation });
+  const cases = status.sites.flatMap((s) => s.cases);
+  const openByMachine = new Map(cases.map((c) => [c.machine, c]));
+  const successes = new Map((await store.listMachineStates()).map((s) => [s.machine, s.lastSuccessPlanHash]));
+  const last = await lastResults(store);
+
+  const inventory = new Map(input.machines.map((m) => [m.id, m]));
+  for (const [id, r] of last) if (!inventory.has(id)) inventory.set(id, { id, site: r.site, role: '', os: '' });
+  const machines = [...inventory.values()].map((m) => {
+    const c = openByMachine.get(m.id);
+    return machineRow(m, last.get(m.id), stateOf(c !== undefined, successes.get(m.id), input.planHashes.get(m.id)), c?.escalated ?? false);
+  });
+  machines.sort((a, b) => a.site.localeCompare(b.site) || a.id.localeCompare(b.id));
+
+  return {
+    title: input.title,
+    generatedAt: now.toISOString(),
+    journal: store.location,
+    runs: (await store.listRuns()).length,
+    siteNames: Object.fromEntries(input.sites.map((s) => [s.id, s.name])),
+    status,
+    causes: errors.grouped ? errors.groups : [],
+    burnDown: await openCasesOverTime(store),
+    worklists: groupWorklists(cases),
+    machines,
+  };
+}
