@@ -17,17 +17,22 @@ if (process.argv[2] === '--measure') {
   const dir = process.argv[3];
   const { loadProject } = await import('../dist/config/index.js');
   const { validateProject } = await import('../dist/validate/index.js');
-  const { buildPlan, findTemplateErrors } = await import('../dist/plan/index.js');
+  const { planAndCheck } = await import('../dist/plan/index.js');
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+  const c0 = cpu();
   const t0 = performance.now();
   const loaded = await loadProject({ projectDir: dir });
   const t1 = performance.now();
-  const diags = [...loaded.diagnostics, ...validateProject(loaded.project), ...findTemplateErrors(loaded.project)];
+  const diags = [...loaded.diagnostics, ...validateProject(loaded.project)];
   const t2 = performance.now();
-  const plan = buildPlan(loaded.project);
-  const json = JSON.stringify(plan);
+  // every machine planned once: the template check of validate and the plan are the same pass
+  const checked = planAndCheck(loaded.project);
+  diags.push(...checked.diagnostics);
   const t3 = performance.now();
+  const json = JSON.stringify(checked.plan);
+  const t4 = performance.now();
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ load: t1 - t0, validate: t2 - t1, plan: t3 - t2, total: t3 - t0, rssMb, errors: diags.filter((d) => d.severity === 'error').length, machines: plan.machines.length, jsonMb: json.length / 1e6 }));
+  console.log(JSON.stringify({ load: t1 - t0, validate: t2 - t1, plan: t3 - t2, json: t4 - t3, total: t4 - t0, cpu: cpu() - c0, rssMb, errors: diags.filter((d) => d.severity === 'error').length, machines: checked.plan?.machines.length ?? 0, jsonMb: json.length / 1e6 }));
   process.exit(0);
 }
 
@@ -42,9 +47,10 @@ try {
   const f = (n) => n.toFixed(0).padStart(6);
   console.log(`bench/plan: ${best.machines} machines at ${sites} sites, ${best.errors} validation errors (best of ${runs.length} fresh processes)`);
   console.log(`  load      ${f(best.load)} ms`);
-  console.log(`  validate  ${f(best.validate)} ms`);
-  console.log(`  plan      ${f(best.plan)} ms  (plan JSON ${best.jsonMb.toFixed(1)} MB)`);
-  console.log(`  total     ${f(best.total)} ms   target <= 2000 ms`);
+  console.log(`  validate  ${f(best.validate)} ms  (schema and cross references)`);
+  console.log(`  plan      ${f(best.plan)} ms  (every machine planned once; its template errors are validate's too)`);
+  console.log(`  json      ${f(best.json)} ms  (plan JSON ${best.jsonMb.toFixed(1)} MB)`);
+  console.log(`  total     ${f(best.total)} ms   target <= 2000 ms  (cpu ${f(best.cpu)} ms, all threads)`);
   console.log(`  peak RSS  ${f(Math.max(...runs.map((r) => r.rssMb)))} MB   target <= 300 MB`);
   // The same work through the command line, process start included.
   const t0 = performance.now();

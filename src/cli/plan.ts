@@ -3,7 +3,7 @@ import { buildPlan, formatPlanJson, formatPlanText } from '../plan/index.js';
 import { selectFromProject } from './select.js';
 import { EXIT, setExit, usageError } from './exit.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireValidProject } from './project.js';
+import { globalOptions, requireValidPlan } from './project.js';
 
 export function registerPlan(program: Command): void {
   program
@@ -23,13 +23,13 @@ Examples:
     .action(async (opts: { limit?: string; machine?: string; format: string }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const project = await requireValidProject(g, out);
+      const { project, plan: full } = await requireValidPlan(g, out);
       let machines = await selectFromProject(project, opts.limit);
       if (opts.machine) {
         machines = machines.filter((m) => m.id === opts.machine);
         if (machines.length === 0) throw usageError(`no machine ${opts.machine} in the inventory${opts.limit ? ' matching --limit' : ''}`);
       }
-      const plan = buildPlan(project, { machines });
+      const plan = buildPlan(project, full ? { machines, from: full } : { machines });
       if (opts.format === 'json') out.out(formatPlanJson(plan));
       else out.out(formatPlanText(plan, { machine: opts.machine, color: out.color }));
       setExit(EXIT.ok);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadProject } from '../config/index.js';
 import { validateProject } from '../validate/index.js';
-import { findTemplateErrors } from '../plan/index.js';
-import type { Diagnostic, Project } from '../model/index.js';
+import { planAndCheck } from '../plan/index.js';
+import type { Diagnostic, Plan, Project } from '../model/index.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { inputError } from './exit.js';
 import type { Output } from './output.js';
@@ -21,28 +21,49 @@ export interface Checked {
   diagnostics: Diagnostic[];
   errors: number;
   warnings: number;
+  plan: Plan | null; // every machine's plan, built while checking the templates; null when not valid or not asked for
 }
 
-/** load -> validate (schema, cross references, template variables for every machine). */
-export async function loadAndValidate(opts: GlobalOptions): Promise<Checked> {
+/**
+ * load -> validate (schema, cross references, template variables for every machine).
+ * keepPlan: keep the plan of every machine that the template check builds anyway, so plan need not render twice.
+ */
+export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false }: { keepPlan?: boolean } = {}): Promise<Checked> {
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const diagnostics = [...loaded.diagnostics];
   const project = loaded.project;
+  let plan: Plan | null = null;
   if (project && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(...validateProject(project));
-    if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...findTemplateErrors(project));
+    if (!diagnostics.some((d) => d.severity === 'error')) {
+      const checked = planAndCheck(project, { keepPlan });
+      diagnostics.push(...checked.diagnostics);
+      plan = checked.plan;
+    }
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  return { project, diagnostics, errors, warnings: diagnostics.length - errors };
+  return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan };
 }
 
 /** For commands that go on to plan or run: stop with exit 2 and the messages when the input is not valid. */
 export async function requireValidProject(opts: GlobalOptions, out: Output): Promise<Project> {
-  const checked = await loadAndValidate(opts);
+  return (await requireValid(opts, out, false)).project;
+}
+
+/**
+ * requireValidProject, with the plan of every machine built by the check (pass it to buildPlan as `from`);
+ * plan is null when a machine could not be planned for a cause validate has no rule for: buildPlan then says why.
+ */
+export async function requireValidPlan(opts: GlobalOptions, out: Output): Promise<{ project: Project; plan: Plan | null }> {
+  return requireValid(opts, out, true);
+}
+
+async function requireValid(opts: GlobalOptions, out: Output, keepPlan: boolean): Promise<{ project: Project; plan: Plan | null }> {
+  const checked = await loadAndValidate(opts, { keepPlan });
   if (checked.errors > 0 || !checked.project) {
     out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
     throw inputError(`${checked.errors} error(s) in the rollout repository; nothing was planned or touched (run homeshift validate)`);
   }
   if (checked.warnings > 0) out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
-  return checked.project;
+  return { project: checked.project, plan: checked.plan };
 }

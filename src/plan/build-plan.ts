@@ -1,7 +1,7 @@
 import type { Machine, Project } from '../model/project.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import { sha256 } from './hash.js';
-import { createPlanContext } from './plan-context.js';
+import { createPlanContext, type PlanContext } from './plan-context.js';
 import { planMachine } from './plan-machine.js';
 
 function count(into: Record<string, number>, key: string): void {
@@ -14,10 +14,8 @@ function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   return out;
 }
 
-/** The plan for the given machines (default: all, in inventory order); throws PlanError on the first bad machine. */
-export function buildPlan(project: Project, opts: { machines?: Machine[] } = {}): Plan {
-  const ctx = createPlanContext(project);
-  const machines: MachinePlan[] = (opts.machines ?? project.machines).map((m) => planMachine(project, m, ctx));
+/** The plan around already planned machines: the scripts they use, counts, and the hash over their hashes. */
+export function assemblePlan(project: string, machines: MachinePlan[], scriptOf: (name: string) => Plan['scripts'][string]): Plan {
   const used = new Set<string>();
   const bySite: Record<string, number> = {};
   const byProfile: Record<string, number> = {};
@@ -31,13 +29,26 @@ export function buildPlan(project: Project, opts: { machines?: Machine[] } = {})
     steps += m.steps.length;
   }
   const scripts: Plan['scripts'] = {};
-  for (const name of [...used].sort()) scripts[name] = ctx.scripts.get(name)!;
+  for (const name of [...used].sort()) scripts[name] = scriptOf(name);
   return {
     format: 1,
-    project: project.config.name,
+    project,
     scripts,
     machines,
     summary: { machines: machines.length, steps, bySite: sortedRecord(bySite), byProfile: sortedRecord(byProfile), byOs: sortedRecord(byOs) },
     hash: sha256(machines.map((m) => m.hash).join('\n')),
   };
+}
+
+/**
+ * The plan for the given machines (default: all, in inventory order); throws PlanError on the first bad machine.
+ * from: a plan of the same project already built (e.g. by planAndCheck); its machines are taken, not planned again.
+ */
+export function buildPlan(project: Project, opts: { machines?: Machine[]; from?: Plan } = {}): Plan {
+  let ctx: PlanContext | null = null;
+  const planned = new Map<string, MachinePlan>();
+  for (const m of opts.from?.machines ?? []) planned.set(m.machine.id, m);
+  const machines = (opts.machines ?? project.machines).map((m) => planned.get(m.id) ?? planMachine(project, m, (ctx ??= createPlanContext(project))));
+  const scriptOf = (name: string) => opts.from?.scripts[name] ?? ctx!.scripts.get(name)!;
+  return assemblePlan(project.config.name, machines, scriptOf);
 }

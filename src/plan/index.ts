@@ -1,9 +1,9 @@
-export { buildPlan } from './build-plan.js';
+export { buildPlan, assemblePlan } from './build-plan.js';
 export { planMachine } from './plan-machine.js';
 export { createPlanContext, type PlanContext } from './plan-context.js';
 export { PlanError } from './plan-error.js';
 export { selectMachines, parseSelector, SelectorError, type SelectorTerm } from './selector.js';
-export { findTemplateErrors } from './template-errors.js';
+export { findTemplateErrors, planAndCheck, type CheckedPlan } from './template-errors.js';
 export { formatPlanText, formatPlanJson } from './format-plan.js';
 export { resolveProfile, collectProfileChain, ProfileError, type ResolvedProfile } from './resolve-profile.js';
 export { canonicalJson, sha256 } from './hash.js';

@@ -1,31 +1,34 @@
 import type { Os, Project } from '../model/project.js';
+import type { MachinePlan, Plan } from '../model/plan.js';
 import type { Diagnostic } from '../model/source.js';
 import { TemplateError } from '../render/engine.js';
 import { PlanError } from './plan-error.js';
-import { createPlanContext, getRecipe, RecipeError } from './plan-context.js';
+import { createPlanContext, getRecipe, RecipeError, type PlanContext } from './plan-context.js';
 import { planMachine } from './plan-machine.js';
+import { assemblePlan } from './build-plan.js';
 
 const PER_CAUSE = 5; // machines named one by one for the same cause; the rest are counted
+
+/** The plan of every machine with the template diagnostics found while building it; plan is null when any machine failed. */
+export interface CheckedPlan {
+  plan: Plan | null;
+  diagnostics: Diagnostic[];
+}
 
 function templatePos(project: Project, err: TemplateError) {
   const source = project.templates.get(err.template);
   return source ? { file: source.file, line: err.line ?? 1, col: err.col ?? 1 } : undefined;
 }
 
-/**
- * Template problems as validate diagnostics: syntax and missing templates per (profile, os), then
- * undefined variables per machine (rule undefined-template-variable), grouped per cause.
- */
-export function findTemplateErrors(project: Project): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const ctx = createPlanContext(project);
-  const brokenRecipes = new Set<string>();
+// Syntax errors and missing templates, once per (profile, os); returns the broken pairs.
+function checkRecipes(project: Project, ctx: PlanContext, diagnostics: Diagnostic[]): Set<string> {
+  const broken = new Set<string>();
   for (const profile of [...project.profiles.keys()].sort()) {
     for (const os of ['linux', 'windows'] as Os[]) {
       try {
         getRecipe(ctx, profile, os);
       } catch (err) {
-        brokenRecipes.add(`${profile}\u0000${os}`);
+        broken.add(`${profile}\u0000${os}`);
         if (err instanceof TemplateError) {
           const pos = templatePos(project, err);
           diagnostics.push({ rule: 'template-syntax', severity: 'error', message: `profile ${profile} (${os}): ${err.message}`, ...(pos ? { pos } : {}) });
@@ -36,12 +39,34 @@ export function findTemplateErrors(project: Project): Diagnostic[] {
       }
     }
   }
+  return broken;
+}
+
+/**
+ * Plans every machine once and reports template problems as validate diagnostics: syntax and missing
+ * templates per (profile, os), then undefined variables per machine (rule undefined-template-variable),
+ * grouped per cause. keepPlan: false when only the diagnostics are wanted (machine plans are not kept).
+ */
+export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}): CheckedPlan {
+  const keepPlan = opts.keepPlan ?? true;
+  const diagnostics: Diagnostic[] = [];
+  const ctx = createPlanContext(project);
+  const brokenRecipes = checkRecipes(project, ctx, diagnostics);
+  const machines: MachinePlan[] = [];
+  let failed = false;
   const causes = new Map<string, { first: Diagnostic[]; more: number }>();
   for (const machine of project.machines) {
-    if (brokenRecipes.has(`${machine.role}\u0000${machine.os}`)) continue; // reported above, once
+    if (brokenRecipes.has(`${machine.role}\u0000${machine.os}`)) {
+      failed = true; // reported above, once
+      machines.length = 0;
+      continue;
+    }
+    let planned: MachinePlan;
     try {
-      planMachine(project, machine, ctx);
+      planned = planMachine(project, machine, ctx);
     } catch (err) {
+      failed = true;
+      machines.length = 0; // no plan comes of it now: let the machines planned so far go
       if (!(err instanceof PlanError) || err.rule !== 'undefined-template-variable') continue; // other causes are validate's own rules
       const key = `${err.template}\u0000${err.variable}`;
       const cause = causes.get(key) ?? { first: [], more: 0 };
@@ -58,7 +83,9 @@ export function findTemplateErrors(project: Project): Diagnostic[] {
         pos: machine.pos,
         machine: machine.id,
       });
+      continue;
     }
+    if (keepPlan && !failed) machines.push(planned);
   }
   for (const [key, cause] of causes) {
     diagnostics.push(...cause.first);
@@ -67,5 +94,11 @@ export function findTemplateErrors(project: Project): Diagnostic[] {
       diagnostics.push({ rule: 'undefined-template-variable', severity: 'error', message: `undefined variable ${variable} in template ${template}: ${cause.more} more machine(s)` });
     }
   }
-  return diagnostics;
+  const plan = keepPlan && !failed ? assemblePlan(project.config.name, machines, (name) => ctx.scripts.get(name)!) : null;
+  return { plan, diagnostics };
+}
+
+/** Template problems of every machine as validate diagnostics (see planAndCheck). */
+export function findTemplateErrors(project: Project): Diagnostic[] {
+  return planAndCheck(project, { keepPlan: false }).diagnostics;
 }

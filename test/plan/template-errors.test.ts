@@ -1,4 +1,5 @@
-import { findTemplateErrors } from '../../src/plan/template-errors.js';
+import { buildPlan } from '../../src/plan/build-plan.js';
+import { findTemplateErrors, planAndCheck } from '../../src/plan/template-errors.js';
 import { buildFixtureProject, makeEmployee, makeMachine } from './fixture.js';
 
 describe('findTemplateErrors', () => {
@@ -38,5 +39,37 @@ describe('findTemplateErrors', () => {
     expect(found.filter((d) => d.rule === 'unknown-template')).toEqual([
       { rule: 'unknown-template', severity: 'error', message: 'profile team-lead (windows): step script windows/enrol-mdm.ps1 not found', pos: { file: 'profiles/team-lead.yaml', line: 1, col: 1 } },
     ]);
+  });
+});
+
+describe('planAndCheck', () => {
+  it('plans every machine once: the same plan as buildPlan, no diagnostics', () => {
+    const project = buildFixtureProject();
+    const checked = planAndCheck(project);
+    expect(checked.diagnostics).toEqual([]);
+    expect(checked.plan).toEqual(buildPlan(project));
+  });
+
+  it('gives the diagnostics of findTemplateErrors and no plan when a machine cannot be planned', () => {
+    const project = buildFixtureProject();
+    project.profiles.get('home-office-base')!.vars = {};
+    const checked = planAndCheck(project);
+    expect(checked.plan).toBeNull();
+    expect(checked.diagnostics).toEqual(findTemplateErrors(project));
+    expect(checked.diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it('keeps no plan when asked not to', () => {
+    expect(planAndCheck(buildFixtureProject(), { keepPlan: false })).toEqual({ plan: null, diagnostics: [] });
+  });
+
+  it('lets buildPlan take a selection from the full plan without planning again', () => {
+    const project = buildFixtureProject();
+    const full = planAndCheck(project).plan!;
+    const some = project.machines.filter((m) => m.os === 'windows');
+    const expected = buildPlan(project, { machines: some });
+    const fromFull = buildPlan(project, { machines: some, from: full });
+    expect(fromFull).toEqual(expected);
+    expect(fromFull.machines[0]).toBe(full.machines.find((m) => m.machine.id === some[0].id));
   });
 });
