@@ -7,6 +7,8 @@ import { registerStatus, registerErrors, registerLog } from './journal-commands.
 import { registerLab } from './lab.js';
 import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
+import { registerInit } from './init.js';
+import { registerInventory } from './inventory.js';
 
 const VERSION = '0.1.0';
 
@@ -41,6 +43,8 @@ Examples:
   registerErrors(program);
   registerLog(program);
   registerReport(program);
+  registerInit(program);
+  registerInventory(program);
   registerLab(program);
   registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import { findPackageRoot, PROJECT_FILE } from '../config/index.js';
+import type { HostKeyPolicy } from '../model/index.js';
+import {
+  buildScaffold, checkAddress, checkAnswers, checkDomain, checkHost, checkMailbox, checkSiteId, defaultAnswers, defaultRoles, defaultSite,
+  HOST_KEY_POLICIES, parseSiteSpec, type InitAnswers, type ProfileText, type SiteAnswer,
+} from '../scaffold/index.js';
+import { CliError, EXIT, setExit, usageError } from './exit.js';
+import { createOutput } from './output.js';
+import { globalOptions } from './project.js';
+
+interface InitOptions { name?: string; domain?: string[]; site?: string[]; role?: string[]; sshUser?: string; hostKeyPolicy?: HostKeyPolicy; yes?: boolean; force?: boolean }
+
+const collect = (value: string, prev: string[] = []) => [...prev, value];
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('create a rollout repository: homeshift.yaml, one inventory file per site, the directory, .gitignore and a README')
+    .argument('[dir]', 'folder to create it in (default: --project or the working directory)')
+    .option('--name <name>', 'name of the rollout')
+    .option('--domain <domain>', 'allowed mail domain (repeatable, or comma-separated)', collect)
+    .option('--site <id:Name:gateway>', 'a site; may add :Supporter Name:supporter@mail[:shared@mail] (repeatable)', collect)
+    .option('--role <role>', 'shipped role the PCs use (repeatable)', collect)
+    .option('--ssh-user <user>', 'login user on the PCs')
+    .addOption(new Option('--host-key-policy <policy>', 'how host keys are checked').choices(HOST_KEY_POLICIES))
+    .option('-y, --yes', 'ask nothing: take defaults for what the flags do not say')
+    .option('-f, --force', 'overwrite an existing homeshift.yaml and scaffold files')
+    .addHelpText('after', `
+Asks on a terminal; with --yes, or when stdin is not a terminal, it takes the flags instead
+(without --yes, --name, --domain and --site are then required).
+
+Examples:
+  $ homeshift init rollout
+  $ homeshift init rollout --yes --name sc-rollout --domain example-telco.de \\
+      --site "bruehl:Service Center Brühl:vpn-bru.example-telco.de" --role hotline-agent`)
+    .action(async (dirArg: string | undefined, opts: InitOptions, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const out = createOutput(g);
+      const dir = path.resolve(dirArg ?? g.project ?? '.');
+      if (fs.existsSync(path.join(dir, PROJECT_FILE)) && !opts.force) throw usageError(`${path.join(dir, PROJECT_FILE)} already exists; nothing was written (use --force to overwrite)`);
+      const shipped = readShippedProfiles();
+      const roles = shipped.map((p) => p.name);
+      const given = answersFromFlags(opts, defaultAnswers(path.basename(dir), roles));
+      const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      if (!interactive && !opts.yes) {
+        const missing = (['name', 'domain', 'site'] as const).filter((k) => opts[k] === undefined).map((k) => `--${k}`);
+        if (missing.length > 0) throw usageError(`stdin is not a terminal, so init asks nothing: give ${missing.join(', ')} or --yes to take defaults`);
+      }
+      const answers = interactive ? await askAnswers(given, roles) : given.answers;
+      const problems = checkAnswers(answers, roles);
+      if (problems.length > 0) throw usageError(`nothing was written:\n  ${problems.join('\n  ')}`);
+      const written = writeScaffold(dir, answers, shipped, opts.force === true);
+      out.out(`${out.c.green('created')} rollout repository ${answers.name} in ${dir}:`);
+      for (const w of written) out.out(`  ${w}`);
+      out.out(`next: add PCs (homeshift inventory import FILE.csv) and employees, then run homeshift -C ${dirArg ?? '.'} validate`);
+      setExit(EXIT.ok);
+    });
+}
+
+/** The answers the flags give, defaults for the rest; `set` says which were given. */
+function answersFromFlags(opts: InitOptions, defaults: InitAnswers): { answers: InitAnswers; set: Set<string> } {
+  const a = { ...defaults };
+  const set = new Set<string>();
+  if (opts.name !== undefined) (a.name = opts.name), set.add('name');
+  if (opts.domain) (a.domains = opts.domain.flatMap((d) => d.split(',')).map((d) => d.trim()).filter(Boolean)), set.add('domains');
+  if (opts.site) {
+    try {
+      a.sites = opts.site.map(parseSiteSpec);
+    } catch (err) {
+      throw usageError((err as Error).message);
+    }
+    set.add('sites');
+  } else a.sites = [defaultSite(a.domains[0] ?? 'example.com')];
+  if (opts.role) (a.roles = opts.role.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean)), set.add('roles');
+  if (opts.sshUser !== undefined) (a.sshUser = opts.sshUser), set.add('sshUser');
+  if (opts.hostKeyPolicy !== undefined) (a.hostKeyPolicy = opts.hostKeyPolicy), set.add('hostKeyPolicy');
+  return { answers: a, set };
+}
+
+/** Asks for every answer no flag gave. Ctrl-C ends init with exit 130 and nothing written. */
+async function askAnswers(given: { answers: InitAnswers; set: Set<string> }, roles: string[]): Promise<InitAnswers> {
+  const a = { ...given.answers };
+  const ask = (key: string) => !given.set.has(key);
+  try {
+    if (ask('name')) a.name = (await input({ message: 'Project name', default: a.name, validate: (v) => v.trim() !== '' || 'the name must not be empty' })).trim();
+    if (ask('domains')) {
+      const text = await input({ message: 'Mail domain(s), comma-separated', default: a.domains.join(', '), validate: (v) => splitList(v).map(checkDomain).find(Boolean) ?? (splitList(v).length > 0 || 'give at least one domain') });
+      a.domains = splitList(text);
+    }
+    if (ask('sites')) a.sites = await askSites(a.domains);
+    if (ask('roles')) a.roles = await checkbox({ message: 'Roles the PCs use (space selects)', choices: roles.map((r) => ({ value: r, checked: defaultRoles(roles).includes(r) })) });
+    if (ask('sshUser')) a.sshUser = (await input({ message: 'SSH user on the PCs', default: a.sshUser, validate: (v) => /^\S+$/.test(v.trim()) || 'one word' })).trim();
+    if (ask('hostKeyPolicy')) {
+      a.hostKeyPolicy = await select<HostKeyPolicy>({
+        message: 'Host key policy',
+        default: a.hostKeyPolicy,
+        choices: [
+          { value: 'strict', name: 'strict — keys must be in known_hosts' },
+          { value: 'accept-new', name: 'accept-new — trust on first use, then pinned' },
+          { value: 'off', name: 'off — no check (test networks only)' },
+        ],
+      });
+    }
+  } catch (err) {
+    if ((err as Error).name === 'ExitPromptError') throw new CliError('init cancelled; nothing was written', EXIT.interrupted);
+    throw err;
+  }
+  return a;
+}
+
+async function askSites(domains: string[]): Promise<SiteAnswer[]> {
+  const sites: SiteAnswer[] = [];
+  const domain = domains[0];
+  do {
+    const taken = sites.map((s) => s.id);
+    const id = (await input({ message: `Site ${sites.length + 1}: id (e.g. bruehl)`, validate: (v) => checkSiteId(v.trim(), taken) ?? true })).trim();
+    const name = (await input({ message: '  name', default: `Service Center ${id.charAt(0).toUpperCase()}${id.slice(1)}`, validate: (v) => v.trim() !== '' || 'must not be empty' })).trim();
+    const vpnGateway = (await input({ message: '  VPN gateway', default: `vpn-${id}.${domain}`, validate: (v) => checkHost(v.trim()) ?? true })).trim();
+    const site: SiteAnswer = { id, name, vpnGateway };
+    const supName = (await input({ message: '  supporter name (empty: none)' })).trim();
+    if (supName) {
+      const email = (await input({ message: '  supporter e-mail', validate: (v) => checkAddress(v.trim()) ?? true })).trim();
+      site.supporter = { name: supName, email };
+    }
+    const shared = (await input({ message: '  shared mailbox (empty: none)', default: `hotline-${id}@${domain}`, validate: (v) => v.trim() === '' || (checkMailbox(v.trim(), domains, 'mailbox')[0] ?? true) })).trim();
+    if (shared) site.sharedMailbox = shared;
+    sites.push(site);
+  } while (await confirm({ message: 'Add another site?', default: false }));
+  return sites;
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function readShippedProfiles(): ProfileText[] {
+  const dir = path.join(findPackageRoot(), 'profiles');
+  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()
+    .map((f) => ({ name: f.replace(/\.ya?ml$/, ''), text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+/** Writes the scaffold; existing files other than homeshift.yaml are kept unless forced. Returns one line per file. */
+function writeScaffold(dir: string, answers: InitAnswers, shipped: ProfileText[], force: boolean): string[] {
+  const gitignore = path.join(dir, '.gitignore');
+  const existingGitignore = fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : null;
+  const files = buildScaffold(answers, { dir, schemaDir: path.join(findPackageRoot(), 'schema'), shippedProfiles: shipped, existingGitignore });
+  const lines: string[] = [];
+  for (const f of files) {
+    const abs = path.join(dir, f.path);
+    const exists = fs.existsSync(abs);
+    if (exists && f.kind === 'create' && !force) {
+      lines.push(`${f.path} (kept the existing file)`);
+      continue;
+    }
+    if (exists && f.kind === 'merge' && fs.readFileSync(abs, 'utf8') === f.text) continue;
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, f.text);
+    lines.push(exists ? `${f.path} (${f.kind === 'merge' ? 'updated' : 'overwritten'})` : f.path);
+  }
+  return lines;
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { InitAnswers, SiteAnswer } from './answers.js';
+
+export const DIRECTORY_HEADER = 'id,firstName,lastName,mailbox,site,role';
+const YAML_OPTS = { lineWidth: 0 };
+
+/** The editor hint line: `$schema` relative from the file to the package's schema folder. */
+export function schemaLine(dir: string, file: string, schemaDir: string, kind: string): string {
+  const from = path.dirname(path.join(dir, file));
+  const rel = path.relative(from, path.join(schemaDir, `${kind}.schema.json`)).split(path.sep).join('/');
+  return `# yaml-language-server: $schema=${rel}\n`;
+}
+
+/** homeshift.yaml: paths, mail domains, the secrets the shipped profiles name, ssh and journal settings. */
+export function renderProjectFile(a: InitAnswers, schema: string): string {
+  const head = stringify({
+    name: a.name,
+    inventory: 'inventory/',
+    directory: 'directory/employees.csv',
+    mail: { allowedDomains: a.domains },
+  }, YAML_OPTS);
+  const secrets = stringify({
+    secrets: { vpnPsk: { env: 'HOMESHIFT_VPN_PSK' }, enrolmentToken: { file: 'secrets/enrolment.token' } },
+  }, YAML_OPTS);
+  const tail = stringify({
+    ssh: { user: a.sshUser, port: 22, hostKeyPolicy: a.hostKeyPolicy, knownHosts: 'known_hosts', connectTimeout: 10, stepTimeout: 300, machineTimeout: 1800 },
+    journal: '.homeshift/journal.db',
+    escalateAfter: '2d',
+    escalateAfterAttempts: 3,
+    vars: { mailServer: `mail.${a.domains[0]}` },
+  }, YAML_OPTS);
+  return [
+    schema,
+    head,
+    '# Secret values never live in this file: each comes from an environment variable or a file\n',
+    '# that is not committed (see .gitignore). The shipped profiles refer to these names.\n',
+    secrets,
+    `# Host keys: ${hostKeyNote(a.hostKeyPolicy)}\n`,
+    tail,
+  ].join('');
+}
+
+function hostKeyNote(policy: InitAnswers['hostKeyPolicy']): string {
+  if (policy === 'strict') return 'every PC must be listed in known_hosts (ssh-keyscan) before a rollout.';
+  if (policy === 'accept-new') return 'a PC seen for the first time is trusted, then its key is pinned in known_hosts.';
+  return 'not checked (only for isolated test networks).';
+}
+
+/** inventory/<site>.yaml: the site block and an empty machine list with a commented example. */
+export function renderSiteFile(site: SiteAnswer, a: InitAnswers, schema: string): string {
+  const block: Record<string, unknown> = { id: site.id, name: site.name, vpnGateway: site.vpnGateway };
+  if (site.supporter) block.supporters = [site.supporter];
+  if (site.sharedMailbox) block.sharedMailboxes = [site.sharedMailbox];
+  const prefix = (site.id.replace(/[^a-z0-9]/g, '').slice(0, 3) || 'pc').toUpperCase();
+  const role = a.roles.includes('hotline-agent') || a.roles.length === 0 ? 'hotline-agent' : a.roles[0];
+  const host = `${prefix.toLowerCase()}-d0001.${a.domains[0]}`;
+  return [
+    schema,
+    stringify({ site: block }, YAML_OPTS),
+    '# One entry per desktop PC; `homeshift inventory import export.csv` fills this list from an asset export:\n',
+    `#  - { id: ${prefix}-D0001, host: ${host}, os: windows, user: e100001, role: ${role} }\n`,
+    'machines: []\n',
+  ].join('');
+}
+
+export function renderDirectoryFile(): string {
+  return `${DIRECTORY_HEADER}\n`;
+}
+
+export const GITIGNORE_LINES = ['.homeshift/', 'secrets/'];
+
+/** .gitignore: the journal and the secrets stay out of git; lines already there are kept. */
+export function renderGitignore(existing: string | null): string {
+  const have = new Set((existing ?? '').split(/\r?\n/).map((l) => l.trim()));
+  const add = GITIGNORE_LINES.filter((l) => !have.has(l));
+  if (existing === null) return `${add.join('\n')}\n`;
+  if (add.length === 0) return existing;
+  return `${existing}${existing.endsWith('\n') || existing === '' ? '' : '\n'}${add.join('\n')}\n`;
+}

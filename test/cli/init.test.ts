@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { execa } from 'execa';
+import { BIN } from './run-cli.js';
+import { buildScaffold, checkAnswers, defaultAnswers, parseSiteSpec, type InitAnswers } from '../../src/scaffold/index.js';
+
+// The binary under test; HOMESHIFT_BIN may name another entry point with the same commands.
+const bin = process.env.HOMESHIFT_BIN ?? BIN;
+const ROLES = ['back-office', 'home-office-base', 'hotline-agent', 'team-lead'];
+const cli = (args: string[], cwd?: string) => execa(process.execPath, [bin, ...args], { cwd, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+
+let tmp: string;
+beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'homeshift-init-')); });
+afterEach(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
+
+const answers = (over: Partial<InitAnswers> = {}): InitAnswers => ({ ...defaultAnswers('rollout', ROLES), ...over });
+
+describe('scaffold (pure)', () => {
+  const ctx = { dir: '/repo', schemaDir: '/pkg/schema', shippedProfiles: [], existingGitignore: null };
+
+  test('one inventory file per site with an empty machine list and a schema line', () => {
+    const files = buildScaffold(answers({ sites: [parseSiteSpec('bruehl:Service Center Brühl:vpn-bru.example.com'), parseSiteSpec('koeln:Köln:vpn-koe.example.com')] }), ctx);
+    expect(files.map((f) => f.path)).toEqual(['homeshift.yaml', 'inventory/bruehl.yaml', 'inventory/koeln.yaml', 'directory/employees.csv', '.gitignore', 'README.md']);
+    const site = files[1].text;
+    expect(site.split('\n')[0]).toBe('# yaml-language-server: $schema=../../pkg/schema/inventory.schema.json');
+    expect(site).toContain('machines: []\n');
+    expect(files[0].text).toMatch(/^# yaml-language-server: \$schema=\.\.\/pkg\/schema\/homeshift\.schema\.json\n/);
+    expect(files[3].text).toBe('id,firstName,lastName,mailbox,site,role\n');
+  });
+
+  test('site specs with supporter and shared mailbox', () => {
+    expect(parseSiteSpec('a:A:vpn.x.de:Uwe Groß:uwe@x.de:hotline@x.de')).toEqual({ id: 'a', name: 'A', vpnGateway: 'vpn.x.de', supporter: { name: 'Uwe Groß', email: 'uwe@x.de' }, sharedMailbox: 'hotline@x.de' });
+    expect(() => parseSiteSpec('a:A')).toThrow(/expected id:Name:gateway/);
+  });
+
+  test('bad answers are reported one by one', () => {
+    const problems = checkAnswers(answers({ domains: ['nodomain'], sites: [{ id: 'Bad Id', name: '', vpnGateway: 'vpn x' }], roles: ['nobody'] }), ROLES);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringContaining("mail domain 'nodomain'"),
+      expect.stringContaining("site id 'Bad Id'"),
+      expect.stringContaining("role 'nobody'"),
+    ]));
+  });
+
+  test('a shipped profile with mailboxes outside the domains gets a local copy', () => {
+    const shipped = [{ name: 'back-office', text: '# yaml-language-server: $schema=../schema/profile.schema.json\nname: back-office\nmailbox:\n  shared:\n    - backoffice@example-telco.de\n' }];
+    const files = buildScaffold(answers({ domains: ['acme.de'] }), { ...ctx, shippedProfiles: shipped });
+    const copy = files.find((f) => f.path === 'profiles/back-office.yaml');
+    expect(copy?.text).toContain('- backoffice@acme.de');
+    expect(buildScaffold(answers({ domains: ['example-telco.de'] }), { ...ctx, shippedProfiles: shipped }).some((f) => f.path.startsWith('profiles/'))).toBe(false);
+  });
+});
+
+describe('homeshift init (binary)', () => {
+  test('--yes with flags writes a repository that validates', async () => {
+    const dir = path.join(tmp, 'repo');
+    const init = await cli(['init', dir, '--yes', '--name', 'sc-rollout', '--domain', 'acme-telco.de',
+      '--site', 'bruehl:Service Center Brühl:vpn-bru.acme-telco.de:Uwe Groß:uwe.gross@acme-telco.de:hotline-bruehl@acme-telco.de',
+      '--site', 'koeln:Service Center Köln:vpn-koe.acme-telco.de', '--role', 'hotline-agent', '--host-key-policy', 'accept-new']);
+    expect(init.stderr).toBe('');
+    expect(init.exitCode).toBe(0);
+    for (const f of ['homeshift.yaml', 'inventory/bruehl.yaml', 'inventory/koeln.yaml', 'directory/employees.csv', '.gitignore', 'README.md']) expect(fs.existsSync(path.join(dir, f))).toBe(true);
+    expect(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')).toBe('.homeshift/\nsecrets/\n');
+    const validate = await cli(['-C', dir, 'validate']);
+    expect(validate.stdout).toContain('valid: 0 error(s)');
+    expect(validate.exitCode).toBe(0);
+  });
+
+  test('--yes alone takes defaults; not on a terminal without --yes it says what is missing', async () => {
+    expect((await cli(['init', path.join(tmp, 'a'), '--yes'])).exitCode).toBe(0);
+    expect((await cli(['-C', path.join(tmp, 'a'), 'validate'])).exitCode).toBe(0);
+    const asked = await cli(['init', path.join(tmp, 'b'), '--name', 'x']);
+    expect(asked.exitCode).toBe(1);
+    expect(asked.stderr).toContain('give --domain, --site or --yes');
+    expect(fs.existsSync(path.join(tmp, 'b', 'homeshift.yaml'))).toBe(false);
+  });
+
+  test('refuses to overwrite homeshift.yaml unless --force', async () => {
+    fs.writeFileSync(path.join(tmp, 'homeshift.yaml'), 'name: mine\n');
+    const again = await cli(['init', tmp, '--yes']);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain('already exists');
+    expect(fs.readFileSync(path.join(tmp, 'homeshift.yaml'), 'utf8')).toBe('name: mine\n');
+    expect((await cli(['init', tmp, '--yes', '--force'])).exitCode).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, 'homeshift.yaml'), 'utf8')).toContain('name: ');
+  });
+
+  test('bad flags: exit 1, nothing written', async () => {
+    const r = await cli(['init', tmp, '--yes', '--domain', 'acme.de', '--site', 'Bad:X:vpn.acme.de']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("site id 'Bad'");
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+});
+
+const hasTmux = (() => { try { execFileSync('tmux', ['-V']); return true; } catch { return false; } })();
+
+(hasTmux ? describe : describe.skip)('homeshift init on a terminal (tmux)', () => {
+  const session = `homeshift-init-${process.pid}`;
+  afterEach(() => { try { execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' }); } catch { /* already ended */ } });
+
+  const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+  const send = (...keys: string[]) => execFileSync('tmux', ['send-keys', '-t', session, ...keys]);
+  async function waitFor(text: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if (screen().includes(text)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`prompt '${text}' did not appear; screen:\n${screen()}`);
+  }
+  const answer = async (prompt: string, ...keys: string[]) => { await waitFor(prompt); send(...keys); };
+
+  test('prompts for everything, then the repository validates', async () => {
+    const dir = path.join(tmp, 'tty');
+    const done = path.join(tmp, 'exit-code');
+    const command = `NO_COLOR=1 ${process.execPath} ${bin} init ${dir}; echo $? > ${done}; sleep 30`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
+    await answer('Project name', 'C-u', 'tty-rollout', 'Enter');
+    await answer('Mail domain', 'C-u', 'acme-telco.de', 'Enter');
+    await answer('Site 1: id', 'bruehl', 'Enter');
+    await answer('  name', 'Enter');
+    await answer('  VPN gateway', 'Enter');
+    await answer('  supporter name', 'Uwe Gross', 'Enter');
+    await answer('  supporter e-mail', 'uwe.gross@acme-telco.de', 'Enter');
+    await answer('  shared mailbox', 'Enter');
+    await answer('Add another site?', 'y', 'Enter');
+    await answer('Site 2: id', 'koeln', 'Enter');
+    await answer('  name', 'Enter');
+    await answer('  VPN gateway', 'Enter');
+    await answer('  supporter name', 'Enter');
+    await answer('  shared mailbox', 'Enter');
+    await answer('Add another site?', 'Enter');
+    await answer('Roles the PCs use', 'Enter');
+    await answer('SSH user on the PCs', 'Enter');
+    await answer('Host key policy', 'Down', 'Enter');
+    await waitFor('created rollout repository');
+    for (let i = 0; i < 100 && !fs.existsSync(done); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(fs.readFileSync(done, 'utf8').trim()).toBe('0');
+    const config = fs.readFileSync(path.join(dir, 'homeshift.yaml'), 'utf8');
+    expect(config).toContain('name: tty-rollout');
+    expect(config).toContain('hostKeyPolicy: accept-new');
+    expect(fs.readFileSync(path.join(dir, 'inventory', 'bruehl.yaml'), 'utf8')).toContain('hotline-bruehl@acme-telco.de');
+    expect(fs.existsSync(path.join(dir, 'inventory', 'koeln.yaml'))).toBe(true);
+    const validate = await cli(['-C', dir, 'validate']);
+    expect(validate.stdout).toContain('valid: 0 error(s)');
+    expect(validate.exitCode).toBe(0);
+  });
+});
