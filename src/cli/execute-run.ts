@@ -55,7 +55,7 @@ async function confirmRun(out: Output, settings: RunSettings, count: number): Pr
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw usageError(`refusing to touch ${count} PC(s) without a terminal to confirm on: add --yes`);
   }
-  out.out(''); // the question stands apart from the counts above it
+  (settings.json ? out.err : out.out)(''); // the question stands apart from the counts above it
   return confirm({ message: `Personalise these ${count} PC(s) now?`, default: false });
 }
 

@@ -1,4 +1,5 @@
-import { Listr, ListrDefaultRendererLogLevels, type ListrTaskWrapper } from 'listr2';
+import { Listr, ListrDefaultRendererLogLevels, type ListrDefaultRenderer, type ListrSimpleRenderer, type ListrTaskWrapper } from 'listr2';
+import { normaliseMessage } from '../model/fingerprint.js';
 import type { MachineResult, RunEvent, RunListener } from '../model/result.js';
 import type { Output } from './output.js';
 import { createPlainProgress } from './progress-plain.js';
@@ -7,8 +8,7 @@ import { createPlainProgress } from './progress-plain.js';
 export type WaveSites = Array<Array<{ site: string; size: number }>>;
 export type TtyProgress = RunListener & { close(): Promise<void> };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Task = ListrTaskWrapper<any, any, any>;
+type Task = ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>;
 
 interface Tally {
   label: string;
@@ -19,6 +19,8 @@ interface Tally {
   failed: number;
   firstStart: number | null;
   causes: Map<string, { count: number; text: string }>;
+  shown: string;
+  closed: boolean;
   task: Task | null;
   finished: () => void;
   ended: Promise<void>;
@@ -41,7 +43,7 @@ export function layoutWaveSites(sites: string[], sizes: number[]): WaveSites {
 function createTally(label: string, size: number): Tally {
   let finished = () => {};
   const ended = new Promise<void>((resolve) => { finished = resolve; });
-  return { label, size, started: 0, done: 0, changed: 0, failed: 0, firstStart: null, causes: new Map(), task: null, finished, ended };
+  return { label, size, started: 0, done: 0, changed: 0, failed: 0, firstStart: null, causes: new Map(), shown: '', closed: false, task: null, finished, ended };
 }
 
 const isFailure = (r: MachineResult) => r.status === 'failed' || r.status === 'unreachable' || r.status === 'interrupted';
@@ -65,7 +67,7 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
     const secs = t.firstStart === null ? 0 : (Date.now() - t.firstStart) / 1000;
     const rate = secs > 0 ? t.done / secs : 0;
     const notStarted = t.size - t.started;
-    const eta = remaining === 0 ? '' : stopped || ended ? (notStarted > 0 ? `  ${c.yellow(`${notStarted} not started`)}` : '') : rate > 0 ? `  eta ${Math.ceil(remaining / rate)}s` : '  eta -';
+    const eta = remaining === 0 ? '' : stopped || ended ? (notStarted > 0 ? `  ${c.yellow(`${notStarted} not started`)}` : '') : rate > 0 ? `  eta ${Math.ceil(remaining / rate)}s` : t.started === 0 ? '  waiting' : '';
     const failed = t.failed > 0 ? c.red(`failed ${t.failed}`) : 'failed 0';
     return `${heading}  done ${t.done}/${t.size}  changed ${t.changed}  ${failed}  remaining ${remaining}  ${rate.toFixed(1)} machines/s${eta}`;
   };
@@ -75,30 +77,42 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
     if (sorted.length > CAUSES_SHOWN) lines.push(`... ${sorted.length - CAUSES_SHOWN} more cause(s): homeshift errors`);
     return lines.join('\n');
   };
+  // Titles of a closed tally stay as they are: a title set after listr2 has ended would print the view again.
+  const showSite = (s: Tally, force = false) => {
+    if (!s.task || (s.closed && !force)) return;
+    s.task.title = title(s, c.cyan(s.label));
+    const lines = causeLines(s);
+    if (lines !== s.shown) s.task.output = s.shown = lines; // each write is kept; write only what changed
+  };
+  const showWave = (i: number, force = false) => {
+    const w = waves[i];
+    if (!w.task || (w.closed && !force)) return;
+    const suffix = stopped && w.done < w.size ? `  ${c.red(stopped.toUpperCase())}` : '';
+    w.task.title = title(w, c.bold(w.label)) + suffix;
+    for (const s of sites[i].values()) showSite(s);
+  };
+  const close = (t: Tally) => {
+    t.closed = true;
+    t.finished();
+  };
+  const finishWave = (i: number) => {
+    if (!waves[i] || waves[i].closed) return;
+    showWave(i);
+    for (const s of sites[i].values()) close(s);
+    close(waves[i]);
+  };
   const render = () => {
     timer = null;
-    waves.forEach((w, i) => {
-      if (!w.task) return;
-      const suffix = stopped && w.done < w.size ? `  ${c.red(stopped.toUpperCase())}` : '';
-      w.task.title = title(w, c.bold(w.label)) + suffix;
-      for (const s of sites[i].values()) {
-        if (!s.task) continue;
-        s.task.title = title(s, c.cyan(s.label));
-        if (s.causes.size > 0) s.task.output = causeLines(s);
-      }
-    });
+    waves.forEach((_, i) => showWave(i));
   };
   const schedule = () => {
-    if (!timer) timer = setTimeout(render, RENDER_EVERY_MS);
+    if (!timer && !ended) timer = setTimeout(render, RENDER_EVERY_MS);
   };
   const finishAll = () => {
+    if (ended) return;
     ended = true;
     if (timer) clearTimeout(timer);
-    render();
-    for (const [i, w] of waves.entries()) {
-      for (const s of sites[i].values()) s.finished();
-      w.finished();
-    }
+    waves.forEach((_, i) => finishWave(i));
   };
 
   const start = (e: Extract<RunEvent, { kind: 'run-started' }>) => {
@@ -112,11 +126,11 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
         task: (_: unknown, task: Task) => {
           w.task = task;
           if (ended && w.firstStart === null) return task.skip(`${w.label}: not started (run ${stopped ?? 'ended'})`);
-          render();
+          showWave(i, true);
           const siteTasks = [...sites[i].values()].map((s) => ({
             title: title(s, s.label),
-            task: (_c: unknown, sub: Task) => { s.task = sub; render(); return s.ended; },
-            rendererOptions: { outputBar: Infinity, persistentOutput: true },
+            task: (_c: unknown, sub: Task) => { s.task = sub; showSite(s, true); return s.ended; },
+            rendererOptions: { outputBar: true, persistentOutput: true },
           }));
           return siteTasks.length > 0 ? task.newListr(siteTasks, { concurrent: true }) : w.ended;
         },
@@ -156,20 +170,19 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
           if (isFailure(r)) t.failed++;
         }
         if (s && isFailure(r)) {
-          const key = r.fingerprint ?? r.message ?? r.status;
-          const cause = s.causes.get(key) ?? { count: 0, text: `${r.status} [${r.errorClass ?? '-'}] ${r.message ?? ''}`.trim() };
+          const text = `${r.status} [${r.errorClass ?? '-'}] ${normaliseMessage(r.message ?? '')}`.trim();
+          const key = r.fingerprint ?? text;
+          const cause = s.causes.get(key) ?? { count: 0, text };
           cause.count++;
           s.causes.set(key, cause);
         }
-        if (s && s.done === s.size) { render(); s.finished(); } else schedule();
+        if (s && s.done === s.size) { showSite(s); close(s); }
+        schedule();
         break;
       }
-      case 'wave-finished': {
-        render();
-        for (const s of sites[e.wave - 1]?.values() ?? []) s.finished();
-        waves[e.wave - 1]?.finished();
+      case 'wave-finished':
+        finishWave(e.wave - 1);
         break;
-      }
       case 'run-halted':
         stopped = 'halted';
         schedule();
