@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { rm } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { renderProjectReport } from './report.js';
 import { startLab, type Lab } from '../lab/index.js';
 import { listErrors, statusBySite } from '../journal/index.js';
 import { formatErrors, formatStatus } from '../report/index.js';
@@ -92,8 +93,14 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
     out.out(formatStatus(await statusBySite(store, { now: new Date(), planHashes, machines: checked.project.machines, escalation }), 'text', { color: out.color }));
 
+    const reportFile = join(dir, 'report.html');
+    const report = await renderProjectReport(checked.project, store, planHashes);
+    await writeFile(reportFile, report.html);
+
     heading(out, 8, 'What next');
     out.out([
+      `   The report for the people on site: ${relative(process.cwd(), reportFile) || reportFile} (one self-contained HTML file: progress,`,
+      `   causes, burn-down, worklists per supporter, every machine; open it in a browser).`,
       `   The repository, journal and per-PC folders are kept in ${relative(process.cwd(), dir) || dir}:`,
       `   homeshift -C ${shown} errors --group          the open cases by cause`,
       `   homeshift -C ${shown} log <MACHINE>           one PC's full transcript, every attempt`,

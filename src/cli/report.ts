@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Project } from '../model/project.js';
+import type { JournalStore } from '../journal/index.js';
 import { buildPlan } from '../plan/index.js';
 import { countOf, gatherReportData, renderHtmlReport, type ReportMachine, type ReportSite } from '../report/html/index.js';
 import { buildJunitReport } from '../report/junit.js';
@@ -17,6 +18,12 @@ interface ReportOptions {
 
 const inventoryOf = (project: Project): ReportMachine[] => project.machines.map((m) => ({ id: m.id, site: m.site, role: m.role, os: m.os }));
 const sitesOf = (project: Project): ReportSite[] => [...project.sites.values()].map((s) => ({ id: s.id, name: s.name }));
+
+/** The HTML report of a project's journal, and its totals for a one-line summary. */
+export async function renderProjectReport(project: Project, store: JournalStore, planHashes: Map<string, string>) {
+  const data = await gatherReportData({ title: project.config.name, machines: inventoryOf(project), sites: sitesOf(project), now: new Date(), store, planHashes, escalation: escalationOf(project) });
+  return { html: renderHtmlReport(data), totals: data.status.totals, causes: data.causes.length };
+}
 
 /** Writes a report to FILE, or to stdout for '-'; returns where it went, for people. */
 async function writeReport(target: string, text: string): Promise<string> {
@@ -63,10 +70,10 @@ Examples:
       try {
         if (opts.html) {
           const planHashes = new Map(buildPlan(project).machines.map((m) => [m.machine.id, m.hash]));
-          const data = await gatherReportData({ ...base, store, planHashes, escalation: escalationOf(project) });
-          const where = await writeReport(opts.html, renderHtmlReport(data));
-          const t = data.status.totals;
-          say(`HTML report written to ${where}: ${countOf(t.machines, 'machine')}, ${t.done} done, ${countOf(t.open, 'open case')}, ${countOf(data.causes.length, 'cause')}`);
+          const report = await renderProjectReport(project, store, planHashes);
+          const where = await writeReport(opts.html, report.html);
+          const t = report.totals;
+          say(`HTML report written to ${where}: ${countOf(t.machines, 'machine')}, ${t.done} done, ${countOf(t.open, 'open case')}, ${countOf(report.causes, 'cause')}`);
         }
         if (opts.junit) {
           const where = await writeReport(opts.junit, await buildJunitReport({ ...base, store }));

@@ -1,4 +1,5 @@
-import type { Diagnostic, FieldPositions, Project, Severity, SourcePos } from '../model/index.js';
+import type { Diagnostic, FieldPositions, Profile, Project, Severity, SourcePos } from '../model/index.js';
+import { isAbsolute } from 'node:path';
 
 /** One cross-reference check: a stable id and a pure function of the loaded project. */
 export interface Rule {
@@ -28,4 +29,17 @@ export function reporter(rule: Pick<Rule, 'id' | 'severity'>): (message: string,
     if (machine !== undefined) d.machine = machine;
     return d;
   };
+}
+
+/**
+ * The profiles whose content is checked: those machines use (with their extends chains) and every profile written in
+ * the rollout repository itself. A shipped profile nobody uses is not the repository's business.
+ */
+export function profilesToCheck(project: Project): Profile[] {
+  const used = new Set<string>();
+  for (const m of project.machines) {
+    for (let name: string | undefined = m.role; name !== undefined && !used.has(name); name = project.profiles.get(name)?.extends) used.add(name);
+  }
+  const own = (file: string) => !isAbsolute(file) && !file.startsWith('..');
+  return [...project.profiles.values()].filter((p) => used.has(p.name) || own(p.pos.file));
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic, Employee, Project, SourcePos } from '../../model/index.js';
-import { fieldAt, formatWhere, reporter, type Rule } from '../rule.js';
+import { fieldAt, formatWhere, profilesToCheck, reporter, type Rule } from '../rule.js';
 
 const MAILBOX = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
 
@@ -15,7 +15,7 @@ export function listMailboxes(project: Project): { address: string; owner: strin
   for (const site of project.sites.values()) {
     site.sharedMailboxes.forEach((a, i) => out.push({ address: a, owner: `site ${site.id}`, at: () => fieldAt(site, `sharedMailboxes.${i}`, 'sharedMailboxes') }));
   }
-  for (const p of project.profiles.values()) {
+  for (const p of profilesToCheck(project)) {
     const shared = p.mailbox?.shared;
     if (Array.isArray(shared)) shared.forEach((a, i) => out.push({ address: a, owner: `profile ${p.name}`, at: () => fieldAt(p, `mailbox.shared.${i}`, 'mailbox.shared') }));
   }

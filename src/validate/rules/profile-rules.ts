@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../model/index.js';
 import { resolveProfileChain } from '../profile-chain.js';
-import { fieldAt, reporter, type Rule } from '../rule.js';
+import { fieldAt, profilesToCheck, reporter, type Rule } from '../rule.js';
 
 export const profileExtendsUnknown: Rule = {
   id: 'profile-extends-unknown', severity: 'error', description: 'a profile extends an existing profile',
@@ -41,7 +41,7 @@ export const unknownBundle: Rule = {
   check(project) {
     const report = reporter(this);
     const out: Diagnostic[] = [];
-    for (const p of project.profiles.values()) {
+    for (const p of profilesToCheck(project)) {
       p.bundles.forEach((b, i) => {
         if (!project.bundles.has(b)) out.push(report(`profile ${p.name}: bundle ${b} is not defined`, fieldAt(p, `bundles.${i}`, 'bundles')));
       });
@@ -59,7 +59,7 @@ export const unknownSecret: Rule = {
     const need = (profile: string, secret: string, pos: ReturnType<typeof fieldAt>) => {
       if (!Object.hasOwn(declared, secret)) out.push(report(`profile ${profile}: secret ${secret} is not declared under secrets: in homeshift.yaml`, pos));
     };
-    for (const p of project.profiles.values()) {
+    for (const p of profilesToCheck(project)) {
       if (p.vpn?.pskSecret !== undefined) need(p.name, p.vpn.pskSecret, fieldAt(p, 'vpn.pskSecret'));
       p.steps.forEach((s, i) => s.secrets.forEach((secret, j) => need(p.name, secret, fieldAt(p, `steps.${i}.secrets.${j}`))));
     }
