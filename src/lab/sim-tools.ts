@@ -10,11 +10,15 @@ import { join } from 'node:path';
 // Every tool finds its root from its own path and honours .sim/fail/tool_<name> (line 1: exit code or hang).
 const header = (name: string) => `#!/bin/sh
 # homeshift lab: simulated ${name}
-sim_root=$(cd "$(dirname "$0")/../.." && pwd)
+case $0 in
+  /*/.sim/bin/*) sim_root=\${0%/.sim/bin/*} ;;
+  *) sim_root=$(cd "$(dirname "$0")/../.." && pwd) ;;
+esac
 sim_state="$sim_root/var/lib/sim"
 sim_fail="$sim_root/.sim/fail/tool_${name}"
 if [ -f "$sim_fail" ]; then
-  sim_code=$(head -n 1 "$sim_fail")
+  sim_code=
+  IFS= read -r sim_code <"$sim_fail"
   [ "$sim_code" != hang ] || sleep 86400
   tail -n +2 "$sim_fail" >&2
   case $sim_code in ''|*[!0-9]*) sim_code=1 ;; esac
@@ -22,7 +26,7 @@ if [ -f "$sim_fail" ]; then
 fi
 `;
 
-const APT_GET = `${header('apt-get')}mkdir -p "$sim_state/dpkg"
+const APT_GET = `${header('apt-get')}[ -d "$sim_state/dpkg" ] || mkdir -p "$sim_state/dpkg"
 cmd=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -51,6 +55,23 @@ esac
 `;
 
 const DPKG_QUERY = `${header('dpkg-query')}fmt='\${Package}\\t\${Version}\\n'
+# show PACKAGE VERSION: fmt with its \${Package} and \${Version} fields filled, then its escapes
+show() {
+  rest=$fmt
+  out=
+  while :; do
+    case $rest in
+      *'\${'*) out=$out\${rest%%'\${'*}; rest=\${rest#*'\${'} ;;
+      *) out=$out$rest; break ;;
+    esac
+    case $rest in
+      'Package}'*) out=$out$1; rest=\${rest#'Package}'} ;;
+      'Version}'*) out=$out$2; rest=\${rest#'Version}'} ;;
+      *) out=$out'\${' ;;
+    esac
+  done
+  printf '%b' "$out"
+}
 pkgs=
 while [ $# -gt 0 ]; do
   case $1 in
@@ -66,9 +87,9 @@ done
 rc=0
 for pkg in $pkgs; do
   if [ -f "$sim_state/dpkg/$pkg" ]; then
-    version=$(cat "$sim_state/dpkg/$pkg")
-    out=$(printf '%s' "$fmt" | sed -e "s/\\\${Package}/$pkg/g" -e "s/\\\${Version}/$version/g")
-    printf '%b' "$out"
+    version=
+    IFS= read -r version <"$sim_state/dpkg/$pkg"
+    show "$pkg" "$version"
   else
     echo "dpkg-query: no packages found matching $pkg" >&2
     rc=1
@@ -79,19 +100,23 @@ exit $rc
 
 const NMCLI = `${header('nmcli')}conns="$sim_root/etc/NetworkManager/system-connections"
 loaded="$sim_state/nmcli/loaded"
-mkdir -p "$sim_state/nmcli"
+[ -d "$sim_state/nmcli" ] || mkdir -p "$sim_state/nmcli"
 [ -f "$loaded" ] || : >"$loaded"
 case "\${1:-} \${2:-}" in
   "connection reload"|"con reload"|"c reload")
     : >"$loaded.new"
     # like NetworkManager, only files readable by root alone (mode 0600) are loaded
     for f in $(find "$conns" -maxdepth 1 -type f -name '*.nmconnection' -perm 0600 2>/dev/null | sort); do
-      sed -n 's/^id=//p' "$f" | head -n 1 >>"$loaded.new"
+      while IFS= read -r line || [ -n "$line" ]; do
+        case $line in id=*) printf '%s\\n' "\${line#id=}"; break ;; esac
+      done <"$f" >>"$loaded.new"
     done
     mv -f "$loaded.new" "$loaded" ;;
   "connection show"|"con show"|"c show")
     if [ $# -lt 3 ]; then cat "$loaded"; exit 0; fi
-    if grep -Fqx -- "$3" "$loaded"; then echo "connection.id:                          $3"; exit 0; fi
+    while IFS= read -r line; do
+      if [ "$line" = "$3" ]; then echo "connection.id:                          $3"; exit 0; fi
+    done <"$loaded"
     echo "Error: $3 - no such connection profile." >&2
     exit 10 ;;
   *) echo "Error: the simulated nmcli knows connection reload|show only." >&2; exit 2 ;;
@@ -102,7 +127,10 @@ const DCONF = `${header('dconf')}case \${1:-} in
   update)
     for d in "$sim_root"/etc/dconf/db/*.d; do
       [ -d "$d" ] || continue
-      { echo "# simulated GVariant database"; find "$d" -maxdepth 1 -type f | sort | xargs cat; } >"\${d%.d}.new" && mv -f "\${d%.d}.new" "\${d%.d}"
+      # like dconf, the keyfiles in name order (the glob sorts them), hidden files left out
+      set --
+      for f in "$d"/*; do [ ! -f "$f" ] || set -- "$@" "$f"; done
+      { echo "# simulated GVariant database"; [ $# -eq 0 ] || cat "$@"; } >"\${d%.d}.new" && mv -f "\${d%.d}.new" "\${d%.d}"
     done ;;
   *) echo "error: the simulated dconf knows update only" >&2; exit 1 ;;
 esac

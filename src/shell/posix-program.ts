@@ -15,6 +15,20 @@ function scriptVarNames(plan: MachinePlan): Map<string, string> {
   return names;
 }
 
+/** The umask that creates a file with exactly this mode, or '' when it needs a chmod (execute or special bits). */
+export function umaskFor(mode: string): string {
+  if (!/^0?[0-7]{3}$/.test(mode)) return '';
+  const bits = parseInt(mode, 8);
+  return bits & ~0o666 ? '' : (0o777 & ~bits).toString(8).padStart(3, '0');
+}
+
+// Text goes in as a quoted word (no decoding process on the PC); only NUL bytes need base64.
+function formatWant(path: string, mode: string, content: string): string {
+  const head = `${quotePosix(path)} ${quotePosix(mode)} '${umaskFor(mode)}'`;
+  if (content.includes('\0')) return `hs__want_b64 ${head} '${Buffer.from(content, 'utf8').toString('base64')}'`;
+  return `hs__want ${head} ${quotePosix(content)}`;
+}
+
 /** The sh program that runs every step of one machine and prints the result markers. */
 export function buildPosixProgram(plan: MachinePlan, scripts: Plan['scripts'], opts: ProgramOptions): string {
   const scriptNames = scriptVarNames(plan);
@@ -44,10 +58,7 @@ export function buildPosixProgram(plan: MachinePlan, scripts: Plan['scripts'], o
     lines.push(`if [ "$HS__FAILED" = 1 ]; then hs__skip ${index}; else`);
     lines.push('(');
     if (Object.keys(vars).length) lines.push(formatPosixPrelude(vars));
-    for (const file of step.files) {
-      const content = Buffer.from(fillSecrets(file.content, opts.secrets, step.id), 'utf8').toString('base64');
-      lines.push(`hs__want ${quotePosix(file.path)} ${quotePosix(file.mode)} '${content}'`);
-    }
+    for (const file of step.files) lines.push(formatWant(file.path, file.mode, fillSecrets(file.content, opts.secrets, step.id)));
     lines.push(`hs__step ${index} ${step.checkOnly ? 1 : 0} ${quotePosix(faultName(step.id))} "$${scriptNames.get(step.script)}"`);
     lines.push(`)`);
     lines.push(`hs__finish ${index} $?`);

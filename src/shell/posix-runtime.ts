@@ -1,42 +1,60 @@
 /**
  * The sh functions every linux machine program starts with. Static code: values reach it only through the
  * quoted prelude. One step runs in a subshell: its vars, functions and files stay there.
+ * Cheap by design: builtins wherever they are as clear, an external command only for real work (cmp, mv,
+ * the tails); step durations are taken by the client from marker arrival, so no clock is read here.
  */
 export const POSIX_RUNTIME = `hs_path() { printf '%s/%s' "\${HS_ROOT%/}" "$1"; }
-hs__now() {
-  hs__t=$(date +%s%N 2>/dev/null)
-  case $hs__t in ''|*N*) echo $(( $(date +%s) * 1000 )) ;; *) echo $(( hs__t / 1000000 )) ;; esac
-}
-hs__b64() { if [ -s "$1" ]; then tail -c 2048 "$1" | base64 | tr -d '\\n'; else printf '%s' -; fi; }
 hs__marker() { printf '@@HS:%s:%s\\n' "$HS__NONCE" "$1"; }
-# hs__want PATH MODE BASE64: the desired content of one file of the current step
+# hs__tail FILE: the last 2 KiB of a step's output as one base64 word, - when there is none
+hs__tail() {
+  if [ ! -s "$1" ]; then printf '%s' -; return 0; fi
+  tail -c 2048 "$1" | base64 -w 0 2>/dev/null || tail -c 2048 "$1" | base64 | tr -d '\\n'
+}
+# hs__want PATH MODE UMASK TEXT: the desired content of one file of the current step (UMASK empty: chmod MODE)
 hs__want() {
   HS__NFILES=$((HS__NFILES + 1))
-  printf '%s' "$1" >"$HS__T/want.$HS__NFILES.path"
-  printf '%s' "$2" >"$HS__T/want.$HS__NFILES.mode"
-  printf '%s' "$3" | base64 -d >"$HS__T/want.$HS__NFILES.data"
+  eval "HS__PATH_$HS__NFILES=\\$1 HS__MODE_$HS__NFILES=\\$2 HS__MASK_$HS__NFILES=\\$3 HS__DATA_$HS__NFILES=\\$4"
+  printf '%s' "$4" >"$HS__TMP/want.$HS__NFILES"
+}
+# hs__want_b64 PATH MODE UMASK BASE64: the same for content a shell word cannot hold (NUL bytes)
+hs__want_b64() {
+  HS__NFILES=$((HS__NFILES + 1))
+  eval "HS__PATH_$HS__NFILES=\\$1 HS__MODE_$HS__NFILES=\\$2 HS__MASK_$HS__NFILES=\\$3; unset HS__DATA_$HS__NFILES"
+  printf '%s' "$4" | base64 -d >"$HS__TMP/want.$HS__NFILES"
 }
 hs__files_equal() {
   hs__n=1
   while [ "$hs__n" -le "$HS__NFILES" ]; do
-    hs__rel=$(cat "$HS__T/want.$hs__n.path")
-    if ! cmp -s "$HS__T/want.$hs__n.data" "$(hs_path "$hs__rel")"; then
+    eval "hs__rel=\\$HS__PATH_$hs__n"
+    hs__dest="\${HS_ROOT%/}/$hs__rel"
+    if [ ! -f "$hs__dest" ] || ! cmp -s "$HS__TMP/want.$hs__n" "$hs__dest"; then
       echo "file /$hs__rel differs from the plan"
       return 1
     fi
     hs__n=$((hs__n + 1))
   done
 }
+# hs__write_file N: writes file N next to its destination with its mode, then renames it into place
+hs__write_file() {
+  eval "hs__rel=\\$HS__PATH_$1 hs__mode=\\$HS__MODE_$1 hs__mask=\\$HS__MASK_$1 hs__data=\\\${HS__DATA_$1-}; hs__text=\\\${HS__DATA_$1+1}"
+  hs__dest="\${HS_ROOT%/}/$hs__rel"
+  hs__new="$hs__dest.hs-new.$$"
+  [ -d "\${hs__dest%/*}" ] || mkdir -p "\${hs__dest%/*}" || return 1
+  if [ -e "$hs__new" ] || [ -h "$hs__new" ]; then rm -f "$hs__new" || return 1; fi
+  umask "\${hs__mask:-077}"
+  if [ -n "$hs__text" ]; then printf '%s' "$hs__data" >"$hs__new"; else cat "$HS__TMP/want.$1" >"$hs__new"; fi
+  hs__rc=$?
+  umask "$hs__umask"
+  [ "$hs__rc" -eq 0 ] || return 1
+  [ -n "$hs__mask" ] || chmod "$hs__mode" "$hs__new" || return 1
+  mv -f "$hs__new" "$hs__dest"
+}
 hs__write_files() {
+  hs__umask=$(umask)
   hs__n=1
   while [ "$hs__n" -le "$HS__NFILES" ]; do
-    hs__rel=$(cat "$HS__T/want.$hs__n.path")
-    hs__dest=$(hs_path "$hs__rel")
-    hs__new="$hs__dest.hs-new.$$"
-    mkdir -p "$(dirname "$hs__dest")" &&
-      cp "$HS__T/want.$hs__n.data" "$hs__new" &&
-      chmod "$(cat "$HS__T/want.$hs__n.mode")" "$hs__new" &&
-      mv -f "$hs__new" "$hs__dest" || { rm -f "$hs__new"; echo "cannot write /$hs__rel" >&2; return 1; }
+    hs__write_file "$hs__n" || { rm -f "$hs__new"; echo "cannot write /$hs__rel" >&2; return 1; }
     hs__n=$((hs__n + 1))
   done
 }
@@ -45,30 +63,36 @@ hs__fault() {
   [ "$HS__SIM" = 1 ] || return 0
   hs__f="\${HS_ROOT%/}/.sim/fail/$1"
   [ -f "$hs__f" ] || return 0
-  hs__code=$(head -n 1 "$hs__f")
+  hs__code=
+  IFS= read -r hs__code <"$hs__f"
   [ "$hs__code" != hang ] || sleep 86400
   tail -n +2 "$hs__f" >&2
   case $hs__code in ''|*[!0-9]*) hs__code=1 ;; esac
   exit "$hs__code"
 }
+# hs__end STATUS EXIT PHASE: the end marker; the duration field stays '-' (the client times the markers)
 hs__end() {
-  : >"$HS__T/ended"
-  hs__marker "end $HS__INDEX $1 $2 $(( $(hs__now) - HS__STARTED )) $(hs__b64 "$HS__T/out") $(hs__b64 "$HS__T/err") $3"
+  : >"$HS__TMP/end.$HS__INDEX"
+  printf '@@HS:%s:end %s %s %s - ' "$HS__NONCE" "$HS__INDEX" "$1" "$2"
+  hs__tail "$HS__TMP/out"
+  printf ' '
+  hs__tail "$HS__TMP/err"
+  printf ' %s\\n' "$3"
 }
-hs__phase_check() { ( hs__files_equal && hs_check ) </dev/null >>"$HS__T/out" 2>>"$HS__T/err"; }
+hs__phase_check() { ( hs__files_equal && hs_check ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
 hs__phase_verify() {
   if type hs_verify >/dev/null 2>&1; then
-    ( hs__files_equal && hs_verify ) </dev/null >>"$HS__T/out" 2>>"$HS__T/err"
+    ( hs__files_equal && hs_verify ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
   else
     hs__phase_check
   fi
 }
-hs__phase_apply() { ( hs__fault "$HS__FAULT"; hs__write_files && hs_apply ) </dev/null >>"$HS__T/out" 2>>"$HS__T/err"; }
-# hs__step INDEX CHECK_ONLY FAULT_NAME SCRIPT: check, then (mode apply) apply and verify; one end marker
+hs__phase_apply() { ( hs__fault "$HS__FAULT"; hs__write_files && hs_apply ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
+# hs__step INDEX CHECK_ONLY FAULT_NAME SCRIPT: check, then (mode apply) apply and verify; one end marker.
+# A syntax error in SCRIPT ends this step's subshell with status 2; hs__finish reports it.
 hs__step() {
   HS__INDEX=$1 HS__CHECK_ONLY=$2 HS__FAULT=$3
-  if ! printf '%s\\n' "$4" | /bin/sh -n 2>>"$HS__T/err"; then hs__end failed 2 script; return 1; fi
-  eval "$4" </dev/null >>"$HS__T/out" 2>>"$HS__T/err" || { hs__end failed $? script; return 1; }
+  eval "$4" </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err" || { hs__end failed $? script; return 1; }
   hs__phase_check
   hs__rc=$?
   if [ "$hs__rc" -eq 0 ]; then hs__end ok 0 check; return 0; fi
@@ -82,19 +106,17 @@ hs__step() {
   if [ "$hs__rc" -ne 0 ]; then hs__end failed "$hs__rc" verify; return 1; fi
   hs__end changed 0 apply
 }
-# hs__begin INDEX: the start marker and the step's own temp folder
+# hs__begin INDEX: the start marker and empty output files for the step
 hs__begin() {
-  HS__T="$HS__TMP/s$1"
-  mkdir -p "$HS__T" && : >"$HS__T/out" && : >"$HS__T/err"
+  : >"$HS__TMP/out" && : >"$HS__TMP/err"
   HS__NFILES=0
-  HS__STARTED=$(hs__now)
   hs__marker "start $1"
 }
 # hs__finish INDEX STATUS: after the step's subshell; reports a step that died without its end marker
 hs__finish() {
   HS__INDEX=$1
   if [ "$2" -ne 0 ]; then HS__FAILED=1; fi
-  if [ ! -f "$HS__T/ended" ]; then HS__FAILED=1; hs__end failed "$2" script; fi
+  if [ ! -f "$HS__TMP/end.$1" ]; then HS__FAILED=1; hs__end failed "$2" script; fi
 }
 hs__skip() { HS__INDEX=$1; hs__marker "end $1 skipped - 0 - - -"; }
 `;

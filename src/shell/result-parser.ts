@@ -30,13 +30,22 @@ function redact(text: string, secrets: string[]): string {
  * Reads the result markers of one machine program. Lines without this run's nonce are ignored,
  * so a step's output can never pass for a result.
  */
-export function createResultParser(plan: MachinePlan, nonce: string, opts: { secrets?: string[] } = {}): ResultParser {
+export function createResultParser(plan: MachinePlan, nonce: string, opts: { secrets?: string[]; now?: () => number } = {}): ResultParser {
   const secrets = opts.secrets ?? [];
+  const now = opts.now ?? (() => performance.now());
+  const startedAt = new Map<number, number>();
   const prefix = `@@HS:${nonce}:`;
   let buffer = '';
   let current: number | null = null;
   let complete = false;
   let lastFailed: string | null = null;
+
+  // a duration of '-' means the program kept no clock: the time between the step's two markers arriving
+  function durationOf(index: number, field: string | undefined): number {
+    if (field !== '-') return Number(field) || 0;
+    const started = startedAt.get(index);
+    return started === undefined ? 0 : Math.max(0, Math.round(now() - started));
+  }
 
   function parseEnd(fields: string[]): StepResult | null {
     const [indexText, status, exitText, durationText, outField, errField, phase] = fields;
@@ -61,7 +70,7 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
       status: status as StepStatus,
       errorClass: status === 'failed' ? 'step-failed' : null,
       exitCode: Number.isFinite(exitCode) ? exitCode : null,
-      durationMs: Number(durationText) || 0,
+      durationMs: durationOf(index, durationText),
       stdoutTail,
       stderrTail,
       message,
@@ -75,6 +84,7 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
       const index = Number(fields[0]);
       if (!Number.isInteger(index) || !plan.steps[index]) return null;
       current = index;
+      startedAt.set(index, now());
       return { type: 'start', index };
     }
     if (kind === 'end') {

@@ -1,25 +1,40 @@
 # Software bundle: every package at its planned version (dpkg-query), installed with apt-get where not.
-# HS_PACKAGES holds one "package=version" per line.
+# HS_PACKAGES holds one "package=version" per line; none contains a space.
+
+# Sets missing to the "package=version" words not installed at that version: one dpkg-query for the whole bundle.
 hs_missing() {
-  printf '%s\n' "$HS_PACKAGES" | while IFS='=' read -r pkg version; do
-    [ -n "$pkg" ] || continue
-    have=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) || have=
-    [ "$have" = "$version" ] || printf '%s=%s\n' "$pkg" "$version"
+  missing=
+  set -f
+  old_ifs=$IFS
+  IFS='
+'
+  set --
+  for spec in $HS_PACKAGES; do set -- "$@" "${spec%%=*}"; done
+  installed=
+  [ $# -eq 0 ] || installed=$(dpkg-query -W -f='${Package}=${Version}\n' "$@" 2>/dev/null)
+  # IFS is a newline here: a package is at its version when its "package=version" is one of the lines
+  for spec in $HS_PACKAGES; do
+    case "$IFS$installed$IFS" in
+      *"$IFS$spec$IFS"*) ;;
+      *) missing=${missing:+$missing }$spec ;;
+    esac
   done
+  IFS=$old_ifs
+  set +f
 }
 
 hs_check() {
-  missing=$(hs_missing)
+  hs_missing
   [ -z "$missing" ] && return 0
-  echo "bundle $HS_BUNDLE_NAME $HS_BUNDLE_VERSION: not at the planned version: $(printf '%s' "$missing" | tr '\n' ' ')"
+  echo "bundle $HS_BUNDLE_NAME $HS_BUNDLE_VERSION: not at the planned version: $missing"
   return 1
 }
 
 hs_apply() {
-  missing=$(hs_missing)
+  hs_missing
   [ -n "$missing" ] || return 0
   set -f
-  # one package=version per line, none contains a space: word splitting gives one argument each
+  # word splitting gives one argument per package=version
   set -- $missing
   set +f
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confold "$@"

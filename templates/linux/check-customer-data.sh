@@ -18,14 +18,15 @@ hs_customer_files() {
   IFS=$old_ifs
   set +f
   [ "$first" = 0 ] || return 0
-  find "$dir" -type f \( "$@" \) -print 2>/dev/null | sort
+  find "$dir" -type f \( "$@" \) -print 2>/dev/null
 }
 
 hs_check() {
-  dir=$(hs_path "$HS_CUSTOMER_DATA_DIR")
+  dir="${HS_ROOT%/}/$HS_CUSTOMER_DATA_DIR"
   [ -d "$dir" ] || return 0
   found=$(hs_customer_files "$dir")
   [ -n "$found" ] || return 0
+  found=$(printf '%s\n' "$found" | sort)
   prefix="${HS_ROOT%/}"
   count=0
   first=

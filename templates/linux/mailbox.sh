@@ -6,9 +6,10 @@ hs_check() {
 
 hs_apply() {
   # Thunderbird reads system defaults from its pref folder; make sure the distribution's link to it exists
-  defaults=$(hs_path usr/lib/thunderbird/defaults/pref)
-  if [ -d "$(hs_path usr/lib/thunderbird)" ] && [ ! -e "$defaults" ]; then
-    mkdir -p "$(dirname "$defaults")" && ln -s /etc/thunderbird/pref "$defaults"
+  thunderbird="${HS_ROOT%/}/usr/lib/thunderbird"
+  defaults="$thunderbird/defaults/pref"
+  if [ -d "$thunderbird" ] && [ ! -e "$defaults" ] && [ ! -h "$defaults" ]; then
+    mkdir -p "${defaults%/*}" && ln -s /etc/thunderbird/pref "$defaults"
   fi
   return 0
 }

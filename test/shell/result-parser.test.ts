@@ -66,6 +66,20 @@ describe('createResultParser', () => {
     expect(parser.end()).toEqual({ complete: false, current: 1 });
   });
 
+  it('times a step by the arrival of its markers when the program sends no duration', () => {
+    let clock = 1000;
+    const parser = createResultParser(machine, N, { now: () => clock });
+    parser.push(`@@HS:${N}:start 0\n`);
+    clock = 1250.4;
+    const [end0] = parser.push(`@@HS:${N}:end 0 changed 0 - - - apply\n@@HS:${N}:start 1\n`);
+    clock = 1300;
+    const [end1] = parser.push(`@@HS:${N}:end 1 ok 0 - - - check\n@@HS:${N}:end 2 ok 0 - - - check\n`);
+    const durations = [end0, end1].map((e) => (e.type === 'end' ? e.result.durationMs : NaN));
+    expect(durations).toEqual([250, 50]);
+    const [end2] = createResultParser(machine, N).push(`@@HS:${N}:end 2 ok 0 - - - check\n`);
+    expect(end2.type === 'end' && end2.result.durationMs).toBe(0);
+  });
+
   it('redacts secret values from the tails', () => {
     const parser = createResultParser(machine, N, { secrets: ['s3cr3t-psk'] });
     const [event] = parser.push(`@@HS:${N}:end 0 failed 1 5 ${b64('key s3cr3t-psk\n')} - apply\n`);

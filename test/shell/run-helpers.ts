@@ -28,9 +28,11 @@ function exec(command: string, stdin: string, timeoutMs: number): Promise<{ stdo
   });
 }
 
-/** Runs a linux machine program for real with /bin/sh, the way the run layer does over SSH. */
-export async function runLinux(machine: MachinePlan, scripts: Plan['scripts'], mode: 'apply' | 'check' = 'apply', timeoutMs = 30000) {
-  const { command, stdin } = buildMachineProgram(machine, scripts, { mode, secrets: SECRETS, nonce: NONCE });
+/** Runs a linux machine program for real with /bin/sh (or the given shell), the way the run layer does over SSH. */
+export async function runLinux(machine: MachinePlan, scripts: Plan['scripts'], mode: 'apply' | 'check' = 'apply', timeoutMs = 30000, shell?: string) {
+  const program = buildMachineProgram(machine, scripts, { mode, secrets: SECRETS, nonce: NONCE });
+  const command = shell ? program.command.replace(/^\/bin\/sh /, `${shell} `) : program.command;
+  const stdin = program.stdin;
   const result = await exec(command, stdin, timeoutMs);
   const parser = createResultParser(machine, NONCE, { secrets: Object.values(SECRETS) });
   const events: ParsedEvent[] = parser.push(result.stdout);
