@@ -8,3 +8,11 @@ main(process.argv).then(
     process.exitCode = 70;
   },
 );
+
+// A reader that went away (`homeshift --help | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
