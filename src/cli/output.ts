@@ -21,3 +21,19 @@ export function createOutput(opts: { color?: boolean } = {}): Output {
     err: (text) => { process.stderr.write(text.endsWith('\n') ? text : `${text}\n`); },
   };
 }
+
+/** Writes many chunks to stdout in ~1 MB pieces, waiting for the pipe to drain, so big output never piles up in memory. */
+export async function writeChunks(chunks: Iterable<string>): Promise<void> {
+  let buffer = '';
+  const flush = async () => {
+    if (!buffer) return;
+    const ok = process.stdout.write(buffer);
+    buffer = '';
+    if (!ok) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  };
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= 1 << 20) await flush();
+  }
+  await flush();
+}

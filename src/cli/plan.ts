@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
-import { buildPlan, formatPlanJson, formatPlanText } from '../plan/index.js';
+import { buildPlan, formatPlanText, planJsonChunks } from '../plan/index.js';
 import { selectFromProject } from './select.js';
 import { EXIT, setExit, usageError } from './exit.js';
-import { createOutput } from './output.js';
+import { createOutput, writeChunks } from './output.js';
 import { globalOptions, requireValidPlan } from './project.js';
 
 export function registerPlan(program: Command): void {
@@ -30,7 +30,7 @@ Examples:
         if (machines.length === 0) throw usageError(`no machine ${opts.machine} in the inventory${opts.limit ? ' matching --limit' : ''}`);
       }
       const plan = buildPlan(project, full ? { machines, from: full } : { machines });
-      if (opts.format === 'json') out.out(formatPlanJson(plan));
+      if (opts.format === 'json') await writeChunks(planJsonChunks(plan));
       else out.out(formatPlanText(plan, { machine: opts.machine, color: out.color }));
       setExit(EXIT.ok);
     });

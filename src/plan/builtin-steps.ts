@@ -155,7 +155,7 @@ export function profileStepSpecs(profile: ResolvedProfile, os: Os): StepSpec[] {
     .filter((step) => !step.os || step.os.includes(os))
     .map((step) => {
       const vars: Record<string, string> = {};
-      for (const [key, value] of Object.entries(step.vars)) vars[`HS_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`] = String(value);
+      for (const [key, value] of Object.entries(step.vars).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) vars[`HS_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}`] = String(value);
       const spec: StepSpec = {
         id: `step:${step.id}`,
         title: step.title,

@@ -1,6 +1,6 @@
 import type { Os, Project } from '../model/project.js';
 import { compileTemplate, TemplateError, type RenderFn } from '../render/engine.js';
-import { sha256 } from './hash.js';
+import { sha256, sortedKeys } from './hash.js';
 import { resolveProfile, type ResolvedProfile } from './resolve-profile.js';
 import { stepSpecs, type PlannedBundle, type StepSpec } from './builtin-steps.js';
 
@@ -70,7 +70,9 @@ export function getRecipe(ctx: PlanContext, profileName: string, os: Os): Recipe
   const key = `${profileName}\u0000${os}`;
   const cached = ctx.recipes.get(key);
   if (cached) return cached;
-  const profile = resolveProfile(ctx.project, profileName);
+  // Sub-objects whose key order comes from YAML are sorted once here, so plain JSON of a machine plan is canonical.
+  const resolved = resolveProfile(ctx.project, profileName);
+  const profile = { ...resolved, checks: sortedKeys(resolved.checks), vpn: resolved.vpn ? sortedKeys(resolved.vpn) : null };
   const bundles = planBundles(ctx.project, profile.bundles, os, profileName);
   const steps = stepSpecs(profile, os, bundles);
   for (const step of steps) {

@@ -2,7 +2,7 @@ import type { Machine, Project, SshSettings, Vars } from '../model/project.js';
 import type { MachinePlan, PlannedFile, PlannedStep } from '../model/plan.js';
 import { SECRET_PLACEHOLDER_RE } from '../model/plan.js';
 import { compileTemplate, TemplateError } from '../render/engine.js';
-import { hashCanonical } from './hash.js';
+import { sha256 } from './hash.js';
 import { PlanError } from './plan-error.js';
 import { createPlanContext, getRecipe, getTemplate, type PlanContext, type Recipe } from './plan-context.js';
 import { homeshiftPaths, type RenderContext, type StepSpec } from './builtin-steps.js';
@@ -123,7 +123,8 @@ export function planMachine(project: Project, machine: Machine, ctx: PlanContext
     };
     const scriptHashes: Record<string, string> = {};
     for (const step of steps) scriptHashes[step.script] = ctx.scripts.get(step.script)!.hash;
-    return { ...plan, hash: hashCanonical({ plan, scripts: scriptHashes }) };
+    // Every object above is built in a fixed key order (YAML-ordered parts are sorted per recipe): plain JSON is canonical.
+    return { ...plan, hash: sha256(JSON.stringify({ plan, scripts: scriptHashes })) };
   } catch (err) {
     throw toPlanError(err, machine, ctx);
   }
