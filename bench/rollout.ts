@@ -5,11 +5,11 @@
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSshd, sshdAvailable, SSHD_MISSING } from '../test/support/sshd.js';
+import { ensureUnprivilegedUser, startSshd, sshdAvailable, SSHD_MISSING, UNPRIVILEGED_USER } from '../test/support/sshd.js';
 import { runAnsible, writeAnsible } from './support/ansible.js';
 import { makeFleet, resetRoots } from './support/fleet.js';
 import type { Measurement } from './support/measure.js';
@@ -41,22 +41,25 @@ async function main(): Promise<void> {
   const withAnsible = !process.argv.includes('--no-ansible') && existsSync('/usr/bin/ansible-playbook');
   const sizes = process.argv.filter((a) => /^\d+$/.test(a)).map(Number);
   const base = await mkdtemp(join(tmpdir(), 'homeshift-bench-rollout-'));
+  await chmod(base, 0o755); // the PCs' service account walks into it
   const sshd = await startSshd({ extraConfig: ['MaxStartups 4000', 'MaxSessions 4000'] });
   try {
-    console.log(`bench/rollout: one OpenSSH sshd on 127.0.0.1:${sshd.port}, forks ${FORKS}, every PC its own root with simulated tools`);
+    // A service account with /bin/sh, as on real PCs: root's login shell here would source a .bashrc on every exec.
+    const user = (await ensureUnprivilegedUser()) ? UNPRIVILEGED_USER : sshd.user;
+    console.log(`bench/rollout: one OpenSSH sshd on 127.0.0.1:${sshd.port} as ${user}, forks ${FORKS}, every PC its own root with simulated tools`);
     for (const n of sizes.length ? sizes : [200, 1000]) {
-      const fleet = await makeFleet(join(base, `n${n}`), n, sshd);
+      const fleet = await makeFleet(join(base, `n${n}`), n, sshd, user);
       const planFile = join(fleet.dir, 'plan.json');
       await writeFile(planFile, JSON.stringify(fleet.plan));
       console.log(`N = ${n} (${fleet.plan.summary.steps} steps)`);
       const floor = await measure('floor', planFile, join(fleet.dir, 'floor.json'));
       console.log(line(floor));
-      await resetRoots(fleet.roots);
+      await resetRoots(fleet.roots, user);
       const ours = await measure('ours', planFile, join(fleet.dir, 'ours.json'));
       console.log(line(ours));
       console.log(`  homeshift / floor: ${(floor.wallMs / ours.wallMs).toFixed(2)} of the floor's machines/s (target >= 0.75)`);
       if (n >= 1000) {
-        await resetRoots(fleet.roots);
+        await resetRoots(fleet.roots, user);
         const bare = await measure('ours-nojournal', planFile, join(fleet.dir, 'bare.json'));
         console.log(line(bare));
         console.log(`  journal overhead: ${(((ours.wallMs - bare.wallMs) / bare.wallMs) * 100).toFixed(1)}% of wall time (SQLite + per-machine log files; target <= 5%)`);
@@ -65,12 +68,12 @@ async function main(): Promise<void> {
     }
     if (withAnsible) {
       const n = 100;
-      const fleet = await makeFleet(join(base, 'ansible'), n, sshd);
+      const fleet = await makeFleet(join(base, 'ansible'), n, sshd, user);
       const planFile = join(fleet.dir, 'plan.json');
       await writeFile(planFile, JSON.stringify(fleet.plan));
       const ours = await measure('ours', planFile, join(fleet.dir, 'ours.json'));
-      await resetRoots(fleet.roots);
-      const dir = await writeAnsible(join(fleet.dir, 'ansible'), fleet.plan, sshd);
+      await resetRoots(fleet.roots, user);
+      const dir = await writeAnsible(join(fleet.dir, 'ansible'), fleet.plan, sshd, user);
       const a = await runAnsible(dir);
       const aRate = n / (a.wallMs / 1000);
       const oRate = n / (ours.wallMs / 1000);

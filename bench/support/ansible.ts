@@ -22,7 +22,7 @@ const PLAYBOOK = [
   },
 ];
 
-export async function writeAnsible(dir: string, plan: Plan, sshd: Sshd): Promise<string> {
+export async function writeAnsible(dir: string, plan: Plan, sshd: Sshd, user: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const hosts: Record<string, unknown> = {};
   for (const m of plan.machines) {
@@ -37,7 +37,7 @@ export async function writeAnsible(dir: string, plan: Plan, sshd: Sshd): Promise
   const inventory = {
     all: {
       vars: {
-        ansible_host: '127.0.0.1', ansible_port: sshd.port, ansible_user: sshd.user, ansible_ssh_private_key_file: sshd.clientKeyFile,
+        ansible_host: '127.0.0.1', ansible_port: sshd.port, ansible_user: user, ansible_ssh_private_key_file: sshd.clientKeyFile,
         ansible_python_interpreter: '/usr/bin/python3',
         ansible_ssh_common_args: `-o UserKnownHostsFile=${sshd.knownHostsFile} -o StrictHostKeyChecking=yes`,
       },

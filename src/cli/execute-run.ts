@@ -140,7 +140,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     await writer.close().catch((err: Error) => out.err(`journal: ${err.message}`));
-    await logs.close();
+    await logs.close().catch((err: Error) => out.err(`logs: ${err.message}`));
     await view.close?.(); // the live view lets go of the terminal before the summary
   }
 

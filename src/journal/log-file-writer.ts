@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent, RunListener, StepResult } from '../model/result.js';
 import type { Redact } from './writer.js';
@@ -30,34 +31,58 @@ function stepLines(at: string, s: StepResult, redact: Redact): string[] {
 export function createLogFileWriter(dir: string, runId: string, redact: Redact = (t) => t): LogFileWriter {
   const folder = join(dir, 'logs', runId.replace(SAFE_NAME, '_'));
   mkdirSync(folder, { recursive: true });
-  // Appending synchronously keeps every line that was written when the process dies.
-  const write = (machine: string, lines: string[]): void => {
-    appendFileSync(join(folder, `${machine.replace(SAFE_NAME, '_')}.log`), lines.map((l) => `${l}\n`).join(''));
+  // A machine's lines are gathered while it runs and appended in one write when it finishes: one file operation
+  // per machine, and memory bounded by the machines in flight.
+  const pending = new Map<string, string[]>();
+  const add = (machine: string, lines: string[]): void => {
+    const list = pending.get(machine);
+    if (list) list.push(...lines);
+    else pending.set(machine, [...lines]);
   };
-
+  // Appends run one after another off the event loop; close() waits for the last one.
+  let chain: Promise<void> = Promise.resolve();
+  let failure: Error | null = null;
+  const write = (machine: string): void => {
+    const lines = pending.get(machine);
+    pending.delete(machine);
+    if (!lines?.length) return;
+    const file = join(folder, `${machine.replace(SAFE_NAME, '_')}.log`);
+    const text = lines.map((l) => `${l}\n`).join('');
+    chain = chain.then(() => appendFile(file, text)).catch((err: Error) => {
+      failure ??= new Error(`cannot write the machine log ${file}: ${err.message}`);
+    });
+  };
   const stepsLogged = new Set<string>();
 
   const listener = (event: RunEvent): void => {
     switch (event.kind) {
       case 'machine-started':
-        write(event.machine, [`${event.at} machine ${event.machine} site ${event.site} wave ${event.wave} run ${runId} started`]);
+        add(event.machine, [`${event.at} machine ${event.machine} site ${event.site} wave ${event.wave} run ${runId} started`]);
         break;
       case 'step-finished':
         stepsLogged.add(event.machine);
-        write(event.machine, stepLines(event.at, event.result, redact));
+        add(event.machine, stepLines(event.at, event.result, redact));
         break;
       case 'machine-finished': {
         const r = event.result;
         const cls = r.errorClass ? ` [${r.errorClass}]` : '';
         const message = r.message ? ` ${redact(r.message)}` : '';
         // A scheduler that reports steps only with the machine still gets them into the transcript.
-        if (!stepsLogged.delete(r.machine)) write(r.machine, r.steps.flatMap((s) => stepLines(event.at, s, redact)));
-        write(r.machine, [`${event.at} machine ${r.machine} ${r.status} ${Math.round(r.durationMs)}ms attempts=${r.attempts}${cls}${message}`]);
+        if (!stepsLogged.delete(r.machine)) add(r.machine, r.steps.flatMap((s) => stepLines(event.at, s, redact)));
+        add(r.machine, [`${event.at} machine ${r.machine} ${r.status} ${Math.round(r.durationMs)}ms attempts=${r.attempts}${cls}${message}`]);
+        write(r.machine);
         break;
       }
       default:
         break;
     }
   };
-  return Object.assign(listener, { folder, close: async (): Promise<void> => {} });
+  return Object.assign(listener, {
+    folder,
+    close: async (): Promise<void> => {
+      for (const machine of [...pending.keys()]) write(machine);
+      await chain;
+      if (failure) throw failure;
+    },
+  });
 }

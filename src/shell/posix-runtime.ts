@@ -1,15 +1,31 @@
 /**
  * The sh functions every linux machine program starts with. Static code: values reach it only through the
  * quoted prelude. One step runs in a subshell: its vars, functions and files stay there.
- * Cheap by design: builtins wherever they are as clear, an external command only for real work (cmp, mv,
- * the tails); step durations are taken by the client from marker arrival, so no clock is read here.
+ * Cheap by design: builtins wherever they are as clear, an external command only for real work (cmp, mv);
+ * a step's output goes back as raw lines between markers; step durations are taken by the client from marker arrival, so no clock is read here.
  */
 export const POSIX_RUNTIME = `hs_path() { printf '%s/%s' "\${HS_ROOT%/}" "$1"; }
 hs__marker() { printf '@@HS:%s:%s\\n' "$HS__NONCE" "$1"; }
-# hs__tail FILE: the last 2 KiB of a step's output as one base64 word, - when there is none
-hs__tail() {
-  if [ ! -s "$1" ]; then printf '%s' -; return 0; fi
-  tail -c 2048 "$1" | base64 -w 0 2>/dev/null || tail -c 2048 "$1" | base64 | tr -d '\\n'
+# hs__block KIND FILE: appends a step's output to hs__msg as raw lines between two markers, with builtins; nothing
+# when empty. Past 200 lines only the last 2 KiB follow, after a cut marker (the client keeps no more than 2 KiB).
+hs__block() {
+  [ -s "$2" ] || return 0
+  hs__msg="$hs__msg@@HS:$HS__NONCE:$1 $HS__INDEX
+"
+  hs__lines=0
+  while IFS= read -r hs__line || [ -n "$hs__line" ]; do
+    hs__lines=$((hs__lines + 1))
+    if [ "$hs__lines" -gt 200 ]; then
+      hs__msg="$hs__msg@@HS:$HS__NONCE:$1-cut $HS__INDEX
+$(tail -c 2048 "$2")
+"
+      break
+    fi
+    hs__msg="$hs__msg$hs__line
+"
+  done <"$2"
+  hs__msg="$hs__msg@@HS:$HS__NONCE:$1-end $HS__INDEX
+"
 }
 # hs__want PATH MODE UMASK TEXT: the desired content of one file of the current step (UMASK empty: chmod MODE)
 hs__want() {
@@ -70,21 +86,23 @@ hs__fault() {
   case $hs__code in ''|*[!0-9]*) hs__code=1 ;; esac
   exit "$hs__code"
 }
-# hs__end STATUS EXIT PHASE: the end marker; the duration field stays '-' (the client times the markers)
+# hs__end STATUS EXIT PHASE: the step's output blocks, then the end marker (tails '@': sent as blocks above);
+# the duration field stays '-' (the client times the markers)
+# One write for the blocks and the marker: every write becomes an SSH packet the control machine must decrypt.
 hs__end() {
   : >"$HS__TMP/end.$HS__INDEX"
-  printf '@@HS:%s:end %s %s %s - ' "$HS__NONCE" "$HS__INDEX" "$1" "$2"
-  hs__tail "$HS__TMP/out"
-  printf ' '
-  hs__tail "$HS__TMP/err"
-  printf ' %s\\n' "$3"
+  hs__msg=
+  hs__block out "$HS__TMP/out"
+  hs__block err "$HS__TMP/err"
+  printf '%s@@HS:%s:end %s %s %s - @ @ %s\n' "$hs__msg" "$HS__NONCE" "$HS__INDEX" "$1" "$2" "$3"
 }
 hs__phase_check() { ( hs__files_equal && hs_check ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
+# Verify after apply: the files were just renamed into place, so only the step's own verify (or check) runs.
 hs__phase_verify() {
   if type hs_verify >/dev/null 2>&1; then
-    ( hs__files_equal && hs_verify ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
+    ( hs_verify ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
   else
-    hs__phase_check
+    ( hs_check ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
   fi
 }
 hs__phase_apply() { ( hs__fault "$HS__FAULT"; hs__write_files && hs_apply ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }

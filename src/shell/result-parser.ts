@@ -10,7 +10,11 @@ export interface ResultParser {
 
 const STATUSES: readonly StepStatus[] = ['ok', 'changed', 'would-change', 'failed', 'skipped'];
 
-function decodeTail(field: string | undefined): string {
+const TAIL = 2048;
+
+// '-': no output; '@': sent before the end marker as a raw block; else base64
+function decodeTail(field: string | undefined, block: string | undefined): string {
+  if (field === '@') return block ?? '';
   if (!field || field === '-') return '';
   return Buffer.from(field, 'base64').toString('utf8');
 }
@@ -39,6 +43,9 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
   let current: number | null = null;
   let complete = false;
   let lastFailed: string | null = null;
+  // a step's output block in flight, and the finished blocks of the step whose end marker is next
+  let block: { kind: 'out' | 'err'; index: number; text: string } | null = null;
+  const blocks = new Map<string, string>();
 
   // a duration of '-' means the program kept no clock: the time between the step's two markers arriving
   function durationOf(index: number, field: string | undefined): number {
@@ -52,8 +59,9 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
     const index = Number(indexText);
     const step = plan.steps[index];
     if (!step || !STATUSES.includes(status as StepStatus)) return null;
-    const stdoutTail = redact(decodeTail(outField), secrets);
-    const stderrTail = redact(decodeTail(errField), secrets);
+    const stdoutTail = redact(decodeTail(outField, blocks.get(`out ${index}`)), secrets);
+    const stderrTail = redact(decodeTail(errField, blocks.get(`err ${index}`)), secrets);
+    blocks.clear();
     const exitCode = exitText === '-' || exitText === undefined ? null : Number(exitText);
     let message: string | null = null;
     if (status === 'failed') {
@@ -78,8 +86,25 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
   }
 
   function parseLine(line: string): ParsedEvent | null {
+    if (block) {
+      if (line === `${prefix}${block.kind}-end ${block.index}`) {
+        blocks.set(`${block.kind} ${block.index}`, block.text.slice(-TAIL));
+        block = null;
+      } else if (line === `${prefix}${block.kind}-cut ${block.index}`) {
+        block.text = ''; // what follows is the output's last 2 KiB
+      } else {
+        block.text += `${line}\n`;
+        if (block.text.length > 2 * TAIL) block.text = block.text.slice(-TAIL - 1);
+      }
+      return null;
+    }
     if (!line.startsWith(prefix)) return null;
     const [kind, ...fields] = line.slice(prefix.length).trim().split(' ');
+    if ((kind === 'out' || kind === 'err') && fields.length === 1) {
+      const index = Number(fields[0]);
+      if (Number.isInteger(index) && plan.steps[index]) block = { kind, index, text: '' };
+      return null;
+    }
     if (kind === 'start') {
       const index = Number(fields[0]);
       if (!Number.isInteger(index) || !plan.steps[index]) return null;

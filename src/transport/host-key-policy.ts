@@ -5,6 +5,7 @@
  * machine never sees a login attempt, let alone a command.
  */
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { createFileCache } from './file-cache.js';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -58,25 +59,32 @@ export async function prepareHostKeyCheck(target: Target, file: string, log: Log
   return { knownKeyTypes, verify };
 }
 
+const readKnownHosts = createFileCache((content) => parseKnownHosts(content.toString('utf8')));
+const reported = new Set<string>();
+
 async function readEntries(file: string, log: Log): Promise<KnownHostEntry[]> {
-  let text: string;
+  let parsed: ReturnType<typeof parseKnownHosts>;
   try {
-    text = await readFile(file, 'utf8');
+    parsed = await readKnownHosts(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') log(`${file}: cannot read known hosts (${code ?? String(error)}); treated as empty`);
     return [];
   }
-  const parsed = parseKnownHosts(text);
-  for (const problem of parsed.problems) log(`${file}:${problem.line}:1 skipped known_hosts line: ${problem.message}`);
+  for (const problem of parsed.problems) {
+    const line = `${file}:${problem.line}:1 skipped known_hosts line: ${problem.message}`;
+    if (!reported.has(line)) log(line); // once per process, not once per connection
+    reported.add(line);
+  }
   return parsed.entries;
 }
 
 function pinHostKey(target: Target, name: string, file: string, keyBlob: Buffer, log: Log): Promise<string | null> {
   const previous = pinQueues.get(file) ?? Promise.resolve();
   const next = previous.then(async () => {
-    // Re-read: another connect may have pinned this host meanwhile.
-    const verdict = checkHostKey(await readEntries(file, log), name, keyBlob);
+    // Re-read, past the cache: another connect may have pinned this host meanwhile.
+    const fresh = parseKnownHosts(await readFile(file, 'utf8').catch(() => '')).entries;
+    const verdict = checkHostKey(fresh, name, keyBlob);
     if (verdict.status === 'match') return null;
     if (verdict.status !== 'unknown') return describeRefusal(verdict, target, name, file, keyBlob);
     try {

@@ -7,7 +7,7 @@
  * ssh2's hostVerifier, before authentication (see host-key-policy.ts).
  * Execs: see ssh-exec.ts (a connection lost mid-exec rejects with `unreachable`).
  */
-import { readFile } from 'node:fs/promises';
+import { createFileCache } from './file-cache.js';
 import { Client } from 'ssh2';
 import type { ConnectConfig } from 'ssh2';
 import { expandHome, prepareHostKeyCheck, resolveKnownHostsFile } from './host-key-policy.js';
@@ -72,10 +72,12 @@ async function buildConnectConfig(target: Target, knownKeyTypes: string[]): Prom
   return config;
 }
 
+const readKeyFile = createFileCache((content) => content);
+
 async function readIdentityFile(target: Target): Promise<Buffer> {
   const file = expandHome(target.identityFile ?? '');
   try {
-    return await readFile(file);
+    return await readKeyFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new TransportError(`${describeTarget(target)}: cannot read identity file ${file} (${code})`, 'auth', false, {
