@@ -57,8 +57,9 @@ async function runOurs(plan: Plan, forks: number, journal: boolean, dir: string)
 }
 
 /**
- * The same work in one plain sh script, without the framework: the checks' commands, the same files, the same
- * package installs through the same (simulated) package tools; no per-step checks, markers or tails.
+ * The same work in one plain sh script, without the framework: the checks' commands, the same files, the steps'
+ * apply commands and package installs through the same (simulated) tools; no check before and no verify after each
+ * step, no markers, no output tails.
  */
 function floorScript(m: MachinePlan): string {
   const root = m.root.replace(/\/+$/, '');
@@ -69,6 +70,9 @@ function floorScript(m: MachinePlan): string {
       const path = `${root}/${f.path}`;
       lines.push(`mkdir -p ${quotePosix(dirname(path))}`, `printf '%s' ${quotePosix(Buffer.from(content).toString('base64'))} | base64 -d > ${quotePosix(path)}`, `chmod ${f.mode} ${quotePosix(path)}`);
     }
+    // the steps' own apply commands: the VPN keyfile is loaded, the screen-lock policy compiled
+    if (step.id === 'vpn') lines.push('nmcli connection reload >/dev/null || exit 1');
+    if (step.id === 'check:screen-lock') lines.push('dconf update >/dev/null || exit 1');
     for (const spec of (step.vars.HS_PACKAGES ?? '').split('\n').filter(Boolean)) {
       const name = spec.split('=')[0];
       lines.push(`dpkg-query -W ${quotePosix(name)} >/dev/null 2>&1 || apt-get install -y ${quotePosix(spec)} >/dev/null || exit 1`);

@@ -96,16 +96,20 @@ hs__end() {
   hs__block err "$HS__TMP/err"
   printf '%s@@HS:%s:end %s %s %s - @ @ %s\n' "$hs__msg" "$HS__NONCE" "$HS__INDEX" "$1" "$2" "$3"
 }
-hs__phase_check() { ( hs__files_equal && hs_check ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
+# The phases run as brace groups, not subshells (a fork each): a phase that calls exit ends the step's own
+# subshell instead, and hs__finish reports it under the phase written down here.
+hs__phase() { printf '%s' "$1" >"$HS__TMP/phase"; }
+hs__phase_check() { hs__phase check; { hs__files_equal && hs_check; } </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
 # Verify after apply: the files were just renamed into place, so only the step's own verify (or check) runs.
 hs__phase_verify() {
+  hs__phase verify
   if type hs_verify >/dev/null 2>&1; then
-    ( hs_verify ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
+    { hs_verify; } </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
   else
-    ( hs_check ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
+    { hs_check; } </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
   fi
 }
-hs__phase_apply() { ( hs__fault "$HS__FAULT"; hs__write_files && hs_apply ) </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
+hs__phase_apply() { hs__phase apply; { hs__fault "$HS__FAULT"; hs__write_files && hs_apply; } </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
 # hs__step INDEX CHECK_ONLY FAULT_NAME SCRIPT: check, then (mode apply) apply and verify; one end marker.
 # A syntax error in SCRIPT ends this step's subshell with status 2; hs__finish reports it.
 hs__step() {
@@ -126,7 +130,7 @@ hs__step() {
 }
 # hs__begin INDEX: the start marker and empty output files for the step
 hs__begin() {
-  : >"$HS__TMP/out" && : >"$HS__TMP/err"
+  : >"$HS__TMP/out" && : >"$HS__TMP/err" && : >"$HS__TMP/phase"
   HS__NFILES=0
   hs__marker "start $1"
 }
@@ -134,7 +138,12 @@ hs__begin() {
 hs__finish() {
   HS__INDEX=$1
   if [ "$2" -ne 0 ]; then HS__FAILED=1; fi
-  if [ ! -f "$HS__TMP/end.$1" ]; then HS__FAILED=1; hs__end failed "$2" script; fi
+  if [ ! -f "$HS__TMP/end.$1" ]; then
+    HS__FAILED=1
+    hs__ph=script
+    [ ! -s "$HS__TMP/phase" ] || IFS= read -r hs__ph <"$HS__TMP/phase" || :
+    hs__end failed "$2" "$hs__ph"
+  fi
 }
 hs__skip() { HS__INDEX=$1; hs__marker "end $1 skipped - 0 - - -"; }
 `;
