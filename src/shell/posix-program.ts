@@ -9,6 +9,15 @@ import type { ProgramOptions } from './program-options.js';
 /** Reads the whole program from stdin before running it, so no step can eat the rest of it. */
 export const POSIX_COMMAND = `/bin/sh -c 'eval "$(cat)"'`;
 
+/**
+ * The command with the machine's deadline enforced on the PC too (coreutils timeout where there is one): sshd
+ * does not pass the client's kill signal into every session (root logins), so a hung step must not outlive it.
+ */
+export function posixCommand(deadlineSeconds: number): string {
+  const limit = Math.max(1, Math.ceil(deadlineSeconds)) + 5; // the client gives up first and reports the timeout
+  return `if command -v timeout >/dev/null 2>&1; then exec timeout -k 10 ${limit} ${POSIX_COMMAND}; else exec ${POSIX_COMMAND}; fi`;
+}
+
 function scriptVarNames(plan: MachinePlan): Map<string, string> {
   const names = new Map<string, string>();
   for (const step of plan.steps) if (!names.has(step.script)) names.set(step.script, `HS__SCRIPT_${names.size + 1}`);
