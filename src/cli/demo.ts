@@ -105,7 +105,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
       `   homeshift -C ${shown} errors --group          the open cases by cause`,
       `   homeshift -C ${shown} log <MACHINE>           one PC's full transcript, every attempt`,
       `   homeshift -C ${shown} status                  per site, with owners`,
-      `   The PCs left open are unreachable, reject the key or show a changed host key: causes`,
+      `   The PCs left open are unreachable, hang, reject the key or show a changed host key: causes`,
       `   for a supporter on site. Try your own fleet with: homeshift lab up --machines 50`,
     ].join('\n'));
     return EXIT.ok;
