@@ -10,7 +10,11 @@ export interface Recipe {
   os: Os;
   bundles: PlannedBundle[];
   steps: StepSpec[];
+  digest: string; // everything of the recipe a plan depends on: profile, bundles, step specs, script and template texts
 }
+
+/** Bumped whenever planning code changes what a plan looks like for the same inputs. */
+export const PLAN_CODE_VERSION = 1;
 
 /** Caches of one planning pass; create one per project and reuse it for every machine. */
 export interface PlanContext {
@@ -79,9 +83,26 @@ export function getRecipe(ctx: PlanContext, profileName: string, os: Os): Recipe
     registerScript(ctx, step.script);
     for (const file of step.files) getTemplate(ctx, file.template, os);
   }
-  const recipe = { profile, os, bundles, steps };
+  const recipe = { profile, os, bundles, steps, digest: recipeDigest(ctx, profile, os, bundles, steps) };
   ctx.recipes.set(key, recipe);
   return recipe;
+}
+
+function recipeDigest(ctx: PlanContext, profile: ResolvedProfile, os: Os, bundles: PlannedBundle[], steps: StepSpec[]): string {
+  const text = (name: string) => ctx.project.templates.get(name)?.text ?? null;
+  return sha256(
+    JSON.stringify({
+      code: PLAN_CODE_VERSION,
+      os,
+      profile: { ...profile, steps: profile.steps.map((s) => ({ id: s.id, title: s.title, template: s.template, os: s.os ?? null, files: s.files ?? [], vars: s.vars, secrets: s.secrets, timeout: s.timeout ?? null })) },
+      bundles,
+      steps: steps.map((s) => ({
+        id: s.id, title: s.title, script: s.script, checkOnly: s.checkOnly, timeout: s.timeout ?? null, secrets: s.secrets,
+        files: s.files.map((f) => ({ ...f, text: text(getTemplate(ctx, f.template, os).name) })),
+        scriptText: text(s.script),
+      })),
+    }),
+  );
 }
 
 export { TemplateError };

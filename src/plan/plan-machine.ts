@@ -1,8 +1,8 @@
-import type { Machine, Project, SshSettings, Vars } from '../model/project.js';
+import type { Employee, Machine, Project, Site, SshSettings, Vars } from '../model/project.js';
 import type { MachinePlan, PlannedFile, PlannedStep } from '../model/plan.js';
 import { SECRET_PLACEHOLDER_RE } from '../model/plan.js';
 import { compileTemplate, TemplateError } from '../render/engine.js';
-import { sha256 } from './hash.js';
+import { sha256, sortedKeys } from './hash.js';
 import { PlanError } from './plan-error.js';
 import { createPlanContext, getRecipe, getTemplate, type PlanContext, type Recipe } from './plan-context.js';
 import { homeshiftPaths, type RenderContext, type StepSpec } from './builtin-steps.js';
@@ -76,6 +76,24 @@ function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, reci
   };
 }
 
+/**
+ * A machine plan is a pure function of its recipe and of these inputs, so its hash is taken over them rather than over
+ * the rendered plan: the same plan always gets the same hash, and hashing 16,000 machines stays cheap. Positions
+ * (file names) are left out so that the hash does not depend on where the repository lies.
+ */
+function machineHash(project: Project, recipe: Recipe, machine: Machine, site: Site, employee: Employee, ssh: SshSettings): string {
+  return sha256(
+    JSON.stringify([
+      recipe.digest,
+      [machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, sortedKeys(machine.vars)],
+      [site.id, site.name, site.vpnGateway, site.sharedMailboxes, sortedKeys(site.vars)],
+      [employee.id, employee.firstName, employee.lastName, employee.mailbox],
+      sortedKeys(project.config.vars),
+      sortedKeys(ssh),
+    ]),
+  );
+}
+
 /** One machine's plan; throws PlanError (unknown site, employee, profile, bundle; template errors). */
 export function planMachine(project: Project, machine: Machine, ctx: PlanContext = createPlanContext(project)): MachinePlan {
   try {
@@ -121,10 +139,7 @@ export function planMachine(project: Project, machine: Machine, ctx: PlanContext
       root,
       steps,
     };
-    const scriptHashes: Record<string, string> = {};
-    for (const step of steps) scriptHashes[step.script] = ctx.scripts.get(step.script)!.hash;
-    // Every object above is built in a fixed key order (YAML-ordered parts are sorted per recipe): plain JSON is canonical.
-    return { ...plan, hash: sha256(JSON.stringify({ plan, scripts: scriptHashes })) };
+    return { ...plan, hash: machineHash(project, recipe, machine, site, employee, ssh) };
   } catch (err) {
     throw toPlanError(err, machine, ctx);
   }

@@ -95,6 +95,28 @@ describe('buildPlan', () => {
     expect(b.hash).not.toBe(a.hash);
   });
 
+  it('changes the hashes of exactly the machines whose plan a template, script, site or profile change touches', () => {
+    const base = buildPlan(buildFixtureProject());
+    const changed = (edit: (p: ReturnType<typeof buildFixtureProject>) => void) => {
+      const project = buildFixtureProject();
+      edit(project);
+      const plan = buildPlan(project);
+      return plan.machines.filter((m, i) => m.hash !== base.machines[i].hash).map((m) => m.machine.id);
+    };
+    const all = base.machines.map((m) => m.machine.id);
+    const linux = base.machines.filter((m) => m.machine.os === 'linux').map((m) => m.machine.id);
+    const template = (name: string) => (p: ReturnType<typeof buildFixtureProject>) => {
+      const t = p.templates.get(name)!;
+      p.templates.set(name, { ...t, text: `${t.text}\n` });
+    };
+    expect(changed(template('linux/vpn.nmconnection.hbs'))).toEqual(linux);
+    expect(changed(template('linux/bundle.sh'))).toEqual(linux);
+    expect(changed((p) => { p.sites.get('bruehl')!.vpnGateway = 'vpn2.example-telco.de'; })).toEqual(base.machines.filter((m) => m.machine.site === 'bruehl').map((m) => m.machine.id));
+    expect(changed((p) => { p.profiles.get('home-office-base')!.vars = { ...p.profiles.get('home-office-base')!.vars, extra: 'x' }; })).toEqual(all);
+    expect(changed((p) => { p.config.vars = { ...p.config.vars }; })).toEqual([]); // same values, same plan
+    expect(changed((p) => { p.machines[1].vars = { ...p.machines[1].vars, mailServer: 'other.example-telco.de' }; })).toEqual([base.machines[1].machine.id]);
+  });
+
   it('throws a PlanError naming the machine for an unknown user, site, profile or bundle', () => {
     const project = buildFixtureProject();
     const m = { ...project.machines[0], user: 'e999999' };
