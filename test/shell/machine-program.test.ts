@@ -6,20 +6,8 @@ import { buildPlan } from '../../src/plan/build-plan.js';
 import { buildMachineProgram } from '../../src/shell/machine-program.js';
 import { MissingSecretError } from '../../src/shell/secrets.js';
 import { buildFixtureProject } from '../plan/fixture.js';
-import { NONCE, runLinux, SECRETS } from './run-helpers.js';
+import { NONCE, runLinux, SECRETS, labMachine } from './run-helpers.js';
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
-
-async function labMachine() {
-  const root = mkdtempSync(join(tmpdir(), 'hs-prog-'));
-  roots.push(root);
-  await installSimTools(root, { user: 'tina' });
-  const project = buildFixtureProject();
-  project.machines[0].vars = { root };
-  const plan = buildPlan(project, { machines: [project.machines[0]] });
-  return { root, machine: plan.machines[0], scripts: plan.scripts };
-}
 
 function fail(root: string, name: string, text: string) {
   mkdirSync(join(root, '.sim', 'fail'), { recursive: true });
@@ -28,7 +16,7 @@ function fail(root: string, name: string, text: string) {
 
 describe('linux machine program', () => {
   it('lab fault hook: the apply phase fails with the code and message of .sim/fail/<step>, the rest is skipped', async () => {
-    const { root, machine, scripts } = await labMachine();
+    const { root, machine, scripts } = await labMachine('hs-prog-');
     fail(root, 'mailbox', '3\nmailbox not found for tina.mueller@example-telco.de\n');
     const run = await runLinux(machine, scripts);
     const mailbox = run.results.find((r) => r.step === 'mailbox')!;
@@ -40,7 +28,7 @@ describe('linux machine program', () => {
   });
 
   it('a sim tool fault (apt-get disk full) fails the bundle step and skips the rest', async () => {
-    const { root, machine, scripts } = await labMachine();
+    const { root, machine, scripts } = await labMachine('hs-prog-');
     fail(root, 'tool_apt-get', "100\nE: You don't have enough free space in /var/cache/apt/archives/.\n");
     const run = await runLinux(machine, scripts);
     const statuses = Object.fromEntries(run.results.map((r) => [r.step, r.status]));
@@ -52,7 +40,7 @@ describe('linux machine program', () => {
   });
 
   it('a check-only step that fails stops the machine before the VPN', async () => {
-    const { root, machine, scripts } = await labMachine();
+    const { root, machine, scripts } = await labMachine('hs-prog-');
     writeFileSync(join(root, 'etc', 'crypttab'), '# <target name> <source device> <key file> <options>\n');
     writeFileSync(join(root, 'home', 'tina', 'Documents', 'kunden-2024.xlsx'), 'x');
     const run = await runLinux(machine, scripts);
@@ -64,7 +52,7 @@ describe('linux machine program', () => {
   });
 
   it('a hanging apply is left to the run layer timeout: start marker without end', async () => {
-    const { root, machine, scripts } = await labMachine();
+    const { root, machine, scripts } = await labMachine('hs-prog-');
     fail(root, 'vpn', 'hang\n');
     const run = await runLinux(machine, scripts, 'apply', 4000);
     expect(run.result.timedOut).toBe(true);
@@ -72,7 +60,7 @@ describe('linux machine program', () => {
   });
 
   it('a broken step script fails that step only', async () => {
-    const { machine, scripts } = await labMachine();
+    const { machine, scripts } = await labMachine('hs-prog-');
     const broken = { ...scripts, 'linux/mailbox.sh': { hash: 'x', text: 'hs_check() { if then; }' } };
     const run = await runLinux(machine, broken);
     expect(run.results.find((r) => r.step === 'mailbox')).toMatchObject({ status: 'failed', exitCode: 2 });
@@ -81,7 +69,7 @@ describe('linux machine program', () => {
   });
 
   it('needs every secret a step names, and a safe nonce', async () => {
-    const { machine, scripts } = await labMachine();
+    const { machine, scripts } = await labMachine('hs-prog-');
     expect(() => buildMachineProgram(machine, scripts, { mode: 'apply', secrets: {}, nonce: NONCE })).toThrow(MissingSecretError);
     expect(() => buildMachineProgram(machine, scripts, { mode: 'apply', secrets: SECRETS, nonce: "x'; reboot" })).toThrow(/nonce/);
   });

@@ -7,20 +7,8 @@ import type { MachinePlan, PlannedFile, PlannedStep, Plan } from '../../src/mode
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { umaskFor } from '../../src/shell/posix-program.js';
 import { buildFixtureProject } from '../plan/fixture.js';
-import { runLinux } from './run-helpers.js';
+import { runLinux, labMachine } from './run-helpers.js';
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
-
-async function labMachine() {
-  const root = mkdtempSync(join(tmpdir(), 'hs-posix-'));
-  roots.push(root);
-  await installSimTools(root, { user: 'tina' });
-  const project = buildFixtureProject();
-  project.machines[0].vars = { root };
-  const plan = buildPlan(project, { machines: [project.machines[0]] });
-  return { root, machine: plan.machines[0], scripts: plan.scripts };
-}
 
 function customStep(id: string, files: PlannedFile[], vars: Record<string, string> = {}): PlannedStep {
   return { id, title: id, script: 'test/custom.sh', vars, files, secrets: [], checkOnly: false, timeout: 30 };
@@ -34,7 +22,7 @@ const bashAvailable = existsSync('/bin/bash');
 
 describe('linux machine program under other POSIX shells', () => {
   (bashAvailable ? it : it.skip)('bash in POSIX mode: changes, then all ok, and a broken script fails only its step', async () => {
-    const { machine, scripts } = await labMachine();
+    const { machine, scripts } = await labMachine('hs-posix-');
     const first = await runLinux(machine, scripts, 'apply', 30000, 'bash --posix');
     expect(first.results.map((r) => r.status)).toEqual(['ok', 'ok', 'changed', 'changed', 'changed', 'changed', 'changed', 'changed']);
     const second = await runLinux(machine, scripts, 'apply', 30000, 'bash --posix');
@@ -48,7 +36,7 @@ describe('linux machine program under other POSIX shells', () => {
 
 describe('file writes of the linux program', () => {
   it('lands exact bytes with the planned mode, through umask or chmod, and keeps the umask of the apply', async () => {
-    const { root, machine, scripts } = await labMachine();
+    const { root, machine, scripts } = await labMachine('hs-posix-');
     const text = "quote ' dollar $HOME %s back\\slash `x`\n\n\n";
     const files: PlannedFile[] = [
       { path: 'opt/a/b/private.conf', content: text, mode: '0600' },
@@ -73,7 +61,7 @@ describe('file writes of the linux program', () => {
   });
 
   it('replaces a file that is a symlink by a plain file, and fails a step whose folder cannot be made', async () => {
-    const { root, machine, scripts } = await labMachine();
+    const { root, machine, scripts } = await labMachine('hs-posix-');
     execFileSync('/bin/sh', ['-c', `mkdir -p "$1/opt" && ln -s "$1/etc/hostname" "$1/opt/link" && : >"$1/blocker"`, 'sh', root]);
     const script = 'hs_check() { return 0; }\nhs_apply() { return 0; }\n';
     const custom = withSteps(machine, scripts, script, [
@@ -99,7 +87,7 @@ describe('file writes of the linux program', () => {
 
 describe('output tails of the linux program', () => {
   it('sends the last 2 KiB of stdout and stderr, and nothing for a quiet step', async () => {
-    const { root, machine, scripts } = await labMachine();
+    const { root, machine, scripts } = await labMachine('hs-posix-');
     const script = [
       'hs_check() {',
       '  [ "$HS_LOUD" = 1 ] || return 0',

@@ -1,4 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installSimTools } from '../../src/lab/sim-tools.js';
+import { buildPlan } from '../../src/plan/index.js';
+import { buildFixtureProject } from '../plan/fixture.js';
 import type { MachinePlan, Plan } from '../../src/model/index.js';
 import { buildMachineProgram } from '../../src/shell/machine-program.js';
 import { createResultParser, type ParsedEvent } from '../../src/shell/result-parser.js';
@@ -39,4 +45,18 @@ export async function runLinux(machine: MachinePlan, scripts: Plan['scripts'], m
   const ended = parser.end();
   const results = events.flatMap((e) => (e.type === 'end' ? [e.result] : []));
   return { result, events, results, ended, stdin };
+}
+
+const labRoots: string[] = [];
+afterAll(() => labRoots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+/** One linux machine of the fixture project, planned against a fresh root with the lab's simulated tools. */
+export async function labMachine(prefix = 'hs-prog-') {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  labRoots.push(root);
+  await installSimTools(root, { user: 'tina' });
+  const project = buildFixtureProject();
+  project.machines[0].vars = { root };
+  const plan = buildPlan(project, { machines: [project.machines[0]] });
+  return { root, machine: plan.machines[0], scripts: plan.scripts };
 }
