@@ -1,12 +1,18 @@
+import { existsSync } from 'node:fs';
 import { openSqliteStore, resolveJournalPath, type EscalationPolicy, type JournalStore } from '../journal/index.js';
 import { JournalError } from '../journal/store.js';
 import type { Project } from '../model/project.js';
 import { CliError, EXIT } from './exit.js';
 
-/** The rollout repository's journal; `create: false` for the commands that only read it. */
+/**
+ * The rollout repository's journal; `create: false` for the commands that only read it: before the first rollout
+ * they read an empty journal (every machine never tried) and leave no file behind.
+ */
 export async function openJournal(project: Project, create: boolean): Promise<JournalStore> {
+  const location = resolveJournalPath(project.root, project.config.journal);
   try {
-    return await openSqliteStore(resolveJournalPath(project.root, project.config.journal), { create });
+    if (!create && !existsSync(location)) return await openSqliteStore(':memory:');
+    return await openSqliteStore(location, { create });
   } catch (err) {
     if (err instanceof JournalError) throw new CliError(err.message, create ? EXIT.internal : EXIT.invalid);
     throw err;

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { machineResults, runCli } from './run-cli.js';
 
@@ -30,5 +31,17 @@ describe('rollout --check', () => {
     expect((await runCli(['-C', lab.projectDir, 'rollout', '--yes'])).exitCode).toBe(0);
     const after = await runCli(['-C', lab.projectDir, 'rollout', '--check', '--json']);
     expect(machineResults(String(after.stdout)).map((r) => r.status)).toEqual(Array(6).fill('ok'));
+  });
+});
+
+describe('reading commands before the first rollout', () => {
+  it('status shows every machine as never tried, errors none, and no journal file appears', async () => {
+    const project = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'service-center');
+    const status = await runCli(['-C', project, 'status', '--format', 'json']);
+    expect(status.exitCode).toBe(0);
+    expect(JSON.parse(String(status.stdout)).totals).toMatchObject({ machines: 300, neverTried: 300, open: 0 });
+    const errors = await runCli(['-C', project, 'errors', '--group', '--format', 'json']);
+    expect(JSON.parse(String(errors.stdout)).groups).toEqual([]);
+    expect(existsSync(join(project, '.homeshift'))).toBe(false);
   });
 });
