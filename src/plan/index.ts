@@ -6,4 +6,4 @@ export { selectMachines, parseSelector, SelectorError, type SelectorTerm } from 
 export { findTemplateErrors, planAndCheck, type CheckedPlan } from './template-errors.js';
 export { formatPlanText, formatPlanJson, planJsonChunks } from './format-plan.js';
 export { resolveProfile, collectProfileChain, ProfileError, type ResolvedProfile } from './resolve-profile.js';
-export { canonicalJson, sha256 } from './hash.js';
+export { sha256, sortedKeys } from './hash.js';
