@@ -59,7 +59,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
   const shown = relative(process.cwd(), project) || '.';
 
   heading(out, 2, 'Validate the rollout repository (inventory, directory, profiles) before any PC is touched');
-  const checked = await loadAndValidate({ project });
+  const checked = await loadAndValidate({ project }, { keepPlan: true });
   if (checked.errors > 0 || !checked.project) {
     out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
     return EXIT.invalid;
@@ -67,7 +67,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
   out.out(`   valid: ${checked.project.machines.length} machines, ${checked.project.employees.size} employees, ${checked.project.profiles.size} profiles, ${checked.warnings} warning(s)`);
 
   heading(out, 3, 'Plan: what every PC becomes (excerpt)');
-  const plan = buildPlan(checked.project);
+  const plan = checked.plan ?? buildPlan(checked.project);
   const text = formatPlanText(plan, { color: out.color }).split('\n');
   out.out(text.slice(0, 24).map((l) => `   ${l}`).join('\n'));
   if (text.length > 24) out.out(`   ... (homeshift -C ${shown} plan shows all ${plan.machines.length})`);
@@ -76,7 +76,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
   const store = await openJournal(checked.project, true);
   try {
     const settings = readRunSettings({ forks: '25', waves: '10%,100%', maxFailures: '15%', retries: '1', yes: true });
-    const code = await executeRun({ project: checked.project, store, machines: checked.project.machines, settings, selector: null, commandLine: 'homeshift demo (rollout)' }, out);
+    const code = await executeRun({ project: checked.project, fullPlan: plan, store, machines: checked.project.machines, settings, selector: null, commandLine: 'homeshift demo (rollout)' }, out);
     if (code === EXIT.halted) return code;
 
     heading(out, 5, 'The error log, grouped by cause (instead of an inbox full of mails)');
@@ -87,7 +87,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     const healable = new Set(await selectRerun(store, { class: 'step-failed' }));
     heading(out, 6, `Causes fixed on site (mailboxes created, disks cleaned, encryption switched on): re-run the ${healable.size} step failures`);
     const rerun = checked.project.machines.filter((m) => healable.has(m.id));
-    if (rerun.length > 0) await executeRun({ project: checked.project, store, machines: rerun, settings, selector: '@failed,class=step-failed', commandLine: 'homeshift demo (rerun --failed --class step-failed)' }, out);
+    if (rerun.length > 0) await executeRun({ project: checked.project, fullPlan: plan, store, machines: rerun, settings, selector: '@failed,class=step-failed', commandLine: 'homeshift demo (rerun --failed --class step-failed)' }, out);
 
     heading(out, 7, 'Status per site: what is done, what is open, who owns it');
     const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));

@@ -21,6 +21,7 @@ import type { RunSettings } from './rollout-options.js';
 
 export interface RunRequest {
   project: Project;
+  fullPlan?: Plan | null; // every machine's plan from the validation, so the selection is not rendered again
   store: JournalStore;
   machines: Machine[];
   settings: RunSettings;
@@ -62,7 +63,7 @@ async function confirmRun(out: Output, settings: RunSettings, count: number): Pr
 /** plan -> confirm -> run with journal, logs and progress as listeners -> summary. Returns the exit code. */
 export async function executeRun(req: RunRequest, out: Output): Promise<number> {
   const { project, store, settings } = req;
-  const plan = buildPlan(project, { machines: req.machines });
+  const plan = buildPlan(project, req.fullPlan ? { machines: req.machines, from: req.fullPlan } : { machines: req.machines });
   if (plan.machines.length === 0) {
     out.err('no machine matches the selection; nothing to do');
     return EXIT.ok;

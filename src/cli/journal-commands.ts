@@ -6,7 +6,7 @@ import { buildPlan } from '../plan/index.js';
 import { setExit, usageError } from './exit.js';
 import { escalationOf, withJournal } from './journal.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireValidProject } from './project.js';
+import { globalOptions, requireValidPlan, requireValidProject } from './project.js';
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json', 'csv']).default('text');
 
@@ -25,9 +25,9 @@ Examples:
     .action(async (opts: { site?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const project = await requireValidProject(g, out);
+      const { project, plan: checkedPlan } = await requireValidPlan(g, out);
       if (opts.site && !project.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...project.sites.keys()].join(', ')})`);
-      const plan = buildPlan(project);
+      const plan = checkedPlan ?? buildPlan(project); // the check planned every machine already
       const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
       const report = await withJournal(project, false, (store) => statusBySite(store, { site: opts.site, now: new Date(), planHashes, machines: project.machines, escalation: escalationOf(project) }));
       out.out(formatStatus(report, opts.format, { color: out.color }));

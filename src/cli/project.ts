@@ -45,7 +45,7 @@ export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false }:
   return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan };
 }
 
-/** For commands that go on to plan or run: stop with exit 2 and the messages when the input is not valid. */
+/** For commands that only read the project: stop with exit 2 and the messages when the input is not valid. */
 export async function requireValidProject(opts: GlobalOptions, out: Output): Promise<Project> {
   return (await requireValid(opts, out, false)).project;
 }

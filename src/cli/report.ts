@@ -9,7 +9,7 @@ import { buildJunitReport } from '../report/junit.js';
 import { CliError, EXIT, setExit, usageError } from './exit.js';
 import { escalationOf, openJournal } from './journal.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireValidProject } from './project.js';
+import { globalOptions, requireValidPlan } from './project.js';
 
 interface ReportOptions {
   html?: string;
@@ -63,13 +63,13 @@ Examples:
       const g = globalOptions(cmd);
       const out = createOutput(g);
       const say = opts.html === '-' || opts.junit === '-' ? out.err : out.out;
-      const project = await requireValidProject(g, out);
+      const { project, plan } = await requireValidPlan(g, out);
       const now = new Date();
       const base = { title: project.config.name, machines: inventoryOf(project), sites: sitesOf(project), now };
       const store = await openJournal(project, false);
       try {
         if (opts.html) {
-          const planHashes = new Map(buildPlan(project).machines.map((m) => [m.machine.id, m.hash]));
+          const planHashes = new Map((plan ?? buildPlan(project)).machines.map((m) => [m.machine.id, m.hash]));
           const report = await renderProjectReport(project, store, planHashes);
           const where = await writeReport(opts.html, report.html);
           const t = report.totals;

@@ -5,7 +5,7 @@ import { setExit, usageError } from './exit.js';
 import { executeRun } from './execute-run.js';
 import { withJournal } from './journal.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireValidProject } from './project.js';
+import { globalOptions, requireValidPlan } from './project.js';
 import { addRunOptions, readRunSettings, type RunFlags } from './rollout-options.js';
 import { selectFromProject } from './select.js';
 import { pickRerun } from './rerun-picker.js';
@@ -17,7 +17,8 @@ async function prepareRun(cmd: Command, flags: RunFlags) {
   const g = globalOptions(cmd);
   const out = createOutput(g);
   const settings = readRunSettings(flags);
-  return { out, settings, project: await requireValidProject(g, out) };
+  const { project, plan } = await requireValidPlan(g, out);
+  return { out, settings, project, fullPlan: plan };
 }
 
 export function registerRollout(program: Command): void {
@@ -38,7 +39,7 @@ Examples:
   $ homeshift rollout --limit 'BRU-D00*' --forks 50 --yes --json > results.jsonl
   $ homeshift rollout --resume --yes                after a crash or Ctrl-C`)
     .action(async (opts: RunFlags & { limit?: string; resume?: boolean }, cmd: Command) => {
-      const { out, settings, project } = await prepareRun(cmd, opts);
+      const { out, settings, project, fullPlan } = await prepareRun(cmd, opts);
       await withJournal(project, true, async (store) => {
         let machines;
         let resumeRunId: string | undefined;
@@ -51,7 +52,7 @@ Examples:
           resumeRunId = run.id;
           out.err(`resuming run ${run.id} (${run.commandLine}): ${machines.length} machine(s) left`);
         } else machines = await selectFromProject(project, opts.limit);
-        setExit(await executeRun({ project, store, machines, settings, selector: opts.limit ?? null, resumeRunId, commandLine: commandLine() }, out));
+        setExit(await executeRun({ project, fullPlan, store, machines, settings, selector: opts.limit ?? null, resumeRunId, commandLine: commandLine() }, out));
       });
     });
 }
@@ -74,7 +75,7 @@ Examples:
   $ homeshift rerun --failed --cause step-failed:mailbox:3f2a9c1b --yes
   $ homeshift rerun --failed --class unreachable --site bruehl`)
     .action(async (opts: RunFlags & { failed?: boolean; class?: ErrorClass; cause?: string; site?: string }, cmd: Command) => {
-      const { out, settings, project } = await prepareRun(cmd, opts);
+      const { out, settings, project, fullPlan } = await prepareRun(cmd, opts);
       await withJournal(project, true, async (store) => {
         const unfiltered = !opts.class && !opts.cause && !opts.site;
         const picked = unfiltered && !settings.yes && process.stdin.isTTY && process.stdout.isTTY ? await pickRerun(store, project) : [];
@@ -89,7 +90,7 @@ Examples:
           return;
         }
         const selector = ['@failed', opts.class && `class=${opts.class}`, opts.cause && `cause=${opts.cause}`, opts.site && `site=${opts.site}`].filter(Boolean).join(',');
-        setExit(await executeRun({ project, store, machines, settings, selector, commandLine: commandLine() }, out));
+        setExit(await executeRun({ project, fullPlan, store, machines, settings, selector, commandLine: commandLine() }, out));
       });
     });
 }
