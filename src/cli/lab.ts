@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { FaultSpecError, formatLabStatus, labDown, labStatus, labUp, resolveLabDir, serveLab, DEFAULT_MACHINES, DEFAULT_SITES } from '../lab/index.js';
+import { chooseWindowsShare, FaultSpecError, WindowsShareError, formatLabStatus, labDown, labStatus, labUp, resolveLabDir, serveLab, DEFAULT_MACHINES, DEFAULT_SITES } from '../lab/index.js';
 import { generateFleet } from '../lab/generate.js';
 import { CliError, EXIT, setExit, usageError } from './exit.js';
 import { createOutput } from './output.js';
@@ -14,10 +14,11 @@ function whole(text: string, what: string, min: number): number {
 export function registerLab(program: Command): void {
   const lab = program
     .command('lab')
-    .description('a simulated fleet of Linux PCs served over real SSH on loopback, with fault injection')
+    .description('a simulated fleet of Windows and Linux PCs served over real SSH on loopback, with fault injection')
     .addHelpText('after', `
 Examples:
   $ homeshift lab up --machines 50 --sites 2 --faults offline=2,fail-mailbox=5%:heal=1
+  $ homeshift lab up --machines 12 --windows 100%
   $ homeshift -C .homeshift/lab/project rollout --yes
   $ homeshift lab status
   $ homeshift lab down`);
@@ -29,17 +30,21 @@ Examples:
     .option('-s, --sites <n>', 'how many sites', String(DEFAULT_SITES))
     .option('--faults <spec>', 'e.g. offline=2%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=3%:heal=1,disk-full=1%,unencrypted=1')
     .option('--seed <n>', 'seed of the fault assignment', '1')
+    .option('--windows <n|p%>', 'how many of the PCs are Windows PCs (real pwsh; default 80% when PowerShell 7 is found)')
     .option('--dir <dir>', 'where the lab keeps its PCs, keys and repository', '.homeshift/lab')
-    .action(async (opts: { machines: string; sites: string; faults?: string; seed: string; dir: string }, cmd: Command) => {
+    .action(async (opts: { machines: string; sites: string; faults?: string; seed: string; windows?: string; dir: string }, cmd: Command) => {
       const out = createOutput(globalOptions(cmd));
       try {
-        const info = await labUp({ dir: opts.dir, machines: whole(opts.machines, '--machines', 1), sites: whole(opts.sites, '--sites', 1), faults: opts.faults, seed: whole(opts.seed, '--seed', 0), log: out.err });
+        const { share, note } = chooseWindowsShare(opts.windows);
+        if (note) out.err(note);
+        const info = await labUp({ dir: opts.dir, machines: whole(opts.machines, '--machines', 1), sites: whole(opts.sites, '--sites', 1), faults: opts.faults, seed: whole(opts.seed, '--seed', 0), windows: share, log: out.err });
         const faulty = info.machines.filter((m) => m.fault).length;
-        out.out(`lab up: ${info.machines.length} PCs at ${info.sites} site(s) on 127.0.0.1 (pid ${info.pid}), ${faulty} with faults`);
+        const windows = info.machines.filter((m) => m.os === 'windows').length;
+        out.out(`lab up: ${info.machines.length} PCs (${windows} Windows, ${info.machines.length - windows} Linux) at ${info.sites} site(s) on 127.0.0.1 (pid ${info.pid}), ${faulty} with faults`);
         out.out(`rollout repository: ${info.projectDir}`);
         out.out(`try: homeshift -C ${info.projectDir} plan   then   homeshift -C ${info.projectDir} rollout --yes`);
       } catch (err) {
-        if (err instanceof FaultSpecError) throw usageError(err.message);
+        if (err instanceof FaultSpecError || err instanceof WindowsShareError) throw usageError(err.message);
         throw new CliError((err as Error).message, EXIT.usage);
       }
     });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ServerChannel } from 'ssh2';
 
-/** One exec request on a simulated PC: a real `/bin/sh -c` in the PC root, piped to the channel. */
+/** One exec request on a simulated PC: a real `/bin/sh -c` (or the program in argv) in the PC root, piped to the channel. */
 export interface ExecHandle {
   /** End the command: SIGKILL to its whole process group. Safe to call twice. */
   kill(signal?: NodeJS.Signals): void;
@@ -13,6 +13,8 @@ export interface ExecRequest {
   root: string;
   env: Record<string, string>;
   channel: ServerChannel;
+  /** What to start instead of `/bin/sh -c command` (a Windows PC's pwsh). */
+  argv?: [string, ...string[]];
   /** Sees every stdout chunk before it is sent; returns false to stop forwarding (the connection is being dropped). */
   onStdout?: (chunk: Buffer) => boolean;
 }
@@ -30,7 +32,8 @@ export function createPcEnv(root: string, fromClient: Record<string, string>): R
 
 export function startExec(request: ExecRequest): ExecHandle {
   const { channel } = request;
-  const child = spawn('/bin/sh', ['-c', request.command], {
+  const [file, ...args] = request.argv ?? ['/bin/sh', '-c', request.command];
+  const child = spawn(file, args, {
     cwd: request.root,
     env: request.env,
     detached: true, // own process group, so the whole command tree can be killed by -pid
@@ -61,7 +64,7 @@ export function startExec(request: ExecRequest): ExecHandle {
   const done = new Promise<void>((resolve) => {
     child.on('error', (error) => {
       finished = true;
-      sendExit(channel, 127, null, `sh: ${error.message}\n`);
+      sendExit(channel, 127, null, `${file}: ${error.message}\n`);
       resolve();
     });
     child.on('close', (code, signal) => {
@@ -88,4 +91,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals, isFinished: () =
   } catch {
     // the group is already gone
   }
+}
+
+/** Answer an exec request without running anything: what a PC prints for a command it does not have. */
+export function refuseExec(channel: ServerChannel, stderr: string, exitCode: number): void {
+  sendExit(channel, exitCode, null, stderr);
 }

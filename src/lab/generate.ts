@@ -9,6 +9,7 @@ export interface FleetOptions {
   sites: number;
   seed?: number;
   linuxShare?: number; // 0..1, default 0.15
+  osFor?: (i: number) => Os; // decides the OS instead of linuxShare (the lab: exactly N Windows PCs)
   hostFor?: (i: number) => { host: string; port: number }; // i: machine index over the whole fleet
   schemaDir?: string; // where the `$schema` comments point; default the package's schema/
 }
@@ -50,7 +51,7 @@ export async function generateFleet(dir: string, opts: FleetOptions): Promise<Fl
       const target = opts.hostFor?.(i);
       const employee = createEmployee(i, siteId, pickRole(random()), random, mailboxes);
       employees.push(employee);
-      const machine: GenMachine = { id, host: target?.host ?? `${id.toLowerCase()}.sc.${MAIL_DOMAIN}`, os: random() < linuxShare ? 'linux' : 'windows', user: employee.id, role: employee.role };
+      const machine: GenMachine = { id, host: target?.host ?? `${id.toLowerCase()}.sc.${MAIL_DOMAIN}`, os: pickOs(i, random() < linuxShare, opts.osFor), user: employee.id, role: employee.role };
       if (target) machine.port = target.port;
       machines.push(machine);
     }
@@ -73,6 +74,11 @@ function createEmployee(i: number, site: string, role: string, random: () => num
   for (let n = 2; taken.has(local); n++) local = `${base}${n}`;
   taken.add(local);
   return { id: `e${100001 + i}`, firstName, lastName, mailbox: `${local}@${MAIL_DOMAIN}`, site, role };
+}
+
+function pickOs(i: number, linuxByShare: boolean, osFor: FleetOptions['osFor']): Os {
+  if (osFor) return osFor(i);
+  return linuxByShare ? 'linux' : 'windows';
 }
 
 function pickRole(r: number): string {

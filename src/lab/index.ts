@@ -3,3 +3,4 @@ export { labUp, labDown, labStatus, formatLabStatus, serveCommand, resolveLabDir
 export { serveLab } from './serve-lab.js';
 export { DEFAULT_LAB_DIR, readLabInfo, type LabInfo, type LabRequest } from './lab-files.js';
 export { assignFaults, parseFaultSpec, FaultSpecError, type FaultPlan, type AssignedFault, type FaultKind, type FaultRequest } from './faults.js';
+export { chooseWindowsShare, windowsCount, WindowsShareError, DEFAULT_WINDOWS_SHARE } from './windows/windows-share.js';

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { assignFaults } from './faults.js';
 import { DEFAULT_LAB_DIR, isLabProcess, labFile, readLabInfo, writeJsonAtomically, type LabInfo, type LabRequest } from './lab-files.js';
 import { checkPorts } from './port-check.js';
+import { findPwsh } from '../shell/pwsh-path.js';
+import { pwshMissingMessage, windowsCount, WindowsShareError } from './windows/windows-share.js';
 import { DEFAULT_SEED, removeLabFiles } from './start-lab.js';
 
 export type LabLog = (line: string) => void;
@@ -16,6 +18,7 @@ export interface LabUpOptions {
   sites?: number;
   faults?: string;
   seed?: number;
+  windows?: string; // count or percentage of Windows PCs (default none; the CLI asks for 80% when pwsh is found)
   log?: LabLog;
   /** argv of the background process; default: node <homeshift bin> lab serve --dir DIR. */
   command?: string[];
@@ -63,9 +66,12 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     faults: options.faults ?? '',
     seed: options.seed ?? DEFAULT_SEED,
   };
+  if (options.windows !== undefined) request.windows = options.windows;
   if (!Number.isInteger(request.machines) || request.machines < 1) throw new Error(`machines must be a positive whole number, not ${request.machines}`);
   if (!Number.isInteger(request.sites) || request.sites < 1) throw new Error(`sites must be a positive whole number, not ${request.sites}`);
   assignFaults(request.faults, Array.from({ length: request.machines }, (_, i) => String(i)), request.seed); // reject a bad spec here, not in the background
+  const windows = windowsCount(request.windows ?? '0', request.machines);
+  if (windows > 0 && !findPwsh()) throw new WindowsShareError(pwshMissingMessage(windows));
   await mkdir(dir, { recursive: true });
   await rm(labFile(dir, 'lab.json'), { force: true });
   await writeJsonAtomically(labFile(dir, 'lab-config.json'), request);

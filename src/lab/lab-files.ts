@@ -9,6 +9,7 @@ export interface LabRequest {
   sites: number;
   faults: string;
   seed: number;
+  windows?: string; // count or percentage of Windows PCs; absent: the default
 }
 
 /** What the background process records once it serves (`<dir>/lab.json`). */

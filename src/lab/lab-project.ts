@@ -9,6 +9,7 @@ export interface FleetMachine {
   id: string;
   site: string;
   port: number;
+  os: 'linux' | 'windows';
   user: string;
 }
 
@@ -33,6 +34,7 @@ export async function readFleet(projectDir: string): Promise<{ machines: FleetMa
         id: String(m.id),
         site: String(m.site ?? doc?.site?.id ?? ''),
         port: Number(m.port),
+        os: m.os === 'windows' ? 'windows' : 'linux',
         user: String(m.user ?? ''),
       });
     }

@@ -2,10 +2,12 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import ssh2 from 'ssh2';
 import type { AuthContext, ClientInfo, Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
-import { createPcEnv, startExec, type ExecHandle } from './exec-session.js';
+import { createPcEnv, refuseExec, startExec, type ExecHandle, type ExecRequest } from './exec-session.js';
 import { healFileFault } from './fault-files.js';
 import type { AssignedFault } from './faults.js';
 import type { LabCounters } from './lab-stats.js';
+import { parseWindowsCommand, pwshArgv, windowsEnv, windowsPaths } from './windows/pwsh-launch.js';
+import { healWindowsFault } from './windows/windows-faults.js';
 
 const { Server: SshServer } = ssh2;
 
@@ -17,7 +19,9 @@ const DROP_DELAY_MS = 20; // lets the marker reach the client before the socket 
 export interface PcState {
   id: string;
   site: string;
-  root: string;
+  os: 'linux' | 'windows';
+  user: string; // the employee's id, for faults that plant files in their profile
+  root: string; // the PC's folder (a Windows PC's C:\ is C/ below it)
   port: number;
   fault: AssignedFault | null;
   attempts: number; // TCP connections accepted, the counter heal=K uses
@@ -28,6 +32,7 @@ export interface PcState {
 /** What every PC of the fleet shares: the client key it accepts and the lab-wide bookkeeping. */
 export interface FleetContext {
   clientKey: ParsedKey;
+  pwsh: string | null; // what Windows PCs run PowerShell with
   counters: LabCounters;
   live: Set<{ stop(): void }>; // sockets, execs and timers to end when the lab stops
 }
@@ -188,14 +193,11 @@ export class PcServer {
         counters.hangs += 1;
         return; // accepted, never answered: the client has to close the channel
       }
+      const onStdout = fault?.kind === 'drop' && entry ? this.watchForDrop(entry.socket, fault.dropAfterBytes ?? Infinity) : undefined;
+      const request = this.execRequest(info.command, env, channel);
+      if (!request) return;
       counters.activeExecs += 1;
-      handle = startExec({
-        command: info.command,
-        root: this.pc.root,
-        env: createPcEnv(this.pc.root, env),
-        channel,
-        onStdout: fault?.kind === 'drop' && entry ? this.watchForDrop(entry.socket, fault.dropAfterBytes ?? Infinity) : undefined,
-      });
+      handle = startExec({ ...request, onStdout });
       const own = handle;
       const stopper = { stop: () => own.kill() };
       live.add(stopper);
@@ -204,6 +206,22 @@ export class PcServer {
         live.delete(stopper);
       });
     });
+  }
+
+  /** How this PC runs a command: sh on Linux; on Windows the one PowerShell command line or a refusal (null). */
+  private execRequest(command: string, env: Record<string, string>, channel: ServerChannel): ExecRequest | null {
+    const { pc } = this;
+    if (pc.os === 'linux') return { command, root: pc.root, env: createPcEnv(pc.root, env), channel };
+    const parsed = parseWindowsCommand(command);
+    if (parsed.kind === 'refused') {
+      refuseExec(channel, parsed.stderr, parsed.exitCode);
+      return null;
+    }
+    if (!this.fleet.pwsh) {
+      refuseExec(channel, "'powershell.exe' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1);
+      return null;
+    }
+    return { command, argv: pwshArgv(this.fleet.pwsh, parsed.bootstrap), root: windowsPaths(pc.root).drive, env: windowsEnv(pc.root, pc.id, env), channel };
   }
 
   /** The drop fault: destroy the connection after the first step-end marker or after `maxBytes` of stdout. */
@@ -227,6 +245,9 @@ export class PcServer {
 
   /** Heal a file fault now (remove its fail file, restore crypttab); called when its attempt count is reached. */
   async healFiles(): Promise<void> {
-    if (this.pc.fault) await healFileFault(this.pc.root, this.pc.fault, this.pc.saved);
+    const { pc } = this;
+    if (!pc.fault) return;
+    if (pc.os === 'windows') await healWindowsFault(pc.root, pc.fault, { user: pc.user });
+    else await healFileFault(pc.root, pc.fault, pc.saved);
   }
 }

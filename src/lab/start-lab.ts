@@ -1,8 +1,8 @@
 /**
  * The lab: a simulated fleet of PCs, each an ssh2 server on its own 127.0.0.1 port with its own
  * ed25519 host key and directory tree (`<dir>/pcs/<MACHINE-ID>/`), where exec requests run a real
- * `/bin/sh -c`. Simulated PCs are Linux (`os: linux` in the repository the lab writes): the lab
- * has no PowerShell. Faults (offline, slow, auth, hostkey, drop, hang, fail-<step>, disk-full,
+ * `/bin/sh -c` on a Linux PC, a real pwsh with simulated Windows commands on a Windows PC (see windows/).
+ * Faults (offline, slow, auth, hostkey, drop, hang, fail-<step>, disk-full,
  * unencrypted) are assigned by a seeded PRNG and healed after heal=K connection attempts.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +16,11 @@ import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
 import { PcServer, type FleetContext, type PcState } from './pc-server.js';
 import { installSimTools } from './sim-tools.js';
+import { applyWindowsFault, checkWindowsFault } from './windows/windows-faults.js';
+import { installWindowsPc } from './windows/windows-pc.js';
+import { windowsPaths } from './windows/pwsh-launch.js';
+import { findPwsh } from '../shell/pwsh-path.js';
+import { isWindowsPc, pwshMissingMessage, windowsCount } from './windows/windows-share.js';
 
 export interface StartLabOptions {
   dir: string;
@@ -23,11 +28,14 @@ export interface StartLabOptions {
   sites: number;
   faults?: string;
   seed?: number;
+  /** Windows PCs: a count or a percentage; default none (the CLI picks 80% when pwsh is found, see chooseWindowsShare). */
+  windows?: string;
 }
 
 export interface LabMachine {
   id: string;
   site: string;
+  os: 'linux' | 'windows';
   host: string; // always 127.0.0.1
   port: number;
   root: string;
@@ -81,7 +89,10 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const clientKey = ssh2.utils.parseKey(clientKeys.public);
   if (clientKey instanceof Error) throw clientKey;
 
-  const fleet: FleetContext = { clientKey: Array.isArray(clientKey) ? clientKey[0] : clientKey, counters: createCounters(), live: new Set() };
+  const pwsh = findPwsh();
+  const windows = windowsCount(options.windows ?? '0', options.machines);
+  if (windows > 0 && !pwsh) throw new Error(pwshMissingMessage(windows));
+  const fleet: FleetContext = { clientKey: Array.isArray(clientKey) ? clientKey[0] : clientKey, pwsh, counters: createCounters(), live: new Set() };
   const servers = Array.from({ length: options.machines }, () => new PcServer(emptyPc(), fleet));
   const stop = () => stopServers(servers, fleet);
   try {
@@ -90,14 +101,14 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       machines: options.machines,
       sites: options.sites,
       seed,
-      linuxShare: 1,
+      osFor: (i: number) => (isWindowsPc(i, windows, options.machines) ? 'windows' : 'linux'),
       hostFor: (i: number) => ({ host: '127.0.0.1', port: ports[i] }),
     });
     const faults = await setUpPcs(dir, servers, options.faults, seed);
     return {
       dir,
       projectDir: paths.project,
-      machines: servers.map(({ pc }) => ({ id: pc.id, site: pc.site, host: '127.0.0.1', port: pc.port, root: pc.root, fault: pc.fault })),
+      machines: servers.map(({ pc }) => ({ id: pc.id, site: pc.site, os: pc.os, host: '127.0.0.1', port: pc.port, root: pc.root, fault: pc.fault })),
       faults,
       stats: () => collectStats(servers, fleet.counters),
       stop,
@@ -117,21 +128,27 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
   for (const machine of machines) {
     const server = byPort.get(machine.port);
     if (!server) throw new Error(`lab: machine ${machine.id} has port ${machine.port}, which is not one of the lab's PCs`);
-    Object.assign(server.pc, { id: machine.id, site: machine.site, root: join(paths.pcs, machine.id) });
-    roots.set(machine.id, server.pc.root);
+    Object.assign(server.pc, { id: machine.id, site: machine.site, os: machine.os, user: machine.user, root: join(paths.pcs, machine.id) });
+    roots.set(machine.id, machine.os === 'windows' ? windowsPaths(server.pc.root).drive : server.pc.root);
   }
   const unnamed = servers.find((s) => s.pc.id === '');
   if (unnamed) throw new Error(`lab: the generated inventory has no machine on port ${unnamed.pc.port}`);
   await pinLabSettings(paths.project, { identityFile: paths.identityFile, knownHosts: paths.knownHosts, secretsDir: paths.secrets, roots });
 
   const faults = assignFaults(spec, servers.map((s) => s.pc.id), seed);
-  const users = new Map(machines.map((m) => [m.id, m.user]));
+  for (const { pc } of servers) if (pc.os === 'windows' && faults.byMachine[pc.id]) checkWindowsFault(faults.byMachine[pc.id]);
   await forEachLimited(servers, SETUP_CONCURRENCY, async (server) => {
     const { pc } = server;
+    const context = { mailbox: mailboxes.get(pc.user), user: pc.user };
     await mkdir(pc.root, { recursive: true });
-    await installSimTools(pc.root);
     pc.fault = faults.byMachine[pc.id] ?? null;
-    if (pc.fault) pc.saved = await applyFileFault(pc.root, pc.fault, { mailbox: mailboxes.get(users.get(pc.id) ?? '') });
+    if (pc.os === 'windows') {
+      await installWindowsPc(pc.root, { user: pc.user });
+      if (pc.fault) await applyWindowsFault(pc.root, pc.fault, context);
+      return;
+    }
+    await installSimTools(pc.root);
+    if (pc.fault) pc.saved = await applyFileFault(pc.root, pc.fault, context);
   });
 
   const knownHosts: string[] = [];
@@ -170,7 +187,7 @@ function collectStats(servers: PcServer[], counters: LabCounters): LabStats {
 }
 
 function emptyPc(): PcState {
-  return { id: '', site: '', root: '', port: 0, fault: null, attempts: 0, healed: false, saved: null };
+  return { id: '', site: '', os: 'linux', user: '', root: '', port: 0, fault: null, attempts: 0, healed: false, saved: null };
 }
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -10,7 +10,8 @@ $HS__Failed = $false
 $global:HsStderr = [System.Collections.Generic.List[string]]::new()
 
 function Write-HsError([string]$Message) { $global:HsStderr.Add($Message) }
-function Get-HsPath([string]$Relative) { Join-Path $HS_ROOT ($Relative -replace '/', '\\') }
+# A file of the plan below the root, as a path .NET can use: resolved by PowerShell, not by string edits.
+function Get-HsPath([string]$Relative) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $HS_ROOT $Relative)) }
 function Write-HsMarker([string]$Text) { [Console]::Out.WriteLine('@@HS:' + $HS__Nonce + ':' + $Text); [Console]::Out.Flush() }
 
 function ConvertTo-HsTail($Lines) {

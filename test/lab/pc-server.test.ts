@@ -16,7 +16,7 @@ const servers: PcServer[] = [];
 
 beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'hs-pc-'));
-  fleet = { clientKey: ssh2.utils.parseKey(clientKeys.public) as ParsedKey, counters: createCounters(), live: new Set() };
+  fleet = { clientKey: ssh2.utils.parseKey(clientKeys.public) as ParsedKey, pwsh: null, counters: createCounters(), live: new Set() };
 });
 
 afterEach(async () => {
@@ -28,7 +28,7 @@ afterEach(async () => {
 async function startPc(fault: AssignedFault | null = null) {
   const root = join(base, 'PC-1');
   await mkdir(root, { recursive: true });
-  const server = new PcServer({ id: 'PC-1', site: 's', root, port: 0, fault, attempts: 0, healed: false, saved: null }, fleet);
+  const server = new PcServer({ id: 'PC-1', site: 's', os: 'linux', user: 'e1', root, port: 0, fault, attempts: 0, healed: false, saved: null }, fleet);
   servers.push(server);
   const port = await server.listen();
   const hostKey = generateEd25519();

@@ -1,0 +1,55 @@
+/**
+ * The simulated winget of a Windows lab PC: a real executable on the PC's PATH (a POSIX sh script), so that
+ * `$LASTEXITCODE` in the machine program is a real process exit code. Installed packages are files under
+ * <PC>/.sim/state/winget/<id> holding the version. Injected failures: .sim/fail/winget_install (every install)
+ * or .sim/fail/winget_install_<id> (one package): line 1 the exit code, line 2.. the message.
+ * Exit codes are winget's HRESULTs as Linux keeps them (the low byte): 0x8A150014 "no package found" is 20.
+ */
+export const WINGET_NOT_FOUND = 20;
+
+export const WINGET_TOOL = `#!/bin/sh
+# homeshift lab: simulated winget
+sim_root=\${0%/.sim/bin/*}
+state="$sim_root/.sim/state/winget"
+fail="$sim_root/.sim/fail"
+cmd=\${1:-}
+[ $# -eq 0 ] || shift
+id= version=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --id) id=\${2:-}; shift ;;
+    --version|-v) version=\${2:-}; shift ;;
+  esac
+  shift
+done
+case $id in
+  ''|*/*|.*) echo "An argument was not valid: --id" >&2; exit 1 ;;
+esac
+case $cmd in
+  list)
+    if [ ! -f "$state/$id" ]; then
+      echo "No installed package found matching input criteria."
+      exit ${WINGET_NOT_FOUND}
+    fi
+    IFS= read -r installed <"$state/$id"
+    echo "Name  Id  Version  Source"
+    echo "--------------------------"
+    echo "$id  $id  $installed  winget"
+    ;;
+  install)
+    for f in "$fail/winget_install" "$fail/winget_install_$id"; do
+      [ -f "$f" ] || continue
+      IFS= read -r code <"$f"
+      tail -n +2 "$f"
+      case $code in ''|*[!0-9]*) code=1 ;; esac
+      exit "$code"
+    done
+    [ -n "$version" ] || version=1.0.0
+    echo "Found $id [$id] Version $version"
+    echo "Downloading https://packages.example.invalid/$id/$version"
+    mkdir -p "$state" && printf '%s\\n' "$version" >"$state/$id" || exit 1
+    echo "Successfully installed"
+    ;;
+  *) echo "Unrecognized command: '$cmd'"; exit 1 ;;
+esac
+`;
