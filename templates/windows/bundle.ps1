@@ -19,8 +19,11 @@ function Test-HsState {
 
 function Invoke-HsApply {
   foreach ($package in @(Get-HsMissing)) {
-    $output = & winget install --id $package.Id --version $package.Version --exact --silent --accept-package-agreements --accept-source-agreements --disable-interactivity 2>&1
+    $output = @(& winget install --id $package.Id --version $package.Version --exact --silent --accept-package-agreements --accept-source-agreements --disable-interactivity 2>&1)
+    $code = $LASTEXITCODE
     $output | ForEach-Object { Write-Output "$_" }
-    if ($LASTEXITCODE -ne 0) { throw "winget install $($package.Id) $($package.Version) exited $LASTEXITCODE" }
+    # winget reports why on its output: the last line goes into the error, so the cause names it
+    $why = if ($output.Count -gt 0) { ': ' + "$($output[$output.Count - 1])".Trim() } else { '' }
+    if ($code -ne 0) { throw "winget install $($package.Id) $($package.Version) exited $code$why" }
   }
 }
