@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { renderProjectReport } from './report.js';
-import { startLab, type Lab } from '../lab/index.js';
+import { chooseWindowsShare, startLab, windowsCount, WindowsShareError, type Lab } from '../lab/index.js';
+import type { JournalStore } from '../journal/store.js';
 import { listErrors, statusBySite } from '../journal/index.js';
 import { formatErrors, formatStatus } from '../report/index.js';
 import { buildPlan, formatPlanText } from '../plan/index.js';
@@ -15,6 +17,9 @@ import { globalOptions, loadAndValidate } from './project.js';
 import { readRunSettings } from './rollout-options.js';
 import { selectRerun } from '../journal/index.js';
 
+// A Windows lab PC runs a real pwsh (about 1-2 s of CPU per PC and run): with Windows PCs the demo fleet is smaller.
+const DEMO_MACHINES_LINUX = 300;
+const DEMO_MACHINES_MIXED = 60;
 const DEMO_FAULTS = 'offline=1%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=2%:heal=1,disk-full=1%:heal=1,unencrypted=1%:heal=1';
 
 function heading(out: Output, n: number, text: string): void {
@@ -25,23 +30,35 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('the whole product on a simulated fleet: lab up, validate, plan, rollout, errors by cause, re-run, status, lab down')
-    .option('-n, --machines <n>', 'PCs in the simulated fleet', '300')
+    .option('-n, --machines <n>', `PCs in the simulated fleet (default ${DEMO_MACHINES_MIXED} with Windows PCs, ${DEMO_MACHINES_LINUX} Linux only)`)
     .option('-s, --sites <n>', 'service centers', '3')
+    .option('--windows <n|p%>', 'how many of the PCs are Windows PCs (default 80% when PowerShell 7 is found)')
     .option('--faults <spec>', 'faults to inject (see homeshift lab up --help)', DEMO_FAULTS)
     .option('--dir <dir>', 'where the demo keeps its fleet, repository and journal', '.homeshift/demo')
     .addHelpText('after', `
 Everything stays on 127.0.0.1; the simulated PCs are stopped at the end and their
 folders, the rollout repository and the journal are kept under --dir to look at.`)
-    .action(async (opts: { machines: string; sites: string; faults: string; dir: string }, cmd: Command) => {
+    .action(async (opts: { machines?: string; sites: string; faults: string; windows?: string; dir: string }, cmd: Command) => {
       const out = createOutput(globalOptions(cmd));
-      const machines = Number(opts.machines);
+      const { share, note } = chooseWindowsShare(opts.windows);
+      const mixed = share.trim() !== '0' && share.trim() !== '0%';
+      const machines = Number(opts.machines ?? (mixed ? DEMO_MACHINES_MIXED : DEMO_MACHINES_LINUX));
       const sites = Number(opts.sites);
       if (!Number.isInteger(machines) || machines < 1 || !Number.isInteger(sites) || sites < 1) throw usageError('--machines and --sites must be whole numbers of at least 1');
+      let windows: number;
+      try {
+        windows = windowsCount(share, machines);
+      } catch (err) {
+        if (err instanceof WindowsShareError) throw usageError(err.message);
+        throw err;
+      }
       const dir = resolve(opts.dir);
       await rm(dir, { recursive: true, force: true });
       const started = Date.now();
-      heading(out, 1, `Starting a simulated fleet: ${machines} Linux PCs at ${sites} service centers, each an SSH server on 127.0.0.1`);
-      const lab = await startLab({ dir, machines, sites, faults: opts.faults });
+      if (note) out.out(note);
+      heading(out, 1, `Starting a simulated fleet: ${machines} PCs (${windows} Windows, ${machines - windows} Linux) at ${sites} service centers, each an SSH server on 127.0.0.1`);
+      if (windows > 0) out.out('   Windows PCs run the real PowerShell program in pwsh, Linux PCs the real sh program; both in their own folder trees.');
+      const lab = await startLab({ dir, machines, sites, faults: opts.faults, windows: share });
       try {
         setExit(await runDemo(lab, out, dir));
       } finally {
@@ -75,7 +92,10 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
   heading(out, 4, 'Roll out in waves: a 10% canary wave first, halt if more than 15% fail');
   const store = await openJournal(checked.project, true);
   try {
-    const settings = readRunSettings({ forks: '25', waves: '10%,100%', maxFailures: '15%', retries: '1', yes: true });
+    // pwsh start-up is CPU-bound: more parallel Windows PCs than the machine has cores only make each one slower
+    const windows = lab.machines.filter((m) => m.os === 'windows').length;
+    const forks = windows > 0 ? String(Math.max(2, Math.min(25, availableParallelism() * 4))) : '25';
+    const settings = readRunSettings({ forks, waves: '10%,100%', maxFailures: '15%', retries: '1', yes: true });
     const code = await executeRun({ project: checked.project, fullPlan: plan, store, machines: checked.project.machines, settings, selector: null, commandLine: 'homeshift demo (rollout)' }, out);
     if (code === EXIT.halted) return code;
 
@@ -92,6 +112,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     heading(out, 7, 'Status per site: what is done, what is open, who owns it');
     const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
     out.out(formatStatus(await statusBySite(store, { now: new Date(), planHashes, machines: checked.project.machines, escalation }), 'text', { color: out.color }));
+    out.out(await formatByOs(store, checked.project.machines));
 
     const reportFile = join(dir, 'report.html');
     const report = await renderProjectReport(checked.project, store, planHashes);
@@ -112,4 +133,18 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** One line per OS from the journal: how many PCs are done and how many cases are open. */
+async function formatByOs(store: JournalStore, machines: { id: string; os: string }[]): Promise<string> {
+  const done = new Set((await store.listMachineStates()).map((s) => s.machine));
+  const open = new Set((await store.listCases({ status: 'open' })).map((c) => c.machine));
+  const lines = ['   by OS:'];
+  for (const os of ['windows', 'linux']) {
+    const ids = machines.filter((m) => m.os === os).map((m) => m.id);
+    if (ids.length === 0) continue;
+    const finished = ids.filter((id) => done.has(id) && !open.has(id)).length;
+    lines.push(`     ${os.padEnd(8)} ${String(ids.length).padStart(4)} PCs   ${String(finished).padStart(4)} done   ${String(ids.filter((id) => open.has(id)).length).padStart(4)} open`);
+  }
+  return lines.join('\n');
 }
