@@ -1,7 +1,8 @@
 /**
  * bench/rollout: homeshift against a real OpenSSH sshd on loopback, N = 200 and 1,000 machine entries, next to a bare
- * ssh2 floor doing the same file work at the same concurrency; journal overhead at 1,000; ansible-playbook at 100.
- * Prints figures; asserts nothing. Usage: npm run bench (or node dist-bench/bench/rollout.js [--no-ansible]).
+ * ssh2 floor doing the same file work at the same concurrency; journal overhead at 1,000; ansible-playbook at 100;
+ * N = 200 Windows lab PCs (real pwsh). Prints figures; asserts nothing.
+ * Usage: npm run bench (or node dist-bench/bench/rollout.js [SIZES...] [--no-ansible] [--no-windows | --windows-only] [--windows-n=N]).
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
@@ -13,8 +14,13 @@ import { ensureUnprivilegedUser, startSshd, sshdAvailable, SSHD_MISSING, UNPRIVI
 import { runAnsible, writeAnsible } from './support/ansible.js';
 import { makeFleet, resetRoots } from './support/fleet.js';
 import type { Measurement } from './support/measure.js';
+import { startWindowsLab } from './support/windows-lab.js';
+import { findPwsh } from '../src/shell/pwsh-path.js';
+import { PWSH_MISSING } from '../test/support/pwsh.js';
 
 const FORKS = 50;
+// A Windows lab PC's pwsh is CPU-bound on the PC side; more forks than a few per core only add memory.
+const WINDOWS_FORKS = 8;
 const MEASURE = fileURLToPath(new URL('./support/measure.js', import.meta.url));
 
 function pct(values: number[], p: number): number {
@@ -22,18 +28,48 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function measure(method: string, planFile: string, outFile: string): Promise<Measurement> {
-  await execa(process.execPath, [MEASURE, method, planFile, String(FORKS), outFile], { stdio: 'inherit' });
+async function measure(method: string, planFile: string, outFile: string, forks = FORKS): Promise<Measurement> {
+  await execa(process.execPath, [MEASURE, method, planFile, String(forks), outFile], { stdio: 'inherit' });
   return JSON.parse(await readFile(outFile, 'utf8')) as Measurement;
 }
 
 function line(m: Measurement): string {
   const rate = m.machines / (m.wallMs / 1000);
   const s = Object.entries(m.statuses).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `  ${m.method.padEnd(15)} ${rate.toFixed(1).padStart(6)} machines/s  wall ${(m.wallMs / 1000).toFixed(1).padStart(5)} s  p50 ${pct(m.perMachineMs, 50).toFixed(0).padStart(5)} ms  p95 ${pct(m.perMachineMs, 95).toFixed(0).padStart(5)} ms  peak RSS ${m.rssMb.toFixed(0).padStart(4)} MB  (${s})`;
+  return `  ${m.method.padEnd(15)} ${rate.toFixed(1).padStart(6)} machines/s  wall ${(m.wallMs / 1000).toFixed(1).padStart(5)} s  p50 ${pct(m.perMachineMs, 50).toFixed(0).padStart(5)} ms  p95 ${pct(m.perMachineMs, 95).toFixed(0).padStart(5)} ms  peak RSS ${m.rssMb.toFixed(0).padStart(4)} MB  controller CPU ${(m.cpuMs / 1000 / m.machines).toFixed(3)} s/PC  (${s})`;
+}
+
+async function windowsLine(base: string, n: number): Promise<void> {
+  if (!findPwsh()) {
+    console.log(`N = ${n} Windows lab PCs skipped: ${PWSH_MISSING}`);
+    return;
+  }
+  const lab = await startWindowsLab(join(base, `windows-${n}`), n);
+  try {
+    let ours: Measurement | null = null;
+    const pcSeconds = await lab.pcCpu(async () => {
+      ours = await measure('ours', lab.planFile, join(base, `windows-${n}.json`), WINDOWS_FORKS);
+    });
+    const m = ours as unknown as Measurement;
+    console.log(`N = ${n} Windows lab PCs (every PC a real pwsh in the lab's own process; forks ${WINDOWS_FORKS})`);
+    console.log(line({ ...m, method: 'ours-windows' }));
+    console.log(`  CPU per PC: controller ${(m.cpuMs / 1000 / n).toFixed(3)} s (homeshift: plan, ssh, markers, journal) | PCs ${(pcSeconds / n).toFixed(2)} s (the lab: pwsh start-up and the PowerShell program, ssh server; a real PC pays this, not the controller)`);
+  } finally {
+    await lab.stop();
+  }
 }
 
 async function main(): Promise<void> {
+  const windowsN = Number(/^--windows-n=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--windows-n=')) ?? '')?.[1] ?? 200);
+  if (process.argv.includes('--windows-only')) {
+    const base = await mkdtemp(join(tmpdir(), 'homeshift-bench-windows-'));
+    try {
+      await windowsLine(base, windowsN);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+    return;
+  }
   if (!sshdAvailable()) {
     console.log(`bench/rollout skipped: ${SSHD_MISSING}`);
     return;
@@ -80,6 +116,7 @@ async function main(): Promise<void> {
       console.log(`N = ${n}: ansible-playbook (forks 50, pipelining) ${aRate.toFixed(1)} machines/s, wall ${(a.wallMs / 1000).toFixed(1)} s${a.ok ? '' : ' (FAILED: ' + a.tail + ')'}`);
       console.log(`  homeshift ${oRate.toFixed(1)} machines/s: ${(oRate / aRate).toFixed(1)}x ansible-playbook (target >= 30x)`);
     }
+    if (!process.argv.includes('--no-windows')) await windowsLine(base, windowsN);
   } finally {
     await sshd.stop();
     await rm(base, { recursive: true, force: true });

@@ -23,6 +23,7 @@ export interface Measurement {
   wallMs: number;
   perMachineMs: number[];
   rssMb: number;
+  cpuMs: number; // user + system CPU of this measuring process (the controller) alone
   statuses: Record<string, number>;
 }
 
@@ -122,5 +123,5 @@ const forks = Number(forksText);
 const t0 = performance.now();
 const { durations, statuses } = method === 'floor' ? await runFloor(plan, forks) : await runOurs(plan, forks, method === 'ours', dirname(planFile));
 const wallMs = performance.now() - t0;
-const result: Measurement = { method, machines: plan.machines.length, wallMs, perMachineMs: durations, rssMb: process.resourceUsage().maxRSS / 1024, statuses };
+const result: Measurement = { method, machines: plan.machines.length, wallMs, perMachineMs: durations, rssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, statuses };
 await writeFile(outFile, JSON.stringify(result));
