@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProject } from '../../src/config/load-project.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { readRegistry, readVpnConnections } from '../../src/lab/windows/state-files.js';
 import { parseDocument } from 'yaml';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
@@ -82,7 +83,7 @@ describeWindows('rollout against Windows lab PCs', () => {
     expect(machineResults(String(check.stdout)).map((r) => r.status)).toEqual(Array(4).fill('would-change'));
     for (const id of machineIds()) {
       expect(existsSync(drive(lab, id, 'ProgramData', 'homeshift', 'outlook.prf'))).toBe(false);
-      expect(existsSync(sim(lab, id, 'state', 'vpn.json'))).toBe(false);
+      expect(existsSync(sim(lab, id, 'state', 'vpn.tsv'))).toBe(false);
       expect(existsSync(sim(lab, id, 'state', 'winget'))).toBe(false);
     }
 
@@ -94,12 +95,13 @@ describeWindows('rollout against Windows lab PCs', () => {
     const plan = buildPlan(project!);
     for (const m of plan.machines) {
       const id = m.machine.id;
-      const vpn = (await readJson(sim(lab, id, 'state', 'vpn.json'))).AllUserConnection['homeshift-vpn'];
+      const pc = join(lab.dir, 'pcs', id);
+      const vpn = (await readVpnConnections(pc)).AllUserConnection['homeshift-vpn'];
       expect(vpn).toMatchObject({ ServerAddress: m.vpn!.gateway, TunnelType: 'Ikev2', SplitTunneling: false, DnsSuffix: 'corp.example-telco.de', AuthenticationMethod: ['Eap'] });
-      const hklm = await readJson(sim(lab, id, 'state', 'registry-HKLM.json'));
+      const hklm = await readRegistry(pc, 'HKLM');
       const prf = drive(lab, id, 'ProgramData', 'homeshift', 'outlook.prf');
-      expect(hklm['SOFTWARE\\Microsoft\\Office\\16.0\\Outlook\\Setup']).toEqual({ ImportPRF: { Name: 'ImportPRF', Type: 'String', Value: prf } });
-      expect(hklm['SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System'].InactivityTimeoutSecs).toEqual({ Name: 'InactivityTimeoutSecs', Type: 'DWord', Value: 300 });
+      expect(hklm['SOFTWARE\\Microsoft\\Office\\16.0\\Outlook\\Setup']).toEqual({ ImportPRF: { type: 'String', value: prf } }); // FirstRun is gone
+      expect(hklm['SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System'].InactivityTimeoutSecs).toEqual({ type: 'DWord', value: 300 });
       for (const step of m.steps) {
         for (const file of step.files) {
           if (file.content.includes('@@HS_SECRET')) continue; // the MDM file: its token is checked below

@@ -7,6 +7,7 @@ import { generateEd25519 } from '../../src/lab/lab-keys.js';
 import { createCounters } from '../../src/lab/lab-stats.js';
 import { PcServer, type FleetContext } from '../../src/lab/pc-server.js';
 import { installWindowsPc } from '../../src/lab/windows/windows-pc.js';
+import { readRegistry, readVpnConnections } from '../../src/lab/windows/state-files.js';
 import { findPwsh } from '../../src/shell/pwsh-path.js';
 import { encodePowerShellProgram, POWERSHELL_COMMAND } from '../../src/shell/powershell-program.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
@@ -48,7 +49,6 @@ async function powershell(program: string) {
   }
 }
 
-const state = async (name: string) => JSON.parse(await readFile(join(base, 'WIN-1', '.sim', 'state', name), 'utf8'));
 
 describeWindows('a Windows lab PC', () => {
   test('refuses every other command line as cmd.exe does', async () => {
@@ -112,9 +112,9 @@ Write-Output "list after: $LASTEXITCODE $($listed -match '1.2.3')"`);
       'install: 0',
       'list after: 0 Contoso.App  Contoso.App  1.2.3  winget',
     ]);
-    const hklm = await state('registry-HKLM.json');
-    expect(hklm['SOFTWARE\\Contoso\\Agent']).toEqual({ Timeout: { Name: 'Timeout', Type: 'DWord', Value: 300 } });
-    expect((await state('vpn.json')).AllUserConnection.office).toMatchObject({ ServerAddress: 'vpn.example', TunnelType: 'Ikev2', SplitTunneling: true, DnsSuffix: 'corp.example' });
+    const hklm = await readRegistry(join(base, 'WIN-1'), 'HKLM');
+    expect(hklm['SOFTWARE\\Contoso\\Agent']).toEqual({ Timeout: { type: 'DWord', value: 300 } });
+    expect((await readVpnConnections(join(base, 'WIN-1'))).AllUserConnection.office).toMatchObject({ ServerAddress: 'vpn.example', TunnelType: 'Ikev2', SplitTunneling: true, DnsSuffix: 'corp.example', AuthenticationMethod: ['Eap'] });
     expect(await readFile(join(base, 'WIN-1', '.sim', 'state', 'winget', 'Contoso.App'), 'utf8')).toBe('1.2.3\n');
   });
 });

@@ -5,41 +5,55 @@
  * exactly what a real PC receives. Functions are defined at global scope, not in a module, so that they see
  * the caller's $ErrorActionPreference the way compiled cmdlets do.
  *
- * State lives in JSON files under <PC>/.sim/state (vpn.json, bitlocker.json, registry-HKLM.json, ...);
- * injected faults in <PC>/.sim/fail/commands.json: [{ command, key?, path?, message }].
+ * State lives in tables under <PC>/.sim/state (vpn.tsv, bitlocker.tsv, registry-HKLM.tsv, ...; format in
+ * state-files.ts); injected faults in <PC>/.sim/fail/commands.tsv.
  */
 export const SIM_WINDOWS_PS1 = String.raw`# homeshift lab: simulated Windows commands of one lab PC
 $global:HsLabState = Join-Path $env:HS_SIM_ROOT '.sim/state'
-$global:HsLabFailFile = Join-Path $env:HS_SIM_ROOT '.sim/fail/commands.json'
+$global:HsLabFailFile = Join-Path $env:HS_SIM_ROOT '.sim/fail/commands.tsv'
 $global:HsLabRules = $null
 $global:HsLabHives = @{ 'HKLM' = 'HKEY_LOCAL_MACHINE'; 'HKCU' = 'HKEY_CURRENT_USER'; 'HKEY_LOCAL_MACHINE' = 'HKEY_LOCAL_MACHINE'; 'HKEY_CURRENT_USER' = 'HKEY_CURRENT_USER' }
+$global:HsLabTab = [string][char]9
 
-function HsLab-Load([string]$Name) {
-  $file = Join-Path $global:HsLabState ($Name + '.json')
-  if (-not [System.IO.File]::Exists($file)) { return @{} }
-  $text = [System.IO.File]::ReadAllText($file)
-  if (-not $text.Trim()) { return @{} }
-  return (ConvertFrom-Json -InputObject $text -AsHashtable)
+# State tables (see state-files.ts): one row a line, tab-separated, %-encoded fields.
+function HsLab-Enc([string]$Field) {
+  $Field.Replace('%', '%25').Replace([string][char]9, '%09').Replace([string][char]13, '%0D').Replace([string][char]10, '%0A').Replace([string][char]0, '%00')
 }
 
-function HsLab-Save([string]$Name, $Data) {
-  [System.IO.Directory]::CreateDirectory($global:HsLabState) | Out-Null
-  $file = Join-Path $global:HsLabState ($Name + '.json')
-  [System.IO.File]::WriteAllText($file + '.new', (ConvertTo-Json -InputObject $Data -Depth 8))
-  [System.IO.File]::Move($file + '.new', $file, $true)
+function HsLab-ReadRows([string]$File) {
+  $rows = [System.Collections.Generic.List[object]]::new()
+  if (-not [System.IO.File]::Exists($File)) { return ,$rows }
+  foreach ($line in [System.IO.File]::ReadAllLines($File)) {
+    if ($line -eq '') { continue }
+    $fields = $line.Split([char]9)
+    for ($i = 0; $i -lt $fields.Length; $i++) { $fields[$i] = [System.Uri]::UnescapeDataString($fields[$i]) }
+    $rows.Add($fields)
+  }
+  return ,$rows
 }
+
+function HsLab-WriteRows([string]$File, $Rows) {
+  [System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($File)) | Out-Null
+  $lines = [System.Collections.Generic.List[string]]::new()
+  foreach ($row in $Rows) {
+    $fields = [System.Collections.Generic.List[string]]::new()
+    foreach ($f in $row) { $fields.Add((HsLab-Enc ([string]$f))) }
+    $lines.Add([string]::Join($global:HsLabTab, $fields))
+  }
+  [System.IO.File]::WriteAllLines($File + '.new', $lines)
+  [System.IO.File]::Move($File + '.new', $File, $true)
+}
+
+function HsLab-StateFile([string]$Name) { Join-Path $global:HsLabState $Name }
 
 # The injected failure for this command (and registry key or file path), or $null.
 function HsLab-Fault([string]$Command, [string]$Key, [string]$Path) {
-  if ($null -eq $global:HsLabRules) {
-    $global:HsLabRules = @()
-    if ([System.IO.File]::Exists($global:HsLabFailFile)) { $global:HsLabRules = @(ConvertFrom-Json -InputObject ([System.IO.File]::ReadAllText($global:HsLabFailFile))) }
-  }
+  if ($null -eq $global:HsLabRules) { $global:HsLabRules = HsLab-ReadRows $global:HsLabFailFile }
   foreach ($rule in $global:HsLabRules) {
-    if ($rule.command -ne $Command) { continue }
-    if ($rule.key -and $rule.key -ne $Key) { continue }
-    if ($rule.path -and -not ($Path -like $rule.path)) { continue }
-    return $rule.message
+    if ($rule[0] -ne $Command) { continue }
+    if ($rule[1] -and $rule[1] -ne $Key) { continue }
+    if ($rule[2] -and -not ($Path -like $rule[2])) { continue }
+    return $rule[3]
   }
   return $null
 }
@@ -52,6 +66,29 @@ function HsLab-Find($Table, [string]$Name) {
 # ---- VpnClient ----
 
 function HsLab-VpnScope([bool]$AllUser) { if ($AllUser) { 'AllUserConnection' } else { 'User' } }
+
+function HsLab-VpnLoad {
+  $state = @{}
+  foreach ($r in (HsLab-ReadRows (HsLab-StateFile 'vpn.tsv'))) {
+    if ($null -eq $state[$r[0]]) { $state[$r[0]] = @{} }
+    if ($null -eq $state[$r[0]][$r[1]]) { $state[$r[0]][$r[1]] = @{} }
+    $value = $r[3]
+    if ($value -eq 'True') { $value = $true } elseif ($value -eq 'False') { $value = $false } elseif ($r[2] -eq 'AuthenticationMethod') { $value = @($value.Split(',')) }
+    $state[$r[0]][$r[1]][$r[2]] = $value
+  }
+  return $state
+}
+
+function HsLab-VpnSave($State) {
+  $rows = [System.Collections.Generic.List[object]]::new()
+  foreach ($scope in @($State.Keys | Sort-Object)) {
+    foreach ($name in @($State[$scope].Keys | Sort-Object)) {
+      $entry = $State[$scope][$name]
+      foreach ($p in @($entry.Keys | Sort-Object)) { $rows.Add(@($scope, $name, $p, (@($entry[$p]) -join ','))) }
+    }
+  }
+  HsLab-WriteRows (HsLab-StateFile 'vpn.tsv') $rows
+}
 
 function HsLab-VpnObject($Entry, [bool]$AllUser) {
   [pscustomobject]@{
@@ -73,7 +110,7 @@ function Get-VpnConnection {
   $fault = HsLab-Fault 'Get-VpnConnection'
   if ($fault) { Write-Error $fault; return }
   $scope = HsLab-VpnScope $AllUserConnection
-  $table = (HsLab-Load 'vpn')[$scope]
+  $table = (HsLab-VpnLoad)[$scope]
   if ($null -eq $table) { $table = @{} }
   if (-not $Name) { foreach ($k in @($table.Keys | Sort-Object)) { HsLab-VpnObject $table[$k] $AllUserConnection.IsPresent }; return }
   foreach ($n in $Name) {
@@ -95,14 +132,14 @@ function Add-VpnConnection {
   )
   $fault = HsLab-Fault 'Add-VpnConnection'
   if ($fault) { Write-Error $fault; return }
-  $state = HsLab-Load 'vpn'
+  $state = HsLab-VpnLoad
   $scope = HsLab-VpnScope $AllUserConnection
   if ($null -eq $state[$scope]) { $state[$scope] = @{} }
   if ($null -ne (HsLab-Find $state[$scope] $Name)) { Write-Error "A VPN connection with the name $Name already exists." -Category ResourceExists; return }
   $entry = @{ Name = $Name; ServerAddress = $ServerAddress; TunnelType = $TunnelType; EncryptionLevel = $EncryptionLevel; AuthenticationMethod = @($AuthenticationMethod)
     SplitTunneling = $SplitTunneling.IsPresent; DnsSuffix = $DnsSuffix; RememberCredential = $RememberCredential.IsPresent; Guid = '{' + [guid]::NewGuid().ToString().ToUpper() + '}' }
   $state[$scope][$Name] = $entry
-  HsLab-Save 'vpn' $state
+  HsLab-VpnSave $state
   if ($PassThru) { HsLab-VpnObject $entry $AllUserConnection.IsPresent }
 }
 
@@ -119,7 +156,7 @@ function Set-VpnConnection {
   )
   $fault = HsLab-Fault 'Set-VpnConnection'
   if ($fault) { Write-Error $fault; return }
-  $state = HsLab-Load 'vpn'
+  $state = HsLab-VpnLoad
   $scope = HsLab-VpnScope $AllUserConnection
   if ($null -eq $state[$scope]) { $state[$scope] = @{} }
   $k = HsLab-Find $state[$scope] $Name
@@ -129,7 +166,7 @@ function Set-VpnConnection {
     if ($PSBoundParameters.ContainsKey($p)) { $entry[$p] = $PSBoundParameters[$p] }
   }
   if ($PSBoundParameters.ContainsKey('AuthenticationMethod')) { $entry.AuthenticationMethod = @($AuthenticationMethod) }
-  HsLab-Save 'vpn' $state
+  HsLab-VpnSave $state
   if ($PassThru) { HsLab-VpnObject $entry $AllUserConnection.IsPresent }
 }
 
@@ -140,18 +177,22 @@ function Get-BitLockerVolume {
   param([Parameter(Position = 0)][string[]]$MountPoint)
   $fault = HsLab-Fault 'Get-BitLockerVolume'
   if ($fault) { Write-Error $fault; return }
-  $volumes = HsLab-Load 'bitlocker'
+  $volumes = @{}
+  foreach ($r in (HsLab-ReadRows (HsLab-StateFile 'bitlocker.tsv'))) {
+    if ($null -eq $volumes[$r[0]]) { $volumes[$r[0]] = @{} }
+    $volumes[$r[0]][$r[1]] = $r[2]
+  }
   if (-not $MountPoint) { $MountPoint = @($volumes.Keys | Sort-Object) }
   foreach ($m in $MountPoint) {
     $k = HsLab-Find $volumes ($m.TrimEnd('\'))
     if ($null -eq $k) { Write-Error "The volume $m could not be found." -Category ObjectNotFound; continue }
     $v = $volumes[$k]
     [pscustomobject]@{ ComputerName = $env:COMPUTERNAME; MountPoint = $k; VolumeType = 'OperatingSystem'; VolumeStatus = $v.VolumeStatus
-      EncryptionMethod = $v.EncryptionMethod; ProtectionStatus = $v.ProtectionStatus; EncryptionPercentage = $v.EncryptionPercentage; KeyProtector = @('Tpm', 'RecoveryPassword') }
+      EncryptionMethod = $v.EncryptionMethod; ProtectionStatus = $v.ProtectionStatus; EncryptionPercentage = [int]$v.EncryptionPercentage; KeyProtector = @('Tpm', 'RecoveryPassword') }
   }
 }
 
-# ---- Registry: HKLM:\ and HKCU:\ through the item cmdlets, one JSON file per hive ----
+# ---- Registry: HKLM:\ and HKCU:\ through the item cmdlets, one table per hive ----
 
 # @{ Hive = 'HKLM'; Key = 'SOFTWARE\...' } for a registry path, $null for anything else.
 function HsLab-RegPath([string]$Path) {
@@ -173,12 +214,44 @@ function HsLab-IsRegistry($Arguments) {
   return $false
 }
 
+function HsLab-RegParse([string]$Type, [string]$Text) {
+  switch ($Type) {
+    'DWord' { return [int64]$Text }
+    'QWord' { return [int64]$Text }
+    'MultiString' { return @($Text.Split([char]0)) }
+    'Binary' { if ($Text) { return @($Text.Split(',') | ForEach-Object { [int]$_ }) } else { return @() } }
+    default { return $Text }
+  }
+}
+
+function HsLab-RegFormat([string]$Type, $Value) {
+  if ($Type -eq 'MultiString') { return (@($Value) -join [string][char]0) }
+  if ($Type -eq 'Binary') { return (@($Value) -join ',') }
+  return [string]$Value
+}
+
+# A hive as key -> value name -> @{ Name; Type; Value } (hashtables: names case-insensitive, as in the registry).
 function HsLab-Hive([string]$Hive) {
-  $data = HsLab-Load ('registry-' + $Hive)
+  $data = @{}
+  foreach ($r in (HsLab-ReadRows (HsLab-StateFile ('registry-' + $Hive + '.tsv')))) {
+    if ($null -eq $data[$r[0]]) { $data[$r[0]] = @{} }
+    if ($r.Length -lt 4) { continue }
+    $data[$r[0]][$r[1]] = @{ Name = $r[1]; Type = $r[2]; Value = (HsLab-RegParse $r[2] $r[3]) }
+  }
   return $data
 }
 
-function HsLab-SaveHive([string]$Hive, $Data) { HsLab-Save ('registry-' + $Hive) $Data }
+function HsLab-SaveHive([string]$Hive, $Data) {
+  $rows = [System.Collections.Generic.List[object]]::new()
+  foreach ($k in @($Data.Keys | Sort-Object)) {
+    $rows.Add(@($k))
+    foreach ($n in @($Data[$k].Keys | Sort-Object)) {
+      $v = $Data[$k][$n]
+      $rows.Add(@($k, $v.Name, $v.Type, (HsLab-RegFormat $v.Type $v.Value)))
+    }
+  }
+  HsLab-WriteRows (HsLab-StateFile ('registry-' + $Hive + '.tsv')) $rows
+}
 
 function HsLab-RegTarget($Path, $LiteralPath) {
   $text = if ($LiteralPath) { $LiteralPath } else { $Path }

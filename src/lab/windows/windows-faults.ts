@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { findPackageRoot } from '../../config/package-root.js';
 import type { AssignedFault } from '../faults.js';
 import { windowsPaths } from './pwsh-launch.js';
-import { bitlocker } from './windows-pc.js';
+import { bitlockerRows, writeTable } from './state-files.js';
 
 /**
  * Faults of a Windows lab PC, all through the simulated Windows commands the steps call: a fail-<step> fault
@@ -64,24 +64,24 @@ export async function applyWindowsFault(pcDir: string, fault: AssignedFault, con
   const what = describe(fault, context);
   if (!what) return;
   await mkdir(p.fail, { recursive: true });
-  if ('rules' in what) await writeFile(join(p.fail, 'commands.json'), `${JSON.stringify(what.rules, null, 2)}\n`);
+  if ('rules' in what) await writeTable(join(p.fail, 'commands.tsv'), what.rules.map((r) => [r.command, r.key ?? '', r.path ?? '', r.message]));
   if ('wingetFail' in what) for (const f of what.wingetFail) await writeFile(join(p.fail, f.file), `${f.code}\n${f.message}\n`);
   if ('plant' in what) {
     const file = join(p.drive, what.plant.file);
     await mkdir(join(file, '..'), { recursive: true });
     await writeFile(file, what.plant.text);
   }
-  if ('bitlocker' in what) await writeFile(join(p.state, 'bitlocker.json'), `${JSON.stringify(bitlocker(false), null, 2)}\n`);
+  if ('bitlocker' in what) await writeTable(join(p.state, 'bitlocker.tsv'), bitlockerRows(false));
 }
 
 export async function healWindowsFault(pcDir: string, fault: AssignedFault, context: { user: string }): Promise<void> {
   const p = windowsPaths(pcDir);
   const what = describe(fault, context);
   if (!what) return;
-  if ('rules' in what) await rm(join(p.fail, 'commands.json'), { force: true });
+  if ('rules' in what) await rm(join(p.fail, 'commands.tsv'), { force: true });
   if ('wingetFail' in what) for (const f of what.wingetFail) await rm(join(p.fail, f.file), { force: true });
   if ('plant' in what) await rm(join(p.drive, what.plant.file), { force: true });
-  if ('bitlocker' in what) await writeFile(join(p.state, 'bitlocker.json'), `${JSON.stringify(bitlocker(true), null, 2)}\n`);
+  if ('bitlocker' in what) await writeTable(join(p.state, 'bitlocker.tsv'), bitlockerRows(true));
 }
 
 let bundles: Record<string, string[]> | null = null;

@@ -2,11 +2,10 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { windowsPaths } from './pwsh-launch.js';
 import { SIM_WINDOWS_PS1 } from './sim-windows.js';
+import { bitlockerRows, registryRows, writeTable, type RegValue } from './state-files.js';
 import { WINGET_TOOL } from './winget-tool.js';
 
-type RegValue = { Name: string; Type: string; Value: string | number };
-
-const value = (Name: string, Type: string, Value: string | number): RegValue => ({ Name, Type, Value });
+const value = (name: string, type: string, v: string | number): Record<string, RegValue> => ({ [name]: { type, value: v } });
 
 /** The registry a fresh Windows 10 PC of a service center starts with, as far as the templates look. */
 function baseHklm(): Record<string, Record<string, RegValue>> {
@@ -14,22 +13,20 @@ function baseHklm(): Record<string, Record<string, RegValue>> {
     SOFTWARE: {},
     'SOFTWARE\\Microsoft': {},
     'SOFTWARE\\Microsoft\\Windows': {},
-    'SOFTWARE\\Microsoft\\Windows\\CurrentVersion': { ProgramFilesDir: value('ProgramFilesDir', 'String', 'C:\\Program Files') },
+    'SOFTWARE\\Microsoft\\Windows\\CurrentVersion': value('ProgramFilesDir', 'String', 'C:\\Program Files'),
     'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies': {},
-    'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System': { EnableLUA: value('EnableLUA', 'DWord', 1) },
+    'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System': value('EnableLUA', 'DWord', 1),
     'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall': {},
     'SOFTWARE\\Microsoft\\Office': {},
     'SOFTWARE\\Microsoft\\Office\\16.0': {},
     'SOFTWARE\\Microsoft\\Office\\16.0\\Outlook': {},
-    'SOFTWARE\\Microsoft\\Office\\16.0\\Outlook\\Setup': { FirstRun: value('FirstRun', 'DWord', 1) },
+    'SOFTWARE\\Microsoft\\Office\\16.0\\Outlook\\Setup': value('FirstRun', 'DWord', 1),
   };
 }
 
 function baseHkcu(): Record<string, Record<string, RegValue>> {
   return { Software: {}, 'Software\\Microsoft': {}, 'Software\\Microsoft\\Office': {}, 'Software\\Microsoft\\Office\\16.0': {} };
 }
-
-const json = (data: unknown) => `${JSON.stringify(data, null, 2)}\n`;
 
 /** Builds a Windows lab PC under pcDir: its C:\ (C/), the simulated commands and their state (.sim/). */
 export async function installWindowsPc(pcDir: string, opts: { user?: string } = {}): Promise<void> {
@@ -41,16 +38,7 @@ export async function installWindowsPc(pcDir: string, opts: { user?: string } = 
   await writeFile(join(p.bin, 'winget'), WINGET_TOOL);
   await chmod(join(p.bin, 'winget'), 0o755);
   await writeFile(p.script, SIM_WINDOWS_PS1);
-  await writeFile(join(p.state, 'bitlocker.json'), json(bitlocker(true)));
-  await writeFile(join(p.state, 'registry-HKLM.json'), json(baseHklm()));
-  await writeFile(join(p.state, 'registry-HKCU.json'), json(baseHkcu()));
-}
-
-/** The BitLocker state of the system drive, protected or not. */
-export function bitlocker(on: boolean) {
-  return {
-    'C:': on
-      ? { ProtectionStatus: 'On', VolumeStatus: 'FullyEncrypted', EncryptionMethod: 'XtsAes256', EncryptionPercentage: 100 }
-      : { ProtectionStatus: 'Off', VolumeStatus: 'FullyDecrypted', EncryptionMethod: 'None', EncryptionPercentage: 0 },
-  };
+  await writeTable(join(p.state, 'bitlocker.tsv'), bitlockerRows(true));
+  await writeTable(join(p.state, 'registry-HKLM.tsv'), registryRows(baseHklm()));
+  await writeTable(join(p.state, 'registry-HKCU.tsv'), registryRows(baseHkcu()));
 }
