@@ -32,6 +32,7 @@ export interface LabStatus {
   started: string | null;
   projectDir: string | null;
   machines: number;
+  windows: number; // of the machines, how many are Windows PCs
   listening: number; // ports of the lab in use right now
   expectedListening: number; // all PCs but the offline ones
   faults: Record<string, string[]>; // kind -> machine ids
@@ -130,7 +131,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
   const labDir = resolveLabDir(dir);
   const info = await readLabInfo(labDir);
   if (!info) {
-    return { dir: labDir, running: false, pid: null, started: null, projectDir: null, machines: 0, listening: 0, expectedListening: 0, faults: {}, message: `no lab in ${labDir}` };
+    return { dir: labDir, running: false, pid: null, started: null, projectDir: null, machines: 0, windows: 0, listening: 0, expectedListening: 0, faults: {}, message: `no lab in ${labDir}` };
   }
   const running = await isLabProcess(info.pid, labDir);
   const expected = info.machines.filter((m) => m.fault?.kind !== 'offline');
@@ -147,6 +148,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
     started: info.started,
     projectDir: info.projectDir,
     machines: info.machines.length,
+    windows: info.machines.filter((m) => m.os === 'windows').length,
     listening,
     expectedListening: expected.length,
     faults: info.faults.byKind,
@@ -157,7 +159,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
 /** Lines for people: the status and the faults per kind with the PCs carrying them. */
 export function formatLabStatus(status: LabStatus): string[] {
   const lines = [status.message];
-  if (status.projectDir) lines.push(`project: ${status.projectDir}`, `started: ${status.started}`, `ports open: ${status.listening}/${status.expectedListening}`);
+  if (status.projectDir) lines.push(`project: ${status.projectDir}`, `started: ${status.started}`, `PCs: ${status.windows} Windows, ${status.machines - status.windows} Linux`, `ports open: ${status.listening}/${status.expectedListening}`);
   const kinds = Object.entries(status.faults).filter(([, ids]) => ids.length > 0);
   if (kinds.length > 0) lines.push('faults:');
   for (const [kind, ids] of kinds) lines.push(`  ${kind} (${ids.length}): ${ids.join(', ')}`);

@@ -19,7 +19,12 @@ export interface LabSettings {
   knownHosts: string;
   secretsDir: string; // every secret of homeshift.yaml becomes a generated file here (vpnPsk: vpn-psk)
   roots: Map<string, string>; // machine id -> absolute PC root
+  windows?: Set<string>; // machine ids of Windows PCs
 }
+
+// A Windows lab PC starts a real pwsh for every program, and the run holds that start-up to the first step's
+// limit: with a few PCs per core busy at once, 15 s is not enough on a small control machine.
+export const WINDOWS_STEP_TIMEOUT = 60;
 
 export const LAB_SSH_USER = 'homeshift';
 
@@ -66,7 +71,7 @@ export async function pinLabSettings(projectDir: string, settings: LabSettings):
 
   for (const file of await listInventoryFiles(projectDir, config)) {
     const doc = parseDocument(await readFile(file, 'utf8'));
-    if (setMachineRoots(doc, settings.roots)) await writeFile(file, doc.toString());
+    if (setMachineRoots(doc, settings.roots, settings.windows ?? new Set())) await writeFile(file, doc.toString());
   }
 }
 
@@ -75,7 +80,7 @@ export function secretFileName(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^A-Za-z0-9.-]/g, '-').toLowerCase();
 }
 
-function setMachineRoots(doc: Document, roots: Map<string, string>): boolean {
+function setMachineRoots(doc: Document, roots: Map<string, string>, windows: Set<string>): boolean {
   const machines = doc.get('machines');
   if (!isSeq(machines)) return false;
   let changed = false;
@@ -84,6 +89,7 @@ function setMachineRoots(doc: Document, roots: Map<string, string>): boolean {
     const root = roots.get(String(item.get('id')));
     if (root === undefined) continue;
     item.setIn(['vars', 'root'], root);
+    if (windows.has(String(item.get('id')))) item.setIn(['ssh', 'stepTimeout'], WINDOWS_STEP_TIMEOUT);
     changed = true;
   }
   return changed;

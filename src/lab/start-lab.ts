@@ -133,7 +133,8 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
   }
   const unnamed = servers.find((s) => s.pc.id === '');
   if (unnamed) throw new Error(`lab: the generated inventory has no machine on port ${unnamed.pc.port}`);
-  await pinLabSettings(paths.project, { identityFile: paths.identityFile, knownHosts: paths.knownHosts, secretsDir: paths.secrets, roots });
+  const windows = new Set(machines.filter((m) => m.os === 'windows').map((m) => m.id));
+  await pinLabSettings(paths.project, { identityFile: paths.identityFile, knownHosts: paths.knownHosts, secretsDir: paths.secrets, roots, windows });
 
   const faults = assignFaults(spec, servers.map((s) => s.pc.id), seed);
   for (const { pc } of servers) if (pc.os === 'windows' && faults.byMachine[pc.id]) checkWindowsFault(faults.byMachine[pc.id]);

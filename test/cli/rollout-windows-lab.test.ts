@@ -138,5 +138,5 @@ describeWindows('rollout against Windows lab PCs', () => {
       for (const text of [check.stdout, check.stderr, first.stdout, first.stderr, second.stdout, log.stdout]) expect(String(text)).not.toContain(secret);
       for (const file of files) expect((await readFile(file)).includes(secret)).toBe(false);
     }
-  });
+  }, 600_000); // five rollouts of real pwsh PCs; a busy 2-core machine needs minutes
 });

@@ -82,6 +82,11 @@ New-ItemProperty -Path $k -Name Mode -PropertyType String -Value 'home' | Out-Nu
 Write-Output "timeout: $((Get-ItemProperty -Path 'hklm:\\software\\contoso\\agent' -Name TIMEOUT).Timeout)"
 Write-Output "children: $((Get-ChildItem -Path 'HKLM:\\SOFTWARE\\Contoso' | ForEach-Object { $_.PSChildName }) -join ',')"
 Remove-ItemProperty -Path $k -Name Mode
+Write-Output "item: $((Get-Item -Path $k).Property -join ',')"
+New-Item -Path 'HKCU:\\Software\\Scratch\\Sub' -Force | Out-Null
+try { Remove-Item -Path 'HKCU:\\Software\\Scratch' } catch { Write-Output 'has subkeys' }
+Remove-Item -Path 'HKCU:\\Software\\Scratch' -Recurse
+Write-Output "removed: $(Test-Path -Path 'HKCU:\\Software\\Scratch\\Sub')"
 Write-Output "missing: $($null -eq (Get-ItemProperty -Path $k -Name Mode -ErrorAction SilentlyContinue))"
 try { Get-ItemProperty -Path 'HKCU:\\Nope' -Name X } catch { Write-Output "error: $($_.Exception.Message)" }
 Write-Output "vpn before: $($null -eq (Get-VpnConnection -Name office -AllUserConnection -ErrorAction SilentlyContinue))"
@@ -102,6 +107,9 @@ Write-Output "list after: $LASTEXITCODE $($listed -match '1.2.3')"`);
       'exists before: False',
       'timeout: 300',
       'children: Agent',
+      'item: Timeout',
+      'has subkeys',
+      'removed: False',
       'missing: True',
       "error: Cannot find path 'HKCU:\\Nope' because it does not exist.",
       'vpn before: True',
