@@ -117,8 +117,6 @@ describeWindows('rollout against Windows lab PCs', () => {
     const second = await runCli(['-C', lab.projectDir, 'rollout', '--yes', '--json']);
     expect(second.exitCode).toBe(0);
     expect(machineResults(String(second.stdout)).map((r) => r.status)).toEqual(Array(4).fill('ok'));
-    const after = await runCli(['-C', lab.projectDir, 'rollout', '--check', '--json']);
-    expect(machineResults(String(after.stdout)).map((r) => r.status)).toEqual(Array(4).fill('ok'));
 
     // hostile directory values arrive verbatim and run nothing
     const [hostileId, leadId] = machineIds();
@@ -138,5 +136,5 @@ describeWindows('rollout against Windows lab PCs', () => {
       for (const text of [check.stdout, check.stderr, first.stdout, first.stderr, second.stdout, log.stdout]) expect(String(text)).not.toContain(secret);
       for (const file of files) expect((await readFile(file)).includes(secret)).toBe(false);
     }
-  }, 600_000); // five rollouts of real pwsh PCs; a busy 2-core machine needs minutes
+  }, 600_000); // four rollouts of real pwsh PCs; a busy 2-core machine needs minutes
 });
