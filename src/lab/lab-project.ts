@@ -23,8 +23,8 @@ export interface LabSettings {
 }
 
 // A Windows lab PC starts a real pwsh for every program, and the run holds that start-up to the first step's
-// limit: with a few PCs per core busy at once, 15 s is not enough on a small control machine.
-export const WINDOWS_STEP_TIMEOUT = 60;
+// limit: with a few PCs per core busy at once, 15 s is not enough on a small control machine (30 s keeps a hung PC short).
+export const WINDOWS_STEP_TIMEOUT = 30;
 
 export const LAB_SSH_USER = 'homeshift';
 
