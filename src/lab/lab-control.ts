@@ -3,10 +3,11 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { assignFaults } from './faults.js';
+import { assignFaults, parseFaultSpec } from './faults.js';
 import { DEFAULT_LAB_DIR, isLabProcess, labFile, readLabInfo, writeJsonAtomically, type LabInfo, type LabRequest } from './lab-files.js';
 import { checkPorts } from './port-check.js';
 import { findPwsh } from '../shell/pwsh-path.js';
+import { checkWindowsFault } from './windows/windows-faults.js';
 import { pwshMissingMessage, windowsCount, WindowsShareError } from './windows/windows-share.js';
 import { DEFAULT_SEED, removeLabFiles } from './start-lab.js';
 
@@ -73,6 +74,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   assignFaults(request.faults, Array.from({ length: request.machines }, (_, i) => String(i)), request.seed); // reject a bad spec here, not in the background
   const windows = windowsCount(request.windows ?? '0', request.machines);
   if (windows > 0 && !findPwsh()) throw new WindowsShareError(pwshMissingMessage(windows));
+  if (windows > 0) for (const r of parseFaultSpec(request.faults)) checkWindowsFault({ kind: r.kind, heal: r.heal });
   await mkdir(dir, { recursive: true });
   await rm(labFile(dir, 'lab.json'), { force: true });
   await writeJsonAtomically(labFile(dir, 'lab-config.json'), request);

@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { findPackageRoot } from '../../config/package-root.js';
-import type { AssignedFault } from '../faults.js';
+import { FaultSpecError, type AssignedFault } from '../faults.js';
 import { windowsPaths } from './pwsh-launch.js';
 import { bitlockerRows, writeTable } from './state-files.js';
 
@@ -51,7 +51,7 @@ function describe(fault: AssignedFault, context: { mailbox?: string; user: strin
     const ids = shippedBundles()[step.slice('bundle:'.length)];
     if (ids) return { wingetFail: ids.map((id) => ({ file: `winget_install_${id}`, code: 1, message })) };
   }
-  throw new Error(`fault fail-${step}: a Windows lab PC simulates failures of ${windowsFailSteps().join(', ')}`);
+  throw new FaultSpecError(`fault fail-${step}: a Windows lab PC simulates failures of ${windowsFailSteps().join(', ')}`);
 }
 
 /** Check that every fault a Windows PC would carry can be simulated (throws naming the ones that cannot). */
