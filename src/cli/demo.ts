@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { renderProjectReport } from './report.js';
 import { chooseWindowsShare, startLab, windowsCount, WindowsShareError, type Lab } from '../lab/index.js';
+import { pwshMissingMessage } from '../lab/windows/windows-share.js';
 import type { JournalStore } from '../journal/store.js';
 import { listErrors, statusBySite } from '../journal/index.js';
 import { formatErrors, formatStatus } from '../report/index.js';
@@ -40,7 +41,7 @@ Everything stays on 127.0.0.1; the simulated PCs are stopped at the end and thei
 folders, the rollout repository and the journal are kept under --dir to look at.`)
     .action(async (opts: { machines?: string; sites: string; faults: string; windows?: string; dir: string }, cmd: Command) => {
       const out = createOutput(globalOptions(cmd));
-      const { share, note } = chooseWindowsShare(opts.windows);
+      const { share, note, pwsh } = chooseWindowsShare(opts.windows);
       const mixed = share.trim() !== '0' && share.trim() !== '0%';
       const machines = Number(opts.machines ?? (mixed ? DEMO_MACHINES_MIXED : DEMO_MACHINES_LINUX));
       const sites = Number(opts.sites);
@@ -52,6 +53,7 @@ folders, the rollout repository and the journal are kept under --dir to look at.
         if (err instanceof WindowsShareError) throw usageError(err.message);
         throw err;
       }
+      if (windows > 0 && !pwsh) throw usageError(pwshMissingMessage(windows));
       const dir = resolve(opts.dir);
       await rm(dir, { recursive: true, force: true });
       const started = Date.now();
