@@ -9,6 +9,7 @@ const MARKER = '#< CLIXML';
 const BLOCK_END = '</Objs>';
 // a stream record: <S S="Error">text</S>; progress and information records are <Obj S="…"> and are dropped
 const STREAM_RECORD = /<S S="(\w+)">([\s\S]*?)(?:<\/S>|$)/g;
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g; // PowerShell 7 colours its error view
 const PREFIX: Record<string, string> = { warning: 'WARNING: ', verbose: 'VERBOSE: ', debug: 'DEBUG: ' };
 
 /** stderr as a person reads it: CLIXML blocks replaced by their messages, everything else unchanged. */
@@ -50,7 +51,7 @@ function messagesOf(block: string): string {
   let text = '';
   for (const [, stream, raw] of block.matchAll(STREAM_RECORD)) {
     const kind = stream.toLowerCase();
-    const message = unescapePowerShell(unescapeXml(raw));
+    const message = unescapePowerShell(unescapeXml(raw)).replace(ANSI, '');
     text += (PREFIX[kind] ?? '') + message;
   }
   text = text.replace(/\r\n?/g, '\n');

@@ -50,6 +50,10 @@ describe('decodeClixml', () => {
     expect(decodeClixml(`or">Access is denied._x000D__x000A_</S><S S="Error">At line:3_x000D__x000A_</S></Objs>\nnext line\n`)).toBe('At line:3\nnext line\n');
   });
 
+  it("drops PowerShell 7's colour codes from its error view", () => {
+    expect(decodeClixml(block('<S S="Error">_x001B_[31;1mOperationStopped: _x001B_[0mArgument types do not match_x000A_</S>'))).toBe('OperationStopped: Argument types do not match\n');
+  });
+
   it('keeps a marker that no block follows', () => {
     expect(decodeClixml('echo "#< CLIXML" in a log\n')).toBe('echo "#< CLIXML" in a log\n');
   });
