@@ -30,10 +30,10 @@ describePwsh('homeshift validate: Windows PowerShell 5.1 syntax of the repositor
     const run = await runCli(['-C', dir, 'validate']);
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toContain("templates/windows/vpn.ps1:4:14 the null-coalescing operator '??' is PowerShell 7 syntax");
-    expect(run.stdout).toContain('[powershell-5.1]');
+    expect(run.stdout).toContain('[powershell-51]');
     const json = await runCli(['-C', dir, 'validate', '--format', 'json']);
     expect(json.exitCode).toBe(2);
-    expect(json.stdout).toContain('"powershell-5.1"');
+    expect(json.stdout).toContain('"powershell-51"');
   });
 });
 
@@ -42,7 +42,7 @@ describe('homeshift validate without pwsh', () => {
     const dir = repoWithOwnVpnTemplate();
     const run = await runCli(['-C', dir, 'validate'], { env: { HOMESHIFT_PWSH: join(dir, 'no-such-pwsh') } });
     expect(run.exitCode).toBe(0);
-    const lines = String(run.stdout).split('\n').filter((l) => l.includes('powershell-5.1'));
+    const lines = String(run.stdout).split('\n').filter((l) => l.includes('powershell-51'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/PowerShell 5\.1 syntax check of 1 Windows template\(s\) skipped: pwsh not found/);
   });
@@ -56,7 +56,7 @@ describe('homeshift validate without pwsh', () => {
     chmodSync(fakePwsh, 0o755);
     const run = await runCli(['-C', join(REPO, 'examples', 'service-center'), 'validate'], { env: { HOMESHIFT_PWSH: fakePwsh } });
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).not.toContain('powershell-5.1');
+    expect(run.stdout).not.toContain('powershell-51');
     expect(existsSync(marker)).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ function ownPowerShellTemplates(templates: Map<string, TemplateSource>): Templat
 }
 
 export const powershell51Syntax: Rule = {
-  id: 'powershell-5.1', severity: 'error', description: "the repository's own PowerShell templates parse as Windows PowerShell 5.1 (what Windows 10 PCs run)",
+  id: 'powershell-51', severity: 'error', description: "the repository's own PowerShell templates parse as Windows PowerShell 5.1 (what Windows 10 PCs run)",
   check(project) {
     const templates = ownPowerShellTemplates(project.templates);
     if (templates.length === 0) return []; // no pwsh process for a repository without PowerShell of its own
