@@ -5,7 +5,7 @@ import { FaultSpecError } from './faults.js';
 import type { StepTouches } from './fault-files.js';
 
 /**
- * A fail-STEP fault fails the step where it does its work on the PC: moving its first file into place, or
+ * A fail-STEP fault fails the step where it does its work on a Linux PC: moving its first file into place, or
  * installing one of its packages. Which files and packages those are comes from the plan of the repository
  * the lab generated, for the PCs that carry such a fault.
  */
@@ -15,7 +15,8 @@ export async function findStepTouches(projectDir: string, faults: Map<string, As
   if (wanted.size === 0) return touches;
   const { project } = await loadProject({ projectDir });
   if (!project) throw new Error(`lab: cannot read the repository it generated in ${projectDir}`);
-  const plan = buildPlan(project, { machines: project.machines.filter((m) => wanted.has(m.id)) });
+  // Linux PCs only: their sim tools read these bindings
+  const plan = buildPlan(project, { machines: project.machines.filter((m) => wanted.has(m.id) && m.os === 'linux') });
   for (const machine of plan.machines) {
     const stepId = wanted.get(machine.machine.id)!;
     const step = machine.steps.find((s) => s.id === stepId);
