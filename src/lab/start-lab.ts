@@ -16,6 +16,7 @@ import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
 import { PcServer, type FleetContext, type PcState } from './pc-server.js';
 import { installSimTools } from './sim-tools.js';
+import { findStepTouches } from './step-touches.js';
 import { applyWindowsFault, checkWindowsFault } from './windows/windows-faults.js';
 import { installWindowsPc } from './windows/windows-pc.js';
 import { windowsPaths } from './windows/pwsh-launch.js';
@@ -138,6 +139,7 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
 
   const faults = assignFaults(spec, servers.map((s) => s.pc.id), seed);
   for (const { pc } of servers) if (pc.os === 'windows' && faults.byMachine[pc.id]) checkWindowsFault(faults.byMachine[pc.id]);
+  const touches = await findStepTouches(paths.project, new Map(Object.entries(faults.byMachine)));
   await forEachLimited(servers, SETUP_CONCURRENCY, async (server) => {
     const { pc } = server;
     const context = { mailbox: mailboxes.get(pc.user), user: pc.user };
@@ -149,7 +151,7 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
       return;
     }
     await installSimTools(pc.root);
-    if (pc.fault) pc.saved = await applyFileFault(pc.root, pc.fault, context);
+    if (pc.fault) pc.saved = await applyFileFault(pc.root, pc.fault, { ...context, touches: touches.get(pc.id) });
   });
 
   const knownHosts: string[] = [];
