@@ -77,13 +77,17 @@ export function createJournalWriter(store: JournalStore, options: JournalWriterO
   const finish = (event: Extract<RunEvent, { kind: 'run-finished' | 'run-interrupted' }>): void => {
     flush();
     // An interrupted run keeps finished_at empty so that `rollout --resume` finds it.
+    // So does a run that left busy machines (leased by another run) pending.
     if (event.kind === 'run-interrupted') enqueue(() => store.finishRun(runId, 'interrupted', null));
-    else enqueue(() => store.finishRun(runId, event.outcome, event.outcome === 'interrupted' ? null : event.at));
+    else enqueue(() => store.finishRun(runId, event.outcome, event.outcome === 'interrupted' || event.counts.busy > 0 ? null : event.at));
   };
 
   const listener = (event: RunEvent): void => {
     switch (event.kind) {
       case 'machine-finished':
+        // Not recorded: a busy machine was never contacted, and a lost lease means another run owns the machine's
+        // journal rows now; both stay pending for this run.
+        if (event.result.status === 'busy' || event.leaseLost) break;
         buffer.push(prepareRecord(event.result, event.wave, redact, tailChars));
         if (buffer.length >= batchSize) flush();
         else timer ??= setTimeout(flush, flushMs);

@@ -39,7 +39,7 @@ describe('journal writer', () => {
     const before = store.writeTransactions;
     const writer = createJournalWriter(counting, { runId: RUN, batchSize: 100, flushMs: 60_000 });
     for (const m of machines) writer(finished(makeResult(m, 'changed')));
-    writer({ kind: 'run-finished', outcome: 'ok', counts: { ok: 0, changed: 250, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0 }, at: '2026-11-21T17:20:00.000Z' });
+    writer({ kind: 'run-finished', outcome: 'ok', counts: { ok: 0, changed: 250, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0, busy: 0 }, at: '2026-11-21T17:20:00.000Z' });
     await writer.close();
     expect(calls).toEqual([100, 100, 50]);
     expect(store.writeTransactions - before).toBe(4); // three batches and the run's finish
