@@ -8,6 +8,7 @@ import type { MachinePlan, Plan } from '../model/plan.js';
 import type { SecretSource } from '../model/project.js';
 import type { RunListener, RunOutcome } from '../model/result.js';
 import type { Transport } from '../transport/transport.js';
+import { createLeaseKeeper, renewalPeriod } from './lease-keeper.js';
 import { unleased } from './machine-leases.js';
 import { createRedactor } from './redact.js';
 import { runFleet, type FleetSummary } from './scheduler.js';
@@ -87,7 +88,10 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
   const writer = createJournalWriter(store, { runId, redact, ownerForSite: req.cases.ownerForSite, escalateAfterAttempts: req.cases.escalateAfterAttempts, onError: hooks.onJournalError });
   const logs = createLogFileWriter(req.logDir, runId, redact);
   const listeners: RunListener[] = [writer, logs, ...(hooks.listeners?.(preview) ?? [])];
-  const leases = unleased;
+  // Check runs change nothing on a PC, so they take no leases and never make a rollout wait.
+  const leases = mode === 'apply'
+    ? createLeaseKeeper(store, { runId, who, pid: process.pid }, { ttlMs: req.leaseTimeoutMs, onError: hooks.onJournalError })
+    : unleased;
 
   const softStop = hooks.softStop ?? never;
   const onSoftStop = () => {
@@ -100,7 +104,7 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
       runId, plan, waves, transport: req.transport, mode, forks: settings.forks, maxFailures: settings.maxFailures,
       secrets, redact, projectRoot: req.projectRoot, retries: settings.retries, retryBackoffMs: req.retryBackoffMs ?? 1000,
       listeners, softStop, hardStop: hooks.hardStop ?? never, leases,
-      waitBusy: settings.waitBusy ? { pollMs: Math.min(2000, req.leaseTimeoutMs / 3) } : undefined,
+      waitBusy: settings.waitBusy ? { pollMs: Math.min(2000, renewalPeriod(req.leaseTimeoutMs)) } : undefined,
     });
     return { ...summary, runId };
   } finally {
