@@ -50,6 +50,19 @@ describe('journal writer', () => {
     db.close();
   });
 
+  it('records neither busy machines nor ones whose lease was lost, and leaves the run resumable for them', async () => {
+    await startRun(store, ['BRU-D0001', 'BRU-D0002', 'BRU-D0003']);
+    const writer = createJournalWriter(store, { runId: RUN });
+    writer(finished(makeResult('BRU-D0001', 'changed')));
+    writer(finished({ ...makeResult('BRU-D0002', 'busy'), steps: [], message: 'held by run R2 by bob@ctl2 pid 7' }));
+    writer({ ...finished(makeResult('BRU-D0003', 'interrupted')), leaseLost: true } as never);
+    writer({ kind: 'run-finished', outcome: 'ok', counts: {} as never, at: '2026-11-21T17:20:00.000Z' });
+    await writer.close();
+    expect((await store.pendingMachines(RUN)).map((m) => m.machine)).toEqual(['BRU-D0002', 'BRU-D0003']);
+    expect(await store.getRun(RUN)).toMatchObject({ outcome: 'ok', finishedAt: null, counts: { changed: 1, pending: 2 } });
+    expect((await store.findResumableRun())?.id).toBe(RUN);
+  });
+
   it('flushes a partial batch after flushMs without waiting for the run to end', async () => {
     await startRun(store, ['BRU-D0001', 'BRU-D0002']);
     const writer = createJournalWriter(store, { runId: RUN, flushMs: 20 });
