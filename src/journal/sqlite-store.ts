@@ -161,6 +161,11 @@ export class SqliteStore implements JournalStore {
   }
 
   async listRunMachines(filter: { runId?: string; machine?: string }): Promise<RunMachineRecord[]> {
+    if (filter.runId !== undefined && filter.machine !== undefined) {
+      // one row by its key: asked for every machine a run takes a lease on
+      const row = this.db.prepare('SELECT * FROM run_machines WHERE run_id = ? AND machine = ?').get(filter.runId, filter.machine) as Record<string, unknown> | undefined;
+      return row ? [toRunMachineRecord(row)] : [];
+    }
     const rows = this.db.prepare(
       `SELECT m.* FROM run_machines m JOIN runs r ON r.id = m.run_id
        WHERE (@run IS NULL OR m.run_id = @run) AND (@machine IS NULL OR m.machine = @machine)

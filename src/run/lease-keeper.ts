@@ -106,11 +106,6 @@ export function createLeaseKeeper(store: JournalStore, holder: LeaseHolder, opti
     take,
     lost: (machine) => (inFlight.get(machine) ?? new AbortController()).signal,
     finish,
-    release: async (machine) => {
-      inFlight.delete(machine);
-      taken.delete(machine);
-      await store.releaseLeases(holder, [machine]);
-    },
     close: async () => {
       clearInterval(timer);
       await renewing;

@@ -14,8 +14,6 @@ export interface MachineLeases {
   lost(machine: string): AbortSignal;
   /** The machine's work is over: true when the lease is still held, so its result may be recorded. */
   finish(machine: string): Promise<boolean>;
-  /** Give back a lease whose machine will not be recorded (recording releases the others). */
-  release(machine: string): Promise<void>;
   /** Stop renewing and give back what is still held; after the journal writer has closed. */
   close(): Promise<void>;
 }
@@ -26,7 +24,6 @@ export const unleased: MachineLeases = {
   take: async () => ({ granted: true }),
   lost: () => never,
   finish: async () => true,
-  release: async () => {},
   close: async () => {},
 };
 
