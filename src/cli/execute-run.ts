@@ -61,6 +61,16 @@ async function confirmRun(out: Output, settings: RunSettings, count: number): Pr
   return confirm({ message: `Personalise these ${count} PC(s) now?`, default: false });
 }
 
+type ProgressView = RunListener & { close?: () => Promise<void> };
+
+/** JSON lines, the caller's view, the live view on a terminal, or plain lines. */
+function createView(out: Output, req: RunRequest, preview: RolloutPreview): ProgressView {
+  if (req.settings.json) return createJsonProgress((l) => out.out(l));
+  if (req.progress) return req.progress(out);
+  if (!process.stdout.isTTY) return createPlainProgress(out);
+  return createTtyProgress(out, layoutWaveSites(preview.plan.machines.map((m) => m.machine.site), preview.waves.map((w) => w.length)));
+}
+
 /** The terminal around a rollout: first Ctrl-C (or SIGTERM) starts no new machines, the second ends running ones. */
 function interruptSignals(): { soft: AbortController; hard: AbortController; dispose: () => void } {
   const soft = new AbortController();
@@ -83,7 +93,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     return EXIT.ok;
   }
   const logToErr = settings.json ? out.err : out.out;
-  let view: (RunListener & { close?: () => Promise<void> }) | null = null;
+  const views: ProgressView[] = [];
   const signals = interruptSignals();
   let summary;
   try {
@@ -100,11 +110,8 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
           return confirmRun(out, settings, plan.machines.length);
         },
         listeners: (preview) => {
-          view = settings.json ? createJsonProgress((l) => out.out(l))
-            : req.progress ? req.progress(out)
-            : process.stdout.isTTY ? createTtyProgress(out, layoutWaveSites(plan.machines.map((m) => m.machine.site), preview.waves.map((w) => w.length)))
-            : createPlainProgress(out);
-          return [view, ...(req.extraListeners ?? [])];
+          views.push(createView(out, req, preview));
+          return [...views, ...(req.extraListeners ?? [])];
         },
         softStop: signals.soft.signal,
         hardStop: signals.hard.signal,
@@ -117,7 +124,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     throw err;
   } finally {
     signals.dispose();
-    await (view as { close?: () => Promise<void> } | null)?.close?.(); // the live view lets go of the terminal before the summary
+    for (const view of views) await view.close?.(); // the live view lets go of the terminal before the summary
   }
   if (summary.outcome === 'cancelled') {
     out.err('cancelled; nothing was touched');

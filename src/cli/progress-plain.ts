@@ -42,7 +42,7 @@ export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}
       }
       case 'machines-waiting': {
         const holders = e.busy.map((g) => (g.holder ? `${g.machines.length} held by run ${g.holder.runId} by ${g.holder.who} pid ${g.holder.pid}` : `${g.machines.length} elsewhere`)).join('; ');
-        out.out(`${time(e.at)} wave ${e.wave}: waiting for ${e.machines} busy machine(s) (${holders})`);
+        out.out(e.machines === 0 ? `${time(e.at)} wave ${e.wave}: every busy machine waited for is taken` : `${time(e.at)} wave ${e.wave}: waiting for ${e.machines} busy machine(s) (${holders})`);
         break;
       }
       case 'wave-finished':

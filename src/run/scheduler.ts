@@ -165,7 +165,7 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, Math.min(run.forks, items.length)) }, worker));
-      if (waiting.length > 0 && (round === 0 || waiting.length !== queue.length)) {
+      if (round === 0 ? waiting.length > 0 : waiting.length !== queue.length) { // 0: every machine waited for was taken
         emit({ kind: 'machines-waiting', wave: w + 1, machines: waiting.length, busy: groupBusy(waiting.map((x) => ({ machine: x.plan.machine.id, holder: x.holder }))), at: now() });
       }
       queue = waiting.map((x) => x.plan);
