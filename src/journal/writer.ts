@@ -1,5 +1,5 @@
 import { fingerprintMessage } from '../model/fingerprint.js';
-import type { MachineResult, RunEvent, RunListener, StepResult } from '../model/result.js';
+import { isFailedStatus, type MachineResult, type RunEvent, type RunListener, type StepResult } from '../model/result.js';
 import type { JournalStore, MachineRecord } from './store.js';
 
 export type Redact = (text: string) => string;
@@ -35,7 +35,7 @@ export function prepareRecord(result: MachineResult, wave: number, redact: Redac
     stderrTail: keepTail(redact(s.stderrTail), tailChars),
   }));
   const message = clean(result.message);
-  const failing = result.status === 'failed' || result.status === 'unreachable';
+  const failing = isFailedStatus(result.status);
   const failedStep = steps.find((s) => s.status === 'failed' || s.status === 'unreachable')?.step ?? null;
   const fingerprint = failing || result.errorClass ? fingerprintMessage(result.errorClass, message, failedStep) : null;
   return { result: { ...result, message, steps, fingerprint }, wave, fingerprint };
