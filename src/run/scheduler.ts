@@ -78,7 +78,9 @@ function lostResult(result: MachineResult): MachineResult {
  * journal, logs) consume the events, so memory follows forks, not fleet size.
  */
 export async function runFleet(run: FleetRun): Promise<FleetSummary> {
+  let reported = 0; // machines with a result, contacted or not
   const emit = (event: RunEvent) => {
+    if (event.kind === 'machine-finished') reported++;
     for (const listener of run.listeners) listener(event);
   };
   const leases = run.leases ?? unleased;
@@ -179,5 +181,5 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
   const outcome: RunOutcome = run.softStop.aborted ? 'interrupted' : halted ? 'halted' : failed > 0 ? 'failed' : 'ok';
   const busyGroups = groupBusy(busy);
   emit({ kind: 'run-finished', outcome, counts, busy: busyGroups, at: now() });
-  return { outcome, counts, started, notStarted: total - started - counts.busy, busy: busyGroups };
+  return { outcome, counts, started, notStarted: total - reported, busy: busyGroups };
 }
