@@ -47,7 +47,7 @@ async function runOurs(plan: Plan, forks: number, journal: boolean, dir: string)
     listeners.push(writer, logs);
   }
   await runFleet({
-    runId, plan, machines: plan.machines, transport: createSshTransport(), mode: 'apply', forks, waves: [{ percent: 100 }], maxFailures: null,
+    runId, plan, waves: [plan.machines], transport: createSshTransport(), mode: 'apply', forks, maxFailures: null,
     secrets: SECRETS, redact, projectRoot: dir, retries: 0, retryBackoffMs: 0, listeners,
     softStop: new AbortController().signal, hardStop: new AbortController().signal,
   });

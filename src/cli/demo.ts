@@ -1,22 +1,27 @@
 import { Command } from 'commander';
 import { rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { renderProjectReport } from './report.js';
 import { chooseWindowsShare, startLab, windowsCount, WindowsShareError, type Lab } from '../lab/index.js';
 import { pwshMissingMessage } from '../lab/windows/windows-share.js';
-import type { JournalStore } from '../journal/store.js';
 import { listErrors, statusBySite } from '../journal/index.js';
 import { formatErrors, formatStatus } from '../report/index.js';
 import { buildPlan, formatPlanText } from '../plan/index.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { EXIT, setExit, usageError } from './exit.js';
-import { executeRun } from './execute-run.js';
-import { escalationOf, openJournal } from './journal.js';
+import { escalationOf, openJournal, ownerForSite } from './journal.js';
 import { createOutput, type Output } from './output.js';
 import { globalOptions, loadAndValidate } from './project.js';
 import { readRunSettings } from './rollout-options.js';
-import { selectRerun } from '../journal/index.js';
+import { exitCodeOf, summaryLine } from './run-summary.js';
+import { createPlainProgress } from './progress-plain.js';
+import { selectRerun, type JournalStore } from '../journal/index.js';
+import type { Machine, Project } from '../model/project.js';
+import type { Plan } from '../model/plan.js';
+import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
+import { runRollout, type RolloutSettings } from '../run/rollout.js';
+import { createSshTransport } from '../transport/index.js';
 
 // A Windows lab PC runs a real pwsh (about 1-2 s of CPU per PC and run): with Windows PCs the demo fleet is smaller.
 const DEMO_MACHINES_LINUX = 300;
@@ -100,7 +105,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     const windows = lab.machines.filter((m) => m.os === 'windows').length;
     const forks = windows > 0 ? String(Math.max(2, Math.min(25, availableParallelism() * 4))) : '25';
     const settings = readRunSettings({ forks, waves: '10%,100%', maxFailures, retries: '1', yes: true });
-    const code = await executeRun({ project: checked.project, fullPlan: plan, store, machines: checked.project.machines, settings, selector: null, commandLine: 'homeshift demo (rollout)' }, out);
+    const code = await demoRollout({ project: checked.project, plan, store, settings, out }, checked.project.machines, null, 'homeshift demo (rollout)');
     if (code === EXIT.halted) return code;
 
     heading(out, 5, 'The error log, grouped by cause (instead of an inbox full of mails)');
@@ -111,7 +116,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     const healable = new Set(await selectRerun(store, { class: 'step-failed' }));
     heading(out, 6, `Causes fixed on site (mailboxes created, disks cleaned, encryption switched on): re-run the ${healable.size} step failures`);
     const rerun = checked.project.machines.filter((m) => healable.has(m.id));
-    if (rerun.length > 0) await executeRun({ project: checked.project, fullPlan: plan, store, machines: rerun, settings, selector: '@failed,class=step-failed', commandLine: 'homeshift demo (rerun --failed --class step-failed)' }, out);
+    if (rerun.length > 0) await demoRollout({ project: checked.project, plan, store, settings, out }, rerun, '@failed,class=step-failed', 'homeshift demo (rerun --failed --class step-failed)');
 
     heading(out, 7, 'Status per site: what is done, what is open, who owns it');
     const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
@@ -151,4 +156,22 @@ async function formatByOs(store: JournalStore, machines: { id: string; os: strin
     lines.push(`     ${os.padEnd(8)} ${String(ids.length).padStart(4)} PCs   ${String(finished).padStart(4)} done   ${String(ids.filter((id) => open.has(id)).length).padStart(4)} open`);
   }
   return lines.join('\n');
+}
+
+interface DemoContext { project: Project; plan: Plan; store: JournalStore; settings: RolloutSettings; out: Output }
+
+/** The same run entry as rollout, with plain progress lines and no prompt. */
+async function demoRollout(ctx: DemoContext, machines: Machine[], selector: string | null, commandLine: string): Promise<number> {
+  const { project, store, out } = ctx;
+  const summary = await runRollout(
+    {
+      plan: buildPlan(project, { machines, from: ctx.plan }), settings: ctx.settings, store, transport: createSshTransport(),
+      secretSources: project.config.secrets, projectRoot: project.root,
+      cases: { ownerForSite: ownerForSite(project), escalateAfterAttempts: project.config.escalateAfterAttempts },
+      leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: dirname(store.location), commandLine, selector,
+    },
+    { listeners: () => [createPlainProgress(out)], onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) },
+  );
+  out.out(summaryLine(summary));
+  return exitCodeOf(summary);
 }

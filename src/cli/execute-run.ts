@@ -1,23 +1,23 @@
 import { confirm } from '@inquirer/prompts';
-import { createJournalWriter, createLogFileWriter, createRunId, listErrors, type JournalStore } from '../journal/index.js';
+import { dirname } from 'node:path';
+import { listErrors, type JournalStore } from '../journal/index.js';
 import { formatErrors } from '../report/index.js';
 import type { Machine, Project } from '../model/project.js';
 import type { Plan } from '../model/plan.js';
-import type { RunEvent, RunListener } from '../model/result.js';
+import type { RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
-import { createRedactor } from '../run/redact.js';
-import { runFleet } from '../run/scheduler.js';
-import { resolveSecrets, SecretError } from '../run/secrets.js';
-import { waveSizes } from '../run/waves.js';
+import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
+import { runRollout, type RolloutPreview } from '../run/rollout.js';
+import { SecretError } from '../run/secrets.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
-import { dirname } from 'node:path';
 import { EXIT, inputError, usageError } from './exit.js';
 import { escalationOf, ownerForSite } from './journal.js';
 import type { Output } from './output.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
 import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
 import type { RunSettings } from './rollout-options.js';
+import { exitCodeOf, summaryLine } from './run-summary.js';
 
 export interface RunRequest {
   project: Project;
@@ -38,9 +38,10 @@ function countLines(title: string, counts: Record<string, number>): string {
 }
 
 /** What the operator confirms: counts per site, profile and OS, the waves and the threshold. */
-export function describeRun(plan: Plan, settings: RunSettings): string {
+export function describeRun(preview: RolloutPreview, settings: RunSettings): string {
+  const { plan } = preview;
   const s = plan.summary;
-  const sizes = waveSizes(settings.waves, s.machines);
+  const sizes = preview.waves.map((w) => w.length);
   const threshold = settings.maxFailures === null ? 'never' : 'count' in settings.maxFailures ? `after more than ${settings.maxFailures.count} failed` : `after more than ${settings.maxFailures.percent}% failed`;
   return [
     `${settings.check ? 'Check (read-only)' : 'Roll out'}: ${s.machines} machine(s), ${s.steps} step(s), plan ${plan.hash.slice(0, 12)}`,
@@ -60,7 +61,30 @@ async function confirmRun(out: Output, settings: RunSettings, count: number): Pr
   return confirm({ message: `Personalise these ${count} PC(s) now?`, default: false });
 }
 
-/** plan -> confirm -> run with journal, logs and progress as listeners -> summary. Returns the exit code. */
+type ProgressView = RunListener & { close?: () => Promise<void> };
+
+/** JSON lines, the caller's view, the live view on a terminal, or plain lines. */
+function createView(out: Output, req: RunRequest, preview: RolloutPreview): ProgressView {
+  if (req.settings.json) return createJsonProgress((l) => out.out(l));
+  if (req.progress) return req.progress(out);
+  if (!process.stdout.isTTY) return createPlainProgress(out);
+  return createTtyProgress(out, layoutWaveSites(preview.plan.machines.map((m) => m.machine.site), preview.waves.map((w) => w.length)));
+}
+
+/** The terminal around a rollout: first Ctrl-C (or SIGTERM) starts no new machines, the second ends running ones. */
+function interruptSignals(): { soft: AbortController; hard: AbortController; dispose: () => void } {
+  const soft = new AbortController();
+  const hard = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!soft.signal.aborted) soft.abort(signal);
+    else hard.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { soft, hard, dispose: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); } };
+}
+
+/** plan -> confirm -> run (run/rollout.ts) with a progress view -> summary. Returns the exit code. */
 export async function executeRun(req: RunRequest, out: Output): Promise<number> {
   const { project, store, settings } = req;
   const plan = buildPlan(project, req.fullPlan ? { machines: req.machines, from: req.fullPlan } : { machines: req.machines });
@@ -68,96 +92,54 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     out.err('no machine matches the selection; nothing to do');
     return EXIT.ok;
   }
-  let secrets: Record<string, string>;
+  const logToErr = settings.json ? out.err : out.out;
+  const views: ProgressView[] = [];
+  const signals = interruptSignals();
+  let summary;
   try {
-    const names = plan.machines.flatMap((m) => m.steps.flatMap((s) => s.secrets));
-    secrets = resolveSecrets(project.config.secrets, names, project.root);
+    summary = await runRollout(
+      {
+        plan, settings, store, transport: req.transport ?? createSshTransport(), secretSources: project.config.secrets, projectRoot: project.root,
+        cases: { ownerForSite: ownerForSite(project), escalateAfterAttempts: project.config.escalateAfterAttempts },
+        leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: dirname(store.location),
+        commandLine: req.commandLine, selector: req.selector, resumeRunId: req.resumeRunId,
+      },
+      {
+        confirm: async (preview) => {
+          logToErr(describeRun(preview, settings));
+          return confirmRun(out, settings, plan.machines.length);
+        },
+        listeners: (preview) => {
+          views.push(createView(out, req, preview));
+          return [...views, ...(req.extraListeners ?? [])];
+        },
+        softStop: signals.soft.signal,
+        hardStop: signals.hard.signal,
+        onJournalError: (err) => out.err(`journal: ${err.message}`),
+        onLogError: (err) => out.err(`logs: ${err.message}`),
+      },
+    );
   } catch (err) {
     if (err instanceof SecretError) throw inputError(`${err.message}\nnothing was touched`);
     throw err;
+  } finally {
+    signals.dispose();
+    for (const view of views) await view.close?.(); // the live view lets go of the terminal before the summary
   }
-  const logToErr = settings.json ? out.err : out.out;
-  logToErr(describeRun(plan, settings));
-  if (!(await confirmRun(out, settings, plan.machines.length))) {
+  if (summary.outcome === 'cancelled') {
     out.err('cancelled; nothing was touched');
     return EXIT.ok;
   }
 
-  const runId = req.resumeRunId ?? createRunId();
-  const sizes = waveSizes(settings.waves, plan.machines.length);
-  const waveOf: number[] = sizes.flatMap((n, i) => Array<number>(n).fill(i + 1));
-  await store.startRun(
-    { id: runId, mode: settings.check ? 'check' : 'apply', startedAt: new Date().toISOString(), commandLine: req.commandLine, planHash: plan.hash, selector: req.selector },
-    plan.machines.map((m, i) => ({ machine: m.machine.id, site: m.machine.site, wave: waveOf[i], planHash: m.hash })),
-  );
-  const redact = createRedactor(secrets);
-  const writer = createJournalWriter(store, {
-    runId,
-    redact,
-    ownerForSite: ownerForSite(project),
-    escalateAfterAttempts: project.config.escalateAfterAttempts,
-    onError: (err) => out.err(`journal: ${err.message}`),
-  });
-  const logs = createLogFileWriter(dirname(store.location), runId, redact);
-  const view: RunListener & { close?: () => Promise<void> } = settings.json
-    ? createJsonProgress((l) => out.out(l))
-    : req.progress ? req.progress(out)
-    : process.stdout.isTTY ? createTtyProgress(out, layoutWaveSites(plan.machines.map((m) => m.machine.site), sizes))
-    : createPlainProgress(out);
-  const listeners: RunListener[] = [writer, logs, view, ...(req.extraListeners ?? [])];
-
-  const soft = new AbortController();
-  const hard = new AbortController();
-  const onSigint = () => {
-    if (!soft.signal.aborted) {
-      soft.abort();
-      const event: RunEvent = { kind: 'run-interrupted', signal: 'SIGINT', at: new Date().toISOString() };
-      for (const l of listeners) l(event);
-    } else hard.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  let summary;
-  try {
-    summary = await runFleet({
-      runId,
-      plan,
-      machines: plan.machines,
-      transport: req.transport ?? createSshTransport(),
-      mode: settings.check ? 'check' : 'apply',
-      forks: settings.forks,
-      waves: settings.waves,
-      maxFailures: settings.maxFailures,
-      secrets,
-      redact,
-      projectRoot: project.root,
-      retries: settings.retries,
-      retryBackoffMs: 1000,
-      listeners,
-      softStop: soft.signal,
-      hardStop: hard.signal,
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    await writer.close().catch((err: Error) => out.err(`journal: ${err.message}`));
-    await logs.close().catch((err: Error) => out.err(`logs: ${err.message}`));
-    await view.close?.(); // the live view lets go of the terminal before the summary
-  }
-
   const c = summary.counts;
-  const line = `run ${runId}: ${c.ok} ok, ${c.changed} changed, ${c['would-change']} would change, ${c.failed} failed, ${c.unreachable} unreachable, ${c.interrupted} interrupted` + (summary.notStarted ? `, ${summary.notStarted} not started` : '');
-  logToErr(line);
+  logToErr(summaryLine(summary));
   if (c.failed + c.unreachable > 0 && !settings.check) {
-    const grouped = await listErrors(store, { group: true, run: runId, now: new Date(), escalation: escalationOf(project) });
+    const grouped = await listErrors(store, { group: true, run: summary.runId, now: new Date(), escalation: escalationOf(project) });
     logToErr('\nFailures of this run by cause:');
     logToErr(formatErrors(grouped, 'text', { color: out.color }));
     logToErr('Next: homeshift log MACHINE shows a transcript; fix the cause, then homeshift rerun --failed --cause FINGERPRINT');
   }
-  if (summary.outcome === 'interrupted') {
-    logToErr(`Interrupted: finish the run with homeshift rollout --resume`);
-    return EXIT.interrupted;
-  }
-  if (summary.outcome === 'halted') return EXIT.halted;
-  return summary.outcome === 'failed' ? EXIT.failed : EXIT.ok;
+  if (c.busy > 0 && summary.outcome !== 'interrupted') logToErr(`Busy PCs were left alone; finish them later with homeshift rollout --resume (or wait for them with --wait-busy)`);
+  if (summary.outcome === 'interrupted') logToErr(`Interrupted: finish the run with homeshift rollout --resume`);
+  return exitCodeOf(summary);
 }

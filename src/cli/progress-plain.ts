@@ -40,6 +40,11 @@ export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}
         }
         break;
       }
+      case 'machines-waiting': {
+        const holders = e.busy.map((g) => (g.holder ? `${g.machines.length} held by run ${g.holder.runId} by ${g.holder.who} pid ${g.holder.pid}` : `${g.machines.length} elsewhere`)).join('; ');
+        out.out(e.machines === 0 ? `${time(e.at)} wave ${e.wave}: every busy machine waited for is taken` : `${time(e.at)} wave ${e.wave}: waiting for ${e.machines} busy machine(s) (${holders})`);
+        break;
+      }
       case 'wave-finished':
         out.out(`${time(e.at)} wave ${e.wave} finished: ${e.done} machine(s), ${e.failed} failed`);
         break;
@@ -61,7 +66,7 @@ export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}
 /** One JSON object per line per machine result (and the run's start and end) for other programs. */
 export function createJsonProgress(write: (line: string) => void): RunListener {
   return (e: RunEvent) => {
-    if (e.kind === 'machine-finished' || e.kind === 'run-started' || e.kind === 'run-finished' || e.kind === 'run-halted' || e.kind === 'wave-started' || e.kind === 'wave-finished' || e.kind === 'run-interrupted') {
+    if (e.kind !== 'machine-started' && e.kind !== 'step-finished') {
       write(JSON.stringify(e));
     }
   };

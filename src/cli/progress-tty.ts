@@ -17,6 +17,8 @@ interface Tally {
   done: number;
   changed: number;
   failed: number;
+  busy: number; // leased by another run, not contacted
+  waiting: number; // --wait-busy: leased by another run, polled
   firstStart: number | null;
   causes: Map<string, { count: number; text: string }>;
   shown: string;
@@ -43,7 +45,7 @@ export function layoutWaveSites(sites: string[], sizes: number[]): WaveSites {
 function createTally(label: string, size: number): Tally {
   let finished = () => {};
   const ended = new Promise<void>((resolve) => { finished = resolve; });
-  return { label, size, started: 0, done: 0, changed: 0, failed: 0, firstStart: null, causes: new Map(), shown: '', closed: false, task: null, finished, ended };
+  return { label, size, started: 0, done: 0, changed: 0, failed: 0, busy: 0, waiting: 0, firstStart: null, causes: new Map(), shown: '', closed: false, task: null, finished, ended };
 }
 
 const isFailure = (r: MachineResult) => r.status === 'failed' || r.status === 'unreachable' || r.status === 'interrupted';
@@ -69,7 +71,8 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
     const notStarted = t.size - t.started;
     const eta = remaining === 0 ? '' : stopped || ended ? (notStarted > 0 ? `  ${c.yellow(`${notStarted} not started`)}` : '') : rate > 0 ? `  eta ${Math.ceil(remaining / rate)}s` : t.started === 0 ? '  waiting' : '';
     const failed = t.failed > 0 ? c.red(`failed ${t.failed}`) : 'failed 0';
-    return `${heading}  done ${t.done}/${t.size}  changed ${t.changed}  ${failed}  remaining ${remaining}  ${rate.toFixed(1)} machines/s${eta}`;
+    const busy = (t.busy > 0 ? `  ${c.yellow(`busy ${t.busy}`)}` : '') + (t.waiting > 0 ? `  ${c.yellow(`waiting for ${t.waiting} busy`)}` : '');
+    return `${heading}  done ${t.done}/${t.size}  changed ${t.changed}  ${failed}${busy}  remaining ${remaining}  ${rate.toFixed(1)} machines/s${eta}`;
   };
   const causeLines = (t: Tally) => {
     const sorted = [...t.causes.values()].sort((a, b) => b.count - a.count);
@@ -168,6 +171,7 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
           t.done++;
           if (r.status === 'changed' || r.status === 'would-change') t.changed++;
           if (isFailure(r)) t.failed++;
+          if (r.status === 'busy') t.busy++;
         }
         if (s && isFailure(r)) {
           const text = `${r.status} [${r.errorClass ?? '-'}] ${normaliseMessage(r.message ?? '')}`.trim();
@@ -182,6 +186,10 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
       }
       case 'wave-finished':
         finishWave(e.wave - 1);
+        break;
+      case 'machines-waiting':
+        if (waves[e.wave - 1]) waves[e.wave - 1].waiting = e.machines;
+        schedule();
         break;
       case 'run-halted':
         stopped = 'halted';

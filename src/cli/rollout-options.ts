@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { OptionError, parseAmount, parseWaves, type Amount } from '../run/waves.js';
+import type { RolloutSettings } from '../run/rollout.js';
+import { OptionError, parseAmount, parseWaves } from '../run/waves.js';
 import { usageError } from './exit.js';
 
 export interface RunFlags {
@@ -8,16 +9,12 @@ export interface RunFlags {
   maxFailures: string;
   retries: string;
   check?: boolean;
+  waitBusy?: boolean;
   yes?: boolean;
   json?: boolean;
 }
 
-export interface RunSettings {
-  forks: number;
-  waves: Amount[];
-  maxFailures: Amount | null;
-  retries: number;
-  check: boolean;
+export interface RunSettings extends RolloutSettings {
   yes: boolean;
   json: boolean;
 }
@@ -30,6 +27,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: never halt', 'none')
     .option('--retries <n>', 'connection retries (with backoff) for unreachable or timed-out PCs', '2')
     .option('--check', 'run only the read-only checks and report what would change')
+    .option('--wait-busy', 'wait for PCs another run is working on (leased in the journal) instead of leaving them busy')
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
     .addOption(new Option('--json', 'one JSON object per line per machine result on stdout, instead of progress'));
 }
@@ -47,6 +45,7 @@ export function readRunSettings(flags: RunFlags): RunSettings {
       maxFailures: flags.maxFailures.trim() === 'none' ? null : parseAmount(flags.maxFailures, '--max-failures'),
       retries: positiveInt(flags.retries, '--retries', 0),
       check: flags.check === true,
+      waitBusy: flags.waitBusy === true,
       yes: flags.yes === true,
       json: flags.json === true,
     };

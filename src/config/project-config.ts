@@ -29,6 +29,7 @@ interface RawConfig {
   journal?: string;
   escalateAfter?: string;
   escalateAfterAttempts?: number;
+  leaseTimeout?: string;
   vars?: Vars;
 }
 
@@ -55,6 +56,7 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     journal: raw.journal ?? '.homeshift/journal.db',
     escalateAfter: raw.escalateAfter ?? '2d',
     escalateAfterAttempts: raw.escalateAfterAttempts ?? 3,
+    leaseTimeoutMs: parseLeaseTimeout(raw.leaseTimeout ?? '5m'),
     vars: raw.vars ?? {},
     pos: posAtPath(src, []),
   };
@@ -63,6 +65,13 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
 
 function toList(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
+}
+
+/** leaseTimeout ("90s", "5m", "1h"; the schema keeps it at 3 s or more) in milliseconds. */
+export function parseLeaseTimeout(text: string): number {
+  const m = /^(\d+)([smh])$/.exec(text);
+  if (!m) throw new RangeError(`not a lease timeout: ${text}`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 's' | 'm' | 'h'];
 }
 
 /** Parses escalateAfter ("36h", "2d", "90m") into milliseconds. */

@@ -79,6 +79,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX cases_by_fingerprint ON cases(fingerprint);
   CREATE INDEX runs_by_start ON runs(started_at);
   `,
+  // One row per machine: who works on it until when. Not tied to runs by a foreign key: a lease outlives nothing.
+  `
+  CREATE TABLE leases (
+    machine TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    who TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    taken_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX leases_by_run ON leases(run_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,10 +4,11 @@ import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { nextCase, isSuccess } from './cases.js';
 import { describeInvoker } from './invoker.js';
+import * as leases from './sqlite-leases.js';
 import { caseParams, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import type {
-  CaseContext, CaseFilter, CaseRecord, JournalStore, MachineRecord, MachineStateRecord, NewRun,
+  CaseContext, CaseFilter, CaseRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
@@ -108,6 +109,7 @@ export class SqliteStore implements JournalStore {
           message: r.message, fingerprint: record.fingerprint, attempts: r.attempts, started_at: r.startedAt,
           finished_at: r.finishedAt, duration_ms: Math.round(r.durationMs), plan_hash: r.planHash,
         });
+        leases.releaseRecorded(this.db, runId, r.machine);
         deleteSteps.run(runId, r.machine);
         r.steps.forEach((s, seq) => {
           insertStep.run(runId, r.machine, seq, s.step, s.status, s.errorClass, s.exitCode, Math.round(s.durationMs), s.message, s.stdoutTail, s.stderrTail);
@@ -159,6 +161,11 @@ export class SqliteStore implements JournalStore {
   }
 
   async listRunMachines(filter: { runId?: string; machine?: string }): Promise<RunMachineRecord[]> {
+    if (filter.runId !== undefined && filter.machine !== undefined) {
+      // one row by its key: asked for every machine a run takes a lease on
+      const row = this.db.prepare('SELECT * FROM run_machines WHERE run_id = ? AND machine = ?').get(filter.runId, filter.machine) as Record<string, unknown> | undefined;
+      return row ? [toRunMachineRecord(row)] : [];
+    }
     const rows = this.db.prepare(
       `SELECT m.* FROM run_machines m JOIN runs r ON r.id = m.run_id
        WHERE (@run IS NULL OR m.run_id = @run) AND (@machine IS NULL OR m.machine = @machine)
@@ -187,6 +194,22 @@ export class SqliteStore implements JournalStore {
   async listMachineStates(): Promise<MachineStateRecord[]> {
     const rows = this.db.prepare('SELECT * FROM machine_state ORDER BY machine').all() as Record<string, unknown>[];
     return rows.map(toMachineStateRecord);
+  }
+
+  async acquireLeases(holder: LeaseHolder, machines: string[], ttlMs: number): Promise<LeaseGrant> {
+    return this.write(() => leases.acquireLeases(this.db, holder, machines, ttlMs));
+  }
+
+  async renewLeases(holder: LeaseHolder, machines: string[], ttlMs: number): Promise<string[]> {
+    return this.write(() => leases.renewLeases(this.db, holder, machines, ttlMs));
+  }
+
+  async releaseLeases(holder: LeaseHolder, machines: string[]): Promise<void> {
+    this.write(() => leases.releaseLeases(this.db, holder, machines));
+  }
+
+  async listLeases(): Promise<HeldLease[]> {
+    return leases.listLeases(this.db);
   }
 
   async close(): Promise<void> {

@@ -106,6 +106,12 @@ export interface MachineStateRecord {
   lastSuccessAt: string;
 }
 
+/** Who works on a machine: the run and the controller process (os user@host, pid). */
+export interface LeaseHolder { runId: string; who: string; pid: number }
+/** A machine whose live lease another holder has. */
+export interface HeldLease { machine: string; holder: LeaseHolder; takenAt: string; expiresAt: string } // ISO
+export interface LeaseGrant { granted: string[]; busy: HeldLease[] }
+
 export interface CaseFilter {
   status?: CaseStatus;
   site?: string;
@@ -135,5 +141,16 @@ export interface JournalStore {
   listStepResults(runId: string, machine: string): Promise<StepRecord[]>;
   listCases(filter?: CaseFilter): Promise<CaseRecord[]>; // by machine
   listMachineStates(): Promise<MachineStateRecord[]>;
+  /** Take, in one transaction, the lease of each machine that is free, expired, or already held by exactly this
+   *  holder (same runId, who AND pid); the others come back as busy. Expiry = now + ttlMs by the STORE's clock
+   *  (PostgreSQL: the server's now(), so controllers' clocks don't matter). */
+  acquireLeases(holder: LeaseHolder, machines: string[], ttlMs: number): Promise<LeaseGrant>;
+  /** Extend this holder's leases; returns the machines whose lease it no longer holds (expired and taken over). */
+  renewLeases(holder: LeaseHolder, machines: string[], ttlMs: number): Promise<string[]>;
+  /** Give leases back; a lease held by another holder is left alone. recordResults also releases the leases of
+   *  the machines it records (same transaction), when the record's run holds them. */
+  releaseLeases(holder: LeaseHolder, machines: string[]): Promise<void>;
+  /** Live (unexpired) leases, by machine; for status and for --wait-busy. */
+  listLeases(): Promise<HeldLease[]>;
   close(): Promise<void>;
 }

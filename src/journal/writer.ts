@@ -1,5 +1,5 @@
 import { fingerprintMessage } from '../model/fingerprint.js';
-import type { MachineResult, RunEvent, RunListener, StepResult } from '../model/result.js';
+import { isFailedStatus, type MachineResult, type RunEvent, type RunListener, type StepResult } from '../model/result.js';
 import type { JournalStore, MachineRecord } from './store.js';
 
 export type Redact = (text: string) => string;
@@ -35,7 +35,7 @@ export function prepareRecord(result: MachineResult, wave: number, redact: Redac
     stderrTail: keepTail(redact(s.stderrTail), tailChars),
   }));
   const message = clean(result.message);
-  const failing = result.status === 'failed' || result.status === 'unreachable';
+  const failing = isFailedStatus(result.status);
   const failedStep = steps.find((s) => s.status === 'failed' || s.status === 'unreachable')?.step ?? null;
   const fingerprint = failing || result.errorClass ? fingerprintMessage(result.errorClass, message, failedStep) : null;
   return { result: { ...result, message, steps, fingerprint }, wave, fingerprint };
@@ -52,6 +52,7 @@ export function createJournalWriter(store: JournalStore, options: JournalWriterO
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<void> = Promise.resolve();
   let firstError: Error | null = null;
+  let leftPending = 0; // machines of this run another run held: not recorded, so the run stays resumable
 
   // Writes run one after another in event order; a failure is kept, reported and does not stop later writes.
   const enqueue = (work: () => Promise<void>): Promise<void> => {
@@ -77,13 +78,20 @@ export function createJournalWriter(store: JournalStore, options: JournalWriterO
   const finish = (event: Extract<RunEvent, { kind: 'run-finished' | 'run-interrupted' }>): void => {
     flush();
     // An interrupted run keeps finished_at empty so that `rollout --resume` finds it.
+    // So does a run that left machines pending because another run held them (busy, or its lease was lost).
     if (event.kind === 'run-interrupted') enqueue(() => store.finishRun(runId, 'interrupted', null));
-    else enqueue(() => store.finishRun(runId, event.outcome, event.outcome === 'interrupted' ? null : event.at));
+    else enqueue(() => store.finishRun(runId, event.outcome, event.outcome === 'interrupted' || leftPending > 0 ? null : event.at));
   };
 
   const listener = (event: RunEvent): void => {
     switch (event.kind) {
       case 'machine-finished':
+        // Not recorded: a busy machine was never contacted, and a lost lease means another run owns the machine's
+        // journal rows now; both stay pending for this run.
+        if (event.result.status === 'busy' || event.leaseLost) {
+          leftPending++;
+          break;
+        }
         buffer.push(prepareRecord(event.result, event.wave, redact, tailChars));
         if (buffer.length >= batchSize) flush();
         else timer ??= setTimeout(flush, flushMs);

@@ -37,6 +37,7 @@ export interface ProjectConfig {
   journal: string; // default .homeshift/journal.db
   escalateAfter: string; // e.g. "2d", "36h"
   escalateAfterAttempts: number; // escalate after this many failed attempts
+  leaseTimeoutMs?: number; // a machine lease whose holder stopped renewing expires after this long (default 5 minutes)
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   pos: SourcePos;
 }

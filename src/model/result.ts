@@ -1,7 +1,8 @@
 /** Flat, serialisable results: the same shape whether a step worked or not; they go straight into the journal and JSON output. */
 
 export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'unreachable';
-export type MachineStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'interrupted';
+/** `busy`: another live run holds the machine's lease; it was not contacted (not a failure, no case). */
+export type MachineStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'interrupted' | 'busy';
 export type ErrorClass = 'validation' | 'unreachable' | 'auth' | 'timeout' | 'step-failed' | 'interrupted' | 'internal';
 export const ERROR_CLASSES: readonly ErrorClass[] = ['validation', 'unreachable', 'auth', 'timeout', 'step-failed', 'interrupted', 'internal'];
 
@@ -33,17 +34,29 @@ export interface MachineResult {
 
 export type RunMode = 'apply' | 'check';
 
+/** What counts against the failure threshold and opens a case: the one definition every count uses. */
+export function isFailedStatus(status: MachineStatus): boolean {
+  return status === 'failed' || status === 'unreachable';
+}
+
+/** Who else works on a machine (the journal's lease holder, as the run reports it). */
+export interface MachineHolder { runId: string; who: string; pid: number }
+
+/** Machines of this run that were not contacted because another holder had them (null: finished by another controller of this run). */
+export interface BusyGroup { holder: MachineHolder | null; machines: string[] }
+
 /** Events the scheduler emits; progress views, the journal and log files are listeners. */
 export type RunEvent =
   | { kind: 'run-started'; runId: string; mode: RunMode; total: number; waves: number[]; at: string }
   | { kind: 'wave-started'; wave: number; size: number; at: string }
   | { kind: 'machine-started'; machine: string; site: string; wave: number; at: string }
   | { kind: 'step-finished'; machine: string; result: StepResult; at: string }
-  | { kind: 'machine-finished'; result: MachineResult; wave: number; at: string }
+  | { kind: 'machine-finished'; result: MachineResult; wave: number; at: string; leaseLost?: true } // leaseLost: not recorded, another holder has the machine
+  | { kind: 'machines-waiting'; wave: number; machines: number; busy: BusyGroup[]; at: string } // --wait-busy: leased elsewhere, polled
   | { kind: 'wave-finished'; wave: number; done: number; failed: number; at: string }
   | { kind: 'run-halted'; reason: string; failed: number; threshold: number; at: string }
   | { kind: 'run-interrupted'; signal: string; at: string }
-  | { kind: 'run-finished'; outcome: RunOutcome; counts: Record<MachineStatus, number>; at: string };
+  | { kind: 'run-finished'; outcome: RunOutcome; counts: Record<MachineStatus, number>; busy?: BusyGroup[]; at: string };
 
 export type RunOutcome = 'ok' | 'failed' | 'halted' | 'interrupted';
 export type RunListener = (event: RunEvent) => void;

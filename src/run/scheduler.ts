@@ -1,19 +1,19 @@
 import { setMaxListeners } from 'node:events';
 import type { MachinePlan, Plan } from '../model/plan.js';
-import type { MachineResult, MachineStatus, RunEvent, RunListener, RunMode, RunOutcome } from '../model/result.js';
+import { isFailedStatus, type BusyGroup, type MachineHolder, type MachineResult, type MachineStatus, type RunEvent, type RunListener, type RunMode, type RunOutcome } from '../model/result.js';
 import type { Transport } from '../transport/transport.js';
 import { runMachine } from './machine-executor.js';
+import { describeHolder, unleased, type MachineLeases } from './machine-leases.js';
 import type { Redactor } from './redact.js';
-import { exceedsAtWaveEnd, exceedsDuringWave, makeThreshold, waveSizes, type Amount } from './waves.js';
+import { exceedsAtWaveEnd, exceedsDuringWave, makeThreshold, type Amount } from './waves.js';
 
 export interface FleetRun {
   runId: string;
   plan: Pick<Plan, 'scripts'>;
-  machines: MachinePlan[]; // the selection, in plan order
+  waves: MachinePlan[][]; // the selection cut into waves (assignWaves), in plan order
   transport: Transport;
   mode: RunMode;
   forks: number;
-  waves: Amount[];
   maxFailures: Amount | null;
   secrets: Record<string, string>;
   redact: Redactor;
@@ -23,6 +23,8 @@ export interface FleetRun {
   listeners: RunListener[];
   softStop: AbortSignal; // first interrupt: start no more machines
   hardStop: AbortSignal; // second interrupt: end in-flight commands too
+  leases?: MachineLeases; // default: every machine may be contacted
+  waitBusy?: { pollMs: number }; // wait for machines leased elsewhere instead of reporting them busy
 }
 
 export interface FleetSummary {
@@ -30,73 +32,154 @@ export interface FleetSummary {
   counts: Record<MachineStatus, number>;
   started: number;
   notStarted: number;
+  busy: BusyGroup[];
 }
 
-const emptyCounts = (): Record<MachineStatus, number> => ({ ok: 0, changed: 0, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0 });
+type Waiting = { plan: MachinePlan; holder: MachineHolder };
+
+const emptyCounts = (): Record<MachineStatus, number> => ({ ok: 0, changed: 0, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0, busy: 0 });
 const now = () => new Date().toISOString();
-const isFailure = (r: MachineResult) => r.status === 'failed' || r.status === 'unreachable';
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((done) => {
+    if (signal.aborted) return done();
+    const timer = setTimeout(() => { signal.removeEventListener('abort', wake); done(); }, ms);
+    const wake = () => { clearTimeout(timer); done(); };
+    signal.addEventListener('abort', wake, { once: true });
+  });
+
+/** Busy machines grouped by holder, in the order the holders were met. */
+function groupBusy(entries: { machine: string; holder: MachineHolder | null }[]): BusyGroup[] {
+  const groups = new Map<string, BusyGroup>();
+  for (const { machine, holder } of entries) {
+    const key = holder ? `${holder.runId}\n${holder.who}\n${holder.pid}` : '';
+    const group = groups.get(key) ?? { holder, machines: [] };
+    group.machines.push(machine);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+function busyResult(plan: MachinePlan, message: string): MachineResult {
+  const at = now();
+  return {
+    machine: plan.machine.id, site: plan.machine.site, status: 'busy', errorClass: null, message, fingerprint: null, attempts: 0,
+    startedAt: at, finishedAt: at, durationMs: 0, planHash: plan.hash, steps: [],
+  };
+}
+
+/** A result whose lease went to another holder: interrupted for this run, whatever the PC answered. */
+function lostResult(result: MachineResult): MachineResult {
+  return { ...result, status: 'interrupted', errorClass: 'interrupted', message: `lease lost: another run took the machine over (${result.message ?? result.status})`, fingerprint: null };
+}
 
 /**
  * Runs machines in waves with at most `forks` at a time. Keeps no per-machine results: listeners (progress,
  * journal, logs) consume the events, so memory follows forks, not fleet size.
  */
 export async function runFleet(run: FleetRun): Promise<FleetSummary> {
+  let reported = 0; // machines with a result, contacted or not
   const emit = (event: RunEvent) => {
+    if (event.kind === 'machine-finished') reported++;
     for (const listener of run.listeners) listener(event);
   };
-  const total = run.machines.length;
+  const leases = run.leases ?? unleased;
+  const sizes = run.waves.map((w) => w.length);
+  const total = sizes.reduce((a, b) => a + b, 0);
   setMaxListeners(0, run.hardStop); // every in-flight machine listens for the second interrupt
-  const sizes = waveSizes(run.waves, total);
   const threshold = makeThreshold(run.maxFailures, total);
   const counts = emptyCounts();
+  const busy: { machine: string; holder: MachineHolder | null }[] = [];
   let failed = 0;
-  let done = 0;
+  let done = 0; // finished machines that count for the threshold (busy ones do not)
   let started = 0;
   let halted = false;
+  const stopped = () => halted || run.softStop.aborted;
+
+  const work = async (plan: MachinePlan, wave: number, waiting: Waiting[]): Promise<{ failed: boolean }> => {
+    const id = plan.machine.id;
+    let take;
+    try {
+      take = await leases.take(id);
+    } catch (err) {
+      take = { granted: false as const, error: err as Error };
+    }
+    if ('error' in take) {
+      const result = { ...busyResult(plan, `journal: cannot take the lease: ${take.error.message}`), status: 'interrupted' as const, errorClass: 'internal' as const };
+      counts.interrupted++;
+      emit({ kind: 'machine-finished', result, wave, at: now() });
+      return { failed: false };
+    }
+    if (!take.granted) {
+      if (run.waitBusy && take.holder) {
+        waiting.push({ plan, holder: take.holder });
+        return { failed: false };
+      }
+      counts.busy++;
+      busy.push({ machine: id, holder: take.holder });
+      emit({ kind: 'machine-finished', result: busyResult(plan, describeHolder(take.holder, run.runId)), wave, at: now() });
+      return { failed: false };
+    }
+    started++;
+    emit({ kind: 'machine-started', machine: id, site: plan.machine.site, wave, at: now() });
+    const lost = leases.lost(id);
+    let result = await runMachine(plan, {
+      transport: run.transport,
+      scripts: run.plan.scripts,
+      mode: run.mode,
+      secrets: run.secrets,
+      redact: run.redact,
+      projectRoot: run.projectRoot,
+      retries: run.retries,
+      retryBackoffMs: run.retryBackoffMs,
+      hardStop: AbortSignal.any([run.hardStop, lost]),
+      onStep: (step) => emit({ kind: 'step-finished', machine: id, result: step, at: now() }),
+    });
+    const held = (await leases.finish(id).catch(() => true)) && !lost.aborted;
+    if (!held) result = lostResult(result);
+    counts[result.status]++;
+    done++;
+    const isFailed = isFailedStatus(result.status);
+    if (isFailed) failed++;
+    emit({ kind: 'machine-finished', result, wave, at: now(), ...(held ? {} : { leaseLost: true as const }) });
+    if (!halted && exceedsDuringWave(threshold, failed)) {
+      halted = true;
+      emit({ kind: 'run-halted', reason: `${failed} machines failed, more than the threshold of ${threshold.text}`, failed, threshold: threshold.limit, at: now() });
+    }
+    return { failed: isFailed };
+  };
 
   emit({ kind: 'run-started', runId: run.runId, mode: run.mode, total, waves: sizes, at: now() });
   let offset = 0;
-  for (let w = 0; w < sizes.length && !halted && !run.softStop.aborted; w++) {
-    const wave = run.machines.slice(offset, offset + sizes[w]);
+  for (let w = 0; w < run.waves.length && !stopped(); w++) {
     offset += sizes[w];
-    emit({ kind: 'wave-started', wave: w + 1, size: wave.length, at: now() });
-    let next = 0;
+    emit({ kind: 'wave-started', wave: w + 1, size: sizes[w], at: now() });
     let waveFailed = 0;
-    const worker = async () => {
-      while (next < wave.length && !halted && !run.softStop.aborted) {
-        const plan = wave[next++];
-        started++;
-        emit({ kind: 'machine-started', machine: plan.machine.id, site: plan.machine.site, wave: w + 1, at: now() });
-        const result = await runMachine(plan, {
-          transport: run.transport,
-          scripts: run.plan.scripts,
-          mode: run.mode,
-          secrets: run.secrets,
-          redact: run.redact,
-          projectRoot: run.projectRoot,
-          retries: run.retries,
-          retryBackoffMs: run.retryBackoffMs,
-          hardStop: run.hardStop,
-          onStep: (step) => emit({ kind: 'step-finished', machine: plan.machine.id, result: step, at: now() }),
-        });
-        counts[result.status]++;
-        done++;
-        if (isFailure(result)) { failed++; waveFailed++; }
-        emit({ kind: 'machine-finished', result, wave: w + 1, at: now() });
-        if (!halted && exceedsDuringWave(threshold, failed)) {
-          halted = true;
-          emit({ kind: 'run-halted', reason: `${failed} machines failed, more than the threshold of ${threshold.text}`, failed, threshold: threshold.limit, at: now() });
+    let queue = run.waves[w];
+    for (let round = 0; queue.length > 0 && !stopped(); round++) {
+      if (round > 0) await sleep(run.waitBusy!.pollMs, run.softStop);
+      const waiting: Waiting[] = [];
+      let next = 0;
+      const items = queue;
+      const worker = async () => {
+        while (next < items.length && !stopped()) {
+          if ((await work(items[next++], w + 1, waiting)).failed) waveFailed++;
         }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(run.forks, items.length)) }, worker));
+      if (round === 0 ? waiting.length > 0 : waiting.length !== queue.length) { // 0: every machine waited for was taken
+        emit({ kind: 'machines-waiting', wave: w + 1, machines: waiting.length, busy: groupBusy(waiting.map((x) => ({ machine: x.plan.machine.id, holder: x.holder }))), at: now() });
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(run.forks, wave.length)) }, worker));
-    emit({ kind: 'wave-finished', wave: w + 1, done: wave.length, failed: waveFailed, at: now() });
+      queue = waiting.map((x) => x.plan);
+    }
+    emit({ kind: 'wave-finished', wave: w + 1, done: sizes[w] - queue.length, failed: waveFailed, at: now() });
     if (!halted && offset < total && exceedsAtWaveEnd(threshold, failed, done)) {
       halted = true;
       emit({ kind: 'run-halted', reason: `${failed} of ${done} machines failed after wave ${w + 1}, more than the threshold of ${threshold.text}`, failed, threshold: threshold.limit, at: now() });
     }
   }
   const outcome: RunOutcome = run.softStop.aborted ? 'interrupted' : halted ? 'halted' : failed > 0 ? 'failed' : 'ok';
-  emit({ kind: 'run-finished', outcome, counts, at: now() });
-  return { outcome, counts, started, notStarted: total - started };
+  const busyGroups = groupBusy(busy);
+  emit({ kind: 'run-finished', outcome, counts, busy: busyGroups, at: now() });
+  return { outcome, counts, started, notStarted: total - reported, busy: busyGroups };
 }

@@ -50,6 +50,12 @@ export function waveSizes(waves: Amount[], total: number): number[] {
   return sizes;
 }
 
+/** The machines cut into waves, in order: the one assignment the journal's pending rows and the scheduler share. */
+export function assignWaves<T>(items: readonly T[], waves: Amount[]): T[][] {
+  let offset = 0;
+  return waveSizes(waves, items.length).map((n) => items.slice(offset, (offset += n)));
+}
+
 export interface Threshold {
   /** Largest number of failed machines tolerated over the whole selection. */
   limit: number;

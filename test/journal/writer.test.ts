@@ -39,7 +39,7 @@ describe('journal writer', () => {
     const before = store.writeTransactions;
     const writer = createJournalWriter(counting, { runId: RUN, batchSize: 100, flushMs: 60_000 });
     for (const m of machines) writer(finished(makeResult(m, 'changed')));
-    writer({ kind: 'run-finished', outcome: 'ok', counts: { ok: 0, changed: 250, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0 }, at: '2026-11-21T17:20:00.000Z' });
+    writer({ kind: 'run-finished', outcome: 'ok', counts: { ok: 0, changed: 250, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0, busy: 0 }, at: '2026-11-21T17:20:00.000Z' });
     await writer.close();
     expect(calls).toEqual([100, 100, 50]);
     expect(store.writeTransactions - before).toBe(4); // three batches and the run's finish
@@ -48,6 +48,19 @@ describe('journal writer', () => {
     const db = new Database(store.location, { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM step_results').get()).toEqual({ n: 2000 });
     db.close();
+  });
+
+  it('records neither busy machines nor ones whose lease was lost, and leaves the run resumable for them', async () => {
+    await startRun(store, ['BRU-D0001', 'BRU-D0002', 'BRU-D0003']);
+    const writer = createJournalWriter(store, { runId: RUN });
+    writer(finished(makeResult('BRU-D0001', 'changed')));
+    writer(finished({ ...makeResult('BRU-D0002', 'busy'), steps: [], message: 'held by run R2 by bob@ctl2 pid 7' }));
+    writer({ ...finished(makeResult('BRU-D0003', 'interrupted')), leaseLost: true } as never);
+    writer({ kind: 'run-finished', outcome: 'ok', counts: {} as never, at: '2026-11-21T17:20:00.000Z' });
+    await writer.close();
+    expect((await store.pendingMachines(RUN)).map((m) => m.machine)).toEqual(['BRU-D0002', 'BRU-D0003']);
+    expect(await store.getRun(RUN)).toMatchObject({ outcome: 'ok', finishedAt: null, counts: { changed: 1, pending: 2 } });
+    expect((await store.findResumableRun())?.id).toBe(RUN);
   });
 
   it('flushes a partial batch after flushMs without waiting for the run to end', async () => {

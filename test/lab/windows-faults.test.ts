@@ -44,8 +44,8 @@ async function rollout(): Promise<Map<string, MachineResult>> {
   const results = new Map<string, MachineResult>();
   const stop = new AbortController();
   await runFleet({
-    runId: 'winlab', plan, machines: plan.machines.map(shorten), transport: createSshTransport(), mode: 'apply', forks: 12,
-    waves: [{ percent: 100 }], maxFailures: null, secrets, redact: createRedactor(secrets), projectRoot: project!.root,
+    runId: 'winlab', plan, waves: [plan.machines.map(shorten)], transport: createSshTransport(), mode: 'apply', forks: 12,
+    maxFailures: null, secrets, redact: createRedactor(secrets), projectRoot: project!.root,
     retries: 0, retryBackoffMs: 10, softStop: stop.signal, hardStop: stop.signal,
     listeners: [(e) => void (e.kind === 'machine-finished' && results.set(e.result.machine, e.result))],
   });

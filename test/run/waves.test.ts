@@ -1,4 +1,4 @@
-import { exceedsAtWaveEnd, exceedsDuringWave, makeThreshold, parseAmount, parseWaves, waveSizes } from '../../src/run/waves.js';
+import { assignWaves, exceedsAtWaveEnd, exceedsDuringWave, makeThreshold, parseAmount, parseWaves, waveSizes } from '../../src/run/waves.js';
 
 describe('waves', () => {
   it('splits 300 machines into a canary, 10% and the rest', () => {
@@ -6,6 +6,12 @@ describe('waves', () => {
   });
   it('repeats the last size until every machine had its turn', () => {
     expect(waveSizes(parseWaves('2,5'), 14)).toEqual([2, 5, 5, 2]);
+  });
+  it('cuts the machines themselves into those waves, in order', () => {
+    const ids = Array.from({ length: 14 }, (_, i) => i);
+    const waves = assignWaves(ids, parseWaves('2,5'));
+    expect(waves.map((w) => w.length)).toEqual([2, 5, 5, 2]);
+    expect(waves.flat()).toEqual(ids);
   });
   it('gives no wave for no machines', () => {
     expect(waveSizes(parseWaves('100%'), 0)).toEqual([]);
