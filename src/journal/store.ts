@@ -114,6 +114,12 @@ export interface CaseFilter {
   machine?: string;
 }
 
+/** Who works on a machine: the run and the controller process (os user@host, pid). */
+export interface LeaseHolder { runId: string; who: string; pid: number }
+/** A machine whose live lease another holder has. */
+export interface HeldLease { machine: string; holder: LeaseHolder; takenAt: string; expiresAt: string } // ISO
+export interface LeaseGrant { granted: string[]; busy: HeldLease[] }
+
 /**
  * The journal: the only state shared between runs and reports. Asynchronous so that a
  * PostgreSQL store can implement it; every write method is one transaction.
