@@ -11,9 +11,8 @@ import { resolveSecrets, SecretError } from '../run/secrets.js';
 import { waveSizes } from '../run/waves.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
-import { dirname } from 'node:path';
 import { EXIT, inputError, usageError } from './exit.js';
-import { escalationOf, ownerForSite } from './journal.js';
+import { escalationOf, logFolderOf, ownerForSite } from './journal.js';
 import type { Output } from './output.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
 import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
@@ -98,7 +97,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     escalateAfterAttempts: project.config.escalateAfterAttempts,
     onError: (err) => out.err(`journal: ${err.message}`),
   });
-  const logs = createLogFileWriter(dirname(store.location), runId, redact);
+  const logs = createLogFileWriter(logFolderOf(project), runId, redact);
   const view: RunListener & { close?: () => Promise<void> } = settings.json
     ? createJsonProgress((l) => out.out(l))
     : req.progress ? req.progress(out)

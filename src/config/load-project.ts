@@ -9,7 +9,7 @@ import { loadInventory } from './load-inventory.js';
 import { loadProfiles } from './load-profiles.js';
 import { loadTemplates } from './load-templates.js';
 import { findPackageRoot } from './package-root.js';
-import { buildProjectConfig, type ConfigOrigins } from './project-config.js';
+import { buildProjectConfig, checkJournalConfig, type ConfigOrigins } from './project-config.js';
 import { loadYamlFile } from './yaml-file.js';
 import { collectFieldPositions } from './yaml-source.js';
 
@@ -44,6 +44,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
   const { config, origins } = buildProjectConfig(src, root);
   const at = collectFieldPositions(src, src.doc.contents, 2);
   const locate = (...keys: string[]): SourcePos => keys.map((k) => at[k]).find(Boolean) ?? startOf(PROJECT_FILE);
+  diags.push(...checkJournalConfig(src, config, (key) => locate(key)));
   const shipped = path.resolve(opts.shippedDir ?? findPackageRoot());
 
   const inventoryFiles = expandInventory(root, config.inventory, locate, diags);

@@ -108,7 +108,7 @@ suite('PostgreSQL journal', () => {
   describe('a journal that cannot be used', () => {
     it('says why in one line, naming the server but never the password', async () => {
       const closed = `postgres://homeshift:hunter2@127.0.0.1:${server.port + 1}/x`;
-      const refused = await openPostgresStore(closed).catch((e: unknown) => e as Error);
+      const refused = await openPostgresStore(closed).then(() => new Error('opened'), (e: unknown) => e as Error);
       expect(refused).toBeInstanceOf(JournalError);
       expect(refused.message).toBe(`postgres://homeshift:***@127.0.0.1:${server.port + 1}/x: cannot reach the journal server at 127.0.0.1:${server.port + 1}: connection refused`);
       await expect(openPostgresStore(server.url('no_such_db'))).rejects.toThrow(`${server.url('no_such_db')}: database no_such_db does not exist on 127.0.0.1:${server.port}`);
