@@ -4,12 +4,15 @@ import { describeInvoker } from './invoker.js';
 import { redactUrl } from './location.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { connectionConfig, describePgError } from './postgres-connection.js';
+import { importCurrent, importRun, listRunSteps } from './postgres-import.js';
+import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, type Query } from './postgres-reports.js';
 import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
 import { caseParams, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import type {
-  CaseContext, CaseFilter, CaseRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord,
-  NewRun, PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
+  BurnDownPoint, CaseContext, CaseFilter, CaseRecord, CauseGroup, CauseQuery, HeldLease, JournalCounts, JournalStore, LastResultRecord,
+  LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
+  SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
 
@@ -20,7 +23,6 @@ export interface PostgresStoreOptions {
 }
 
 type Row = Record<string, unknown>;
-type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult<Row>>;
 
 const UNFINISHED = `('pending', 'interrupted')`;
 
@@ -183,7 +185,7 @@ export class PostgresStore implements JournalStore {
 
   async listRuns(filter: { mode?: RunMode; limit?: number } = {}): Promise<RunRecord[]> {
     const { rows } = await this.query(
-      'SELECT * FROM runs WHERE ($1::text IS NULL OR mode = $1) ORDER BY started_at DESC, id DESC LIMIT $2',
+      'SELECT * FROM runs WHERE ($1::text IS NULL OR mode = $1) ORDER BY started_at DESC, id COLLATE "C" DESC LIMIT $2',
       [filter.mode ?? null, filter.limit ?? null],
     );
     return rows.map(toRunRecord);
@@ -193,14 +195,14 @@ export class PostgresStore implements JournalStore {
     const { rows } = await this.query(
       `SELECT * FROM runs r WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted')
          AND EXISTS (SELECT 1 FROM run_machines m WHERE m.run_id = r.id AND m.status IN ${UNFINISHED})
-       ORDER BY r.started_at DESC, r.id DESC LIMIT 1`,
+       ORDER BY r.started_at DESC, r.id COLLATE "C" DESC LIMIT 1`,
     );
     return rows[0] ? toRunRecord(rows[0]) : null;
   }
 
   async pendingMachines(runId: string): Promise<PlannedMachine[]> {
     const { rows } = await this.query(
-      `SELECT machine, site, wave, plan_hash FROM run_machines WHERE run_id = $1 AND status IN ${UNFINISHED} ORDER BY wave, machine`,
+      `SELECT machine, site, wave, plan_hash FROM run_machines WHERE run_id = $1 AND status IN ${UNFINISHED} ORDER BY wave, machine COLLATE "C"`,
       [runId],
     );
     return rows.map((r) => ({ machine: String(r.machine), site: String(r.site), wave: Number(r.wave), planHash: String(r.plan_hash) }));
@@ -210,7 +212,7 @@ export class PostgresStore implements JournalStore {
     const { rows } = await this.query(
       `SELECT m.* FROM run_machines m JOIN runs r ON r.id = m.run_id
        WHERE ($1::text IS NULL OR m.run_id = $1) AND ($2::text IS NULL OR m.machine = $2)
-       ORDER BY r.started_at, m.run_id, coalesce(m.started_at, r.started_at), m.machine`,
+       ORDER BY r.started_at, m.run_id COLLATE "C", coalesce(m.started_at, r.started_at), m.machine COLLATE "C"`,
       [filter.runId ?? null, filter.machine ?? null],
     );
     return rows.map(toRunMachineRecord);
@@ -225,14 +227,14 @@ export class PostgresStore implements JournalStore {
     const { rows } = await this.query(
       `SELECT * FROM cases WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR site = $2)
          AND ($3::text IS NULL OR error_class = $3) AND ($4::text IS NULL OR last_run = $4) AND ($5::text IS NULL OR machine = $5)
-       ORDER BY machine`,
+       ORDER BY machine COLLATE "C"`,
       [filter.status ?? null, filter.site ?? null, filter.errorClass ?? null, filter.lastRun ?? null, filter.machine ?? null],
     );
     return rows.map(toCaseRecord);
   }
 
   async listMachineStates(): Promise<MachineStateRecord[]> {
-    const { rows } = await this.query('SELECT * FROM machine_state ORDER BY machine');
+    const { rows } = await this.query('SELECT * FROM machine_state ORDER BY machine COLLATE "C"');
     return rows.map(toMachineStateRecord);
   }
 
@@ -242,7 +244,7 @@ export class PostgresStore implements JournalStore {
       const taken = await q(ACQUIRE, [holder.runId, holder.who, holder.pid, ttlMs, machines]);
       const granted = new Set(taken.rows.map((r) => String(r.machine)));
       const others = [...new Set(machines)].filter((m) => !granted.has(m));
-      const busy = others.length > 0 ? (await q('SELECT * FROM leases WHERE machine = ANY($1::text[]) ORDER BY machine', [others])).rows.map(toHeldLease) : [];
+      const busy = others.length > 0 ? (await q('SELECT * FROM leases WHERE machine = ANY($1::text[]) ORDER BY machine COLLATE "C"', [others])).rows.map(toHeldLease) : [];
       return { granted: machines.filter((m) => granted.has(m)), busy };
     });
   }
@@ -263,8 +265,48 @@ export class PostgresStore implements JournalStore {
   }
 
   async listLeases(): Promise<HeldLease[]> {
-    const { rows } = await this.query('SELECT * FROM leases WHERE expires_at >= now() ORDER BY machine');
+    const { rows } = await this.query('SELECT * FROM leases WHERE expires_at >= now() ORDER BY machine COLLATE "C"');
     return rows.map(toHeldLease);
+  }
+
+  async countBySite(query: SiteCountQuery): Promise<SiteCounts[]> {
+    return countBySite(this.query, query);
+  }
+
+  async groupOpenCases(query: CauseQuery): Promise<CauseGroup[]> {
+    return groupOpenCases(this.query, query);
+  }
+
+  async burnDown(): Promise<BurnDownPoint[]> {
+    return burnDown(this.query);
+  }
+
+  async lastResults(): Promise<LastResultRecord[]> {
+    return lastResults(this.query);
+  }
+
+  async machineHistory(machine: string): Promise<MachineHistory> {
+    return machineHistory(this.query, machine);
+  }
+
+  async unfinishedRuns(): Promise<UnfinishedRun[]> {
+    return unfinishedRuns(this.query);
+  }
+
+  async listRunSteps(runId: string): Promise<StepRecord[]> {
+    return listRunSteps(this.query, runId);
+  }
+
+  async counts(): Promise<JournalCounts> {
+    return journalCounts(this.query);
+  }
+
+  async importRun(run: RunRecord, machines: RunMachineRecord[], steps: StepRecord[]): Promise<boolean> {
+    return this.write((q) => importRun(q, run, machines, steps));
+  }
+
+  async importCurrent(cases: CaseRecord[], states: MachineStateRecord[]): Promise<{ cases: number; machineStates: number }> {
+    return this.write((q) => importCurrent(q, cases, states));
   }
 
   async close(): Promise<void> {

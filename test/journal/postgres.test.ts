@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createJournalWriter, JournalError, openPostgresStore, PG_SCHEMA_VERSION } from '../../src/journal/index.js';
+import { createJournalWriter, JournalError, openPostgresStore, PG_SCHEMA_VERSION, runsInProgress } from '../../src/journal/index.js';
 import type { LeaseHolder, PostgresStore } from '../../src/journal/index.js';
 import { POSTGRES_MISSING, postgresAvailable, startPostgres, type Postgres } from '../support/postgres.js';
 import { finished, makeResult } from './fixtures.js';
@@ -89,6 +89,14 @@ suite('PostgreSQL journal', () => {
       writer(finished(makeResult('B', 'changed', { site: 'bru' })));
       await writer.close();
       expect(await store.listLeases()).toEqual([]);
+    });
+
+    it('status tells a run whose controller holds leases from one whose leases expired', async () => {
+      await store.acquireLeases(holder('r1'), ['A', 'B'], 60_000);
+      await store.acquireLeases(holder('r2'), ['C'], -1000);
+      const runs = await runsInProgress(store);
+      expect(runs.map((r) => [r.id, r.state, r.liveLeases, r.done, r.total])).toEqual([['r2', 'stopped', 0, 0, 3], ['r1', 'running', 2, 0, 3]]);
+      expect(runs.find((r) => r.id === 'r2')?.resume).toBe('homeshift rollout --resume');
     });
 
     it('gives each machine to exactly one of many controllers asking at once', async () => {
