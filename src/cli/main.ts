@@ -9,6 +9,7 @@ import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
 import { registerInit } from './init.js';
 import { registerInventory } from './inventory.js';
+import { registerJournal } from './journal-copy.js';
 
 const VERSION = '0.1.0';
 
@@ -45,6 +46,7 @@ Examples:
   registerReport(program);
   registerInit(program);
   registerInventory(program);
+  registerJournal(program);
   registerLab(program);
   registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

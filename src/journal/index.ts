@@ -16,3 +16,5 @@ export type { PostgresStoreOptions } from './postgres-store.js';
 export { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-migrations.js';
 export { isPostgresUrl, redactUrl, resolveJournalLocation, urlHasPassword } from './location.js';
 export type { JournalLocation } from './location.js';
+export { copyJournal, missingAfterCopy } from './copy.js';
+export type { CopySummary } from './copy.js';

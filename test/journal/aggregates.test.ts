@@ -3,50 +3,14 @@
  * row (the way reports used to be computed), on a journal with several runs, sites, causes, a check run, an
  * interrupted run and machines outside the inventory: both stores, the same answers.
  */
-import {
-  createJournalWriter, escalatedAt, lastResults, listErrors, machineLog, openCasesOverTime, runsInProgress, statusBySite,
-} from '../../src/journal/index.js';
+import { escalatedAt, lastResults, listErrors, machineLog, openCasesOverTime, runsInProgress, statusBySite } from '../../src/journal/index.js';
 import type { EscalationPolicy, JournalStore, RunMachineRecord } from '../../src/journal/index.js';
-import type { MachineResult, MachineStatus, RunMode } from '../../src/model/result.js';
-import { finished, machineId, makeResult } from './fixtures.js';
+import { machineId } from './fixtures.js';
+import { buildJournal, SITES } from './sample-journal.js';
 import { eachStore } from './stores.js';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
 const POLICY: EscalationPolicy = { after: '1d', afterAttempts: 3 };
-const SITES = ['bru', 'koe', 'ham'];
-const CAUSES = ['mailbox not found for e1@x.example.com', 'disk full on /dev/sda1 (98%)', 'winget exited 17 for package Softphone'];
-
-/** A deterministic mix: machine i in run r. */
-function statusOf(i: number, r: number): MachineStatus {
-  const x = (i * 7 + r * 13) % 10;
-  return x < 5 ? 'changed' : x < 7 ? 'ok' : x < 9 ? 'failed' : 'unreachable';
-}
-
-async function record(store: JournalStore, runId: string, mode: RunMode, at: string, results: MachineResult[], finish: 'ok' | 'interrupted' = 'ok'): Promise<void> {
-  await store.startRun({ id: runId, mode, startedAt: at, commandLine: `homeshift rollout${mode === 'check' ? ' --check' : ''}`, planHash: 'p', selector: null },
-    results.map((r) => ({ machine: r.machine, site: r.site, wave: 1, planHash: r.planHash })));
-  const writer = createJournalWriter(store, { runId, ownerForSite: (site) => (site === 'ham' ? null : `lead of ${site}`), escalateAfterAttempts: 3 });
-  for (const r of results) if (r.status !== 'interrupted') writer(finished(r));
-  if (finish === 'interrupted') writer({ kind: 'run-interrupted', signal: 'SIGINT', at });
-  else writer({ kind: 'run-finished', outcome: 'ok', counts: {} as never, at });
-  await writer.close();
-}
-
-function result(i: number, r: number, day: number): MachineResult {
-  const site = SITES[i % 3];
-  const status = statusOf(i, r);
-  const at = new Date(Date.parse('2026-11-20T08:00:00.000Z') + day * 86_400_000 + i * 1000).toISOString();
-  const cause = CAUSES[Math.floor(i / 3) % 3];
-  return makeResult(machineId(site.toUpperCase(), i), status, { site, at, planHash: i % 5 === 0 ? 'old-plan' : 'plan-a', message: status === 'failed' ? `apply exited 3: ${cause} on ${i}` : undefined });
-}
-
-async function buildJournal(store: JournalStore): Promise<void> {
-  for (let r = 0; r < 4; r++) await record(store, `2026112${r}-080000-000${r}`, 'apply', new Date(Date.parse('2026-11-20T08:00:00.000Z') + r * 86_400_000).toISOString(), Array.from({ length: 60 }, (_, i) => result(i, r, r)));
-  await record(store, '20261124-090000-c0c0', 'check', '2026-11-24T09:00:00.000Z', Array.from({ length: 20 }, (_, i) => result(i, 9, 4)));
-  const tail = Array.from({ length: 30 }, (_, i) => result(i + 40, 5, 4));
-  tail.slice(10).forEach((t) => (t.status = 'interrupted'));
-  await record(store, '20261124-100000-1111', 'apply', '2026-11-24T10:00:00.000Z', tail, 'interrupted');
-}
 
 const isFail = (s: string): boolean => s === 'failed' || s === 'unreachable';
 const isOk = (s: string): boolean => s === 'ok' || s === 'changed';
