@@ -8,19 +8,22 @@ import type { Project } from '../model/project.js';
 import { resolveSecrets, SecretError } from '../run/secrets.js';
 import { CliError, EXIT } from './exit.js';
 
+/** What the journal needs of a rollout repository: its root and homeshift.yaml. */
+export type JournalProject = Pick<Project, 'root' | 'config'>;
+
 /** homeshift.yaml's `journal:` (or HOMESHIFT_JOURNAL): a SQLite file or a PostgreSQL URL. */
-export function journalLocationOf(project: Project): JournalLocation {
+export function journalLocationOf(project: JournalProject): JournalLocation {
   return resolveJournalLocation(project.root, project.config.journal);
 }
 
 /** Where per-machine log files go: next to a SQLite journal, in the repository's .homeshift/ for a PostgreSQL one. */
-export function logFolderOf(project: Project): string {
+export function logFolderOf(project: JournalProject): string {
   const location = journalLocationOf(project);
   return location.kind === 'sqlite' ? dirname(location.file) : join(project.root, '.homeshift');
 }
 
 /** The PostgreSQL password from a declared secret, when homeshift.yaml names one; else libpq's own sources. */
-function journalPassword(project: Project): string | undefined {
+function journalPassword(project: JournalProject): string | undefined {
   const name = project.config.journalPasswordSecret;
   if (name === undefined) return undefined;
   try {
@@ -48,12 +51,12 @@ export async function openJournalAt(location: JournalLocation, create: boolean, 
  * The rollout repository's journal; `create: false` for the commands that only read it: before the first rollout
  * they read an empty SQLite journal (every machine never tried) and leave no file behind.
  */
-export async function openJournal(project: Project, create: boolean): Promise<JournalStore> {
+export async function openJournal(project: JournalProject, create: boolean): Promise<JournalStore> {
   const location = journalLocationOf(project);
   return openJournalAt(location, create, location.kind === 'postgres' ? journalPassword(project) : undefined);
 }
 
-export function escalationOf(project: Project): EscalationPolicy {
+export function escalationOf(project: JournalProject): EscalationPolicy {
   return { after: project.config.escalateAfter, afterAttempts: project.config.escalateAfterAttempts };
 }
 
@@ -66,7 +69,7 @@ export function ownerForSite(project: Project): (site: string) => string | null 
 }
 
 /** Opens the journal for the length of `work` and closes it whatever happens. */
-export async function withJournal<T>(project: Project, create: boolean, work: (store: JournalStore) => Promise<T>): Promise<T> {
+export async function withJournal<T>(project: JournalProject, create: boolean, work: (store: JournalStore) => Promise<T>): Promise<T> {
   const store = await openJournal(project, create);
   try {
     return await work(store);

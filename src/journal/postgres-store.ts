@@ -44,13 +44,15 @@ const UPSERT_STATES = `
   ON CONFLICT (machine) DO UPDATE SET site = excluded.site, last_success_run = excluded.last_success_run,
     last_success_plan_hash = excluded.last_success_plan_hash, last_success_at = excluded.last_success_at`;
 
+const SAME_HOLDER = 'leases.run_id = excluded.run_id AND leases.who = excluded.who AND leases.pid = excluded.pid';
+
 /** A lease is ours to take when it is free, expired, or already held by exactly this holder; expiry by the server's clock. */
 const ACQUIRE = `
   INSERT INTO leases (machine, run_id, who, pid, taken_at, expires_at)
   SELECT m, $1, $2, $3, now(), now() + $4 * interval '1 millisecond' FROM (SELECT DISTINCT unnest($5::text[]) AS m) wanted ORDER BY m
   ON CONFLICT (machine) DO UPDATE SET run_id = excluded.run_id, who = excluded.who, pid = excluded.pid,
-    taken_at = CASE WHEN leases.expires_at < now() THEN excluded.taken_at ELSE leases.taken_at END, expires_at = excluded.expires_at
-  WHERE leases.expires_at < now() OR (leases.run_id = excluded.run_id AND leases.who = excluded.who AND leases.pid = excluded.pid)
+    taken_at = CASE WHEN ${SAME_HOLDER} THEN leases.taken_at ELSE excluded.taken_at END, expires_at = excluded.expires_at
+  WHERE leases.expires_at < now() OR (${SAME_HOLDER})
   RETURNING machine`;
 
 const HOLDER = 'run_id = $1 AND who = $2 AND pid = $3';

@@ -106,6 +106,12 @@ export interface MachineStateRecord {
   lastSuccessAt: string;
 }
 
+/** Who works on a machine: the run and the controller process (os user@host, pid). */
+export interface LeaseHolder { runId: string; who: string; pid: number }
+/** A machine whose live lease another holder has. */
+export interface HeldLease { machine: string; holder: LeaseHolder; takenAt: string; expiresAt: string } // ISO
+export interface LeaseGrant { granted: string[]; busy: HeldLease[] }
+
 export interface CaseFilter {
   status?: CaseStatus;
   site?: string;
@@ -207,12 +213,6 @@ export interface JournalCounts {
   cases: number;
   machineStates: number;
 }
-
-/** Who works on a machine: the run and the controller process (os user@host, pid). */
-export interface LeaseHolder { runId: string; who: string; pid: number }
-/** A machine whose live lease another holder has. */
-export interface HeldLease { machine: string; holder: LeaseHolder; takenAt: string; expiresAt: string } // ISO
-export interface LeaseGrant { granted: string[]; busy: HeldLease[] }
 
 /**
  * The journal: the only state shared between runs and reports. Asynchronous so that a
