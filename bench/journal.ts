@@ -133,8 +133,10 @@ async function reports(name: string, project: string, env: Record<string, string
   const t2 = performance.now();
   const status = [await timeCli(['status', '--format', 'json'], project, env), await timeCli(['status', '--format', 'json'], project, env)];
   const errors = [await timeCli(['errors', '--group'], project, env), await timeCli(['errors', '--group'], project, env)];
+  const validate = await timeCli(['validate'], project, env);
   const s = (ms: number[]): string => ms.map((m) => `${(m / 1000).toFixed(2)} s`).join(', ');
   console.log(`  ${name.padEnd(10)} status ${s(status)} (store ${(t1 - t0).toFixed(0)} ms); errors --group ${s(errors)} (store ${(t2 - t1).toFixed(0)} ms)   goal <= 1 s each`);
+  console.log(`  ${''.padEnd(10)} status validates and plans every PC first (for stale machines): validate alone ${s([validate])}`);
 }
 
 async function main(): Promise<void> {

@@ -28,6 +28,10 @@ export function buildProgram(): Command {
 Exit codes: 0 all good, 1 usage, 2 invalid input, 3 some machines failed,
             4 halted by the failure threshold, 130 interrupted, 70 internal error.
 
+Journal: homeshift.yaml's journal: (a SQLite file, or postgres://user@host/db for a team);
+HOMESHIFT_JOURNAL overrides it. The PostgreSQL password comes from PGPASSWORD, ~/.pgpass
+or the secret named by journalPasswordSecret.
+
 Examples:
   $ homeshift validate                          check inventory, directory and profiles
   $ homeshift plan --limit site=bruehl          what every PC of Brühl will become
