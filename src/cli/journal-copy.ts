@@ -1,13 +1,11 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadProject } from '../config/index.js';
 import { copyJournal, isPostgresUrl, missingAfterCopy, resolveJournalLocation, type JournalLocation, type JournalStore } from '../journal/index.js';
-import { formatDiagnosticsText } from '../validate/format.js';
 import { CliError, EXIT, inputError, setExit, usageError } from './exit.js';
 import { journalLocationOf, openJournal, openJournalAt } from './journal.js';
 import { createOutput, type Output } from './output.js';
-import { globalOptions, type GlobalOptions } from './project.js';
+import { globalOptions, requireProjectConfig, type GlobalOptions } from './project.js';
 
 interface CopyOptions {
   to: string;
@@ -25,14 +23,11 @@ const shown = (l: JournalLocation): string => (l.kind === 'postgres' ? l.shown :
 
 /** The journal to copy: --from, or the rollout repository's (homeshift.yaml `journal:` or HOMESHIFT_JOURNAL). */
 async function openSource(opts: CopyOptions, g: GlobalOptions, out: Output): Promise<{ store: JournalStore; location: JournalLocation }> {
-  if (opts.from !== undefined) return openExisting(locationOf(opts.from), () => openJournalAt(locationOf(opts.from as string), false));
-  const loaded = await loadProject({ cwd: process.cwd(), projectDir: g.project });
-  const problems = loaded.diagnostics.filter((d) => d.severity === 'error' && (loaded.project === null || d.rule === 'journal-password' || d.message.startsWith('journalPasswordSecret')));
-  if (!loaded.project || problems.length > 0) {
-    out.err(formatDiagnosticsText(problems.length ? problems : loaded.diagnostics, { color: out.color }));
-    throw inputError('journal copy: homeshift.yaml does not say which journal to copy (or name one with --from)');
+  if (opts.from !== undefined) {
+    const location = locationOf(opts.from);
+    return openExisting(location, () => openJournalAt(location, false));
   }
-  const project = loaded.project;
+  const project = await requireProjectConfig(g, out);
   return openExisting(journalLocationOf(project), () => openJournal(project, false));
 }
 

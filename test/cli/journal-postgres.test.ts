@@ -58,6 +58,15 @@ suite('team journal on PostgreSQL', () => {
     for (const text of [run.stdout, run.stderr, errors.stdout, status.stdout, log.stdout, report.stdout, page]) expect(String(text)).not.toContain('team-secret');
   });
 
+  it('journal copy takes the repository journal by default: the team database into a SQLite file', async () => {
+    const file = join(dir, 'copy.db');
+    const copy = await runCli(['-C', lab.projectDir, 'journal', 'copy', '--to', file], { env: env() });
+    expect(copy.exitCode).toBe(0);
+    expect(String(copy.stdout)).toMatch(/^copied 1 run\(s\), 12 run machine\(s\), \d+ step\(s\), 2 case\(s\), 10 machine state\(s\)\n  from postgres:\/\/homeshift@127\.0\.0\.1:\d+\/team\n  to   .*copy\.db$/);
+    const status = await runCli(['-C', lab.projectDir, 'status', '--format', 'json'], { env: { HOMESHIFT_JOURNAL: file } });
+    expect(JSON.parse(String(status.stdout)).totals).toMatchObject({ machines: 12, open: 2, done: 10 });
+  });
+
   it('an unreachable journal is one message and exit 2, before any PC is touched', async () => {
     const before = lab.stats();
     const closed = `postgres://homeshift@127.0.0.1:${server.port + 1}/team`;
