@@ -231,10 +231,6 @@ export interface JournalStore {
   /** The newest apply run with pending machines that did not finish (or was interrupted). */
   findResumableRun(): Promise<RunRecord | null>;
   pendingMachines(runId: string): Promise<PlannedMachine[]>;
-  listRunMachines(filter: { runId?: string; machine?: string }): Promise<RunMachineRecord[]>; // oldest first
-  listStepResults(runId: string, machine: string): Promise<StepRecord[]>;
-  listCases(filter?: CaseFilter): Promise<CaseRecord[]>; // by machine
-  listMachineStates(): Promise<MachineStateRecord[]>;
   /** status: per site counts, aggregated in the store. */
   countBySite(query: SiteCountQuery): Promise<SiteCounts[]>;
   /** errors --group: open cases grouped by cause, aggregated in the store. */
@@ -254,5 +250,9 @@ export interface JournalStore {
   importRun(run: RunRecord, machines: RunMachineRecord[], steps: StepRecord[]): Promise<boolean>;
   /** Write copied cases and machine states, keeping for each machine the newer of this journal's and the copy's. */
   importCurrent(cases: CaseRecord[], states: MachineStateRecord[]): Promise<{ cases: number; machineStates: number }>;
+  listRunMachines(filter: { runId?: string; machine?: string }): Promise<RunMachineRecord[]>; // oldest first
+  listStepResults(runId: string, machine: string): Promise<StepRecord[]>;
+  listCases(filter?: CaseFilter): Promise<CaseRecord[]>; // by machine
+  listMachineStates(): Promise<MachineStateRecord[]>;
   close(): Promise<void>;
 }
