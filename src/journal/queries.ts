@@ -89,7 +89,9 @@ export interface RunInProgress {
   done: number;
   total: number;
   lastResultAt: string | null;
-  state: 'running' | 'interrupted' | 'stopped'; // stopped: no finish recorded and its leases have expired (a crashed controller)
+  // ended: its controller finished but left PCs pending that another run held (busy); stopped: no finish recorded and
+  // its leases have expired (a crashed or cut-off controller)
+  state: 'running' | 'interrupted' | 'ended' | 'stopped';
   liveLeases: number | null;
   resume: string | null; // the command that finishes it
 }
@@ -102,7 +104,7 @@ export async function runsInProgress(store: JournalStore): Promise<RunInProgress
   if (runs.length === 0) return [];
   const resumable = await store.findResumableRun();
   return runs.map((r) => {
-    const state = r.outcome === 'interrupted' ? 'interrupted' : r.liveLeases === 0 && r.done < r.total ? 'stopped' : 'running';
+    const state = r.outcome === 'interrupted' ? 'interrupted' : r.outcome !== null ? 'ended' : r.liveLeases === 0 && r.done < r.total ? 'stopped' : 'running';
     return {
       id: r.id, mode: r.mode, who: r.who, startedAt: r.startedAt, done: r.done, total: r.total, lastResultAt: r.lastResultAt, state,
       liveLeases: r.liveLeases, resume: resumable?.id === r.id ? RESUME_COMMAND : null,

@@ -17,7 +17,8 @@ function runCells(r: RunInProgress): string[] {
   const [user, host] = at > 0 ? [r.who.slice(0, at), r.who.slice(at + 1)] : [r.who, '-'];
   const leases = r.liveLeases ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
   const next = r.resume ?? (r.state === 'running' || r.mode === 'check' || r.done >= r.total ? '-' : 'none: --resume takes the newest unfinished run');
-  return [r.id, r.mode, user, host, r.startedAt, `${r.done}/${r.total}`, `${r.state}${leases}`, next];
+  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state;
+  return [r.id, r.mode, user, host, r.startedAt, `${r.done}/${r.total}`, `${state}${leases}`, next];
 }
 
 /** Runs in progress and runs left unfinished, with the command that finishes one. */

@@ -18,6 +18,7 @@ const status: StatusReport = {
   totals: { machines: 15, done: 12, open: 1, neverTried: 1, stale: 1, escalated: 1 },
   runs: [
     { id: '20261122-075500-b0b0', mode: 'apply', who: 'anna@ctl-bruehl', startedAt: '2026-11-22T07:55:00.000Z', done: 120, total: 300, lastResultAt: '2026-11-22T07:59:00.000Z', state: 'running', liveLeases: 30, resume: null },
+    { id: '20261121-170000-e0e0', mode: 'apply', who: 'cem@ctl-ham', startedAt: '2026-11-21T17:00:00.000Z', done: 8, total: 10, lastResultAt: null, state: 'ended', liveLeases: 0, resume: null },
     { id: '20261121-171502-a3f9', mode: 'apply', who: 'ben@ctl-koeln', startedAt: '2026-11-21T17:15:02.000Z', done: 3, total: 12, lastResultAt: null, state: 'interrupted', liveLeases: 0, resume: 'homeshift rollout --resume' },
   ],
 };
@@ -36,6 +37,7 @@ describe('status formatters', () => {
     const text = formatStatus(status, 'text');
     expect(text).toContain('Runs not finished');
     expect(text).toMatch(/20261122-075500-b0b0 +apply +anna +ctl-bruehl +2026-11-22T07:55:00.000Z +120\/300 +running \(30 PCs leased\) +-/);
+    expect(text).toMatch(/20261121-170000-e0e0 +apply +cem +ctl-ham .* 8\/10 +ended, PCs left pending \(busy elsewhere\) +none: --resume takes the newest unfinished run/);
     expect(text).toMatch(/20261121-171502-a3f9 +apply +ben +ctl-koeln +2026-11-21T17:15:02.000Z +3\/12 +interrupted +homeshift rollout --resume/);
   });
   it('gives json and csv', () => {
