@@ -2,6 +2,7 @@ import type { Rule } from '../rule.js';
 import { duplicateEmployeeId, duplicateMailbox, mailboxDomainNotAllowed, malformedMailbox } from './employee-rules.js';
 import { duplicateHost, duplicateMachineId, employeeOnTwoMachines, roleMismatch, siteMismatch, unknownProfile, unknownSite, unknownUser } from './machine-rules.js';
 import { profileExtendsCycle, profileExtendsUnknown, unknownBundle, unknownSecret } from './profile-rules.js';
+import { powershell51Syntax } from './powershell-syntax.js';
 import { bundleOsUnsupported, unknownTemplate } from './usage-rules.js';
 
 /** Every validate rule, in the order they are documented. */
@@ -9,5 +10,5 @@ export const RULES: readonly Rule[] = [
   duplicateMachineId, duplicateHost, unknownSite, unknownProfile,
   profileExtendsUnknown, profileExtendsCycle, unknownBundle, bundleOsUnsupported, unknownTemplate,
   unknownUser, employeeOnTwoMachines, duplicateEmployeeId, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
-  siteMismatch, unknownSecret, roleMismatch,
+  siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
 ];
