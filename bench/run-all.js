@@ -1,10 +1,28 @@
 #!/usr/bin/env node
 // npm run bench: every benchmark in turn; each prints its own figures.
+// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, journal), with its arguments.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'], { cwd: root, stdio: 'inherit' });
-run(['bench/plan.js']);
-run(['dist-bench/bench/rollout.js', ...process.argv.slice(2)]);
+const tsc = (project) => execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: root, stdio: 'inherit' });
+const BENCHES = {
+  plan: (args) => run(['bench/plan.js', ...args]),
+  import: (args) => run(['bench/import.js', ...args]),
+  rollout: (args) => run(['dist-bench/bench/rollout.js', ...args]),
+  journal: (args) => run(['dist-bench/bench/journal.js', ...args]),
+};
+
+const [name, ...rest] = process.argv.slice(2);
+tsc('tsconfig.build.json'); // the CLI the benchmarks start runs dist/
+tsc('tsconfig.bench.json');
+if (name && Object.hasOwn(BENCHES, name)) BENCHES[name](rest);
+else if (name && !name.startsWith('-')) {
+  console.error(`bench: no benchmark ${name} (${Object.keys(BENCHES).join(', ')})`);
+  process.exitCode = 1;
+} else {
+  BENCHES.plan([]);
+  BENCHES.rollout(process.argv.slice(2));
+  BENCHES.journal([]);
+}

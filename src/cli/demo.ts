@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { renderProjectReport } from './report.js';
 import { chooseWindowsShare, startLab, windowsCount, WindowsShareError, type Lab } from '../lab/index.js';
 import { pwshMissingMessage } from '../lab/windows/windows-share.js';
@@ -10,7 +10,7 @@ import { formatErrors, formatStatus } from '../report/index.js';
 import { buildPlan, formatPlanText } from '../plan/index.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { EXIT, setExit, usageError } from './exit.js';
-import { escalationOf, openJournal, ownerForSite } from './journal.js';
+import { escalationOf, logFolderOf, openJournal, ownerForSite } from './journal.js';
 import { createOutput, type Output } from './output.js';
 import { globalOptions, loadAndValidate } from './project.js';
 import { readRunSettings } from './rollout-options.js';
@@ -168,7 +168,7 @@ async function demoRollout(ctx: DemoContext, machines: Machine[], selector: stri
       plan: buildPlan(project, { machines, from: ctx.plan }), settings: ctx.settings, store, transport: createSshTransport(),
       secretSources: project.config.secrets, projectRoot: project.root,
       cases: { ownerForSite: ownerForSite(project), escalateAfterAttempts: project.config.escalateAfterAttempts },
-      leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: dirname(store.location), commandLine, selector,
+      leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project), commandLine, selector,
     },
     { listeners: () => [createPlainProgress(out)], onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) },
   );

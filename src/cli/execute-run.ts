@@ -1,5 +1,4 @@
 import { confirm } from '@inquirer/prompts';
-import { dirname } from 'node:path';
 import { listErrors, type JournalStore } from '../journal/index.js';
 import { formatErrors } from '../report/index.js';
 import type { Machine, Project } from '../model/project.js';
@@ -12,7 +11,7 @@ import { SecretError } from '../run/secrets.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
 import { EXIT, inputError, usageError } from './exit.js';
-import { escalationOf, ownerForSite } from './journal.js';
+import { escalationOf, logFolderOf, ownerForSite } from './journal.js';
 import type { Output } from './output.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
 import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
@@ -101,7 +100,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
       {
         plan, settings, store, transport: req.transport ?? createSshTransport(), secretSources: project.config.secrets, projectRoot: project.root,
         cases: { ownerForSite: ownerForSite(project), escalateAfterAttempts: project.config.escalateAfterAttempts },
-        leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: dirname(store.location),
+        leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project),
         commandLine: req.commandLine, selector: req.selector, resumeRunId: req.resumeRunId,
       },
       {

@@ -6,7 +6,7 @@ import { buildPlan } from '../plan/index.js';
 import { setExit, usageError } from './exit.js';
 import { escalationOf, withJournal } from './journal.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireValidPlan, requireValidProject } from './project.js';
+import { globalOptions, requireProjectConfig, requireValidPlan, requireValidProject } from './project.js';
 
 const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json', 'csv']).default('text');
 
@@ -51,7 +51,7 @@ Examples:
     .action(async (opts: { group?: boolean; class?: ErrorClass; site?: string; run?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const project = await requireValidProject(g, out);
+      const project = await requireProjectConfig(g, out); // the journal answers; the inventory is not needed
       const list = await withJournal(project, false, (store) => listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, now: new Date(), escalation: escalationOf(project) }));
       out.out(formatErrors(list, opts.format, { color: out.color }));
       setExit(0);

@@ -1,25 +1,62 @@
 import { existsSync } from 'node:fs';
-import { openSqliteStore, resolveJournalPath, type EscalationPolicy, type JournalStore } from '../journal/index.js';
+import { dirname, join } from 'node:path';
+import {
+  openPostgresStore, openSqliteStore, resolveJournalLocation, type EscalationPolicy, type JournalLocation, type JournalStore,
+} from '../journal/index.js';
 import { JournalError } from '../journal/store.js';
 import type { Project } from '../model/project.js';
+import { resolveSecrets, SecretError } from '../run/secrets.js';
 import { CliError, EXIT } from './exit.js';
 
-/**
- * The rollout repository's journal; `create: false` for the commands that only read it: before the first rollout
- * they read an empty journal (every machine never tried) and leave no file behind.
- */
-export async function openJournal(project: Project, create: boolean): Promise<JournalStore> {
-  const location = resolveJournalPath(project.root, project.config.journal);
+/** What the journal needs of a rollout repository: its root and homeshift.yaml. */
+export type JournalProject = Pick<Project, 'root' | 'config'>;
+
+/** homeshift.yaml's `journal:` (or HOMESHIFT_JOURNAL): a SQLite file or a PostgreSQL URL. */
+export function journalLocationOf(project: JournalProject): JournalLocation {
+  return resolveJournalLocation(project.root, project.config.journal);
+}
+
+/** Where per-machine log files go: next to a SQLite journal, in the repository's .homeshift/ for a PostgreSQL one. */
+export function logFolderOf(project: JournalProject): string {
+  const location = journalLocationOf(project);
+  return location.kind === 'sqlite' ? dirname(location.file) : join(project.root, '.homeshift');
+}
+
+/** The PostgreSQL password from a declared secret, when homeshift.yaml names one; else libpq's own sources. */
+function journalPassword(project: JournalProject): string | undefined {
+  const name = project.config.journalPasswordSecret;
+  if (name === undefined) return undefined;
   try {
-    if (!create && !existsSync(location)) return await openSqliteStore(':memory:');
-    return await openSqliteStore(location, { create });
+    return resolveSecrets(project.config.secrets, [name], project.root)[name];
   } catch (err) {
-    if (err instanceof JournalError) throw new CliError(err.message, create ? EXIT.internal : EXIT.invalid);
+    if (err instanceof SecretError) throw new CliError(`journal: ${err.message}; nothing was touched`, EXIT.invalid);
     throw err;
   }
 }
 
-export function escalationOf(project: Project): EscalationPolicy {
+/** Opens a journal at `location` (any store); a journal that cannot be used is one message and exit 2. */
+export async function openJournalAt(location: JournalLocation, create: boolean, password?: string): Promise<JournalStore> {
+  try {
+    if (location.kind === 'postgres') return await openPostgresStore(location.url, { password });
+    if (!create && !existsSync(location.file)) return await openSqliteStore(':memory:');
+    return await openSqliteStore(location.file, { create });
+  } catch (err) {
+    if (!(err instanceof JournalError)) throw err;
+    if (location.kind === 'postgres') throw new CliError(`journal ${err.message}; nothing was touched`, EXIT.invalid);
+    throw new CliError(err.message, create ? EXIT.internal : EXIT.invalid);
+  }
+}
+
+/**
+ * The rollout repository's journal; `create: false` for the commands that only read it: before the first rollout
+ * they read an empty SQLite journal (every machine never tried) and leave no file behind.
+ */
+export async function openJournal(project: JournalProject, create: boolean): Promise<JournalStore> {
+  const location = journalLocationOf(project);
+  return openJournalAt(location, create, location.kind === 'postgres' ? journalPassword(project) : undefined);
+}
+
+export function escalationOf(project: JournalProject): EscalationPolicy {
   return { after: project.config.escalateAfter, afterAttempts: project.config.escalateAfterAttempts };
 }
 
@@ -32,7 +69,7 @@ export function ownerForSite(project: Project): (site: string) => string | null 
 }
 
 /** Opens the journal for the length of `work` and closes it whatever happens. */
-export async function withJournal<T>(project: Project, create: boolean, work: (store: JournalStore) => Promise<T>): Promise<T> {
+export async function withJournal<T>(project: JournalProject, create: boolean, work: (store: JournalStore) => Promise<T>): Promise<T> {
   const store = await openJournal(project, create);
   try {
     return await work(store);

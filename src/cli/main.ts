@@ -9,6 +9,7 @@ import { registerDemo } from './demo.js';
 import { registerReport } from './report.js';
 import { registerInit } from './init.js';
 import { registerInventory } from './inventory.js';
+import { registerJournal } from './journal-copy.js';
 
 const VERSION = '0.1.0';
 
@@ -26,6 +27,10 @@ export function buildProgram(): Command {
       `
 Exit codes: 0 all good, 1 usage, 2 invalid input, 3 some machines failed,
             4 halted by the failure threshold, 130 interrupted, 70 internal error.
+
+Journal: homeshift.yaml's journal: (a SQLite file, or postgres://user@host/db for a team);
+HOMESHIFT_JOURNAL overrides it. The PostgreSQL password comes from PGPASSWORD, ~/.pgpass
+or the secret named by journalPasswordSecret.
 
 Examples:
   $ homeshift validate                          check inventory, directory and profiles
@@ -45,6 +50,7 @@ Examples:
   registerReport(program);
   registerInit(program);
   registerInventory(program);
+  registerJournal(program);
   registerLab(program);
   registerDemo(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadProject } from '../config/index.js';
+import { loadProject, loadProjectConfig, type ConfigResult } from '../config/index.js';
 import { validateProject } from '../validate/index.js';
 import { planAndCheck } from '../plan/index.js';
 import type { Diagnostic, Plan, Project } from '../model/index.js';
@@ -66,4 +66,18 @@ async function requireValid(opts: GlobalOptions, out: Output, keepPlan: boolean)
   }
   if (checked.warnings > 0) out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
   return { project: checked.project, plan: checked.plan };
+}
+
+/**
+ * For commands that read only the journal: homeshift.yaml alone (where the journal is, escalation), so that a
+ * report on 16,000 PCs does not validate and plan them first. Errors in homeshift.yaml stop with exit 2.
+ */
+export async function requireProjectConfig(opts: GlobalOptions, out: Output): Promise<ConfigResult> {
+  const loaded = await loadProjectConfig({ cwd: process.cwd(), projectDir: opts.project });
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+  if (loaded.root === null || errors > 0) {
+    out.err(formatDiagnosticsText(loaded.diagnostics, { color: out.color }));
+    throw inputError(`${Math.max(errors, 1)} error(s) in homeshift.yaml; nothing was read (run homeshift validate)`);
+  }
+  return loaded as ConfigResult;
 }

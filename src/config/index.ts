@@ -1,4 +1,4 @@
-export { loadProject, type LoadOptions, type LoadResult } from './load-project.js';
+export { loadProject, loadProjectConfig, type ConfigResult, type LoadOptions, type LoadResult } from './load-project.js';
 export { findProjectRoot, PROJECT_FILE } from './find-project.js';
 export { findPackageRoot } from './package-root.js';
 export { DEFAULT_SSH, parseDuration } from './project-config.js';

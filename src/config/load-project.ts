@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Diagnostic, Employee, Project, SourcePos } from '../model/index.js';
+import type { Diagnostic, Employee, Project, ProjectConfig, SourcePos } from '../model/index.js';
 import { createDiagnostic, displayPath, startOf } from './diagnostics.js';
 import { findProjectRoot, PROJECT_FILE } from './find-project.js';
 import { listYamlFiles, statKind } from './list-files.js';
@@ -9,7 +9,7 @@ import { loadInventory } from './load-inventory.js';
 import { loadProfiles } from './load-profiles.js';
 import { loadTemplates } from './load-templates.js';
 import { findPackageRoot } from './package-root.js';
-import { buildProjectConfig, type ConfigOrigins } from './project-config.js';
+import { buildProjectConfig, checkJournalConfig, type ConfigOrigins } from './project-config.js';
 import { loadYamlFile } from './yaml-file.js';
 import { collectFieldPositions } from './yaml-source.js';
 
@@ -24,26 +24,55 @@ export interface LoadResult {
   diagnostics: Diagnostic[]; // load findings; parts with errors are left out of the project
 }
 
-/** Loads a rollout repository with positions for every message. Never throws for bad input. */
-export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
-  const diags: Diagnostic[] = [];
+/** homeshift.yaml alone, with its defaults: enough for commands that read only the journal. */
+export interface ConfigResult {
+  root: string;
+  configFile: string;
+  config: ProjectConfig;
+  diagnostics: Diagnostic[];
+}
+
+interface LoadedConfig extends ConfigResult {
+  origins: ConfigOrigins;
+  locate: (...keys: string[]) => SourcePos;
+}
+
+function loadConfig(opts: LoadOptions, diags: Diagnostic[]): LoadedConfig | null {
   const cwd = opts.cwd ?? process.cwd();
   const root = opts.projectDir ? path.resolve(cwd, opts.projectDir) : findProjectRoot(cwd);
   if (!root) {
     diags.push(createDiagnostic('missing-file', `no ${PROJECT_FILE} in ${cwd} or any folder above it (use --project DIR)`));
-    return { project: null, diagnostics: diags };
+    return null;
   }
   const configFile = path.join(root, PROJECT_FILE);
   if (statKind(configFile) !== 'file') {
     diags.push(createDiagnostic('missing-file', `no ${PROJECT_FILE} in ${root}`));
-    return { project: null, diagnostics: diags };
+    return null;
   }
   const loaded = loadYamlFile(configFile, PROJECT_FILE, 'homeshift', diags);
-  if (!loaded || loaded.check.diagnostics.length > 0) return { project: null, diagnostics: diags };
+  if (!loaded || loaded.check.diagnostics.length > 0) return null;
   const src = loaded.source();
   const { config, origins } = buildProjectConfig(src, root);
   const at = collectFieldPositions(src, src.doc.contents, 2);
   const locate = (...keys: string[]): SourcePos => keys.map((k) => at[k]).find(Boolean) ?? startOf(PROJECT_FILE);
+  diags.push(...checkJournalConfig(src, config, (key) => locate(key)));
+  return { root, configFile, config, origins, locate, diagnostics: diags };
+}
+
+/** Loads homeshift.yaml only (no inventory, directory or profiles). Never throws for bad input. */
+export async function loadProjectConfig(opts: LoadOptions = {}): Promise<ConfigResult | { root: null; diagnostics: Diagnostic[] }> {
+  const diags: Diagnostic[] = [];
+  const loaded = loadConfig(opts, diags);
+  if (!loaded) return { root: null, diagnostics: diags };
+  return { root: loaded.root, configFile: loaded.configFile, config: loaded.config, diagnostics: diags };
+}
+
+/** Loads a rollout repository with positions for every message. Never throws for bad input. */
+export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
+  const diags: Diagnostic[] = [];
+  const loadedConfig = loadConfig(opts, diags);
+  if (!loadedConfig) return { project: null, diagnostics: diags };
+  const { root, configFile, config, origins, locate } = loadedConfig;
   const shipped = path.resolve(opts.shippedDir ?? findPackageRoot());
 
   const inventoryFiles = expandInventory(root, config.inventory, locate, diags);

@@ -1,5 +1,7 @@
 import path from 'node:path';
-import type { ProjectConfig, SecretSource, SshSettings, Vars } from '../model/index.js';
+import type { Diagnostic, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
+import { isPostgresUrl, urlHasPassword } from '../model/journal-url.js';
+import { createDiagnostic } from './diagnostics.js';
 import type { YamlSource } from './yaml-source.js';
 import { posAtPath } from './yaml-source.js';
 
@@ -27,6 +29,7 @@ interface RawConfig {
   secrets?: Record<string, SecretSource>;
   ssh?: SshSettings;
   journal?: string;
+  journalPasswordSecret?: string;
   escalateAfter?: string;
   escalateAfterAttempts?: number;
   leaseTimeout?: string;
@@ -53,7 +56,8 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     mail: { allowedDomains: raw.mail?.allowedDomains ?? [] },
     secrets: raw.secrets ?? {},
     ssh: { ...DEFAULT_SSH, ...(raw.ssh ?? {}) },
-    journal: raw.journal ?? '.homeshift/journal.db',
+    journal: journalSetting(raw.journal),
+    ...(raw.journalPasswordSecret !== undefined ? { journalPasswordSecret: raw.journalPasswordSecret } : {}),
     escalateAfter: raw.escalateAfter ?? '2d',
     escalateAfterAttempts: raw.escalateAfterAttempts ?? 3,
     leaseTimeoutMs: parseLeaseTimeout(raw.leaseTimeout ?? '5m'),
@@ -61,6 +65,29 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     pos: posAtPath(src, []),
   };
   return { config, origins: { explicit } };
+}
+
+/** HOMESHIFT_JOURNAL (a file or a postgres:// URL) overrides homeshift.yaml's `journal:`. */
+function journalSetting(fromYaml: string | undefined): string {
+  const fromEnv = process.env.HOMESHIFT_JOURNAL?.trim();
+  return fromEnv || fromYaml || '.homeshift/journal.db';
+}
+
+/**
+ * homeshift.yaml's journal settings: a PostgreSQL password never lives in the YAML (PGPASSWORD, ~/.pgpass or
+ * journalPasswordSecret instead), and the secret named for it is declared. The message never repeats the URL.
+ */
+export function checkJournalConfig(src: YamlSource, config: ProjectConfig, locate: (key: string) => SourcePos): Diagnostic[] {
+  const raw = (src.data ?? {}) as RawConfig;
+  const out: Diagnostic[] = [];
+  if (typeof raw.journal === 'string' && isPostgresUrl(raw.journal) && urlHasPassword(raw.journal)) {
+    out.push(createDiagnostic('journal-password', 'journal: the PostgreSQL URL holds a password; remove it and give it through PGPASSWORD, ~/.pgpass or journalPasswordSecret (a secret declared under secrets:)', locate('journal')));
+  }
+  const secret = config.journalPasswordSecret;
+  if (secret !== undefined && !Object.hasOwn(config.secrets, secret)) {
+    out.push(createDiagnostic('unknown-secret', `journalPasswordSecret: secret ${secret} is not declared under secrets: in homeshift.yaml`, locate('journalPasswordSecret')));
+  }
+  return out;
 }
 
 function toList(value: string | string[]): string[] {

@@ -1,5 +1,5 @@
 import { JournalError } from './store.js';
-import type { CaseRecord } from './store.js';
+import type { CaseRecord, EscalationRule } from './store.js';
 
 /** When an open case needs more than its owner: open longer than `after`, or this many failed attempts. */
 export interface EscalationPolicy {
@@ -47,4 +47,10 @@ export function formatAge(ms: number): string {
   if (h > 0) return m ? `${h}h ${m}m` : `${h}h`;
   if (m > 0) return `${m}m`;
   return `${s}s`;
+}
+
+/** The policy at `now` as the stores apply it in SQL (the same rule as escalatedAt). */
+export function escalationRule(policy: EscalationPolicy, now: Date): EscalationRule {
+  const firstFailedBy = policy.after === null ? null : new Date(now.getTime() - requireDuration(policy.after)).toISOString();
+  return { afterAttempts: policy.afterAttempts, firstFailedBy };
 }

@@ -11,3 +11,10 @@ export { DEFAULT_ESCALATION, escalatedAt, formatAge, parseDuration } from './esc
 export type { EscalationPolicy } from './escalation.js';
 export { DEFAULT_JOURNAL, createRunId, describeInvoker, resolveJournalPath } from './invoker.js';
 export * from './queries.js';
+export { PostgresStore, openPostgresStore } from './postgres-store.js';
+export type { PostgresStoreOptions } from './postgres-store.js';
+export { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './postgres-migrations.js';
+export { isPostgresUrl, redactUrl, resolveJournalLocation, urlHasPassword } from './location.js';
+export type { JournalLocation } from './location.js';
+export { copyJournal, missingAfterCopy } from './copy.js';
+export type { CopySummary } from './copy.js';

@@ -1,8 +1,8 @@
 import { normaliseMessage } from '../model/fingerprint.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
-import { DEFAULT_ESCALATION, escalatedAt, formatAge } from './escalation.js';
+import { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge } from './escalation.js';
 import type { EscalationPolicy } from './escalation.js';
-import type { CaseRecord, JournalStore, RunMachineRecord, RunRecord, StepRecord } from './store.js';
+import type { AttemptRecord, BurnDownPoint, CaseRecord, JournalStore, LastResultRecord, RunRecord, StepRecord } from './store.js';
 
 /** An open case as people read it: with its normalised cause, age and escalation at `now`. */
 export interface OpenCaseView {
@@ -48,48 +48,28 @@ export interface StatusReport {
   now: string;
   sites: SiteStatus[];
   totals: Omit<SiteStatus, 'site' | 'cases'>;
+  runs: RunInProgress[]; // not finished: in progress, interrupted, or stopped
 }
 
 export interface StatusOptions {
   site?: string;
   now: Date;
-  planHashes?: Map<string, string>; // machine -> current plan hash, to find stale machines
-  machines?: { id: string; site: string }[]; // the inventory; without it, the machines the journal knows
+  planHashes?: Map<string, string>; // machine -> current plan hash, to find stale machines of the inventory
+  machines?: { id: string; site: string }[]; // the inventory; without it, the machines the journal knows (none stale)
   escalation?: EscalationPolicy;
 }
 
 const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases'> => ({ machines: 0, done: 0, open: 0, neverTried: 0, stale: 0, escalated: 0 });
 
-/** Per site: done, open cases (with owner, age, attempts, escalation), never tried, stale. */
+/** Per site: done, open cases (with owner, age, attempts, escalation), never tried, stale; counted by the store. */
 export async function statusBySite(store: JournalStore, options: StatusOptions): Promise<StatusReport> {
-  const openCases = await store.listCases({ status: 'open' });
-  const states = new Map((await store.listMachineStates()).map((s) => [s.machine, s]));
-  const known = new Map<string, string>(); // machine -> site
-  if (options.machines) {
-    for (const m of options.machines) known.set(m.id, m.site);
-  } else {
-    for (const r of await store.listRunMachines({})) known.set(r.machine, r.site);
-    for (const s of states.values()) known.set(s.machine, s.site);
-  }
-  const open = new Map(openCases.map((c) => [c.machine, c]));
-  for (const c of openCases) if (!known.has(c.machine)) known.set(c.machine, c.site);
-
-  const sites = new Map<string, SiteStatus>();
-  for (const [machine, site] of known) {
-    if (options.site && site !== options.site) continue;
-    const entry = sites.get(site) ?? { site, ...emptyCounts(), cases: [] };
-    sites.set(site, entry);
-    entry.machines++;
-    const c = open.get(machine);
-    const state = states.get(machine);
-    if (c) {
-      const view = viewCase(c, options.now, options.escalation);
-      entry.open++;
-      if (view.escalated) entry.escalated++;
-      entry.cases.push(view);
-    } else if (!state) entry.neverTried++;
-    else if (options.planHashes?.has(machine) && options.planHashes.get(machine) !== state.lastSuccessPlanHash) entry.stale++;
-    else entry.done++;
+  const policy = options.escalation ?? DEFAULT_ESCALATION;
+  const machines = options.machines?.map((m) => ({ id: m.id, site: m.site, planHash: options.planHashes?.get(m.id) }));
+  const counts = await store.countBySite({ machines, site: options.site, escalation: escalationRule(policy, options.now) });
+  const inventorySite = new Map(options.machines?.map((m) => [m.id, m.site]));
+  const sites = new Map<string, SiteStatus>(counts.map((c) => [c.site, { ...c, cases: [] }]));
+  for (const c of await store.listCases({ status: 'open' })) {
+    sites.get(inventorySite.get(c.machine) ?? c.site)?.cases.push(viewCase(c, options.now, policy));
   }
   const list = [...sites.values()].sort((a, b) => a.site.localeCompare(b.site));
   const totals = emptyCounts();
@@ -97,7 +77,39 @@ export async function statusBySite(store: JournalStore, options: StatusOptions):
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += s[key];
     s.cases.sort((a, b) => a.machine.localeCompare(b.machine));
   }
-  return { now: options.now.toISOString(), sites: list, totals };
+  return { now: options.now.toISOString(), sites: list, totals, runs: await runsInProgress(store) };
+}
+
+/** A run that has not finished, as status shows it. */
+export interface RunInProgress {
+  id: string;
+  mode: RunMode;
+  who: string; // user@host
+  startedAt: string;
+  done: number;
+  total: number;
+  lastResultAt: string | null;
+  // ended: its controller finished but left PCs pending that another run held (busy); stopped: no finish recorded and
+  // its leases have expired (a crashed or cut-off controller)
+  state: 'running' | 'interrupted' | 'ended' | 'stopped';
+  liveLeases: number | null;
+  resume: string | null; // the command that finishes it
+}
+
+export const RESUME_COMMAND = 'homeshift rollout --resume';
+
+/** Runs in progress and runs left unfinished, newest first; the one `rollout --resume` would take names the command. */
+export async function runsInProgress(store: JournalStore): Promise<RunInProgress[]> {
+  const runs = await store.unfinishedRuns();
+  if (runs.length === 0) return [];
+  const resumable = await store.findResumableRun();
+  return runs.map((r) => {
+    const state = r.outcome === 'interrupted' ? 'interrupted' : r.outcome !== null ? 'ended' : r.liveLeases === 0 && r.done < r.total ? 'stopped' : 'running';
+    return {
+      id: r.id, mode: r.mode, who: r.who, startedAt: r.startedAt, done: r.done, total: r.total, lastResultAt: r.lastResultAt, state,
+      liveLeases: r.liveLeases, resume: resumable?.id === r.id ? RESUME_COMMAND : null,
+    };
+  });
 }
 
 export interface ErrorGroup {
@@ -125,39 +137,24 @@ export interface ErrorOptions {
   escalation?: EscalationPolicy;
 }
 
-/** Open cases, one row each, or grouped by fingerprint (largest group first). */
+/** Open cases, one row each, or grouped by fingerprint in the store (largest group first). */
 export async function listErrors(store: JournalStore, options: ErrorOptions): Promise<ErrorList> {
-  const cases = await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run });
-  const views = cases.map((c) => viewCase(c, options.now, options.escalation));
   const now = options.now.toISOString();
-  if (!options.group) return { grouped: false, now, cases: views };
-  const groups = new Map<string, { views: OpenCaseView[] }>();
-  for (const v of views) {
-    const key = v.fingerprint ?? `${v.errorClass ?? 'error'}:unknown`;
-    const g = groups.get(key) ?? { views: [] };
-    g.views.push(v);
-    groups.set(key, g);
+  const policy = options.escalation ?? DEFAULT_ESCALATION;
+  if (!options.group) {
+    const cases = await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run });
+    return { grouped: false, now, cases: cases.map((c) => viewCase(c, options.now, policy)) };
   }
-  const list: ErrorGroup[] = [...groups].map(([fingerprint, { views: vs }]) => ({
-    fingerprint,
-    errorClass: vs[0].errorClass,
-    cause: vs[0].cause,
-    count: vs.length,
-    machines: vs.map((v) => v.machine).sort().slice(0, 5),
-    sites: [...new Set(vs.map((v) => v.site))].sort(),
-    owners: [...new Set(vs.map((v) => v.owner).filter((o): o is string => o !== null))].sort(),
-    escalated: vs.filter((v) => v.escalated).length,
-    firstFailed: vs.map((v) => v.firstFailed).sort()[0],
+  const groups = await store.groupOpenCases({ errorClass: options.class, site: options.site, lastRun: options.run, escalation: escalationRule(policy, options.now) });
+  const list: ErrorGroup[] = groups.map((g) => ({
+    fingerprint: g.fingerprint, errorClass: g.errorClass, cause: normaliseMessage(g.message ?? ''), count: g.count,
+    machines: g.machines, sites: g.sites, owners: g.owners, escalated: g.escalated, firstFailed: g.firstFailed,
   }));
   list.sort((a, b) => b.count - a.count || a.fingerprint.localeCompare(b.fingerprint));
   return { grouped: true, now, groups: list };
 }
 
-export interface MachineAttempt extends RunMachineRecord {
-  mode: RunMode;
-  runStartedAt: string;
-  who: string;
-  commandLine: string;
+export interface MachineAttempt extends AttemptRecord {
   steps: StepRecord[];
 }
 
@@ -168,20 +165,17 @@ export interface MachineLog {
   attempts: MachineAttempt[]; // oldest first
 }
 
-/** Every attempt (run) of one machine with every step, chronological. */
+/** Every attempt (run) of one machine with every step, chronological: two store calls whatever its history. */
 export async function machineLog(store: JournalStore, machineId: string): Promise<MachineLog> {
-  const rows = await store.listRunMachines({ machine: machineId });
-  const runs = new Map<string, RunRecord | null>();
-  const attempts: MachineAttempt[] = [];
-  for (const row of rows) {
-    if (!runs.has(row.runId)) runs.set(row.runId, await store.getRun(row.runId));
-    const run = runs.get(row.runId);
-    if (!run) continue;
-    const steps = await store.listStepResults(row.runId, machineId);
-    attempts.push({ ...row, mode: run.mode, runStartedAt: run.startedAt, who: run.who, commandLine: run.commandLine, steps });
+  const [history, [found]] = await Promise.all([store.machineHistory(machineId), store.listCases({ machine: machineId })]);
+  const stepsByRun = new Map<string, StepRecord[]>();
+  for (const s of history.steps) {
+    const list = stepsByRun.get(s.runId) ?? [];
+    list.push(s);
+    stepsByRun.set(s.runId, list);
   }
-  const [found] = await store.listCases({ machine: machineId });
-  return { machine: machineId, site: found?.site ?? rows.at(-1)?.site ?? null, case: found ?? null, attempts };
+  const attempts = history.attempts.map((a) => ({ ...a, steps: stepsByRun.get(a.runId) ?? [] }));
+  return { machine: machineId, site: found?.site ?? attempts.at(-1)?.site ?? null, case: found ?? null, attempts };
 }
 
 export interface RerunOptions {
@@ -213,52 +207,17 @@ export async function pendingMachines(store: JournalStore, runId: string): Promi
   return (await store.pendingMachines(runId)).map((m) => m.machine);
 }
 
-/** Open cases right after one apply run: a point of the burn-down. */
-export interface BurnDownPoint {
-  runId: string;
-  at: string; // when the run finished (or its last machine did; its start when nothing finished)
-  open: number;
-}
-
 /** Open cases after each apply run, oldest run first: failures open a case, successes close it (as the store does). */
 export async function openCasesOverTime(store: JournalStore): Promise<BurnDownPoint[]> {
-  const runs = (await store.listRuns({ mode: 'apply' })).reverse();
-  const rowsByRun = new Map<string, RunMachineRecord[]>();
-  for (const row of await store.listRunMachines({})) {
-    const rows = rowsByRun.get(row.runId) ?? [];
-    rows.push(row);
-    rowsByRun.set(row.runId, rows);
-  }
-  const open = new Set<string>();
-  const points: BurnDownPoint[] = [];
-  for (const run of runs) {
-    let last = run.startedAt;
-    for (const row of rowsByRun.get(run.id) ?? []) {
-      if (row.status === 'failed' || row.status === 'unreachable') open.add(row.machine);
-      else if (row.status === 'ok' || row.status === 'changed') open.delete(row.machine);
-      if (row.finishedAt && row.finishedAt > last) last = row.finishedAt;
-    }
-    points.push({ runId: run.id, at: run.finishedAt ?? last, open: open.size });
-  }
-  return points;
+  return store.burnDown();
 }
 
-/** A machine's newest finished result, with the run it came from. */
-export interface LastResult extends RunMachineRecord {
-  mode: RunMode;
-  runStartedAt: string;
-}
+/** A machine's newest finished result, with the run it came from (and its first failing step). */
+export type LastResult = LastResultRecord;
 
 /** The newest finished (not pending) result of every machine the journal knows. */
 export async function lastResults(store: JournalStore): Promise<Map<string, LastResult>> {
-  const runs = new Map((await store.listRuns()).map((r) => [r.id, r]));
-  const last = new Map<string, LastResult>();
-  for (const row of await store.listRunMachines({})) {
-    const run = runs.get(row.runId);
-    if (row.status === 'pending' || !run) continue;
-    last.set(row.machine, { ...row, mode: run.mode, runStartedAt: run.startedAt });
-  }
-  return last;
+  return new Map((await store.lastResults()).map((r) => [r.machine, r]));
 }
 
 /** One owner and the open cases they own: escalated first, then the oldest. */

@@ -1,6 +1,6 @@
 import type { CaseRecord, MachineStateRecord, RunMachineRecord, RunRecord, StepRecord } from './store.js';
 
-/** Column names as SQLite returns them; mapped to the camelCase records of store.ts. */
+/** Column names as the journal tables have them, mapped to the camelCase records of store.ts (PostgreSQL rows arrive with the same values: postgres-rows.ts). */
 type Row = Record<string, unknown>;
 
 const str = (v: unknown): string => String(v);

@@ -12,6 +12,11 @@ import type {
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
+import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
+import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns } from './sqlite-reports.js';
+import type {
+  BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
+} from './store.js';
 
 export interface SqliteStoreOptions {
   create?: boolean; // default true: create the file and its folders; false: a missing journal is an error
@@ -135,6 +140,46 @@ export class SqliteStore implements JournalStore {
   async getRun(runId: string): Promise<RunRecord | null> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Record<string, unknown> | undefined;
     return row ? toRunRecord(row) : null;
+  }
+
+  async countBySite(query: SiteCountQuery): Promise<SiteCounts[]> {
+    return countBySite(this.db, query);
+  }
+
+  async groupOpenCases(query: CauseQuery): Promise<CauseGroup[]> {
+    return groupOpenCases(this.db, query);
+  }
+
+  async burnDown(): Promise<BurnDownPoint[]> {
+    return burnDown(this.db);
+  }
+
+  async lastResults(): Promise<LastResultRecord[]> {
+    return lastResults(this.db);
+  }
+
+  async machineHistory(machine: string): Promise<MachineHistory> {
+    return machineHistory(this.db, machine);
+  }
+
+  async unfinishedRuns(): Promise<UnfinishedRun[]> {
+    return unfinishedRuns(this.db);
+  }
+
+  async listRunSteps(runId: string): Promise<StepRecord[]> {
+    return listRunSteps(this.db, runId);
+  }
+
+  async counts(): Promise<JournalCounts> {
+    return journalCounts(this.db);
+  }
+
+  async importRun(run: RunRecord, machines: RunMachineRecord[], steps: StepRecord[]): Promise<boolean> {
+    return this.write(() => importRun(this.db, run, machines, steps));
+  }
+
+  async importCurrent(cases: CaseRecord[], states: MachineStateRecord[]): Promise<{ cases: number; machineStates: number }> {
+    return this.write(() => importCurrent(this.db, cases, states));
   }
 
   async listRuns(filter: { mode?: RunMode; limit?: number } = {}): Promise<RunRecord[]> {

@@ -120,6 +120,100 @@ export interface CaseFilter {
   machine?: string;
 }
 
+/** A machine status looks at: from the inventory (with its current plan hash, to find stale machines). */
+export interface InventoryMachine {
+  id: string;
+  site: string;
+  planHash?: string;
+}
+
+/** When an open case counts as escalated: stored escalation, this many attempts, or first failed at or before a time. */
+export interface EscalationRule {
+  afterAttempts: number | null;
+  firstFailedBy: string | null; // ISO; now minus escalateAfter
+}
+
+/** Per site: machines and how many of them are done, open, never tried, stale (succeeded on an older plan), escalated. */
+export interface SiteCounts {
+  site: string;
+  machines: number;
+  done: number;
+  open: number;
+  neverTried: number;
+  stale: number;
+  escalated: number;
+}
+
+export interface SiteCountQuery {
+  machines?: InventoryMachine[]; // without it: every machine the journal knows
+  site?: string;
+  escalation: EscalationRule;
+}
+
+/** Open cases of one cause (fingerprint). */
+export interface CauseGroup {
+  fingerprint: string;
+  errorClass: ErrorClass | null; // of the group's first machine
+  message: string | null; // of the group's first machine
+  count: number;
+  machines: string[]; // the first five, sorted
+  sites: string[];
+  owners: string[];
+  escalated: number;
+  firstFailed: string; // the oldest case of the group
+}
+
+export interface CauseQuery {
+  errorClass?: ErrorClass;
+  site?: string;
+  lastRun?: string;
+  escalation: EscalationRule;
+}
+
+/** Open cases right after one apply run: a point of the burn-down. */
+export interface BurnDownPoint {
+  runId: string;
+  at: string; // when the run finished (or its last machine did; its start when nothing finished)
+  open: number;
+}
+
+/** A machine's newest finished result, with the run it came from and, when it failed, its first failing step. */
+export interface LastResultRecord extends RunMachineRecord {
+  mode: RunMode;
+  runStartedAt: string;
+  failingStep: StepRecord | null;
+}
+
+/** One attempt of a machine: its row in a run, with the run's mode, start, invoker and command line. */
+export interface AttemptRecord extends RunMachineRecord {
+  mode: RunMode;
+  runStartedAt: string;
+  who: string;
+  commandLine: string;
+}
+
+/** Everything the journal holds about one machine's runs, oldest first. */
+export interface MachineHistory {
+  attempts: AttemptRecord[];
+  steps: StepRecord[]; // every attempt's steps, by run then seq
+}
+
+/** A run that has not finished (in progress, interrupted or crashed) and how far it got. */
+export interface UnfinishedRun extends RunRecord {
+  done: number; // machines with a final result
+  lastResultAt: string | null;
+  liveLeases: number | null; // leases its processes hold now; null where the store keeps none
+}
+
+/** How many rows of each kind a journal holds (journal copy prints and compares them). */
+export interface JournalCounts {
+  runs: number;
+  runMachines: number;
+  steps: number;
+  cases: number;
+  machineStates: number;
+}
+
 /**
  * The journal: the only state shared between runs and reports. Asynchronous so that a
  * PostgreSQL store can implement it; every write method is one transaction.
@@ -137,6 +231,25 @@ export interface JournalStore {
   /** The newest apply run with pending machines that did not finish (or was interrupted). */
   findResumableRun(): Promise<RunRecord | null>;
   pendingMachines(runId: string): Promise<PlannedMachine[]>;
+  /** status: per site counts, aggregated in the store. */
+  countBySite(query: SiteCountQuery): Promise<SiteCounts[]>;
+  /** errors --group: open cases grouped by cause, aggregated in the store. */
+  groupOpenCases(query: CauseQuery): Promise<CauseGroup[]>;
+  /** Open cases after each apply run, oldest run first. */
+  burnDown(): Promise<BurnDownPoint[]>;
+  /** The newest finished (not pending) result of every machine the journal knows, by machine. */
+  lastResults(): Promise<LastResultRecord[]>;
+  /** log MACHINE: every attempt and step of one machine, in two queries. */
+  machineHistory(machine: string): Promise<MachineHistory>;
+  /** Runs without finished_at, newest first, with their progress. */
+  unfinishedRuns(): Promise<UnfinishedRun[]>;
+  /** Every step of one run, by machine then seq (journal copy). */
+  listRunSteps(runId: string): Promise<StepRecord[]>;
+  counts(): Promise<JournalCounts>;
+  /** Write a run copied from another journal, in one transaction; false (and nothing written) when it is already here. */
+  importRun(run: RunRecord, machines: RunMachineRecord[], steps: StepRecord[]): Promise<boolean>;
+  /** Write copied cases and machine states, keeping for each machine the newer of this journal's and the copy's. */
+  importCurrent(cases: CaseRecord[], states: MachineStateRecord[]): Promise<{ cases: number; machineStates: number }>;
   listRunMachines(filter: { runId?: string; machine?: string }): Promise<RunMachineRecord[]>; // oldest first
   listStepResults(runId: string, machine: string): Promise<StepRecord[]>;
   listCases(filter?: CaseFilter): Promise<CaseRecord[]>; // by machine

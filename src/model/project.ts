@@ -34,7 +34,8 @@ export interface ProjectConfig {
   mail: { allowedDomains: string[] };
   secrets: Record<string, SecretSource>;
   ssh: SshSettings;
-  journal: string; // default .homeshift/journal.db
+  journal: string; // a SQLite file (default .homeshift/journal.db) or a postgres:// URL; HOMESHIFT_JOURNAL overrides it
+  journalPasswordSecret?: string; // the secret holding the PostgreSQL journal's password
   escalateAfter: string; // e.g. "2d", "36h"
   escalateAfterAttempts: number; // escalate after this many failed attempts
   leaseTimeoutMs?: number; // a machine lease whose holder stopped renewing expires after this long (default 5 minutes)

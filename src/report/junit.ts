@@ -39,13 +39,12 @@ export function escapeXml(value: unknown): string {
 
 const tail = (text: string, lines: number): string => text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').slice(-lines).join('\n');
 
-async function caseOf(store: JournalStore, machine: string, site: string, last: LastResult | undefined): Promise<JunitCase> {
+function caseOf(machine: string, site: string, last: LastResult | undefined): JunitCase {
   const base = { machine, site, seconds: (last?.durationMs ?? 0) / 1000, type: '', message: '', detail: '' };
   if (!last) return { ...base, outcome: 'skipped', type: 'never-tried', message: 'never tried: no run has reached this machine yet' };
   if (last.status === 'ok' || last.status === 'changed') return { ...base, outcome: 'passed' };
   if (last.status === 'failed' || last.status === 'unreachable') {
-    const steps = await store.listStepResults(last.runId, machine);
-    const failing = steps.find((s) => s.status === 'failed' || s.status === 'unreachable');
+    const failing = last.failingStep;
     const type = last.errorClass ?? 'internal';
     const message = last.message ?? last.status;
     const detail = failing ? `step ${failing.step}${failing.exitCode !== null ? ` exited ${failing.exitCode}` : ''}\n${tail(failing.stderrTail, STDERR_LINES)}` : `${type}: ${message}`;
@@ -65,7 +64,7 @@ export async function gatherJunitSuites(input: JunitInput): Promise<JunitSuite[]
   for (const [machine, site] of machines) {
     const suite = suites.get(site) ?? { site, name: names.get(site) ?? site, cases: [] };
     suites.set(site, suite);
-    suite.cases.push(await caseOf(input.store, machine, site, last.get(machine)));
+    suite.cases.push(caseOf(machine, site, last.get(machine)));
   }
   return [...suites.values()].sort((a, b) => a.site.localeCompare(b.site));
 }

@@ -1,4 +1,4 @@
-import type { OpenCaseView, StatusReport } from '../journal/queries.js';
+import type { OpenCaseView, RunInProgress, StatusReport } from '../journal/queries.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
@@ -10,9 +10,27 @@ function caseCells(c: OpenCaseView): string[] {
   return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.cause];
 }
 
+const RUN_COLUMNS = ['run', 'mode', 'user', 'from', 'since', 'done', 'state', 'next'];
+
+function runCells(r: RunInProgress): string[] {
+  const at = r.who.lastIndexOf('@');
+  const [user, host] = at > 0 ? [r.who.slice(0, at), r.who.slice(at + 1)] : [r.who, '-'];
+  const leases = r.liveLeases ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
+  const next = r.resume ?? (r.state === 'running' || r.mode === 'check' || r.done >= r.total ? '-' : 'none: --resume takes the newest unfinished run');
+  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state;
+  return [r.id, r.mode, user, host, r.startedAt, `${r.done}/${r.total}`, `${state}${leases}`, next];
+}
+
+/** Runs in progress and runs left unfinished, with the command that finishes one. */
+function formatRunsText(runs: RunInProgress[], style: ReturnType<typeof createStyle>): string {
+  const rows = runs.map(runCells);
+  return `${style.bold('Runs not finished')}\n${formatTable(RUN_COLUMNS, rows, [5])}`;
+}
+
 function formatStatusText(report: StatusReport, options: FormatOptions): string {
   const style = createStyle(options);
-  if (report.sites.length === 0) return 'No machines in the journal yet.\n';
+  const runs = report.runs?.length ? `\n\n${formatRunsText(report.runs, style)}` : '';
+  if (report.sites.length === 0) return runs ? `No machines in the journal yet.${runs}\n` : 'No machines in the journal yet.\n';
   const count = (n: number, paint: (s: string) => string): string => (n > 0 ? paint(String(n)) : String(n));
   const row = (name: string, s: StatusReport['totals']): string[] => [
     name, String(s.machines), count(s.done, style.green), count(s.open, style.red), count(s.escalated, style.magenta),
@@ -31,6 +49,7 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
     });
     parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`);
   }
+  if (report.runs?.length) parts.push(formatRunsText(report.runs, style));
   return `${parts.join('\n\n')}\n`;
 }
 

@@ -1,8 +1,8 @@
-import { join } from 'node:path';
-import { createJournalWriter, listErrors, openSqliteStore, statusBySite, viewCase } from '../../src/journal/index.js';
-import type { JournalStore, SqliteStore } from '../../src/journal/index.js';
+import { createJournalWriter, listErrors, statusBySite, viewCase } from '../../src/journal/index.js';
+import type { JournalStore } from '../../src/journal/index.js';
 import type { MachineResult, RunMode } from '../../src/model/result.js';
-import { finished, makeResult, makeTempDir } from './fixtures.js';
+import { finished, makeResult } from './fixtures.js';
+import { eachStore } from './stores.js';
 
 const DAY = 86_400_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -21,16 +21,13 @@ async function record(store: JournalStore, runId: string, mode: RunMode, results
   await writer.close();
 }
 
-describe('cases', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
-  let store: SqliteStore;
+describe('cases', () => eachStore((open) => {
+  let store: JournalStore;
   beforeEach(async () => {
-    tmp = makeTempDir();
-    store = await openSqliteStore(join(tmp.dir, 'journal.db'));
+    store = (await open()).store;
   });
   afterEach(async () => {
     await store.close();
-    tmp.remove();
   });
 
   it('opens a case on failure, adds attempts keeping first_failed, closes it on success', async () => {
@@ -86,4 +83,4 @@ describe('cases', () => {
     expect((await store.listRunMachines({ runId: 'c1' })).map((r) => r.status)).toEqual(['would-change', 'failed', 'ok']);
     expect(await store.findResumableRun()).toBeNull();
   });
-});
+}));

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { createJournalWriter, openSqliteStore } from '../../src/journal/index.js';
+import pg from 'pg';
+import { POSTGRES_MISSING, postgresAvailable, startPostgres, type Postgres } from '../support/postgres.js';
 import { compileJournal } from './compile.js';
 import { finished, makeResult, makeTempDir } from './fixtures.js';
 
@@ -10,8 +12,9 @@ const RUN = '20261121-171502-c0de';
 
 /** A child that records results in a loop: machine i fails when i % 7 == 0, eight steps each. */
 const CHILD = (journal: string, file: string, batchSize: number, crashAfter: number | null): string => `
-import { openSqliteStore, createJournalWriter } from ${JSON.stringify(journal)};
-const store = await openSqliteStore(${JSON.stringify(file)});
+import { openPostgresStore, openSqliteStore, createJournalWriter } from ${JSON.stringify(journal)};
+const where = ${JSON.stringify(file)};
+const store = where.startsWith('postgres://') ? await openPostgresStore(where) : await openSqliteStore(where);
 const id = (i) => 'BRU-D' + String(i).padStart(5, '0');
 const planned = Array.from({ length: 1000 }, (_, i) => ({ machine: id(i), site: 'bru', wave: 0, planHash: 'h' }));
 await store.startRun({ id: '${RUN}', mode: 'apply', startedAt: new Date().toISOString(), commandLine: 'homeshift rollout', planHash: 'p', selector: null }, planned);
@@ -111,5 +114,54 @@ describe('journal after a crash', () => {
     expect((await store.getRun(RUN))?.counts).toEqual({ changed: 1000 - Math.ceil(300 / 7), failed: Math.ceil(300 / 7) });
     expect((await store.getRun(RUN))?.commandLine).toBe('homeshift rollout');
     await store.close();
+  });
+});
+
+(postgresAvailable() ? describe : describe.skip)('PostgreSQL journal after a crash', () => {
+  if (!postgresAvailable()) console.warn(POSTGRES_MISSING);
+  let tmp: ReturnType<typeof makeTempDir>;
+  let journal: string;
+  let server: Postgres;
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    journal = compileJournal(join(tmp.dir, 'build'));
+    server = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    tmp.remove();
+  });
+
+  it('survives kill -9 of a writer mid-run: no partial batch is visible', async () => {
+    const url = await server.createDatabase('crash');
+    const script = join(tmp.dir, 'pg-kill-child.mjs');
+    writeFileSync(script, CHILD(journal, url, 50, null));
+    const count = async (client: pg.Client, sql: string): Promise<number> => Number((await client.query(sql)).rows[0].n);
+    const child = execa('node', [script], { reject: false });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const deadline = Date.now() + 20_000;
+      let seen = 0;
+      while (seen < 600 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        seen = await count(client, `SELECT count(*) AS n FROM pg_tables WHERE tablename = 'run_machines'`) === 1
+          ? await count(client, `SELECT count(*) AS n FROM run_machines WHERE status != 'pending'`) : 0;
+      }
+      expect(seen).toBeGreaterThanOrEqual(600);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect((await child).signal).toBe('SIGKILL');
+    try {
+      const done = await count(client, `SELECT count(*) AS n FROM run_machines WHERE status != 'pending'`);
+      expect(done % 50).toBe(0);
+      expect(await count(client, 'SELECT count(*) AS n FROM step_results')).toBe(done * 8);
+      const failed = await count(client, `SELECT count(*) AS n FROM run_machines WHERE status = 'failed'`);
+      expect(failed).toBe(Math.ceil(done / 7));
+      expect(await count(client, `SELECT count(*) AS n FROM cases WHERE status = 'open'`)).toBe(failed);
+    } finally {
+      await client.end();
+    }
   });
 });

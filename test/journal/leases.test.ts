@@ -5,6 +5,7 @@ import { openSqliteStore } from '../../src/journal/index.js';
 import { compileJournal } from './compile.js';
 import { makeTempDir } from './fixtures.js';
 import { describeLeaseContract } from './lease-contract.js';
+import { eachStore } from './stores.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let n = 0;
@@ -12,6 +13,9 @@ beforeAll(() => { tmp = makeTempDir(); });
 afterAll(() => tmp.remove());
 
 describeLeaseContract('sqlite', () => openSqliteStore(join(tmp.dir, `journal-${++n}.db`)));
+
+// the same cases on the team journal (and once more on SQLite through the shared store helper)
+describe('every store', () => eachStore((open, kind) => describeLeaseContract(kind, async () => (await open()).store)));
 
 /** A controller process that takes the leases of 200 machines, ten at a time, and prints what it was granted. */
 const CONTROLLER = (journal: string, file: string, id: number): string => `

@@ -1,14 +1,14 @@
-import { join } from 'node:path';
 import {
-  createJournalWriter, listErrors, machineLog, openCaseMachines, openSqliteStore, selectRerun, statusBySite,
+  createJournalWriter, listErrors, machineLog, openCaseMachines, selectRerun, statusBySite,
 } from '../../src/journal/index.js';
-import type { SqliteStore } from '../../src/journal/index.js';
+import type { JournalStore } from '../../src/journal/index.js';
 import type { MachineResult } from '../../src/model/result.js';
-import { finished, machineId, makeResult, makeTempDir } from './fixtures.js';
+import { finished, machineId, makeResult } from './fixtures.js';
+import { eachStore } from './stores.js';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
 
-async function record(store: SqliteStore, runId: string, startedAt: string, results: MachineResult[]): Promise<void> {
+async function record(store: JournalStore, runId: string, startedAt: string, results: MachineResult[]): Promise<void> {
   await store.startRun({ id: runId, mode: 'apply', startedAt, commandLine: 'homeshift rollout', planHash: 'p', selector: null },
     results.map((r) => ({ machine: r.machine, site: r.site, wave: 0, planHash: r.planHash })));
   const writer = createJournalWriter(store, { runId, ownerForSite: (site) => `supporter of ${site}` });
@@ -17,14 +17,12 @@ async function record(store: SqliteStore, runId: string, startedAt: string, resu
   await writer.close();
 }
 
-describe('journal queries', () => {
-  let tmp: ReturnType<typeof makeTempDir>;
-  let store: SqliteStore;
+describe('journal queries', () => eachStore((open) => {
+  let store: JournalStore;
   const at = '2026-11-21T10:00:00.000Z';
 
   beforeAll(async () => {
-    tmp = makeTempDir();
-    store = await openSqliteStore(join(tmp.dir, 'journal.db'));
+    store = (await open()).store;
     const results: MachineResult[] = [];
     // 300 mailbox failures across two sites that differ only in ids and addresses
     for (let i = 0; i < 300; i++) {
@@ -40,7 +38,6 @@ describe('journal queries', () => {
   });
   afterAll(async () => {
     await store.close();
-    tmp.remove();
   });
 
   it('groups open cases by fingerprint with counts, sample machines and sites', async () => {
@@ -103,4 +100,4 @@ describe('journal queries', () => {
     expect(log.case).toMatchObject({ status: 'closed', closedByRun: 'r2' });
     expect((await machineLog(store, 'NOPE-1')).attempts).toEqual([]);
   });
-});
+}));

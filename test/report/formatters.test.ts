@@ -16,6 +16,11 @@ const status: StatusReport = {
     { site: 'koeln', machines: 5, done: 5, open: 0, neverTried: 0, stale: 0, escalated: 0, cases: [] },
   ],
   totals: { machines: 15, done: 12, open: 1, neverTried: 1, stale: 1, escalated: 1 },
+  runs: [
+    { id: '20261122-075500-b0b0', mode: 'apply', who: 'anna@ctl-bruehl', startedAt: '2026-11-22T07:55:00.000Z', done: 120, total: 300, lastResultAt: '2026-11-22T07:59:00.000Z', state: 'running', liveLeases: 30, resume: null },
+    { id: '20261121-170000-e0e0', mode: 'apply', who: 'cem@ctl-ham', startedAt: '2026-11-21T17:00:00.000Z', done: 8, total: 10, lastResultAt: null, state: 'ended', liveLeases: 0, resume: null },
+    { id: '20261121-171502-a3f9', mode: 'apply', who: 'ben@ctl-koeln', startedAt: '2026-11-21T17:15:02.000Z', done: 3, total: 12, lastResultAt: null, state: 'interrupted', liveLeases: 0, resume: 'homeshift rollout --resume' },
+  ],
 };
 
 describe('status formatters', () => {
@@ -28,12 +33,19 @@ describe('status formatters', () => {
     expect(text).not.toMatch(/\u001b\[/);
     expect(formatStatus(status, 'text', { color: true })).toMatch(/\u001b\[/);
   });
+  it('lists runs not finished: who, from where, since when, how far, and the command that finishes one', () => {
+    const text = formatStatus(status, 'text');
+    expect(text).toContain('Runs not finished');
+    expect(text).toMatch(/20261122-075500-b0b0 +apply +anna +ctl-bruehl +2026-11-22T07:55:00.000Z +120\/300 +running \(30 PCs leased\) +-/);
+    expect(text).toMatch(/20261121-170000-e0e0 +apply +cem +ctl-ham .* 8\/10 +ended, PCs left pending \(busy elsewhere\) +none: --resume takes the newest unfinished run/);
+    expect(text).toMatch(/20261121-171502-a3f9 +apply +ben +ctl-koeln +2026-11-21T17:15:02.000Z +3\/12 +interrupted +homeshift rollout --resume/);
+  });
   it('gives json and csv', () => {
     expect(JSON.parse(formatStatus(status, 'json'))).toEqual(status);
     expect(formatStatus(status, 'csv')).toBe('site,machines,done,open,escalated,never_tried,stale\r\nbruehl,10,7,1,1,1,1\r\nkoeln,5,5,0,0,0,0\r\n');
   });
   it('says so when the journal knows no machines', () => {
-    expect(formatStatus({ now: status.now, sites: [], totals: status.totals }, 'text')).toBe('No machines in the journal yet.\n');
+    expect(formatStatus({ now: status.now, sites: [], totals: status.totals, runs: [] }, 'text')).toBe('No machines in the journal yet.\n');
   });
 });
 

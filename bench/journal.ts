@@ -1,0 +1,190 @@
+/**
+ * bench/journal: the journal's cost, for the SQLite file and a PostgreSQL server on loopback (started here).
+ * 1. Overhead at N = 1,000: a simulated run's result stream at the rollout bench's rate (forks 50, 2.2 s per PC,
+ *    8 steps each, in-process timers instead of SSH) recorded through the journal writer, against the same stream
+ *    with no journal. Wall and CPU are both printed: on a busy machine the CPU figure is the steadier one.
+ * 2. `status` and `errors --group` on a journal of 16,000 PCs x 5 runs, each timed as a child process (start included),
+ *    next to the store's own share measured in-process.
+ * Prints figures; asserts nothing. Usage: npm run bench -- journal [--quick]   (--quick: 200 PCs, 0.5 s each)
+ */
+import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createJournalWriter, listErrors, openPostgresStore, openSqliteStore, statusBySite, DEFAULT_ESCALATION,
+} from '../src/journal/index.js';
+import type { JournalStore, MachineRecord } from '../src/journal/index.js';
+import { generateFleet } from '../src/lab/generate.js';
+import { fingerprintMessage } from '../src/model/fingerprint.js';
+import type { MachineResult, MachineStatus, StepResult } from '../src/model/result.js';
+import { POSTGRES_MISSING, postgresAvailable, startPostgres, type Postgres } from '../test/support/postgres.js';
+
+const BIN = fileURLToPath(new URL('../../bin/homeshift.js', import.meta.url));
+const quick = process.argv.includes('--quick');
+const N = quick ? 200 : 1000;
+const FORKS = 50;
+const MACHINE_MS = quick ? 500 : 2200; // bench/rollout: p50 2.2 s per PC at forks 50
+const FLEET = 16_000;
+const RUNS = 5;
+const STEPS = ['check:disk-encryption', 'check:screen-lock', 'vpn', 'bundle:base', 'bundle:softphone', 'mailbox', 'check:no-local-data', 'step:enrol-mdm'];
+const CAUSES = ['mailbox not found for {m}@example-telco.de', 'disk full: 98% used on /home', 'winget exited 1603 installing Softphone', 'vpn gateway 10.20.{i}.1 refused the pre-shared key'];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Machine i of run r: mostly fine, a few failures of a handful of causes, some unreachable. */
+function resultOf(id: string, site: string, i: number, r: number, at: string, planHash: string): MachineResult {
+  const x = (i * 31 + r * 17) % 100;
+  const status: MachineStatus = x < 4 ? 'failed' : x < 5 ? 'unreachable' : x < 40 ? 'changed' : 'ok';
+  const failAt = status === 'failed' ? 5 : status === 'unreachable' ? 0 : -1;
+  const message = status === 'failed' ? `apply exited 3: ${CAUSES[i % CAUSES.length].replace('{m}', id.toLowerCase()).replace('{i}', String(i % 250))}`
+    : status === 'unreachable' ? `connect ETIMEDOUT 10.1.${i % 250}.7:22` : null;
+  const steps: StepResult[] = STEPS.map((step, s) => ({
+    step,
+    status: s === failAt ? (status === 'unreachable' ? 'unreachable' : 'failed') : failAt >= 0 && s > failAt ? 'skipped' : s % 2 ? 'ok' : 'changed',
+    errorClass: s === failAt ? (status === 'unreachable' ? 'unreachable' : 'step-failed') : null,
+    exitCode: s === failAt ? 3 : failAt >= 0 && s > failAt ? null : 0,
+    durationMs: 40 + s * 7,
+    stdoutTail: `${step}: checked\n${'state ok; '.repeat(12)}`,
+    stderrTail: s === failAt ? `${message}\n` : '',
+    message: s === failAt ? message : null,
+  }));
+  return {
+    machine: id, site, status, errorClass: status === 'failed' ? 'step-failed' : status === 'unreachable' ? 'unreachable' : null, message,
+    fingerprint: null, attempts: 1, startedAt: at, finishedAt: at, durationMs: MACHINE_MS, planHash, steps,
+  };
+}
+
+/** The scheduler's event stream for N machines at FORKS in parallel, each waiting MACHINE_MS, into `store` or nowhere. */
+async function simulateRun(store: JournalStore | null, runId: string): Promise<{ wallMs: number; cpuMs: number }> {
+  const ids = Array.from({ length: N }, (_, i) => `SIM-D${String(i).padStart(5, '0')}`);
+  if (store) {
+    await store.startRun({ id: runId, mode: 'apply', startedAt: new Date().toISOString(), commandLine: 'homeshift rollout', planHash: 'p', selector: null },
+      ids.map((machine) => ({ machine, site: 'sim', wave: 1, planHash: 'h' })));
+  }
+  const writer = store ? createJournalWriter(store, { runId, ownerForSite: () => 'Site Lead <lead@example-telco.de>', escalateAfterAttempts: 3 }) : null;
+  const c0 = cpuMs();
+  const t0 = performance.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) {
+      const i = next++;
+      await sleep(MACHINE_MS);
+      writer?.({ kind: 'machine-finished', wave: 1, at: new Date().toISOString(), result: resultOf(ids[i], 'sim', i, 0, new Date().toISOString(), 'h') });
+    }
+  };
+  await Promise.all(Array.from({ length: FORKS }, worker));
+  if (writer) {
+    writer({ kind: 'run-finished', outcome: 'failed', counts: {} as never, at: new Date().toISOString() });
+    await writer.close();
+  }
+  return { wallMs: performance.now() - t0, cpuMs: cpuMs() - c0 };
+}
+
+async function overhead(name: string, open: () => Promise<JournalStore>): Promise<void> {
+  const bare = await simulateRun(null, 'none');
+  const store = await open();
+  const withJournal = await simulateRun(store, `bench-${Date.now()}`);
+  await store.close();
+  const pct = ((withJournal.wallMs - bare.wallMs) / bare.wallMs) * 100;
+  console.log(`  ${name.padEnd(10)} wall ${(bare.wallMs / 1000).toFixed(2)} s without, ${(withJournal.wallMs / 1000).toFixed(2)} s with the journal: overhead ${pct.toFixed(2)}% of wall (goal <= 5%); journal CPU ${(withJournal.cpuMs - bare.cpuMs).toFixed(0)} ms = ${(((withJournal.cpuMs - bare.cpuMs) / bare.wallMs) * 100).toFixed(2)}% of wall`);
+}
+
+/** 16,000 PCs x 5 runs, written in batches as the writer would (prepared and fingerprinted the same way). */
+async function fill(store: JournalStore, machines: { id: string; site: string }[], planHash: Map<string, string>): Promise<void> {
+  const context = { ownerForSite: (site: string) => `Lead of ${site} <lead.${site}@example-telco.de>`, escalateAfterAttempts: 3 };
+  for (let r = 0; r < RUNS; r++) {
+    const runId = `2026112${r}-080000-be${String(r).padStart(2, '0')}`;
+    const startedAt = new Date(Date.parse('2026-11-20T08:00:00.000Z') + r * 86_400_000).toISOString();
+    await store.startRun({ id: runId, mode: 'apply', startedAt, commandLine: 'homeshift rollout', planHash: 'p', selector: null },
+      machines.map((m) => ({ machine: m.id, site: m.site, wave: 1, planHash: planHash.get(m.id) ?? 'h' })));
+    for (let i = 0; i < machines.length; i += 500) {
+      const batch: MachineRecord[] = machines.slice(i, i + 500).map((m, k) => {
+        const result = resultOf(m.id, m.site, i + k, r, startedAt, planHash.get(m.id) ?? 'h');
+        const failedStep = result.steps.find((s) => s.status === 'failed' || s.status === 'unreachable')?.step ?? null;
+        const fingerprint = result.errorClass ? fingerprintMessage(result.errorClass, result.message, failedStep) : null;
+        return { result: { ...result, fingerprint }, wave: 1, fingerprint };
+      });
+      await store.recordResults(runId, batch, context);
+    }
+    await store.finishRun(runId, 'failed', startedAt);
+  }
+}
+
+async function timeCli(args: string[], project: string, env: Record<string, string>): Promise<number> {
+  const t0 = performance.now();
+  const r = await execa(process.execPath, [BIN, '-C', project, ...args], { env: { NO_COLOR: '1', ...env }, reject: false });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`homeshift ${args.join(' ')} exited ${r.exitCode}: ${r.stderr}`);
+  return ms;
+}
+
+async function reports(name: string, project: string, env: Record<string, string>, store: JournalStore, inventory: { id: string; site: string }[]): Promise<void> {
+  const now = new Date('2026-11-26T12:00:00.000Z');
+  const t0 = performance.now();
+  await statusBySite(store, { now, machines: inventory, escalation: DEFAULT_ESCALATION });
+  const t1 = performance.now();
+  await listErrors(store, { group: true, now, escalation: DEFAULT_ESCALATION });
+  const t2 = performance.now();
+  const status = [await timeCli(['status', '--format', 'json'], project, env), await timeCli(['status', '--format', 'json'], project, env)];
+  const errors = [await timeCli(['errors', '--group'], project, env), await timeCli(['errors', '--group'], project, env)];
+  const validate = await timeCli(['validate'], project, env);
+  const s = (ms: number[]): string => ms.map((m) => `${(m / 1000).toFixed(2)} s`).join(', ');
+  console.log(`  ${name.padEnd(10)} status ${s(status)} (store ${(t1 - t0).toFixed(0)} ms); errors --group ${s(errors)} (store ${(t2 - t1).toFixed(0)} ms)   goal <= 1 s each`);
+  console.log(`  ${''.padEnd(10)} status validates and plans every PC first (for stale machines): validate alone ${s([validate])}`);
+}
+
+async function main(): Promise<void> {
+  const base = await mkdtemp(join(tmpdir(), 'homeshift-bench-journal-'));
+  let server: Postgres | null = null;
+  try {
+    if (postgresAvailable()) server = await startPostgres();
+    else console.log(`bench/journal: PostgreSQL part skipped: ${POSTGRES_MISSING}`);
+    const stores: [string, (name: string) => Promise<{ store: JournalStore; env: Record<string, string> }>][] = [
+      ['sqlite', async (n) => {
+        const file = join(base, `${n}.db`);
+        return { store: await openSqliteStore(file), env: { HOMESHIFT_JOURNAL: file } };
+      }],
+    ];
+    if (server) {
+      const pg = server;
+      stores.push(['postgres', async (n) => {
+        const url = await pg.createDatabase(n);
+        return { store: await openPostgresStore(url), env: { HOMESHIFT_JOURNAL: url } };
+      }]);
+    }
+
+    console.log(`bench/journal: overhead at N = ${N} (simulated result stream: forks ${FORKS}, ${MACHINE_MS} ms per PC, ${STEPS.length} steps each)`);
+    for (const [name, open] of stores) await overhead(name, async () => (await open(`overhead_${name}`)).store);
+
+    const project = join(base, 'fleet');
+    await generateFleet(project, { machines: FLEET, sites: 50 });
+    const { loadProject } = await import('../src/config/index.js');
+    const { buildPlan } = await import('../src/plan/index.js');
+    const loaded = await loadProject({ projectDir: project });
+    if (!loaded.project) throw new Error('generated fleet did not load');
+    const plan = buildPlan(loaded.project);
+    const planHash = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
+    const inventory = loaded.project.machines.map((m) => ({ id: m.id, site: m.site }));
+    console.log(`bench/journal: status and errors --group, ${FLEET.toLocaleString('en-US')} PCs x ${RUNS} runs (${(FLEET * RUNS * STEPS.length).toLocaleString('en-US')} step rows), CLI as a child process, twice`);
+    for (const [name, open] of stores) {
+      const { store, env } = await open(`reports_${name}`);
+      const t0 = performance.now();
+      await fill(store, inventory, planHash);
+      const fillMs = performance.now() - t0;
+      process.stdout.write(`  ${name.padEnd(10)} journal written in ${(fillMs / 1000).toFixed(1)} s\n`);
+      await reports(name, project, env, store, inventory);
+      await store.close();
+    }
+  } finally {
+    await server?.stop();
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+await main();

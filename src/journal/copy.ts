@@ -1,0 +1,37 @@
+import type { JournalCounts, JournalStore } from './store.js';
+
+/** What a copy wrote: whole runs (with their machines and steps), and the current case and state per machine. */
+export interface CopySummary {
+  runs: number;
+  runsSkipped: number; // already in the target (merge)
+  runMachines: number;
+  steps: number;
+  cases: number;
+  machineStates: number;
+}
+
+/**
+ * Copy every run, oldest first, each in one transaction of the target, then cases and machine states (for a machine
+ * both journals know, the newer is kept). Leases are not copied: they belong to the processes of the source journal.
+ */
+export async function copyJournal(source: JournalStore, target: JournalStore): Promise<CopySummary> {
+  const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0 };
+  for (const run of (await source.listRuns()).reverse()) {
+    const machines = await source.listRunMachines({ runId: run.id });
+    const steps = await source.listRunSteps(run.id);
+    if (await target.importRun(run, machines, steps)) {
+      summary.runs++;
+      summary.runMachines += machines.length;
+      summary.steps += steps.length;
+    } else summary.runsSkipped++;
+  }
+  const current = await target.importCurrent(await source.listCases(), await source.listMachineStates());
+  summary.cases = current.cases;
+  summary.machineStates = current.machineStates;
+  return summary;
+}
+
+/** The rows a full copy into an empty journal must have written; the names of those it did not. */
+export function missingAfterCopy(source: JournalCounts, target: JournalCounts): string[] {
+  return (Object.keys(source) as (keyof JournalCounts)[]).filter((key) => target[key] !== source[key]).map((key) => `${key}: ${source[key]} in the source, ${target[key]} in the target`);
+}

@@ -1,0 +1,16 @@
+import { isPostgresUrl, redactUrl } from '../model/journal-url.js';
+import { DEFAULT_JOURNAL, resolveJournalPath } from './invoker.js';
+
+export { isPostgresUrl, redactUrl, urlHasPassword } from '../model/journal-url.js';
+
+/** Where the journal lives: a SQLite file, or a PostgreSQL database for a team. */
+export type JournalLocation =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; shown: string }; // shown: the URL without its password, for every message
+
+/** The journal of a rollout repository: a postgres URL as it is, a file relative to the repository root. */
+export function resolveJournalLocation(projectRoot: string, configured?: string | null): JournalLocation {
+  const value = configured && configured.trim() ? configured.trim() : DEFAULT_JOURNAL;
+  if (isPostgresUrl(value)) return { kind: 'postgres', url: value, shown: redactUrl(value) };
+  return { kind: 'sqlite', file: resolveJournalPath(projectRoot, value) };
+}
