@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
-import { SECRET_PLACEHOLDER } from '../model/plan.js';
+import { SECRET_NAME, secretMark } from './secret-mark.js';
 
 /** A template that could not be compiled or rendered: names the template, the variable and the line. */
 export class TemplateError extends Error {
@@ -52,8 +52,8 @@ function strictHelper(fn: (...args: unknown[]) => unknown): Handlebars.HelperDel
 function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('secret', strictHelper((name) => {
-    if (typeof name !== 'string' || !name) throw new Error('secret needs a name: {{secret "vpnPsk"}}');
-    return SECRET_PLACEHOLDER(name);
+    if (typeof name !== 'string' || !SECRET_NAME.test(name)) throw new Error('secret needs a name of letters, digits, _ . -: {{secret "vpnPsk"}}');
+    return secretMark(name);
   }));
   hb.registerHelper('json', strictHelper((value) => JSON.stringify(value)));
   hb.registerHelper('keyfile', strictHelper((value) => escapeKeyfile(value)));
