@@ -44,6 +44,11 @@ export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
   const { config, origins } = buildProjectConfig(src, root);
   const at = collectFieldPositions(src, src.doc.contents, 2);
   const locate = (...keys: string[]): SourcePos => keys.map((k) => at[k]).find(Boolean) ?? startOf(PROJECT_FILE);
+  try {
+    new RegExp(config.employeeIdPattern ?? '', 'u');
+  } catch (err) {
+    diags.push(createDiagnostic('schema', `employeeIdPattern is not a regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, locate('employeeIdPattern')));
+  }
   const shipped = path.resolve(opts.shippedDir ?? findPackageRoot());
 
   const inventoryFiles = expandInventory(root, config.inventory, locate, diags);

@@ -28,6 +28,7 @@ export interface ProjectConfig {
   name: string;
   inventory: string[]; // files or folders of inventory YAML, relative to the project root
   directory: string; // employees: .yaml/.yml or .csv
+  employeeIdPattern?: string; // every employee id matches it (a regular expression); default DEFAULT_EMPLOYEE_ID_PATTERN
   profiles: string[]; // extra profile folders; the shipped profiles/ are searched last
   bundles: string[]; // extra bundle folders; the shipped profiles/bundles/ are searched last
   templates: string[]; // extra template folders; the shipped templates/ are searched last
