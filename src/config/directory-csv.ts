@@ -13,7 +13,8 @@ const HEADER_NAMES: Record<string, Field> = {
 interface CsvRow { record: string[]; info: { lines: number } }
 
 /** Parses a directory CSV export (header row, `#` comment lines allowed); positions are the cells' line and column. */
-export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]): Employee[] {
+/** reject: called with the id of a row left out for its errors, or null when no row could be read. */
+export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[], reject: (id: string | null) => void = () => {}): Employee[] {
   let rows: CsvRow[];
   try {
     rows = parse(text, {
@@ -23,22 +24,28 @@ export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]
   } catch (err) {
     const e = err as { message: string; lines?: number; code?: string };
     diags.push(createDiagnostic('csv-syntax', `CSV syntax error: ${e.message.replace(/ at line \d+.*$/, '')}`, { file, line: e.lines ?? 1, col: 1 }));
+    reject(null);
     return [];
   }
   if (rows.length === 0) {
     diags.push(createDiagnostic('empty-file', `${file} has no header row`, { file, line: 1, col: 1 }));
+    reject(null);
     return [];
   }
   const lines = text.split('\n');
   const header = rows[0];
   const columns = mapHeader(header, file, cellColumns(lines[startLine(header) - 1] ?? ''), diags);
-  if (!columns) return [];
+  if (!columns) {
+    reject(null);
+    return [];
+  }
   const out: Employee[] = [];
   for (const row of rows.slice(1)) {
     const line = startLine(row);
     const cols = cellColumns(lines[line - 1] ?? '');
     const employee = toEmployee(row.record, columns, header.record.length, { file, line, cols, lines }, diags);
     if (employee) out.push(employee);
+    else if (columns.includes('id')) reject(row.record[columns.indexOf('id')] ?? null);
   }
   return out;
 }

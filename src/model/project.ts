@@ -159,6 +159,20 @@ export interface TemplateSource {
 }
 
 /** Everything loaded from a rollout repository. Positions are kept for every message. */
+/** Names of entries left out at load because of their own errors (already reported); `all`: the whole kind is missing. */
+export interface Rejected {
+  employees: Set<string> | 'all';
+  sites: Set<string>;
+  profiles: Set<string>;
+  bundles: Set<string>;
+}
+
+/** True when validate should not report `name` as unknown: it was written, but left out for its own errors. */
+export function wasRejected(rejected: Rejected | undefined, kind: keyof Rejected, name: string): boolean {
+  const set = rejected?.[kind];
+  return set === 'all' || (set !== undefined && set.has(name));
+}
+
 export interface Project {
   root: string; // absolute path of the folder holding homeshift.yaml
   configFile: string; // absolute path of homeshift.yaml
@@ -170,4 +184,5 @@ export interface Project {
   profiles: Map<string, Profile>;
   bundles: Map<string, Bundle>;
   templates: Map<string, TemplateSource>;
+  rejected?: Rejected; // what load left out for its errors, so that validate does not report it missing as well
 }

@@ -17,7 +17,7 @@ let lab: Lab;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hs-leak-'));
   lab = await startLab({ dir, machines: 4, sites: 1, seed: 3, faults: '' });
-});
+}, 180_000);
 
 afterAll(async () => {
   await lab?.stop();
@@ -96,4 +96,4 @@ test('placeholder look-alikes in values pull no secret into any file, output, lo
   const mailbox = await readFile(join(pcs, target.id, 'etc/homeshift/mailbox.json'), 'utf8');
   expect(mailbox).toContain(LOOK_ALIKES[0]);
   expect(machines).toContain(target.id);
-});
+}, 300_000);
