@@ -70,3 +70,10 @@ describe('one text policy for CSV and YAML', () => {
     ]);
   });
 });
+
+describe('templates', () => {
+  it('a NUL byte in a script or file template is a finding at its line and column', async () => {
+    const dir = makeRepo({ 'templates/linux/mailbox.sh': '#!/bin/sh\nhs_apply() { :\0; }\n' });
+    expect(lines(await loadRepo(dir)).filter((l) => l.includes('[text-character]'))).toEqual(['templates/linux/mailbox.sh:2:15 template linux/mailbox.sh has U+0000 NULL at column 15 [text-character]']);
+  });
+});
