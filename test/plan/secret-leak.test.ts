@@ -10,7 +10,7 @@ import { runCli } from '../cli/run-cli.js';
  * ends up with the same files holding each secret as a PC of the same profile without them, and no secret value
  * reaches any output, log or journal row.
  */
-const LOOK_ALIKES = ['@@HS_SECRET:vpnPsk@@', '@@HS_SECRET:enrolmentToken@@', '{{secret "vpnPsk"}}'];
+const LOOK_ALIKES = ['@@HS_SECRET:vpnPsk@@', '@@HS_SECRET:enrolmentToken@@', '{{secret "vpnPsk"}} @@HS_SECRET:undeclared@@'];
 let dir: string;
 let lab: Lab;
 
