@@ -23,7 +23,29 @@ function describePath(data: unknown, path: Path): { label: string | null; field:
   return { label: null, field: field(path) };
 }
 
-/** Where the character stands in the file: exact for plain and quoted scalars written literally, else the value's start. */
+// YAML double-quoted escapes: how many source characters each takes (\x41, \u00e9, \U0001F600, \n ...).
+const ESCAPE_LENGTH: Record<string, number> = { x: 4, u: 6, U: 10 };
+
+/** Source offset of value index `index` in a one-line double-quoted scalar, walking its escapes; null when it does not add up. */
+function offsetInDoubleQuoted(raw: string, value: string, index: number): number | null {
+  if (raw[0] !== '"' || raw.includes('\n')) return null;
+  let j = 1;
+  for (let k = 0; k < index; ) {
+    if (j >= raw.length - 1) return null;
+    if (raw[j] === '\\') {
+      const len = ESCAPE_LENGTH[raw[j + 1]] ?? 2;
+      const code = len > 2 ? parseInt(raw.slice(j + 2, j + len), 16) : 0;
+      k += code > 0xffff ? 2 : 1;
+      j += len;
+    } else {
+      k += 1;
+      j += 1;
+    }
+  }
+  return j < raw.length - 1 && value.length > index ? j : null;
+}
+
+/** Where the character stands in the file: exact for plain and quoted scalars, else the value's start. */
 function charPos(src: YamlSource, text: string, path: Path, value: string, p: TextProblem): SourcePos {
   const node = findNode(src, path).node;
   if (!isScalar(node) || !node.range) return posOfNode(src, node);
@@ -32,6 +54,7 @@ function charPos(src: YamlSource, text: string, path: Path, value: string, p: Te
   let offset: number | null = null;
   if (raw === value) offset = start + p.index;
   else if (raw.length === value.length + 2 && raw.slice(1, -1) === value) offset = start + 1 + p.index;
+  else if ((offset = offsetInDoubleQuoted(raw, value, p.index)) !== null) offset += start;
   else {
     const nth = value.slice(0, p.index).split(p.char).length - 1;
     let at = -1;

@@ -44,14 +44,14 @@ describe('one text policy for CSV and YAML', () => {
     ]);
   });
 
-  // A character written as an escape (\0) is pointed at where its value starts.
+  // A character written as an escape (\0, \u00e9) is pointed at its escape.
   it('gives a YAML directory the same findings with file:line:col', async () => {
     const found = await yamlDirectory(
       '  - { id: e100001, firstName: "Anna", lastName: "M\\u00fcl\\0ler", mailbox: "anna.mueller@example-telco.de\u00a0", site: bruehl }\n' +
         '  - id: e100002\n    firstName: "J\u200börg"\n    lastName: Schäfer\n    mailbox: joerg.schaefer@example-telco.de\n    site: bruehl\n',
     );
     expect(found).toEqual([
-      'directory/employees.yaml:2:49 employee e100001: lastName has U+0000 NULL at column 49 [text-character]',
+      'directory/employees.yaml:2:58 employee e100001: lastName has U+0000 NULL at column 58 [text-character]',
       'directory/employees.yaml:2:105 employee e100001: mailbox ends with U+00A0 NO-BREAK SPACE at column 105 [text-character]',
       'directory/employees.yaml:4:18 warning: employee e100002: firstName has U+200B ZERO WIDTH SPACE at column 18 [text-character]',
     ]);
@@ -64,9 +64,9 @@ describe('one text policy for CSV and YAML', () => {
     });
     const found = lines(await loadRepo(dir)).filter((l) => l.includes('[text-character]'));
     expect(found).toEqual([
-      'inventory/koeln.yaml:3:9 warning: site koeln: name has U+001B ESCAPE at column 9 [text-character]',
-      'inventory/koeln.yaml:6:120 machine KOE-D0001: vars.note has U+0000 NULL at column 120 [text-character]',
-      'profiles/team-lead.yaml:3:14 description has U+0000 NULL at column 14 [text-character]',
+      'inventory/koeln.yaml:3:19 warning: site koeln: name has U+001B ESCAPE at column 19 [text-character]',
+      'inventory/koeln.yaml:6:122 machine KOE-D0001: vars.note has U+0000 NULL at column 122 [text-character]',
+      'profiles/team-lead.yaml:3:19 description has U+0000 NULL at column 19 [text-character]',
     ]);
   });
 });
