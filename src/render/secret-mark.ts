@@ -19,9 +19,12 @@ export function hasSecretMark(rendered: string): boolean {
   return rendered.includes(MARK);
 }
 
-/** Rendered text with its marks replaced by placeholders, and where each placeholder starts. */
-export function takeSecretMarks(rendered: string): { content: string; secrets: SecretRef[] } {
-  if (!rendered.includes(MARK)) return { content: rendered, secrets: [] };
+/**
+ * Rendered text with its marks replaced by placeholders, and where each placeholder starts. mangled: a mark went
+ * through another helper ({{json (secret "x")}}) and can no longer be filled.
+ */
+export function takeSecretMarks(rendered: string): { content: string; secrets: SecretRef[]; mangled: boolean } {
+  if (!rendered.includes(NONCE)) return { content: rendered, secrets: [], mangled: false };
   const secrets: SecretRef[] = [];
   let content = '';
   let last = 0;
@@ -31,5 +34,6 @@ export function takeSecretMarks(rendered: string): { content: string; secrets: S
     content += SECRET_PLACEHOLDER(m[1]);
     last = m.index + m[0].length;
   }
-  return { content: content + rendered.slice(last), secrets };
+  content += rendered.slice(last);
+  return { content, secrets, mangled: content.includes(NONCE) };
 }

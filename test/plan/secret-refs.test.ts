@@ -35,6 +35,11 @@ describe('secrets stand only where a template asked for them', () => {
     const undeclared = findTemplateErrors(project).filter((d) => d.rule === 'undeclared-secret');
     expect(undeclared[0].message).toBe('machine BRU-D0001: template linux/mailbox.json.hbs asks for secret vpnPsk, which step mailbox does not list under secrets: (templates/linux/mailbox.json.hbs:1)');
 
+    const nested = buildFixtureProject();
+    const vpn = nested.templates.get('linux/vpn.nmconnection.hbs')!;
+    nested.templates.set('linux/vpn.nmconnection.hbs', { ...vpn, text: vpn.text.replace('{{secret vpn.pskSecret}}', '{{json (secret vpn.pskSecret)}}') });
+    expect(findTemplateErrors(nested).filter((d) => d.rule === 'secret-in-helper')[0].message).toMatch(/^machine BRU-D0001: template linux\/vpn\.nmconnection\.hbs passes a secret through another helper/);
+
     const other = buildFixtureProject();
     delete (other.config.secrets as Record<string, unknown>).enrolmentToken;
     const unknown = findTemplateErrors(other).filter((d) => d.rule === 'unknown-secret');
