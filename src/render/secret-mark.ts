@@ -15,8 +15,9 @@ export function secretMark(name: string): string {
   return `${MARK}${name}\u0000`;
 }
 
+/** True when a secret mark, whole or mangled by another helper, is in the text. */
 export function hasSecretMark(rendered: string): boolean {
-  return rendered.includes(MARK);
+  return rendered.includes(NONCE);
 }
 
 /**
