@@ -23,11 +23,11 @@ import { hostileValue, mulberry32, type Random } from './hostile-values.js';
  * Hostile values through load -> validate -> plan -> the rendered programs of both shells. Every value is either
  * rejected with a finding (and plan would exit 2) or arrives byte-exact as data: in the plan, in the sh prelude and
  * the files a real sh program writes, and in the PowerShell program as PowerShell's own parser reads it.
- * Replay a failure with HOMESHIFT_FUZZ_SEED=<seed printed>; HOMESHIFT_FUZZ_SECONDS bounds the time (default 20).
+ * HOMESHIFT_FUZZ_SEED is the first seed, HOMESHIFT_FUZZ_SECONDS bounds the time (default 20; 0 runs one seed):
+ * a failure prints the command line that replays it.
  */
 const BASE_SEED = Number(process.env.HOMESHIFT_FUZZ_SEED ?? 20261201);
 const BUDGET_MS = Number(process.env.HOMESHIFT_FUZZ_SECONDS ?? 20) * 1000;
-const REPLAY = process.env.HOMESHIFT_FUZZ_SEED !== undefined;
 const UNSAFE_OUTPUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const PWSH = findPwsh();
 if (!PWSH) console.warn(`fuzz: the PowerShell parse check is skipped: ${PWSH_MISSING}`);
@@ -201,7 +201,7 @@ test('no value makes any stage fail unexpectedly; each is rejected with a findin
       throw new Error(`fuzz seed ${seed} failed (replay: HOMESHIFT_FUZZ_SEED=${seed} HOMESHIFT_FUZZ_SECONDS=0): ${(err as Error).message}`);
     }
     seed++;
-  } while (!REPLAY && Date.now() - started < BUDGET_MS);
+  } while (Date.now() - started < BUDGET_MS);
   try {
     checkPowerShell(batch);
   } catch (err) {
