@@ -138,7 +138,7 @@ export function planMachine(project: Project, machine: Machine, ctx: PlanContext
       client: machine.os === 'linux' ? 'thunderbird' : (profile.mailbox.client ?? 'outlook'),
     };
     const vpn = profile.vpn ? { ...profile.vpn, gateway: site.vpnGateway, identity: employee.mailbox } : null;
-    const name = `${employee.firstName} ${employee.lastName}`.trim();
+    const name = `${employee.firstName} ${employee.lastName}`;
     const context: RenderContext = {
       machine: { id: machine.id, host: machine.host, os: machine.os, site: machine.site, role: machine.role },
       site: { id: site.id, name: site.name, vpnGateway: site.vpnGateway, sharedMailboxes: site.sharedMailboxes },

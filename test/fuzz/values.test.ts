@@ -177,7 +177,7 @@ async function runCase(seed: number, pwshBatch: { seed: number; program: string;
   const plan = buildPlan(project, { from: checked.plan! });
   const json = JSON.parse([...planJsonChunks(plan)].join('')) as Plan;
   const [linux, windows] = json.machines;
-  expect(linux.employee.name).toBe(`${c.employees[0].firstName} ${c.employees[0].lastName}`.trim());
+  expect(linux.employee.name).toBe(`${c.employees[0].firstName} ${c.employees[0].lastName}`);
   expect(windows.employee.mailbox).toBe(c.employees[1].mailbox);
   for (const m of plan.machines) expect(formatPlanText(plan, { machine: m.machine.id, color: false })).not.toMatch(UNSAFE_OUTPUT);
   await checkLinux(c, plan.machines[0], plan.scripts);
