@@ -8,6 +8,8 @@ const LATIN_TWINS: Record<string, string> = {
   'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M', 'Ν': 'N', 'Ο': 'O', 'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X',
 };
 
+const LATIN_ONLY = /^[\u0000-\u024f]*$/;
+
 const SCRIPTS: [string, RegExp][] = [
   ['Latin', /\p{Script=Latin}/u], ['Cyrillic', /\p{Script=Cyrillic}/u], ['Greek', /\p{Script=Greek}/u], ['Armenian', /\p{Script=Armenian}/u],
   ['Cherokee', /\p{Script=Cherokee}/u], ['Arabic', /\p{Script=Arabic}/u], ['Hebrew', /\p{Script=Hebrew}/u], ['Han', /\p{Script=Han}/u],
@@ -30,6 +32,7 @@ export function describeLookAlike(ch: string): string | null {
  * Words are split at spaces, dots, @ and dashes, so "Иван Müller" (two words, two scripts) is fine.
  */
 export function findMixedScript(value: string): string | null {
+  if (LATIN_ONLY.test(value)) return null; // most names: nothing to mix
   for (const word of value.split(/[\s.@_+-]+/)) {
     const scripts = new Map<string, string>();
     for (const ch of word) {
