@@ -75,13 +75,7 @@ function checkSecrets(ctx: PlanContext, spec: StepSpec, template: string, names:
 function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, recipe: Recipe, stepTimeout: number | undefined): PlannedStep {
   const files: PlannedFile[] = spec.files.map((file) => {
     const template = getTemplate(ctx, file.template, recipe.os);
-    const { content, secrets, mangled } = takeSecretMarks(template.render(context));
-    if (mangled) {
-      const source = ctx.project.templates.get(template.name);
-      const machine = context.machine.id;
-      const message = `machine ${machine}: template ${template.name} passes a secret through another helper; write {{secret "name"}} on its own`;
-      throw new PlanError({ machine, template: template.name, variable: 'secret', rule: 'secret-in-helper', message, ...(source ? { pos: { file: source.file, line: 1, col: 1 } } : {}) });
-    }
+    const { content, secrets } = takeSecretMarks(template.render(context));
     const planned: PlannedFile = { path: renderPath(ctx, file.path, context, context.machine.id), content, mode: file.mode };
     if (secrets.length > 0) {
       checkSecrets(ctx, spec, template.name, [...new Set(secrets.map((s) => s.name))], context.machine.id);

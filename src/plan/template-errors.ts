@@ -9,7 +9,7 @@ import { assemblePlan } from './build-plan.js';
 
 const PER_CAUSE = 5; // machines named one by one for the same cause; the rest are counted
 // Problems that show only when a machine is rendered; reported per machine, grouped per cause.
-const PER_MACHINE_RULES = new Set(['undefined-template-variable', 'undeclared-secret', 'unknown-secret', 'secret-in-helper']);
+const PER_MACHINE_RULES = new Set(['undefined-template-variable', 'undeclared-secret', 'unknown-secret']);
 
 /** The plan of every machine with the template diagnostics found while building it; plan is null when any machine failed. */
 export interface CheckedPlan {

@@ -8,7 +8,6 @@ import { SECRET_PLACEHOLDER, type SecretRef } from '../model/plan.js';
  */
 const NONCE = randomBytes(16).toString('hex');
 const MARK = `\u0000hs-secret-${NONCE}:`;
-const MARK_RE = new RegExp(`\u0000hs-secret-${NONCE}:([A-Za-z0-9_.-]+)\u0000`, 'g');
 export const SECRET_NAME = /^[A-Za-z0-9_.-]+$/;
 
 export function secretMark(name: string): string {
@@ -21,20 +20,23 @@ export function hasSecretMark(rendered: string): boolean {
 }
 
 /**
- * Rendered text with its marks replaced by placeholders, and where each placeholder starts. mangled: a mark went
- * through another helper ({{json (secret "x")}}) and can no longer be filled.
+ * Rendered text with its marks replaced by placeholders, and where each placeholder starts. Marks arrive whole: the
+ * engine refuses a template that passes one through another helper.
  */
-export function takeSecretMarks(rendered: string): { content: string; secrets: SecretRef[]; mangled: boolean } {
-  if (!rendered.includes(NONCE)) return { content: rendered, secrets: [], mangled: false };
+export function takeSecretMarks(rendered: string): { content: string; secrets: SecretRef[] } {
+  // Every mark holds a NUL, which no value that passed validate does: most texts are done after one quick search.
+  if (!rendered.includes('\u0000') || !rendered.includes(MARK)) return { content: rendered, secrets: [] };
   const secrets: SecretRef[] = [];
   let content = '';
   let last = 0;
-  for (const m of rendered.matchAll(MARK_RE)) {
-    content += rendered.slice(last, m.index);
-    secrets.push({ name: m[1], at: content.length });
-    content += SECRET_PLACEHOLDER(m[1]);
-    last = m.index + m[0].length;
+  for (let at = rendered.indexOf(MARK); at >= 0; at = rendered.indexOf(MARK, last)) {
+    const end = rendered.indexOf('\u0000', at + MARK.length);
+    const name = end < 0 ? '' : rendered.slice(at + MARK.length, end);
+    if (!SECRET_NAME.test(name)) break;
+    content += rendered.slice(last, at);
+    secrets.push({ name, at: content.length });
+    content += SECRET_PLACEHOLDER(name);
+    last = end + 1;
   }
-  content += rendered.slice(last);
-  return { content, secrets, mangled: content.includes(NONCE) };
+  return { content: content + rendered.slice(last), secrets };
 }

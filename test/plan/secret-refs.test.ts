@@ -38,7 +38,7 @@ describe('secrets stand only where a template asked for them', () => {
     const nested = buildFixtureProject();
     const vpn = nested.templates.get('linux/vpn.nmconnection.hbs')!;
     nested.templates.set('linux/vpn.nmconnection.hbs', { ...vpn, text: vpn.text.replace('{{secret vpn.pskSecret}}', '{{json (secret vpn.pskSecret)}}') });
-    expect(findTemplateErrors(nested).filter((d) => d.rule === 'secret-in-helper')[0].message).toMatch(/^machine BRU-D0001: template linux\/vpn\.nmconnection\.hbs passes a secret through another helper/);
+    expect(findTemplateErrors(nested).filter((d) => d.rule === 'template-syntax')[0].message).toMatch(/^profile back-office \(linux\): template linux\/vpn\.nmconnection\.hbs at line 27: \{\{secret\}\} must stand on its own, not inside another helper$/);
 
     const other = buildFixtureProject();
     delete (other.config.secrets as Record<string, unknown>).enrolmentToken;

@@ -31,7 +31,8 @@ describe('compileTemplate', () => {
     expect(compileTemplate('t', '{{#if vpn.pskSecret}}psk{{else}}none{{/if}}')({ vpn: { pskSecret: null } })).toBe('none');
   });
   it('turns secrets into placeholders and has json, keyfile, uuid helpers', () => {
-    expect(takeSecretMarks(compileTemplate('t', 'a {{secret "vpnPsk"}} b')({}))).toEqual({ content: 'a @@HS_SECRET:vpnPsk@@ b', secrets: [{ name: 'vpnPsk', at: 2 }], mangled: false });
+    expect(takeSecretMarks(compileTemplate('t', 'a {{secret "vpnPsk"}} b')({}))).toEqual({ content: 'a @@HS_SECRET:vpnPsk@@ b', secrets: [{ name: 'vpnPsk', at: 2 }] });
+    expect(() => compileTemplate('t', 'x\n{{json (secret "vpnPsk")}}')).toThrow('template t at line 2: {{secret}} must stand on its own, not inside another helper');
     expect(() => compileTemplate('t', '{{secret x}}')({ x: 'a b' })).toThrow(/secret needs a name/);
     expect(compileTemplate('t', '{{json x}}')({ x: 'a"b\nc' })).toBe('"a\\"b\\nc"');
     expect(compileTemplate('t', '{{keyfile x}}')({ x: 'a\nb\\c' })).toBe('a\\nb\\\\c');
