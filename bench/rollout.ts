@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const sizes = process.argv.filter((a) => /^\d+$/.test(a)).map(Number);
   const base = await mkdtemp(join(tmpdir(), 'homeshift-bench-rollout-'));
   await chmod(base, 0o755); // the PCs' service account walks into it
-  const sshd = await startSshd({ extraConfig: ['MaxStartups 4000', 'MaxSessions 4000'] });
+  const sshd = await startSshd({ extraConfig: ['MaxStartups 4000', 'MaxSessions 4000'], simRootFromProgram: true });
   try {
     // A service account with /bin/sh, as on real PCs: root's login shell here would source a .bashrc on every exec.
     const user = (await ensureUnprivilegedUser()) ? UNPRIVILEGED_USER : sshd.user;

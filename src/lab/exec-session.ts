@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ServerChannel } from 'ssh2';
+import { simPath } from './sim-tools.js';
 
 /** One exec request on a simulated PC: a real `/bin/sh -c` in the PC root, piped to the channel. */
 export interface ExecHandle {
@@ -22,7 +23,7 @@ export function createPcEnv(root: string, fromClient: Record<string, string>): R
   return {
     LANG: 'C.UTF-8',
     ...fromClient,
-    PATH: `${root}/.sim/bin:/usr/local/bin:/usr/bin:/bin`,
+    PATH: simPath(root),
     HOME: root,
     HS_SIM_ROOT: root,
   };

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { AssignedFault } from './faults.js';
 
 /**
- * Faults that live in a PC's files: the step program and the sim tools read
- * `<root>/.sim/fail/<step id, ':' as '_'>` or `.sim/fail/tool_<name>`: line 1 the exit code
- * (or `hang`), lines 2.. the stderr. `unencrypted` takes the luks line out of etc/crypttab.
+ * Faults that live in a PC's files, read by the sim tools: `<root>/.sim/fail/tool_<name>` fails every call of
+ * that tool, `.sim/fail/<step id, ':' as '_'>` the tool call that touches what `<same>.on` names (one
+ * "file PATH" or "package NAME" per line: what the step writes or installs). Line 1 the exit code (or `hang`),
+ * lines 2.. the stderr. `unencrypted` takes the luks line out of etc/crypttab.
  */
 
 export interface FailFile {
@@ -34,12 +35,23 @@ export function failFilePath(root: string, name: string): string {
   return join(root, '.sim', 'fail', name);
 }
 
+/** What a step fault is bound to: the files the step writes and the packages it installs on this PC. */
+export interface StepTouches {
+  files: string[]; // relative to the PC root
+  packages: string[];
+}
+
 /** Put a file-based fault in place. Returns what heal needs to undo it (crypttab's old text). */
-export async function applyFileFault(root: string, fault: AssignedFault, context: { mailbox?: string }): Promise<string | null> {
+export async function applyFileFault(root: string, fault: AssignedFault, context: { mailbox?: string; touches?: StepTouches }): Promise<string | null> {
   const fail = describeFailFile(fault, context);
   if (fail) {
     await mkdir(join(root, '.sim', 'fail'), { recursive: true });
     await writeFile(failFilePath(root, fail.name), `${fail.exitCode}\n${fail.stderr}\n`);
+    const touches = context.touches;
+    if (touches && fault.kind.startsWith('fail-')) {
+      const lines = [...touches.files.map((f) => `file ${f}`), ...touches.packages.map((p) => `package ${p}`)];
+      await writeFile(`${failFilePath(root, fail.name)}.on`, `${lines.join('\n')}\n`);
+    }
     return null;
   }
   if (fault.kind === 'unencrypted') {
@@ -58,6 +70,7 @@ export async function healFileFault(root: string, fault: AssignedFault, saved: s
   const fail = describeFailFile(fault, {});
   if (fail) {
     await rm(failFilePath(root, fail.name), { force: true });
+    await rm(`${failFilePath(root, fail.name)}.on`, { force: true });
     return;
   }
   if (fault.kind === 'unencrypted') {

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 /**
  * Simulated system tools for a lab PC: small POSIX sh scripts under <root>/.sim/bin that keep their state
  * under <root>/var/lib/sim, so detection after an install really works and a second run finds everything ok.
- * The machine program puts .sim/bin first on PATH when HS_ROOT is not / and the folder exists.
+ * The PC puts .sim/bin first on PATH of every command it runs (the lab's ssh server, or the sshd of a test):
+ * the machine program knows nothing of them.
  */
 
 // Every tool finds its root from its own path and honours .sim/fail/tool_<name> (line 1: exit code or hang).
+// A step fault: .sim/fail/<step>.on names what the step touches (lines "file PATH" or "package NAME");
+// the tool that touches it fails with the code and message of .sim/fail/<step>.
 const header = (name: string) => `#!/bin/sh
 # homeshift lab: simulated ${name}
 case $0 in
@@ -15,15 +18,31 @@ case $0 in
   *) sim_root=$(cd "$(dirname "$0")/../.." && pwd) ;;
 esac
 sim_state="$sim_root/var/lib/sim"
-sim_fail="$sim_root/.sim/fail/tool_${name}"
-if [ -f "$sim_fail" ]; then
+sim_fail_with() {
   sim_code=
-  IFS= read -r sim_code <"$sim_fail"
+  IFS= read -r sim_code <"$1"
   [ "$sim_code" != hang ] || sleep 86400
-  tail -n +2 "$sim_fail" >&2
+  tail -n +2 "$1" >&2
   case $sim_code in ''|*[!0-9]*) sim_code=1 ;; esac
   exit "$sim_code"
-fi
+}
+sim_step_fault() {
+  for sim_on in "$sim_root"/.sim/fail/*.on; do
+    [ -f "$sim_on" ] || continue
+    while IFS=' ' read -r sim_kind sim_target || [ -n "$sim_kind" ]; do
+      if [ "$sim_kind" = "$1" ] && [ "$sim_target" = "$2" ] && [ -f "\${sim_on%.on}" ]; then sim_fail_with "\${sim_on%.on}"; fi
+    done <"$sim_on"
+  done
+}
+[ ! -f "$sim_root/.sim/fail/tool_${name}" ] || sim_fail_with "$sim_root/.sim/fail/tool_${name}"
+`;
+
+// mv is the real one, except that moving a file of a failing step into place fails like that step
+const MV = `${header('mv')}for sim_dest in "$@"; do :; done
+case \${sim_dest:-} in "$sim_root"/?*) sim_step_fault file "\${sim_dest#"$sim_root"/}" ;; esac
+for sim_dir in /usr/bin /bin; do [ ! -x "$sim_dir/mv" ] || exec "$sim_dir/mv" "$@"; done
+echo "mv: not found" >&2
+exit 127
 `;
 
 const APT_GET = `${header('apt-get')}[ -d "$sim_state/dpkg" ] || mkdir -p "$sim_state/dpkg"
@@ -45,6 +64,7 @@ case $cmd in
       version=\${spec#*=}
       [ "$version" != "$spec" ] || version=1.0-1
       case $pkg in ''|*[!a-z0-9.+-]*) echo "E: Unable to locate package $pkg" >&2; exit 100 ;; esac
+      sim_step_fault package "$pkg"
       printf '%s\\n' "$version" >"$sim_state/dpkg/$pkg"
       echo "Setting up $pkg ($version) ..."
     done ;;
@@ -136,7 +156,12 @@ const DCONF = `${header('dconf')}case \${1:-} in
 esac
 `;
 
-export const SIM_TOOLS: Record<string, string> = { 'apt-get': APT_GET, 'dpkg-query': DPKG_QUERY, nmcli: NMCLI, dconf: DCONF };
+export const SIM_TOOLS: Record<string, string> = { 'apt-get': APT_GET, 'dpkg-query': DPKG_QUERY, nmcli: NMCLI, dconf: DCONF, mv: MV };
+
+/** PATH for the commands of a lab PC: its simulated tools first. */
+export function simPath(root: string, rest = '/usr/local/bin:/usr/bin:/bin'): string {
+  return `${root}/.sim/bin:${rest}`;
+}
 
 const CRYPTTAB = '# <target name> <source device> <key file> <options>\ncryptroot UUID=6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f none luks,discard\n';
 

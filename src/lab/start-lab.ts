@@ -16,6 +16,7 @@ import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
 import { PcServer, type FleetContext, type PcState } from './pc-server.js';
 import { installSimTools } from './sim-tools.js';
+import { findStepTouches } from './step-touches.js';
 
 export interface StartLabOptions {
   dir: string;
@@ -125,13 +126,14 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
   await pinLabSettings(paths.project, { identityFile: paths.identityFile, knownHosts: paths.knownHosts, secretsDir: paths.secrets, roots });
 
   const faults = assignFaults(spec, servers.map((s) => s.pc.id), seed);
+  const touches = await findStepTouches(paths.project, new Map(Object.entries(faults.byMachine)));
   const users = new Map(machines.map((m) => [m.id, m.user]));
   await forEachLimited(servers, SETUP_CONCURRENCY, async (server) => {
     const { pc } = server;
     await mkdir(pc.root, { recursive: true });
     await installSimTools(pc.root);
     pc.fault = faults.byMachine[pc.id] ?? null;
-    if (pc.fault) pc.saved = await applyFileFault(pc.root, pc.fault, { mailbox: mailboxes.get(users.get(pc.id) ?? '') });
+    if (pc.fault) pc.saved = await applyFileFault(pc.root, pc.fault, { mailbox: mailboxes.get(users.get(pc.id) ?? ''), touches: touches.get(pc.id) });
   });
 
   const knownHosts: string[] = [];

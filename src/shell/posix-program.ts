@@ -3,7 +3,7 @@ import { formatPosixPrelude, secretVarName } from '../render/prelude.js';
 import { quotePosix } from '../render/quote.js';
 import { machineVars } from './machine-prelude.js';
 import { POSIX_RUNTIME } from './posix-runtime.js';
-import { faultName, fillSecrets, stepSecrets } from './secrets.js';
+import { fillSecrets, stepSecrets } from './secrets.js';
 import type { ProgramOptions } from './program-options.js';
 
 /** Reads the whole program from stdin before running it, so no step can eat the rest of it. */
@@ -45,8 +45,6 @@ export function buildPosixProgram(plan: MachinePlan, scripts: Plan['scripts'], o
     'set -u',
     formatPosixPrelude({ HS__NONCE: opts.nonce, HS__MODE: opts.mode }),
     formatPosixPrelude(machineVars(plan)),
-    'HS__SIM=0',
-    'if [ "$HS_ROOT" != / ] && [ -d "${HS_ROOT%/}/.sim/bin" ]; then PATH="${HS_ROOT%/}/.sim/bin:$PATH"; export PATH; HS__SIM=1; fi',
     'HS__TMP=$(mktemp -d "${TMPDIR:-/tmp}/homeshift.XXXXXX") || { echo "homeshift: cannot create a temporary folder" >&2; exit 1; }',
     `trap 'rm -rf "$HS__TMP"' EXIT`,
     "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
@@ -68,7 +66,7 @@ export function buildPosixProgram(plan: MachinePlan, scripts: Plan['scripts'], o
     lines.push('(');
     if (Object.keys(vars).length) lines.push(formatPosixPrelude(vars));
     for (const file of step.files) lines.push(formatWant(file.path, file.mode, fillSecrets(file, opts.secrets, step.id)));
-    lines.push(`hs__step ${index} ${step.checkOnly ? 1 : 0} ${quotePosix(faultName(step.id))} "$${scriptNames.get(step.script)}"`);
+    lines.push(`hs__step ${index} ${step.checkOnly ? 1 : 0} "$${scriptNames.get(step.script)}"`);
     lines.push(`)`);
     lines.push(`hs__finish ${index} $?`);
     lines.push('fi');

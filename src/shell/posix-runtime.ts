@@ -66,25 +66,15 @@ hs__write_file() {
   [ -n "$hs__mask" ] || chmod "$hs__mode" "$hs__new" || return 1
   mv -f "$hs__new" "$hs__dest"
 }
+# A file that cannot be written fails the apply with the status and complaint of the command that failed
+# (mkdir, mv: they say why); the path goes to the output, and is the message only when that command said nothing.
 hs__write_files() {
   hs__umask=$(umask)
   hs__n=1
   while [ "$hs__n" -le "$HS__NFILES" ]; do
-    hs__write_file "$hs__n" || { rm -f "$hs__new"; echo "cannot write /$hs__rel" >&2; return 1; }
+    hs__write_file "$hs__n" || { hs__rc=$?; rm -f "$hs__new"; echo "cannot write /$hs__rel"; return "$hs__rc"; }
     hs__n=$((hs__n + 1))
   done
-}
-# Lab fault hook: with the simulated tools active, .sim/fail/<step> makes the apply phase fail (line 1: exit code or hang).
-hs__fault() {
-  [ "$HS__SIM" = 1 ] || return 0
-  hs__f="\${HS_ROOT%/}/.sim/fail/$1"
-  [ -f "$hs__f" ] || return 0
-  hs__code=
-  IFS= read -r hs__code <"$hs__f"
-  [ "$hs__code" != hang ] || sleep 86400
-  tail -n +2 "$hs__f" >&2
-  case $hs__code in ''|*[!0-9]*) hs__code=1 ;; esac
-  exit "$hs__code"
 }
 # hs__end STATUS EXIT PHASE: the step's output blocks, then the end marker (tails '@': sent as blocks above);
 # the duration field stays '-' (the client times the markers)
@@ -109,12 +99,12 @@ hs__phase_verify() {
     { hs_check; } </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"
   fi
 }
-hs__phase_apply() { hs__phase apply; { hs__fault "$HS__FAULT"; hs__write_files && hs_apply; } </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
-# hs__step INDEX CHECK_ONLY FAULT_NAME SCRIPT: check, then (mode apply) apply and verify; one end marker.
+hs__phase_apply() { hs__phase apply; { hs__write_files && hs_apply; } </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err"; }
+# hs__step INDEX CHECK_ONLY SCRIPT: check, then (mode apply) apply and verify; one end marker.
 # A syntax error in SCRIPT ends this step's subshell with status 2; hs__finish reports it.
 hs__step() {
-  HS__INDEX=$1 HS__CHECK_ONLY=$2 HS__FAULT=$3
-  eval "$4" </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err" || { hs__end failed $? script; return 1; }
+  HS__INDEX=$1 HS__CHECK_ONLY=$2
+  eval "$3" </dev/null >>"$HS__TMP/out" 2>>"$HS__TMP/err" || { hs__end failed $? script; return 1; }
   hs__phase_check
   hs__rc=$?
   if [ "$hs__rc" -eq 0 ]; then hs__end ok 0 check; return 0; fi

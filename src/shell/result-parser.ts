@@ -1,5 +1,7 @@
 import type { MachinePlan } from '../model/plan.js';
 import type { StepResult, StepStatus } from '../model/result.js';
+import { decodeClixml } from '../transport/clixml.js';
+import { decodeTailBytes } from '../transport/output-decoder.js';
 
 export type ParsedEvent = { type: 'start'; index: number } | { type: 'end'; result: StepResult };
 
@@ -12,11 +14,11 @@ const STATUSES: readonly StepStatus[] = ['ok', 'changed', 'would-change', 'faile
 
 const TAIL = 2048;
 
-// '-': no output; '@': sent before the end marker as a raw block; else base64
+// '-': no output; '@': sent before the end marker as a raw block; else base64 of the tail's last bytes
 function decodeTail(field: string | undefined, block: string | undefined): string {
   if (field === '@') return block ?? '';
   if (!field || field === '-') return '';
-  return Buffer.from(field, 'base64').toString('utf8');
+  return decodeTailBytes(Buffer.from(field, 'base64'));
 }
 
 function lastLine(text: string): string {
@@ -60,7 +62,8 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
     const step = plan.steps[index];
     if (!step || !STATUSES.includes(status as StepStatus)) return null;
     const stdoutTail = redact(decodeTail(outField, blocks.get(`out ${index}`)), secrets);
-    const stderrTail = redact(decodeTail(errField, blocks.get(`err ${index}`)), secrets);
+    // a nested powershell.exe or a native tool may have written CLIXML into the step's error stream
+    const stderrTail = redact(decodeClixml(decodeTail(errField, blocks.get(`err ${index}`))), secrets);
     blocks.clear();
     const exitCode = exitText === '-' || exitText === undefined ? null : Number(exitText);
     let message: string | null = null;

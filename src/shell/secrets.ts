@@ -37,7 +37,3 @@ export function stepSecrets(step: PlannedStep, secrets: Record<string, string>):
   return values;
 }
 
-/** The file name the lab fault hook looks for: step id with ':' as '_'. */
-export function faultName(stepId: string): string {
-  return stepId.replace(/:/g, '_');
-}

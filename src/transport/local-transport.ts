@@ -4,7 +4,8 @@
  * whole group (TERM, then KILL after a grace period) and leaves no process behind.
  */
 import { execa } from 'execa';
-import { StringDecoder } from 'node:string_decoder';
+import { decodeClixml } from './clixml.js';
+import { createOutputDecoder } from './output-decoder.js';
 import { TransportError } from './transport.js';
 import type { Connection, ExecOptions, ExecResult, Transport } from './transport.js';
 
@@ -77,7 +78,7 @@ async function execLocally(command: string, options: ExecOptions): Promise<ExecR
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
       stdout: stdout.text(),
-      stderr: stderr.text(),
+      stderr: decodeClixml(stderr.text()),
       timedOut,
       aborted,
       durationMs: Math.round(performance.now() - started),
@@ -89,7 +90,7 @@ async function execLocally(command: string, options: ExecOptions): Promise<ExecR
 }
 
 function collect(stream: NodeJS.ReadableStream | null, onChunk?: (chunk: string) => void): { text(): string } {
-  const decoder = new StringDecoder('utf8');
+  const decoder = createOutputDecoder();
   let text = '';
   const add = (chunk: string): void => {
     if (chunk === '') return;

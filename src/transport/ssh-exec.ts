@@ -9,9 +9,13 @@
  * A connection that drops while a command runs: the exec REJECTS with TransportError
  * `unreachable` (retryable). What the command printed until then has already been streamed.
  * Only a command that was being ended (timeout, abort) resolves instead, with its flag set.
+ *
+ * Output is decoded line by line (UTF-8, or a Windows code page for a line that is not); the result's
+ * stderr has PowerShell's CLIXML blocks replaced by their messages (the streamed chunks are as sent).
  */
-import { StringDecoder } from 'node:string_decoder';
 import type { Client, ClientChannel } from 'ssh2';
+import { decodeClixml } from './clixml.js';
+import { createOutputDecoder } from './output-decoder.js';
 import { describeTarget } from './ssh-errors.js';
 import { TransportError } from './transport.js';
 import type { ExecOptions, ExecResult, Target } from './transport.js';
@@ -30,8 +34,8 @@ export interface SshLink {
 export function execOverSsh(link: SshLink, command: string, options: ExecOptions): Promise<ExecResult> {
   return new Promise<ExecResult>((resolve, reject) => {
     const started = performance.now();
-    const outDecoder = new StringDecoder('utf8');
-    const errDecoder = new StringDecoder('utf8');
+    const outDecoder = createOutputDecoder();
+    const errDecoder = createOutputDecoder();
     const state = { stdout: '', stderr: '', exitCode: null as number | null, signal: null as string | null };
     let gotExit = false;
     let timedOut = false;
@@ -52,7 +56,7 @@ export function execOverSsh(link: SshLink, command: string, options: ExecOptions
       appendStdout(outDecoder.end());
       appendStderr(errDecoder.end());
       const durationMs = Math.round(performance.now() - started);
-      resolve({ ...state, timedOut, aborted, durationMs });
+      resolve({ ...state, stderr: decodeClixml(state.stderr), timedOut, aborted, durationMs });
     };
     const fail = (error: TransportError): void => {
       if (settled) return;

@@ -1,6 +1,7 @@
 /**
  * Rollout over a real OpenSSH sshd on loopback: three Linux PCs (127.0.0.1-3, one sshd listening on all three),
- * each with its own root folder and the lab's simulated package tools. The shipped profiles do the work.
+ * each with its own root folder and the lab's simulated package tools, which sshd puts on the PATH of the
+ * sessions on that PC's address. The shipped profiles do the work.
  */
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -31,12 +32,16 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
-async function writeProject(dir: string, sshd: RunningSshd, knownHosts: string): Promise<string[]> {
+/** The PCs' roots stay where sshd was told they are; every test starts them afresh. */
+const pcRoot = (base: string, i: number) => join(base, 'pcs', MACHINES[i].id);
+
+async function writeProject(dir: string, sshd: RunningSshd, knownHosts: string, base: string): Promise<string[]> {
   const roots: string[] = [];
   await mkdir(join(dir, 'inventory'), { recursive: true });
   await mkdir(join(dir, 'directory'), { recursive: true });
-  for (const m of MACHINES) {
-    const root = join(dir, 'pcs', m.id);
+  for (const i of MACHINES.keys()) {
+    const root = pcRoot(base, i);
+    await rm(root, { recursive: true, force: true });
     await installSimTools(root);
     roots.push(root);
   }
@@ -79,8 +84,9 @@ suite('rollout over a real OpenSSH sshd', () => {
   let sshd: RunningSshd;
   let base: string;
   beforeAll(async () => {
-    sshd = await startSshd({ extraConfig: ['ListenAddress 127.0.0.2', 'ListenAddress 127.0.0.3'] });
     base = await mkdtemp(join(tmpdir(), 'homeshift-sshd-rollout-'));
+    const simRoots = HOSTS.map((address, i) => ({ address, root: pcRoot(base, i) }));
+    sshd = await startSshd({ extraConfig: ['ListenAddress 127.0.0.2', 'ListenAddress 127.0.0.3'], simRoots });
   });
   afterAll(async () => {
     await sshd?.stop();
@@ -94,7 +100,7 @@ suite('rollout over a real OpenSSH sshd', () => {
     await mkdir(dir, { recursive: true });
     const knownHosts = join(dir, 'known_hosts');
     await writeFile(knownHosts, knownHostsFor([sshd.hostPublicKey, sshd.hostPublicKey, sshd.hostPublicKey]));
-    const roots = await writeProject(dir, sshd, knownHosts);
+    const roots = await writeProject(dir, sshd, knownHosts, base);
 
     const first = await runCli(['-C', dir, 'rollout', '--yes', '--json'], { env });
     expect(first.stderr).not.toMatch(/internal error/);
@@ -140,7 +146,7 @@ suite('rollout over a real OpenSSH sshd', () => {
     const other = await generateKeyPair(dir, 'other-host-key');
     const knownHosts = join(dir, 'known_hosts');
     await writeFile(knownHosts, knownHostsFor([sshd.hostPublicKey, other.publicKey, sshd.hostPublicKey]));
-    const roots = await writeProject(dir, sshd, knownHosts);
+    const roots = await writeProject(dir, sshd, knownHosts, base);
     const before = (await walk(roots[1])).sort();
 
     const run = await runCli(['-C', dir, 'rollout', '--yes', '--json'], { env });

@@ -53,4 +53,21 @@ describe('simulated lab tools', () => {
     rmSync(join(root, '.sim/fail/tool_dconf'));
     expect(tool(['../../.sim/bin/dpkg-query', '-W', 'zoiper5'], join(root, 'etc/dconf')).out).toBe('zoiper5\t1.0-1\n');
   });
+
+  it('mv moves like mv, except a file a step fault is bound to; apt-get fails for a bound package only', () => {
+    mkdirSync(join(root, 'etc/homeshift'), { recursive: true });
+    writeFileSync(join(root, 'etc/homeshift/a.new'), 'a');
+    expect(tool(['mv', '-f', join(root, 'etc/homeshift/a.new'), join(root, 'etc/homeshift/a.json')])).toEqual({ code: 0, out: '', err: '' });
+    expect(readFileSync(join(root, 'etc/homeshift/a.json'), 'utf8')).toBe('a');
+    writeFileSync(join(root, '.sim/fail/mailbox'), '3\nmailbox not found for anna@example.com\n');
+    writeFileSync(join(root, '.sim/fail/mailbox.on'), 'file etc/homeshift/mailbox.json\npackage linphone-desktop\n');
+    writeFileSync(join(root, 'etc/homeshift/m.new'), 'm');
+    expect(tool(['mv', '-f', join(root, 'etc/homeshift/m.new'), join(root, 'etc/homeshift/mailbox.json')])).toEqual({ code: 3, out: '', err: 'mailbox not found for anna@example.com\n' });
+    expect(tool(['mv', '-f', join(root, 'etc/homeshift/m.new'), join(root, 'etc/homeshift/other.json')]).code).toBe(0);
+    expect(tool(['apt-get', 'install', '-y', 'zoiper5=1.0-1']).code).toBe(0);
+    expect(tool(['apt-get', 'install', '-y', 'linphone-desktop=4.4.10-3']).code).toBe(3);
+    rmSync(join(root, '.sim/fail/mailbox')); // healed: the binding alone does nothing
+    expect(tool(['apt-get', 'install', '-y', 'linphone-desktop=4.4.10-3']).code).toBe(0);
+    rmSync(join(root, '.sim/fail/mailbox.on'));
+  });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installSimTools } from '../../src/lab/sim-tools.js';
+import { applyFileFault, healFileFault } from '../../src/lab/fault-files.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { buildMachineProgram } from '../../src/shell/machine-program.js';
 import { MissingSecretError } from '../../src/shell/secrets.js';
@@ -9,20 +9,25 @@ import { buildFixtureProject } from '../plan/fixture.js';
 import { NONCE, runLinux, SECRETS, labMachine } from './run-helpers.js';
 
 
-function fail(root: string, name: string, text: string) {
+/** A lab fault file; `on`: what it is bound to (a step fault), none for a tool fault. */
+function fail(root: string, name: string, text: string, on?: string) {
   mkdirSync(join(root, '.sim', 'fail'), { recursive: true });
   writeFileSync(join(root, '.sim', 'fail', name), text);
+  if (on) writeFileSync(join(root, '.sim', 'fail', `${name}.on`), `${on}\n`);
 }
 
 describe('linux machine program', () => {
-  it('lab fault hook: the apply phase fails with the code and message of .sim/fail/<step>, the rest is skipped', async () => {
+  it('a lab step fault: moving the step file into place fails with its code and message, the rest is skipped', async () => {
     const { root, machine, scripts } = await labMachine('hs-prog-');
-    fail(root, 'mailbox', '3\nmailbox not found for tina.mueller@example-telco.de\n');
+    const fault = { kind: 'fail-mailbox' as const, heal: null };
+    const files = machine.steps.find((s) => s.id === 'mailbox')!.files.slice(0, 1).map((f) => f.path);
+    await applyFileFault(root, fault, { mailbox: 'tina.mueller@example-telco.de', touches: { files, packages: [] } });
     const run = await runLinux(machine, scripts);
     const mailbox = run.results.find((r) => r.step === 'mailbox')!;
     expect(mailbox).toMatchObject({ status: 'failed', exitCode: 3, errorClass: 'step-failed', message: 'apply exited 3: mailbox not found for tina.mueller@example-telco.de' });
+    expect(mailbox.stdoutTail).toContain(`cannot write /${files[0]}`);
     expect(run.ended.complete).toBe(true);
-    rmSync(join(root, '.sim', 'fail', 'mailbox'));
+    await healFileFault(root, fault, null);
     const again = await runLinux(machine, scripts);
     expect(again.results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'changed']);
   });
@@ -53,7 +58,7 @@ describe('linux machine program', () => {
 
   it('a hanging apply is left to the run layer timeout: start marker without end', async () => {
     const { root, machine, scripts } = await labMachine('hs-prog-');
-    fail(root, 'vpn', 'hang\n');
+    fail(root, 'vpn', 'hang\n', `file ${machine.steps.find((s) => s.id === 'vpn')!.files[0].path}`);
     const run = await runLinux(machine, scripts, 'apply', 4000);
     expect(run.result.timedOut).toBe(true);
     expect(run.ended).toEqual({ complete: false, current: machine.steps.findIndex((s) => s.id === 'vpn') });

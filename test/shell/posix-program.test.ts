@@ -72,7 +72,9 @@ describe('file writes of the linux program', () => {
     expect(run.results[0].status).toBe('changed');
     expect(lstatSync(join(root, 'opt/link')).isSymbolicLink()).toBe(false);
     expect(readFileSync(join(root, 'opt/link'), 'utf8')).toBe('mine\n');
-    expect(run.results[1]).toMatchObject({ step: 'blocked', status: 'failed', message: 'apply exited 1: cannot write /blocker/inside.conf' });
+    // the message is the failing command's own reason; the output names the file
+    expect(run.results[1]).toMatchObject({ step: 'blocked', status: 'failed', message: expect.stringMatching(/^apply exited 1: mkdir: .*blocker.*File exists$/) });
+    expect(run.results[1].stdoutTail).toBe('file /blocker/inside.conf differs from the plan\ncannot write /blocker/inside.conf\n');
   });
 
   it('computes the umask only for modes without execute or special bits', () => {

@@ -85,4 +85,21 @@ describe('createResultParser', () => {
     const [event] = parser.push(`@@HS:${N}:end 0 failed 1 5 ${b64('key s3cr3t-psk\n')} - apply\n`);
     expect(event.type === 'end' && event.result.stdoutTail).toBe('key ***\n');
   });
+
+  it('keeps the plain messages of CLIXML in a stderr tail, and reads cp850 bytes', () => {
+    const clixml = '#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj S="progress" RefId="0"><MS><PR N="Record"><AV>Preparing modules for first use.</AV></PR></MS></Obj><S S="Error">Add-VpnConnection : Zugriff verweigert_x000D__x000A_</S></Objs>';
+    const cp850 = Buffer.concat([Buffer.from('Datei f'), Buffer.from([0x81]), Buffer.from('r M'), Buffer.from([0x84]), Buffer.from('rz\n')]).toString('base64');
+    const [event] = createResultParser(machine, N).push(`@@HS:${N}:end 1 failed 1 5 ${cp850} ${b64(clixml)} apply\n`);
+    expect(event.type === 'end' && event.result).toMatchObject({
+      stderrTail: 'Add-VpnConnection : Zugriff verweigert\n',
+      stdoutTail: 'Datei für März\n',
+      message: 'apply exited 1: Add-VpnConnection : Zugriff verweigert',
+    });
+  });
+
+  it('a cut tail loses only the cut character', () => {
+    const cut = Buffer.from('übrig\n', 'utf8').subarray(1).toString('base64');
+    const [event] = createResultParser(machine, N).push(`@@HS:${N}:end 1 failed 1 5 ${cut} - apply\n`);
+    expect(event.type === 'end' && event.result.stdoutTail).toBe('brig\n');
+  });
 });

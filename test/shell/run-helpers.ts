@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installSimTools } from '../../src/lab/sim-tools.js';
+import { installSimTools, simPath } from '../../src/lab/sim-tools.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { buildFixtureProject } from '../plan/fixture.js';
 import type { MachinePlan, Plan } from '../../src/model/index.js';
@@ -12,10 +12,14 @@ import { createResultParser, type ParsedEvent } from '../../src/shell/result-par
 export const NONCE = 'n0nce-4f2a9c1e';
 export const SECRETS = { vpnPsk: 'psk-Secret-42', enrolmentToken: 'tok-ABC-123' };
 
-/** Runs the command string through /bin/sh -c with the program on stdin, like sshd; kills its whole process group on timeout. */
-function exec(command: string, stdin: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; exitCode: number | null; timedOut: boolean }> {
+/**
+ * Runs the command string through /bin/sh -c with the program on stdin, like sshd; kills its whole process group on
+ * timeout. A root with the lab's simulated tools gets them first on PATH, as a lab PC gives them.
+ */
+function exec(command: string, stdin: string, timeoutMs: number, root: string): Promise<{ stdout: string; stderr: string; exitCode: number | null; timedOut: boolean }> {
+  const env = existsSync(join(root, '.sim', 'bin')) ? { ...process.env, PATH: simPath(root, process.env.PATH) } : process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', command], { detached: true, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -39,7 +43,7 @@ export async function runLinux(machine: MachinePlan, scripts: Plan['scripts'], m
   const program = buildMachineProgram(machine, scripts, { mode, secrets: SECRETS, nonce: NONCE });
   const command = shell ? program.command.replace(/^\/bin\/sh /, `${shell} `) : program.command;
   const stdin = program.stdin;
-  const result = await exec(command, stdin, timeoutMs);
+  const result = await exec(command, stdin, timeoutMs, machine.root);
   const parser = createResultParser(machine, NONCE, { secrets: Object.values(SECRETS) });
   const events: ParsedEvent[] = parser.push(result.stdout);
   const ended = parser.end();

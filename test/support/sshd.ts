@@ -11,6 +11,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair } from './keys.js';
 import type { KeyType } from './keys.js';
+import { simPath } from '../../src/lab/sim-tools.js';
 import type { Target } from '../../src/transport/transport.js';
 
 const SSHD = '/usr/sbin/sshd';
@@ -20,7 +21,30 @@ export interface SshdOptions {
   extraConfig?: string[]; // sshd_config lines that take precedence over the defaults
   logLevel?: 'ERROR' | 'INFO' | 'VERBOSE'; // default ERROR; the log goes to `logFile`
   port?: number; // default: a free one
+  /**
+   * Sessions that arrive on one of these addresses get the PATH of a lab PC with this root (its simulated tools
+   * first), as the lab's own PC server gives it: the programs homeshift sends carry no lab code.
+   */
+  simRoots?: { address: string; root: string }[];
+  /**
+   * Many lab PCs behind one address (benchmarks): a ForceCommand wrapper reads a machine program from stdin and
+   * gives it the PATH of the PC whose root it names (its HS_ROOT line). Other commands run as they are.
+   */
+  simRootFromProgram?: boolean;
 }
+
+// The PC a program is for, as a lab PC would be that root: its simulated tools first on PATH.
+const SIM_ROOT_WRAPPER = `#!/bin/sh
+case $SSH_ORIGINAL_COMMAND in
+  *'eval "$(cat)"'*) ;;
+  *) exec /bin/sh -c "$SSH_ORIGINAL_COMMAND" ;;
+esac
+program=$(cat; echo x)
+program=\${program%x}
+root=$(printf '%s\\n' "$program" | sed -n "s/^HS_ROOT='\\(.*\\)'$/\\1/p;T;q")
+if [ -n "$root" ] && [ -d "$root/.sim/bin" ]; then PATH="$root/.sim/bin:$PATH"; export PATH; fi
+printf '%s' "$program" | exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
+`;
 
 /**
  * A non-root login for tests that need sshd's post-auth privilege separation: OpenSSH refuses
@@ -62,10 +86,13 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   await writeFile(join(dir, 'authorized_keys'), `${clientKey.publicKey}\n`, { mode: 0o644 });
   const port = opts.port ?? (await findFreePort());
   const configFile = join(dir, 'sshd_config');
+  const wrapper = join(dir, 'sim-root-wrapper');
+  if (opts.simRootFromProgram) await writeFile(wrapper, SIM_ROOT_WRAPPER, { mode: 0o755 });
   await writeFile(configFile, renderConfig(dir, port, hostKey.privateKeyFile, [
     ...(opts.extraConfig ?? []),
+    ...(opts.simRootFromProgram ? [`ForceCommand ${wrapper}`] : []),
     `LogLevel ${opts.logLevel ?? 'ERROR'}`,
-  ]));
+  ], opts.simRoots ?? []));
   const knownHostsFile = join(dir, 'known_hosts');
   await writeFile(knownHostsFile, `[127.0.0.1]:${port} ${hostKey.publicKey}\n`);
 
@@ -97,7 +124,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   };
 }
 
-function renderConfig(dir: string, port: number, hostKeyFile: string, extra: string[]): string {
+function renderConfig(dir: string, port: number, hostKeyFile: string, extra: string[], simRoots: { address: string; root: string }[]): string {
   const lines = [
     'ListenAddress 127.0.0.1',
     `Port ${port}`,
@@ -117,7 +144,9 @@ function renderConfig(dir: string, port: number, hostKeyFile: string, extra: str
     'LoginGraceTime 30',
   ];
   if (versionAtLeast(9, 8)) lines.push('PerSourcePenalties no'); // failed-auth tests must not lock out loopback
-  return [...extra, ...lines, ''].join('\n'); // sshd keeps the first value: extra lines win
+  // Match blocks come last: every line after one belongs to it
+  const matches = simRoots.flatMap(({ address, root }) => [`Match LocalAddress ${address}`, `  SetEnv PATH=${simPath(root)}`]);
+  return [...extra, ...lines, ...matches, ''].join('\n'); // sshd keeps the first value: extra lines win
 }
 
 function versionAtLeast(major: number, minor: number): boolean {

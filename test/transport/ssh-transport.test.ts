@@ -54,6 +54,24 @@ describeSshd('ssh transport against a real sshd', () => {
     }
   });
 
+  it('decodes what a German Windows PC sends back: cp850 and cp1252 lines, CLIXML on stderr, characters split between packets', async () => {
+    const connection = await transport.connect(targetFor(sshd));
+    try {
+      // printf with octal escapes: 0x81 (cp850 ü), 0xFC (cp1252 ü); the UTF-8 ü (0xC3 0xBC) is written in two packets
+      const command = [
+        "printf 'Zugriff verweigert f\\201r C:\\\\Users\\r\\n'",
+        "printf 'Datei f\\374r Gro\\337e\\n'",
+        "printf 'Gr\\303'; sleep 0.2; printf '\\274\\303\\237e\\n'",
+        "printf 'native: start\\r\\n#< CLIXML\\r\\n<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\"><S S=\"Error\">Set-VpnConnection : Zugriff verweigert_x000D__x000A_</S></Objs>' >&2",
+      ].join('; ');
+      const result = await connection.exec(command, { timeoutMs: 15_000 });
+      expect(result.stdout).toBe('Zugriff verweigert für C:\\Users\r\nDatei für Große\nGrüße\n');
+      expect(result.stderr).toBe('native: start\r\nSet-VpnConnection : Zugriff verweigert\n');
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('streams output as it arrives', async () => {
     const connection = await transport.connect(targetFor(sshd));
     const chunks: { at: number; text: string }[] = [];

@@ -3,6 +3,7 @@ import { duplicateEmployeeId, duplicateMailbox, employeeIdPattern, mixedScript }
 import { mailboxDomainNotAllowed, malformedMailbox, sharedMailboxIsPersonal } from './mailbox-rules.js';
 import { duplicateHost, duplicateMachineId, employeeOnTwoMachines, roleMismatch, siteMismatch, unknownProfile, unknownSite, unknownUser } from './machine-rules.js';
 import { profileExtendsCycle, profileExtendsUnknown, unknownBundle, unknownSecret } from './profile-rules.js';
+import { powershell51Syntax } from './powershell-syntax.js';
 import { bundleOsUnsupported, unknownTemplate } from './usage-rules.js';
 
 /** Every validate rule, in the order they are documented. */
@@ -11,5 +12,5 @@ export const RULES: readonly Rule[] = [
   profileExtendsUnknown, profileExtendsCycle, unknownBundle, bundleOsUnsupported, unknownTemplate,
   unknownUser, employeeOnTwoMachines, duplicateEmployeeId, employeeIdPattern, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
   sharedMailboxIsPersonal, mixedScript,
-  siteMismatch, unknownSecret, roleMismatch,
+  siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
 ];
