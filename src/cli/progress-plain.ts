@@ -1,5 +1,6 @@
 import type { MachineStatus, RunEvent, RunListener } from '../model/result.js';
 import type { Output } from './output.js';
+import { printable } from '../model/printable.js';
 
 const time = (iso: string) => iso.slice(11, 19);
 
@@ -32,7 +33,7 @@ export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}
         done++;
         counts[r.status] = (counts[r.status] ?? 0) + 1;
         if (r.status === 'failed' || r.status === 'unreachable' || r.status === 'interrupted') {
-          out.out(`${time(e.at)} ${out.c.red(r.status.toUpperCase())} ${r.machine} (${r.site}) [${r.errorClass}] ${r.message ?? ''}`);
+          out.out(`${time(e.at)} ${out.c.red(r.status.toUpperCase())} ${printable(r.machine)} (${printable(r.site)}) [${r.errorClass}] ${printable(r.message ?? '')}`);
         }
         if (Date.now() - lastTally >= every) {
           lastTally = Date.now();

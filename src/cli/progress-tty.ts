@@ -3,6 +3,7 @@ import { normaliseMessage } from '../model/fingerprint.js';
 import type { MachineResult, RunEvent, RunListener } from '../model/result.js';
 import type { Output } from './output.js';
 import { createPlainProgress } from './progress-plain.js';
+import { printable } from '../model/printable.js';
 
 /** Machines per site in each wave, in wave order: the subtasks the view shows. */
 export type WaveSites = Array<Array<{ site: string; size: number }>>;
@@ -174,7 +175,7 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
           if (r.status === 'busy') t.busy++;
         }
         if (s && isFailure(r)) {
-          const text = `${r.status} [${r.errorClass ?? '-'}] ${normaliseMessage(r.message ?? '')}`.trim();
+          const text = printable(`${r.status} [${r.errorClass ?? '-'}] ${normaliseMessage(r.message ?? '')}`.trim());
           const key = r.fingerprint ?? text;
           const cause = s.causes.get(key) ?? { count: 0, text };
           cause.count++;

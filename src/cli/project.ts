@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadProject, loadProjectConfig, type ConfigResult } from '../config/index.js';
-import { validateProject } from '../validate/index.js';
+import { sortDiagnostics, validateProject } from '../validate/index.js';
 import { planAndCheck } from '../plan/index.js';
 import type { Diagnostic, Plan, Project } from '../model/index.js';
 import { formatDiagnosticsText } from '../validate/format.js';
@@ -30,17 +30,18 @@ export interface Checked {
  */
 export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false }: { keepPlan?: boolean } = {}): Promise<Checked> {
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
-  const diagnostics = [...loaded.diagnostics];
+  const found = [...loaded.diagnostics];
   const project = loaded.project;
   let plan: Plan | null = null;
-  if (project && !diagnostics.some((d) => d.severity === 'error')) {
-    diagnostics.push(...validateProject(project));
-    if (!diagnostics.some((d) => d.severity === 'error')) {
-      const checked = planAndCheck(project, { keepPlan });
-      diagnostics.push(...checked.diagnostics);
-      plan = checked.plan;
-    }
+  // Every stage runs on what loaded, so one broken record does not hide the findings of the others.
+  if (project) {
+    found.push(...validateProject(project));
+    const valid = !found.some((d) => d.severity === 'error');
+    const checked = planAndCheck(project, { keepPlan: keepPlan && valid });
+    found.push(...checked.diagnostics);
+    plan = checked.plan;
   }
+  const diagnostics = sortDiagnostics(found);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan };
 }

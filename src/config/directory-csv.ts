@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Diagnostic, Employee, FieldPositions } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
+import { describeProblem, findTextProblem } from './text-policy.js';
 
 type Field = 'id' | 'firstName' | 'lastName' | 'mailbox' | 'site' | 'role';
 const REQUIRED: Field[] = ['id', 'firstName', 'lastName', 'mailbox', 'site'];
@@ -12,7 +13,8 @@ const HEADER_NAMES: Record<string, Field> = {
 interface CsvRow { record: string[]; info: { lines: number } }
 
 /** Parses a directory CSV export (header row, `#` comment lines allowed); positions are the cells' line and column. */
-export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]): Employee[] {
+/** reject: called with the id of a row left out for its errors, or null when no row could be read. */
+export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[], reject: (id: string | null) => void = () => {}): Employee[] {
   let rows: CsvRow[];
   try {
     rows = parse(text, {
@@ -22,22 +24,28 @@ export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]
   } catch (err) {
     const e = err as { message: string; lines?: number; code?: string };
     diags.push(createDiagnostic('csv-syntax', `CSV syntax error: ${e.message.replace(/ at line \d+.*$/, '')}`, { file, line: e.lines ?? 1, col: 1 }));
+    reject(null);
     return [];
   }
   if (rows.length === 0) {
     diags.push(createDiagnostic('empty-file', `${file} has no header row`, { file, line: 1, col: 1 }));
+    reject(null);
     return [];
   }
   const lines = text.split('\n');
   const header = rows[0];
   const columns = mapHeader(header, file, cellColumns(lines[startLine(header) - 1] ?? ''), diags);
-  if (!columns) return [];
+  if (!columns) {
+    reject(null);
+    return [];
+  }
   const out: Employee[] = [];
   for (const row of rows.slice(1)) {
     const line = startLine(row);
     const cols = cellColumns(lines[line - 1] ?? '');
-    const employee = toEmployee(row.record, columns, header.record.length, { file, line, cols }, diags);
+    const employee = toEmployee(row.record, columns, header.record.length, { file, line, cols, lines }, diags);
     if (employee) out.push(employee);
+    else if (columns.includes('id')) reject(row.record[columns.indexOf('id')] ?? null);
   }
   return out;
 }
@@ -57,7 +65,12 @@ function mapHeader(header: CsvRow, file: string, cols: number[], diags: Diagnost
   return fields.some((f) => f === null) ? null : fields;
 }
 
-function toEmployee(cells: string[], columns: (Field | null)[], width: number, at: { file: string; line: number; cols: number[] }, diags: Diagnostic[]): Employee | null {
+// Fields whose value is an id or an address: a suspect character there is an error, in names a warning.
+const STRICT: ReadonlySet<Field> = new Set(['id', 'mailbox', 'site', 'role']);
+
+interface RowAt { file: string; line: number; cols: number[]; lines: string[] }
+
+function toEmployee(cells: string[], columns: (Field | null)[], width: number, at: RowAt, diags: Diagnostic[]): Employee | null {
   const pos = (i: number) => ({ file: at.file, line: at.line, col: at.cols[i] ?? 1 });
   if (cells.length !== width) {
     diags.push(createDiagnostic('schema', `row has ${cells.length} cells, the header has ${width}`, pos(0)));
@@ -67,10 +80,18 @@ function toEmployee(cells: string[], columns: (Field | null)[], width: number, a
   const fieldPos: FieldPositions = {};
   columns.forEach((field, i) => {
     if (!field) return;
-    values[field] = cells[i].trim();
+    values[field] = cells[i];
     fieldPos[field] = pos(i);
   });
-  const empty = REQUIRED.filter((f) => !values[f]);
+  columns.forEach((field, i) => {
+    const problem = field ? findTextProblem(cells[i]) : null;
+    if (!field || !problem) return;
+    const where = cellCharPos(at, i, problem.index);
+    const who = values.id && !findTextProblem(values.id) ? `employee ${values.id}` : `employee on line ${at.line}`;
+    const severity = problem.fatal || STRICT.has(field) ? 'error' : 'warning';
+    diags.push(createDiagnostic('text-character', `${who}: ${describeProblem(field, problem, where.col)}`, where, severity));
+  });
+  const empty = REQUIRED.filter((f) => !values[f]?.trim());
   if (empty.length > 0) {
     const who = values.id ? `employee ${values.id}` : 'employee';
     diags.push(createDiagnostic('schema', `${who}: ${empty.join(', ')} must not be empty`, fieldPos[empty[0]] ?? pos(0)));
@@ -79,6 +100,22 @@ function toEmployee(cells: string[], columns: (Field | null)[], width: number, a
   const e: Employee = { id: values.id!, firstName: values.firstName!, lastName: values.lastName!, mailbox: values.mailbox!, site: values.site!, pos: pos(0), fieldPos };
   if (values.role) e.role = values.role;
   return e;
+}
+
+/** Line and column of the index-th character of cell i: through the opening quote, doubled quotes and line breaks. */
+function cellCharPos(at: RowAt, cell: number, index: number): { file: string; line: number; col: number } {
+  let l = at.line - 1;
+  let c = (at.cols[cell] ?? 1) - 1;
+  const quoted = at.lines[l]?.[c] === '"';
+  if (quoted) c++;
+  for (let k = 0; k < index; k++) {
+    const text = at.lines[l] ?? '';
+    if (c >= text.length) {
+      l++;
+      c = 0;
+    } else c += quoted && text[c] === '"' ? 2 : 1;
+  }
+  return { file: at.file, line: l + 1, col: c + 1 };
 }
 
 /** The line a record starts on: csv-parse reports the line it ends on. */

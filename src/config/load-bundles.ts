@@ -1,5 +1,5 @@
 import { isSeq, type Node } from 'yaml';
-import type { Bundle, Diagnostic } from '../model/index.js';
+import type { Bundle, Diagnostic, Rejected } from '../model/index.js';
 import { createDiagnostic, displayPath } from './diagnostics.js';
 import { listYamlFiles } from './list-files.js';
 import { loadYamlFile, nameItems } from './yaml-file.js';
@@ -9,20 +9,25 @@ type RawBundle = Omit<Bundle, 'pos' | 'fieldPos'>;
 const BUNDLE_NAMING = nameItems('bundles', 'bundle', 'name');
 
 /** Loads bundle files from folders in search order: the first folder defining a name wins. */
-export function loadBundles(root: string, dirs: string[], diags: Diagnostic[]): Map<string, Bundle> {
+export function loadBundles(root: string, dirs: string[], diags: Diagnostic[], rejected?: Rejected): Map<string, Bundle> {
   const bundles = new Map<string, Bundle>();
   for (const dir of dirs) {
     const seenHere = new Map<string, Bundle>();
     for (const abs of listYamlFiles(dir)) {
       const file = displayPath(root, abs);
       const loaded = loadYamlFile(abs, file, 'bundles', diags, BUNDLE_NAMING);
-      if (!loaded || loaded.check.fileBroken) continue;
+      const names = (loaded?.data as { bundles?: { name?: unknown }[] } | undefined)?.bundles;
+      const reject = (b: { name?: unknown } | undefined) => typeof b?.name === 'string' && rejected?.bundles.add(b.name);
+      if (!loaded || loaded.check.fileBroken) {
+        if (Array.isArray(names)) names.forEach(reject);
+        continue;
+      }
       const { check } = loaded;
       const src = loaded.source();
       const seq = findNode(src, ['bundles']).node;
       const nodes = isSeq(seq) ? (seq.items as Node[]) : [];
       (src.data as { bundles: RawBundle[] }).bundles.forEach((raw, i) => {
-        if (check.badItems.has(`bundles/${i}`)) return;
+        if (check.badItems.has(`bundles/${i}`)) return void reject(raw);
         const bundle: Bundle = { ...raw, pos: posOfNode(src, nodes[i]), fieldPos: collectFieldPositions(src, nodes[i], 4) };
         const twin = seenHere.get(bundle.name);
         if (twin) {

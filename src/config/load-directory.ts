@@ -1,4 +1,4 @@
-import type { Diagnostic, Employee } from '../model/index.js';
+import type { Diagnostic, Employee, Rejected } from '../model/index.js';
 import { loadEmployeesCsv } from './directory-csv.js';
 import { defineLazyPositions } from './fast-yaml.js';
 import { readSourceText } from './read-source.js';
@@ -8,17 +8,27 @@ import { collectFieldPositions, findNode, posOfNode } from './yaml-source.js';
 type RawEmployee = Omit<Employee, 'pos' | 'fieldPos'>;
 
 /** Loads the employee directory, YAML or CSV by extension; rows with errors are left out. */
-export function loadDirectory(abs: string, file: string, diags: Diagnostic[]): Employee[] {
+export function loadDirectory(abs: string, file: string, diags: Diagnostic[], rejected?: Rejected): Employee[] {
+  const reject = (id: unknown) => {
+    if (rejected && rejected.employees !== 'all') {
+      if (id === null) rejected.employees = 'all';
+      else if (typeof id === 'string') rejected.employees.add(id);
+    }
+  };
   if (/\.csv$/i.test(abs)) {
     const text = readSourceText(abs, file, diags);
-    return text === null ? [] : loadEmployeesCsv(text, file, diags);
+    if (text === null) reject(null);
+    return text === null ? [] : loadEmployeesCsv(text, file, diags, reject);
   }
   const loaded = loadYamlFile(abs, file, 'directory', diags, nameItems('employees', 'employee', 'id'), true);
-  if (!loaded || loaded.check.fileBroken) return [];
+  if (!loaded || loaded.check.fileBroken) {
+    reject(null);
+    return [];
+  }
   const raws = (loaded.data as { employees: RawEmployee[] }).employees;
   const out: Employee[] = [];
   raws.forEach((raw, i) => {
-    if (loaded.check.badItems.has(`employees/${i}`)) return;
+    if (loaded.check.badItems.has(`employees/${i}`)) return reject((raw as { id?: unknown } | null)?.id);
     const e = { id: raw.id, firstName: raw.firstName, lastName: raw.lastName, mailbox: raw.mailbox, site: raw.site } as Employee;
     if (raw.role !== undefined) e.role = raw.role;
     defineLazyPositions(e, () => {

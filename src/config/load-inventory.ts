@@ -1,4 +1,4 @@
-import type { Diagnostic, Machine, Site, SshSettings, Supporter, Vars } from '../model/index.js';
+import type { Diagnostic, Machine, Rejected, Site, SshSettings, Supporter, Vars } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
 import { defineLazyPositions } from './fast-yaml.js';
 import { loadYamlFile, nameItems, type LoadedYaml } from './yaml-file.js';
@@ -16,11 +16,15 @@ export interface Inventory {
 const MACHINE_NAMING = nameItems('machines', 'machine', 'id');
 
 /** Loads inventory files in the given order; a file with errors outside single machines is left out whole. */
-export function loadInventory(files: { abs: string; file: string }[], diags: Diagnostic[]): Inventory {
+export function loadInventory(files: { abs: string; file: string }[], diags: Diagnostic[], rejected?: Rejected): Inventory {
   const inv: Inventory = { sites: new Map(), machines: [] };
   for (const { abs, file } of files) {
     const loaded = loadYamlFile(abs, file, 'inventory', diags, MACHINE_NAMING, true);
-    if (!loaded || loaded.check.fileBroken) continue;
+    if (!loaded || loaded.check.fileBroken) {
+      const id = (loaded?.data as { site?: { id?: unknown } } | undefined)?.site?.id;
+      if (typeof id === 'string') rejected?.sites.add(id);
+      continue;
+    }
     const raw = loaded.data as RawInventory;
     let siteId: string | undefined;
     if (raw.site) {

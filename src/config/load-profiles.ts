@@ -1,4 +1,5 @@
-import type { Diagnostic, Profile, ProfileStep } from '../model/index.js';
+import path from 'node:path';
+import type { Diagnostic, Profile, ProfileStep, Rejected } from '../model/index.js';
 import { createDiagnostic, displayPath } from './diagnostics.js';
 import { listYamlFiles } from './list-files.js';
 import { loadYamlFile } from './yaml-file.js';
@@ -8,14 +9,18 @@ type RawStep = Omit<ProfileStep, 'pos' | 'vars' | 'secrets'> & Partial<Pick<Prof
 type RawProfile = Omit<Profile, 'pos' | 'file' | 'steps' | 'bundles' | 'vars' | 'fieldPos'> & { steps?: RawStep[]; bundles?: string[]; vars?: Profile['vars'] };
 
 /** Loads role profiles, one per file, from folders in search order: the first folder defining a name wins. */
-export function loadProfiles(root: string, dirs: string[], diags: Diagnostic[]): Map<string, Profile> {
+export function loadProfiles(root: string, dirs: string[], diags: Diagnostic[], rejected?: Rejected): Map<string, Profile> {
   const profiles = new Map<string, Profile>();
   for (const dir of dirs) {
     const seenHere = new Map<string, Profile>();
     for (const abs of listYamlFiles(dir)) {
       const file = displayPath(root, abs);
       const loaded = loadYamlFile(abs, file, 'profile', diags);
-      if (!loaded || loaded.check.fileBroken) continue;
+      if (!loaded || loaded.check.fileBroken) {
+        const name = (loaded?.data as { name?: unknown } | undefined)?.name;
+        rejected?.profiles.add(typeof name === 'string' ? name : path.basename(abs).replace(/\.ya?ml$/, ''));
+        continue;
+      }
       const profile = toProfile(loaded.source(), file);
       const twin = seenHere.get(profile.name);
       if (twin) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Diagnostic, Employee, Project, ProjectConfig, SourcePos } from '../model/index.js';
+import type { Diagnostic, Employee, Project, ProjectConfig, Rejected, SourcePos } from '../model/index.js';
 import { createDiagnostic, displayPath, startOf } from './diagnostics.js';
 import { findProjectRoot, PROJECT_FILE } from './find-project.js';
 import { listYamlFiles, statKind } from './list-files.js';
@@ -56,6 +56,11 @@ function loadConfig(opts: LoadOptions, diags: Diagnostic[]): LoadedConfig | null
   const at = collectFieldPositions(src, src.doc.contents, 2);
   const locate = (...keys: string[]): SourcePos => keys.map((k) => at[k]).find(Boolean) ?? startOf(PROJECT_FILE);
   diags.push(...checkJournalConfig(src, config, (key) => locate(key)));
+  try {
+    new RegExp(config.employeeIdPattern ?? '', 'u');
+  } catch (err) {
+    diags.push(createDiagnostic('schema', `employeeIdPattern is not a regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`, locate('employeeIdPattern')));
+  }
   return { root, configFile, config, origins, locate, diagnostics: diags };
 }
 
@@ -76,8 +81,9 @@ export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
   const shipped = path.resolve(opts.shippedDir ?? findPackageRoot());
 
   const inventoryFiles = expandInventory(root, config.inventory, locate, diags);
-  const inventory = loadInventory(inventoryFiles, diags);
-  const employeeList = loadEmployees(root, config.directory, origins, locate, diags);
+  const rejected: Rejected = { employees: new Set(), sites: new Set(), profiles: new Set(), bundles: new Set() };
+  const inventory = loadInventory(inventoryFiles, diags, rejected);
+  const employeeList = loadEmployees(root, config.directory, origins, locate, diags, rejected);
   const folders = (key: 'profiles' | 'bundles' | 'templates', shippedFolder: string) =>
     searchFolders(root, config[key], key, origins, locate, path.join(shipped, shippedFolder), diags);
   const project: Project = {
@@ -88,9 +94,10 @@ export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
     machines: inventory.machines,
     employees: indexEmployees(employeeList),
     employeeList,
-    profiles: loadProfiles(root, folders('profiles', 'profiles'), diags),
-    bundles: loadBundles(root, folders('bundles', path.join('profiles', 'bundles')), diags),
+    profiles: loadProfiles(root, folders('profiles', 'profiles'), diags, rejected),
+    bundles: loadBundles(root, folders('bundles', path.join('profiles', 'bundles')), diags, rejected),
     templates: loadTemplates(root, folders('templates', 'templates'), diags),
+    rejected,
   };
   return { project, diagnostics: diags };
 }
@@ -107,14 +114,15 @@ function expandInventory(root: string, entries: string[], locate: (...k: string[
   return out;
 }
 
-function loadEmployees(root: string, directory: string, origins: ConfigOrigins, locate: (...k: string[]) => SourcePos, diags: Diagnostic[]): Employee[] {
+function loadEmployees(root: string, directory: string, origins: ConfigOrigins, locate: (...k: string[]) => SourcePos, diags: Diagnostic[], rejected: Rejected): Employee[] {
   const abs = path.resolve(root, directory);
   if (statKind(abs) !== 'file') {
     const hint = origins.explicit.has('directory') ? '' : ' (name the employee directory with directory: in homeshift.yaml)';
     diags.push(createDiagnostic('missing-file', `directory ${directory} does not exist${hint}`, locate('directory')));
+    rejected.employees = 'all';
     return [];
   }
-  return loadDirectory(abs, displayPath(root, abs), diags);
+  return loadDirectory(abs, displayPath(root, abs), diags, rejected);
 }
 
 function searchFolders(root: string, entries: string[], key: 'profiles' | 'bundles' | 'templates', origins: ConfigOrigins, locate: (...k: string[]) => SourcePos, shipped: string, diags: Diagnostic[]): string[] {

@@ -16,12 +16,16 @@ export const DEFAULT_SSH: Required<Omit<SshSettings, 'identityFile'>> = {
   machineTimeout: 1800,
 };
 
+/** The machine id pattern of the inventory schema: letters, digits, dots, dashes and underscores. */
+export const DEFAULT_EMPLOYEE_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
+
 export const DEFAULT_PATHS = { inventory: 'inventory/', directory: 'directory/employees.csv', profiles: 'profiles/', bundles: 'bundles/', templates: 'templates/' };
 
 interface RawConfig {
   name?: string;
   inventory?: string | string[];
   directory?: string;
+  employeeIdPattern?: string;
   profiles?: string | string[];
   bundles?: string | string[];
   templates?: string | string[];
@@ -50,6 +54,7 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     name: raw.name ?? path.basename(root),
     inventory: toList(raw.inventory ?? DEFAULT_PATHS.inventory),
     directory: raw.directory ?? DEFAULT_PATHS.directory,
+    employeeIdPattern: raw.employeeIdPattern ?? DEFAULT_EMPLOYEE_ID_PATTERN,
     profiles: toList(raw.profiles ?? DEFAULT_PATHS.profiles),
     bundles: toList(raw.bundles ?? DEFAULT_PATHS.bundles),
     templates: toList(raw.templates ?? DEFAULT_PATHS.templates),

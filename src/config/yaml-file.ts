@@ -4,6 +4,7 @@ import { readSourceText } from './read-source.js';
 import { checkSchema, type ItemNaming, type SchemaCheck } from './schema-errors.js';
 import { validateAgainst, type SchemaKind } from './schemas.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { checkYamlText } from './yaml-text.js';
 
 export interface LoadedYaml {
   data: unknown;
@@ -11,6 +12,8 @@ export interface LoadedYaml {
   source(): YamlSource; // the file with node positions; parsed on first call on the fast path
 }
 
+// Files of values typed by people (asset and HR exports); the others are checked for what no file may hold.
+const FULL_TEXT_POLICY = new Set<SchemaKind>(['inventory', 'directory']);
 const WHOLE_FILE: ItemNaming = { itemDepth: Number.POSITIVE_INFINITY, describe: () => null };
 
 /**
@@ -24,13 +27,16 @@ export function loadYamlFile(abs: string, file: string, kind: SchemaKind, diags:
     const data = parseFast(text);
     if (data !== undefined && validateAgainst(kind, data).length === 0) {
       let src: YamlSource | null = null;
-      return { data, check: { diagnostics: [], badItems: new Set(), fileBroken: false }, source: () => (src ??= parseForPositions(text, file, data)) };
+      const source = () => (src ??= parseForPositions(text, file, data));
+      checkYamlText(data, text, source, FULL_TEXT_POLICY.has(kind), diags);
+      return { data, check: { diagnostics: [], badItems: new Set(), fileBroken: false }, source };
     }
   }
   const src = parseYamlSource(text, file, diags);
   if (!src) return null;
   const check = checkSchema(kind, src, naming);
   diags.push(...check.diagnostics);
+  checkYamlText(src.data, text, () => src, FULL_TEXT_POLICY.has(kind), diags);
   return { data: src.data, check, source: () => src };
 }
 

@@ -1,10 +1,20 @@
 import type { CheckSettings, Os, VpnSettings } from './project.js';
 
-/** A file a step writes: content rendered by the template engine; secrets stay as placeholders until run time. */
+/** Where a template put a secret: the placeholder SECRET_PLACEHOLDER(name) starts at offset `at` of the content. */
+export interface SecretRef {
+  name: string;
+  at: number; // UTF-16 offset into PlannedFile.content
+}
+
+/**
+ * A file a step writes: content rendered by the template engine; secrets stay as placeholders until run time.
+ * Only the placeholders listed in `secrets` are filled: the same text coming from a value stays as it is.
+ */
 export interface PlannedFile {
   path: string; // relative to the machine's root, forward slashes (e.g. etc/NetworkManager/system-connections/homeshift.nmconnection)
   content: string; // may contain secret placeholders: see SECRET_PLACEHOLDER
   mode: string; // octal, e.g. "0600"; ignored on windows
+  secrets?: SecretRef[]; // present only when a template asked for a secret, in content order
 }
 
 /**
@@ -52,6 +62,6 @@ export interface Plan {
   hash: string; // sha256 over the machine hashes in order
 }
 
-/** How a secret looks inside planned content until the run puts the value in. */
+/** How a secret looks inside planned content until the run puts the value in (where PlannedFile.secrets says so). */
 export const SECRET_PLACEHOLDER = (name: string): string => `@@HS_SECRET:${name}@@`;
 export const SECRET_PLACEHOLDER_RE = /@@HS_SECRET:([A-Za-z0-9_.-]+)@@/g;

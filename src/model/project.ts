@@ -28,6 +28,7 @@ export interface ProjectConfig {
   name: string;
   inventory: string[]; // files or folders of inventory YAML, relative to the project root
   directory: string; // employees: .yaml/.yml or .csv
+  employeeIdPattern?: string; // every employee id matches it (a regular expression); default DEFAULT_EMPLOYEE_ID_PATTERN
   profiles: string[]; // extra profile folders; the shipped profiles/ are searched last
   bundles: string[]; // extra bundle folders; the shipped profiles/bundles/ are searched last
   templates: string[]; // extra template folders; the shipped templates/ are searched last
@@ -160,6 +161,20 @@ export interface TemplateSource {
 }
 
 /** Everything loaded from a rollout repository. Positions are kept for every message. */
+/** Names of entries left out at load because of their own errors (already reported); `all`: the whole kind is missing. */
+export interface Rejected {
+  employees: Set<string> | 'all';
+  sites: Set<string>;
+  profiles: Set<string>;
+  bundles: Set<string>;
+}
+
+/** True when validate should not report `name` as unknown: it was written, but left out for its own errors. */
+export function wasRejected(rejected: Rejected | undefined, kind: keyof Rejected, name: string): boolean {
+  const set = rejected?.[kind];
+  return set === 'all' || (set !== undefined && set.has(name));
+}
+
 export interface Project {
   root: string; // absolute path of the folder holding homeshift.yaml
   configFile: string; // absolute path of homeshift.yaml
@@ -171,4 +186,5 @@ export interface Project {
   profiles: Map<string, Profile>;
   bundles: Map<string, Bundle>;
   templates: Map<string, TemplateSource>;
+  rejected?: Rejected; // what load left out for its errors, so that validate does not report it missing as well
 }

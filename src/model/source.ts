@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /** Where a value came from, so every message can say file:line:col. */
 export interface SourcePos {
   file: string; // path relative to the project root (or absolute when outside it)
@@ -21,7 +23,7 @@ export function formatPos(pos: SourcePos | undefined): string {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.pos ? `${formatPos(d.pos)} ` : '';
+  const where = d.pos ? `${printable(formatPos(d.pos))} ` : '';
   const sev = d.severity === 'warning' ? 'warning: ' : '';
-  return `${where}${sev}${d.message} [${d.rule}]`;
+  return `${where}${sev}${printable(d.message)} [${d.rule}]`;
 }

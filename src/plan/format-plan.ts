@@ -3,6 +3,7 @@ import type { MachinePlan, Plan } from '../model/plan.js';
 import { SECRET_PLACEHOLDER } from '../model/plan.js';
 import { formatPosixPrelude, formatPowerShellPrelude, secretVarName } from '../render/prelude.js';
 import { machineVars } from '../shell/machine-prelude.js';
+import { printable as p } from '../model/printable.js';
 
 type Paint = InstanceType<typeof Chalk>;
 
@@ -19,19 +20,20 @@ function checksLine(m: MachinePlan): string {
 }
 
 function machineBlock(m: MachinePlan, c: Paint): string[] {
+  // Every value is data: p() shows its controls and bidi characters as escapes.
   const lines = [
-    `${c.bold(m.machine.id)}  ${m.machine.os}  site ${m.machine.site}  ${m.machine.host}:${m.machine.port}  profile ${c.cyan(m.profile.chain.join(' > '))}`,
-    `  employee  ${m.employee.name} <${m.employee.mailbox}> (${m.employee.id})`,
-    `  mailbox   personal ${m.mailbox.personal ?? '-'}; shared ${m.mailbox.shared.join(', ') || '-'} (${m.mailbox.client})`,
-    `  vpn       ${m.vpn ? `${m.vpn.connectionName} ${m.vpn.type} to ${m.vpn.gateway} as ${m.vpn.identity}${m.vpn.splitTunnel ? ', split tunnel' : ''}` : '-'}`,
-    `  bundles   ${m.bundles.map((b) => `${b.name} ${b.version} (${b.packages.map((p) => `${p.name} ${p.version}`).join(', ')})`).join('; ') || '-'}`,
+    `${c.bold(p(m.machine.id))}  ${m.machine.os}  site ${p(m.machine.site)}  ${p(m.machine.host)}:${m.machine.port}  profile ${c.cyan(p(m.profile.chain.join(' > ')))}`,
+    `  employee  ${p(m.employee.name)} <${p(m.employee.mailbox)}> (${p(m.employee.id)})`,
+    `  mailbox   personal ${p(m.mailbox.personal ?? '-')}; shared ${p(m.mailbox.shared.join(', ') || '-')} (${p(m.mailbox.client)})`,
+    `  vpn       ${m.vpn ? p(`${m.vpn.connectionName} ${m.vpn.type} to ${m.vpn.gateway} as ${m.vpn.identity}${m.vpn.splitTunnel ? ', split tunnel' : ''}`) : '-'}`,
+    `  bundles   ${p(m.bundles.map((b) => `${b.name} ${b.version} (${b.packages.map((k) => `${k.name} ${k.version}`).join(', ')})`).join('; ') || '-')}`,
     `  checks    ${checksLine(m)}`,
-    `  root      ${m.root}`,
+    `  root      ${p(m.root)}`,
     `  steps`,
   ];
   m.steps.forEach((s, i) => {
     const flags = [s.checkOnly ? 'check only' : '', s.secrets.length ? `secrets: ${s.secrets.join(', ')}` : '', `${s.timeout}s`].filter(Boolean).join(', ');
-    lines.push(`    ${String(i + 1).padStart(2)}. ${c.yellow(s.id.padEnd(24))} ${s.title} ${c.dim(`[${flags}]`)}`);
+    lines.push(`    ${String(i + 1).padStart(2)}. ${c.yellow(p(s.id).padEnd(24))} ${p(s.title)} ${c.dim(`[${p(flags)}]`)}`);
   });
   return lines;
 }
@@ -39,12 +41,12 @@ function machineBlock(m: MachinePlan, c: Paint): string[] {
 function stepDetails(m: MachinePlan, c: Paint): string[] {
   const lines: string[] = ['', c.bold('Prelude (every step)'), indent(prelude(m, machineVars(m)))];
   for (const step of m.steps) {
-    lines.push('', c.bold(`Step ${step.id}`) + c.dim(`  script ${step.script}`));
+    lines.push('', c.bold(`Step ${p(step.id)}`) + c.dim(`  script ${p(step.script)}`));
     const vars: Record<string, string> = { ...step.vars };
     for (const secret of step.secrets) vars[secretVarName(secret)] = SECRET_PLACEHOLDER(secret);
     if (Object.keys(vars).length) lines.push(indent(prelude(m, vars)));
     for (const file of step.files) {
-      lines.push(c.dim(`  --- ${file.path} (mode ${file.mode})`), indent(file.content.replace(/\n$/, ''), '  | '));
+      lines.push(c.dim(`  --- ${p(file.path)} (mode ${p(file.mode)})`), indent(file.content.replace(/\n$/, ''), '  | '));
     }
   }
   return lines;
@@ -54,10 +56,11 @@ function prelude(m: MachinePlan, vars: Record<string, string>): string {
   return m.machine.os === 'linux' ? formatPosixPrelude(vars) : formatPowerShellPrelude(vars);
 }
 
+// Multi-line program and file text, one screen line per line; other controls in it are shown as escapes.
 function indent(text: string, prefix = '  '): string {
   return text
     .split('\n')
-    .map((l) => prefix + l)
+    .map((l) => prefix + p(l, { keepLines: true }))
     .join('\n');
 }
 
@@ -65,13 +68,13 @@ function indent(text: string, prefix = '  '): string {
 export function formatPlanText(plan: Plan, opts: { machine?: string; color: boolean }): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const lines = [
-    `${c.bold(`Plan ${plan.project}`)}  ${plan.summary.machines} machine(s), ${plan.summary.steps} step(s)  ${c.dim(`hash ${plan.hash.slice(0, 12)}`)}`,
-    `  by site     ${counts(plan.summary.bySite)}`,
-    `  by profile  ${counts(plan.summary.byProfile)}`,
+    `${c.bold(`Plan ${p(plan.project)}`)}  ${plan.summary.machines} machine(s), ${plan.summary.steps} step(s)  ${c.dim(`hash ${plan.hash.slice(0, 12)}`)}`,
+    `  by site     ${p(counts(plan.summary.bySite))}`,
+    `  by profile  ${p(counts(plan.summary.byProfile))}`,
     `  by os       ${counts(plan.summary.byOs)}`,
   ];
   const machines = opts.machine ? plan.machines.filter((m) => m.machine.id === opts.machine) : plan.machines;
-  if (opts.machine && machines.length === 0) lines.push('', `machine ${opts.machine} is not in this plan`);
+  if (opts.machine && machines.length === 0) lines.push('', `machine ${p(opts.machine)} is not in this plan`);
   for (const m of machines) {
     lines.push('', ...machineBlock(m, c));
     if (opts.machine) lines.push(...stepDetails(m, c));

@@ -14,7 +14,7 @@ export interface Recipe {
 }
 
 /** Bumped whenever planning code changes what a plan looks like for the same inputs. */
-export const PLAN_CODE_VERSION = 1;
+export const PLAN_CODE_VERSION = 2;
 
 /** Caches of one planning pass; create one per project and reuse it for every machine. */
 export interface PlanContext {

@@ -1,7 +1,7 @@
 import type { Employee, Machine, Project, Site, SshSettings, Vars } from '../model/project.js';
 import type { MachinePlan, PlannedFile, PlannedStep } from '../model/plan.js';
-import { SECRET_PLACEHOLDER_RE } from '../model/plan.js';
 import { compileTemplate, TemplateError } from '../render/engine.js';
+import { hasSecretMark, takeSecretMarks } from '../render/secret-mark.js';
 import { sha256, sortedKeys } from './hash.js';
 import { PlanError } from './plan-error.js';
 import { createPlanContext, getRecipe, getTemplate, type PlanContext, type Recipe } from './plan-context.js';
@@ -50,6 +50,7 @@ function renderPath(ctx: PlanContext, path: string, context: RenderContext, mach
     if (!render) ctx.templates.set(key, (render = compileTemplate(`path ${path}`, path)));
     rendered = render(context);
   }
+  if (hasSecretMark(rendered)) throw new PlanError({ machine, template: path, message: `machine ${machine}: file path ${path} asks for a secret; secrets go into file content only` });
   const normal = rendered.replace(/\\/g, '/').replace(/^\/+/, '').replace(/^[A-Za-z]:\//, '');
   if (!normal || normal.split('/').some((part) => part === '..' || part === '')) {
     throw new PlanError({ machine, template: path, message: `machine ${machine}: file path ${JSON.stringify(rendered)} must be relative to the root, without ..` });
@@ -57,12 +58,30 @@ function renderPath(ctx: PlanContext, path: string, context: RenderContext, mach
   return normal;
 }
 
+// A template may use only the secrets its step lists (profile steps: secrets:, the vpn step: vpn.pskSecret on linux).
+function checkSecrets(ctx: PlanContext, spec: StepSpec, template: string, names: string[], machine: string): void {
+  for (const name of names) {
+    const source = ctx.project.templates.get(template);
+    const pos = source ? { pos: { file: source.file, line: 1, col: 1 } } : {};
+    if (!spec.secrets.includes(name)) {
+      throw new PlanError({ machine, template, variable: name, rule: 'undeclared-secret', message: `machine ${machine}: template ${template} asks for secret ${name}, which step ${spec.id} does not list under secrets:`, ...pos });
+    }
+    if (!Object.hasOwn(ctx.project.config.secrets, name)) {
+      throw new PlanError({ machine, template, variable: name, rule: 'unknown-secret', message: `machine ${machine}: template ${template} asks for secret ${name}, which is not declared under secrets: in homeshift.yaml`, ...pos });
+    }
+  }
+}
+
 function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, recipe: Recipe, stepTimeout: number | undefined): PlannedStep {
-  const secrets = new Set(spec.secrets);
   const files: PlannedFile[] = spec.files.map((file) => {
-    const content = getTemplate(ctx, file.template, recipe.os).render(context);
-    if (content.includes('@@HS_SECRET:')) for (const m of content.matchAll(SECRET_PLACEHOLDER_RE)) secrets.add(m[1]);
-    return { path: renderPath(ctx, file.path, context, context.machine.id), content, mode: file.mode };
+    const template = getTemplate(ctx, file.template, recipe.os);
+    const { content, secrets } = takeSecretMarks(template.render(context));
+    const planned: PlannedFile = { path: renderPath(ctx, file.path, context, context.machine.id), content, mode: file.mode };
+    if (secrets.length > 0) {
+      checkSecrets(ctx, spec, template.name, [...new Set(secrets.map((s) => s.name))], context.machine.id);
+      planned.secrets = secrets;
+    }
+    return planned;
   });
   return {
     id: spec.id,
@@ -70,7 +89,7 @@ function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, reci
     script: spec.script,
     vars: spec.vars(context),
     files,
-    secrets: [...secrets].sort(),
+    secrets: [...new Set(spec.secrets)].sort(),
     checkOnly: spec.checkOnly,
     timeout: spec.timeout ?? stepTimeout ?? DEFAULT_STEP_TIMEOUT,
   };
@@ -113,7 +132,7 @@ export function planMachine(project: Project, machine: Machine, ctx: PlanContext
       client: machine.os === 'linux' ? 'thunderbird' : (profile.mailbox.client ?? 'outlook'),
     };
     const vpn = profile.vpn ? { ...profile.vpn, gateway: site.vpnGateway, identity: employee.mailbox } : null;
-    const name = `${employee.firstName} ${employee.lastName}`.trim();
+    const name = `${employee.firstName} ${employee.lastName}`;
     const context: RenderContext = {
       machine: { id: machine.id, host: machine.host, os: machine.os, site: machine.site, role: machine.role },
       site: { id: site.id, name: site.name, vpnGateway: site.vpnGateway, sharedMailboxes: site.sharedMailboxes },

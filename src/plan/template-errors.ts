@@ -8,6 +8,8 @@ import { planMachine } from './plan-machine.js';
 import { assemblePlan } from './build-plan.js';
 
 const PER_CAUSE = 5; // machines named one by one for the same cause; the rest are counted
+// Problems that show only when a machine is rendered; reported per machine, grouped per cause.
+const PER_MACHINE_RULES = new Set(['undefined-template-variable', 'undeclared-secret', 'unknown-secret']);
 
 /** The plan of every machine with the template diagnostics found while building it; plan is null when any machine failed. */
 export interface CheckedPlan {
@@ -67,8 +69,8 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}
     } catch (err) {
       failed = true;
       machines.length = 0; // no plan comes of it now: let the machines planned so far go
-      if (!(err instanceof PlanError) || err.rule !== 'undefined-template-variable') continue; // other causes are validate's own rules
-      const key = `${err.template}\u0000${err.variable}`;
+      if (!(err instanceof PlanError) || !err.rule || !PER_MACHINE_RULES.has(err.rule)) continue; // other causes are validate's own rules
+      const key = `${err.rule}\u0000${err.template}\u0000${err.variable}`;
       const cause = causes.get(key) ?? { first: [], more: 0 };
       causes.set(key, cause);
       if (cause.first.length >= PER_CAUSE) {
@@ -76,13 +78,8 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}
         continue;
       }
       const where = err.pos ? ` (${err.pos.file}:${err.pos.line})` : '';
-      cause.first.push({
-        rule: 'undefined-template-variable',
-        severity: 'error',
-        message: `machine ${machine.id}: undefined variable ${err.variable} in template ${err.template}${where}`,
-        pos: machine.pos,
-        machine: machine.id,
-      });
+      const message = err.rule === 'undefined-template-variable' ? `machine ${machine.id}: undefined variable ${err.variable} in template ${err.template}${where}` : `${err.message}${where}`;
+      cause.first.push({ rule: err.rule, severity: 'error', message, pos: machine.pos, machine: machine.id });
       continue;
     }
     if (keepPlan && !failed) machines.push(planned);
@@ -90,8 +87,9 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}
   for (const [key, cause] of causes) {
     diagnostics.push(...cause.first);
     if (cause.more > 0) {
-      const [template, variable] = key.split('\u0000');
-      diagnostics.push({ rule: 'undefined-template-variable', severity: 'error', message: `undefined variable ${variable} in template ${template}: ${cause.more} more machine(s)` });
+      const [rule, template, variable] = key.split('\u0000');
+      const what = rule === 'undefined-template-variable' ? `undefined variable ${variable}` : `secret ${variable}`;
+      diagnostics.push({ rule, severity: 'error', message: `${what} in template ${template}: ${cause.more} more machine(s)` });
     }
   }
   const plan = keepPlan && !failed ? assemblePlan(project.config.name, machines, (name) => ctx.scripts.get(name)!) : null;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
-import { SECRET_PLACEHOLDER } from '../model/plan.js';
+import { SECRET_NAME, secretMark } from './secret-mark.js';
 
 /** A template that could not be compiled or rendered: names the template, the variable and the line. */
 export class TemplateError extends Error {
@@ -52,8 +52,8 @@ function strictHelper(fn: (...args: unknown[]) => unknown): Handlebars.HelperDel
 function createHandlebars(): typeof Handlebars {
   const hb = Handlebars.create();
   hb.registerHelper('secret', strictHelper((name) => {
-    if (typeof name !== 'string' || !name) throw new Error('secret needs a name: {{secret "vpnPsk"}}');
-    return SECRET_PLACEHOLDER(name);
+    if (typeof name !== 'string' || !SECRET_NAME.test(name)) throw new Error('secret needs a name of letters, digits, _ . -: {{secret "vpnPsk"}}');
+    return secretMark(name);
   }));
   hb.registerHelper('json', strictHelper((value) => JSON.stringify(value)));
   hb.registerHelper('keyfile', strictHelper((value) => escapeKeyfile(value)));
@@ -111,11 +111,26 @@ function toTemplateError(err: unknown, name: string, text: string): TemplateErro
   return new TemplateError(`template ${name}${at}: ${raw.split('\n')[0]}`, name, undefined, line, e.column !== undefined ? e.column + 1 : undefined);
 }
 
+// The secret helper's mark must reach the output untouched: passed to another helper ({{json (secret "x")}}) it would
+// be changed and could not be filled. Found in the syntax tree, before anything is rendered.
+function checkSecretUse(name: string, node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as { type?: string; path?: { original?: unknown }; loc?: Loc };
+  if (n.type === 'SubExpression' && n.path?.original === 'secret') {
+    const line = n.loc?.start.line;
+    throw new TemplateError(`template ${name}${line ? ` at line ${line}` : ''}: {{secret}} must stand on its own, not inside another helper`, name, undefined, line, n.loc ? n.loc.start.column + 1 : undefined);
+  }
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) for (const child of value) checkSecretUse(name, child);
+    else if (value && typeof value === 'object') checkSecretUse(name, value);
+  }
+}
+
 /** Compile once (strict: an undefined variable is an error; no HTML escaping); the result renders many times. */
 export function compileTemplate(name: string, text: string): RenderFn {
   let compiled: HandlebarsTemplateDelegate;
   try {
-    shared.parse(text);
+    checkSecretUse(name, shared.parse(text));
     compiled = shared.compile(text, { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
   } catch (err) {
     throw toTemplateError(err, name, text);

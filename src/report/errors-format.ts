@@ -4,6 +4,7 @@ import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
 import { CASE_COLUMNS, caseCells } from './status-format.js';
 import { formatTable } from './text-table.js';
+import { printable } from '../model/printable.js';
 
 const GROUP_COLUMNS = ['count', 'class', 'fingerprint', 'cause', 'sites', 'machines', 'owners', 'escalated', 'first_failed'];
 
@@ -20,7 +21,7 @@ function formatErrorsText(list: ErrorList, options: FormatOptions): string {
     return `${formatTable(CASE_COLUMNS, rows, [3])}\n\n${list.cases.length} open case(s)\n`;
   }
   const blocks = list.groups.map((g) => {
-    const [count, cls, fingerprint, cause, sites, machines, owners, escalated] = groupCells(g).map(String);
+    const [count, cls, fingerprint, cause, sites, machines, owners, escalated] = groupCells(g).map((v) => printable(v));
     const lines = [
       `${style.bold.red(count.padStart(5))}  ${style.bold(cause)}`,
       `       ${cls}  ${style.dim(fingerprint)}`,

@@ -1,5 +1,6 @@
 import { lastResults, type JournalStore, type LastResult } from '../journal/index.js';
 import type { ReportMachine, ReportSite } from './html/gather.js';
+import { printable } from '../model/printable.js';
 
 export interface JunitInput {
   title: string;
@@ -34,7 +35,7 @@ const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 /** Text and attribute values for XML: escaped, invalid characters removed. */
 export function escapeXml(value: unknown): string {
-  return stripInvalid(String(value ?? '')).replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]);
+  return stripInvalid(printable(value, { keepLines: true })).replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]);
 }
 
 const tail = (text: string, lines: number): string => text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').slice(-lines).join('\n');

@@ -2,23 +2,24 @@ import type { MachineAttempt, MachineLog } from '../journal/queries.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
+import { printable } from '../model/printable.js';
 
 function tailLines(label: string, text: string): string[] {
   const trimmed = text.replace(/\s+$/, '');
-  return trimmed ? trimmed.split(/\r?\n/).map((l) => `      ${label}| ${l}`) : [];
+  return trimmed ? trimmed.split(/\r?\n/).map((l) => `      ${label}| ${printable(l, { keepLines: true })}`) : [];
 }
 
 function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): string[] {
   const paint = a.status === 'failed' || a.status === 'unreachable' ? style.red : a.status === 'pending' ? style.yellow : style.green;
   const duration = a.durationMs === null ? '' : ` ${a.durationMs}ms`;
   const lines = [
-    style.bold(`run ${a.runId} (${a.mode}) by ${a.who} at ${a.startedAt ?? a.runStartedAt}: ${paint(a.status)}${duration}`),
-    `  ${a.commandLine}`,
+    style.bold(`run ${printable(a.runId)} (${a.mode}) by ${printable(a.who)} at ${a.startedAt ?? a.runStartedAt}: ${paint(a.status)}${duration}`),
+    `  ${printable(a.commandLine)}`,
   ];
-  if (a.message) lines.push(`  ${a.errorClass ?? 'error'}: ${a.message}${a.fingerprint ? ` [${a.fingerprint}]` : ''}`);
+  if (a.message) lines.push(`  ${a.errorClass ?? 'error'}: ${printable(a.message)}${a.fingerprint ? ` [${printable(a.fingerprint)}]` : ''}`);
   for (const s of a.steps) {
     const exit = s.exitCode === null ? '' : ` exit=${s.exitCode}`;
-    lines.push(`    ${s.step} ${s.status}${exit} ${s.durationMs}ms${s.message ? ` ${s.message}` : ''}`);
+    lines.push(`    ${printable(s.step)} ${s.status}${exit} ${s.durationMs}ms${s.message ? ` ${printable(s.message)}` : ''}`);
     lines.push(...tailLines('stdout', s.stdoutTail), ...tailLines('stderr', s.stderrTail));
   }
   return lines;
@@ -35,9 +36,9 @@ export function formatMachineLog(log: MachineLog, format: ReportFormat, options:
   }
   const style = createStyle(options);
   if (log.attempts.length === 0) return `No runs recorded for ${log.machine}.\n`;
-  const head = [`${style.bold(log.machine)}${log.site ? ` (site ${log.site})` : ''}`];
+  const head = [`${style.bold(printable(log.machine))}${log.site ? ` (site ${printable(log.site)})` : ''}`];
   const c = log.case;
-  if (c?.status === 'open') head.push(`open case since ${c.firstFailed}, ${c.attempts} attempt(s), owner ${c.owner ?? '-'}: ${c.message ?? ''}`);
+  if (c?.status === 'open') head.push(`open case since ${c.firstFailed}, ${c.attempts} attempt(s), owner ${printable(c.owner ?? '-')}: ${printable(c.message ?? '')}`);
   else if (c) head.push(`case closed at ${c.closedAt} by run ${c.closedByRun}`);
   return `${[head.join('\n'), ...log.attempts.map((a) => attemptText(a, style).join('\n'))].join('\n\n')}\n`;
 }

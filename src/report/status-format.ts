@@ -3,11 +3,13 @@ import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
 import { formatTable } from './text-table.js';
+import { printable } from '../model/printable.js';
 
 const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause'];
 
+// Cells of a terminal table: data shown with its controls escaped.
 function caseCells(c: OpenCaseView): string[] {
-  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.cause];
+  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.cause].map((v) => printable(v));
 }
 
 const RUN_COLUMNS = ['run', 'mode', 'user', 'from', 'since', 'done', 'state', 'next'];
@@ -33,7 +35,7 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
   if (report.sites.length === 0) return runs ? `No machines in the journal yet.${runs}\n` : 'No machines in the journal yet.\n';
   const count = (n: number, paint: (s: string) => string): string => (n > 0 ? paint(String(n)) : String(n));
   const row = (name: string, s: StatusReport['totals']): string[] => [
-    name, String(s.machines), count(s.done, style.green), count(s.open, style.red), count(s.escalated, style.magenta),
+    printable(name), String(s.machines), count(s.done, style.green), count(s.open, style.red), count(s.escalated, style.magenta),
     count(s.neverTried, style.yellow), count(s.stale, style.yellow),
   ];
   const header = ['site', 'machines', 'done', 'open', 'escalated', 'never tried', 'stale'];

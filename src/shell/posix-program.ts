@@ -65,7 +65,7 @@ export function buildPosixProgram(plan: MachinePlan, scripts: Plan['scripts'], o
     lines.push(`if [ "$HS__FAILED" = 1 ]; then hs__skip ${index}; else`);
     lines.push('(');
     if (Object.keys(vars).length) lines.push(formatPosixPrelude(vars));
-    for (const file of step.files) lines.push(formatWant(file.path, file.mode, fillSecrets(file.content, opts.secrets, step.id)));
+    for (const file of step.files) lines.push(formatWant(file.path, file.mode, fillSecrets(file, opts.secrets, step.id)));
     lines.push(`hs__step ${index} ${step.checkOnly ? 1 : 0} "$${scriptNames.get(step.script)}"`);
     lines.push(`)`);
     lines.push(`hs__finish ${index} $?`);

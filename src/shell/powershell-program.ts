@@ -34,7 +34,7 @@ export function buildPowerShellProgram(plan: MachinePlan, scripts: Plan['scripts
   plan.steps.forEach((step, index) => {
     const vars: Record<string, string> = { ...step.vars };
     for (const [name, value] of Object.entries(stepSecrets(step, opts.secrets))) vars[secretVarName(name)] = value;
-    const files = step.files.map((f) => `@{ Path = ${quotePowerShell(f.path)}; Data = '${Buffer.from(fillSecrets(f.content, opts.secrets, step.id), 'utf8').toString('base64')}' }`);
+    const files = step.files.map((f) => `@{ Path = ${quotePowerShell(f.path)}; Data = '${Buffer.from(fillSecrets(f, opts.secrets, step.id), 'utf8').toString('base64')}' }`);
     lines.push(`# step ${index}: ${step.id.replace(/[^A-Za-z0-9:._-]/g, '?')}`);
     lines.push(`Write-HsMarker 'start ${index}'`);
     lines.push(`if ($HS__Failed) { Write-HsMarker 'end ${index} skipped - 0 - - -' } else {`);

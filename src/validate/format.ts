@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import { formatPos, type Diagnostic } from '../model/index.js';
+import { printable } from '../model/printable.js';
 import { RULES } from './rules/index.js';
 
 /** One line per finding: `file:line:col message [rule]`, warnings marked; colour only when asked. */
@@ -7,10 +8,10 @@ export function formatDiagnosticsText(diags: Diagnostic[], opts: { color: boolea
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   return diags
     .map((d) => {
-      const where = d.pos ? `${c.bold(formatPos(d.pos))} ` : '';
+      const where = d.pos ? `${c.bold(printable(formatPos(d.pos)))} ` : '';
       const sev = d.severity === 'warning' ? c.yellow('warning: ') : '';
       const rule = d.severity === 'warning' ? c.yellow(`[${d.rule}]`) : c.red(`[${d.rule}]`);
-      return `${where}${sev}${d.message} ${rule}`;
+      return `${where}${sev}${printable(d.message)} ${rule}`;
     })
     .join('\n');
 }
@@ -66,7 +67,7 @@ export function formatDiagnosticsJunit(diags: Diagnostic[]): string {
 
 /** Escapes text and attribute values; drops characters XML 1.0 cannot hold. */
 function escapeXml(text: string): string {
-  return text
+  return printable(text, { keepLines: true })
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

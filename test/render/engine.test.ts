@@ -1,3 +1,4 @@
+import { takeSecretMarks } from '../../src/render/secret-mark.js';
 import { compileTemplate, TemplateError } from '../../src/render/engine.js';
 
 describe('compileTemplate', () => {
@@ -30,7 +31,9 @@ describe('compileTemplate', () => {
     expect(compileTemplate('t', '{{#if vpn.pskSecret}}psk{{else}}none{{/if}}')({ vpn: { pskSecret: null } })).toBe('none');
   });
   it('turns secrets into placeholders and has json, keyfile, uuid helpers', () => {
-    expect(compileTemplate('t', '{{secret "vpnPsk"}}')({})).toBe('@@HS_SECRET:vpnPsk@@');
+    expect(takeSecretMarks(compileTemplate('t', 'a {{secret "vpnPsk"}} b')({}))).toEqual({ content: 'a @@HS_SECRET:vpnPsk@@ b', secrets: [{ name: 'vpnPsk', at: 2 }] });
+    expect(() => compileTemplate('t', 'x\n{{json (secret "vpnPsk")}}')).toThrow('template t at line 2: {{secret}} must stand on its own, not inside another helper');
+    expect(() => compileTemplate('t', '{{secret x}}')({ x: 'a b' })).toThrow(/secret needs a name/);
     expect(compileTemplate('t', '{{json x}}')({ x: 'a"b\nc' })).toBe('"a\\"b\\nc"');
     expect(compileTemplate('t', '{{keyfile x}}')({ x: 'a\nb\\c' })).toBe('a\\nb\\\\c');
     const uuid = compileTemplate('t', '{{uuid a b}}')({ a: 'BRU-1', b: 'vpn' });

@@ -66,13 +66,13 @@ describe('homeshift report --junit', () => {
   it('gives failures their class, escaped message and the stderr tail of the failing step', () => {
     const failure = /<testcase name="BRU-D0001"[^>]*>\n {6}<failure type="step-failed" message="([^"]*)">([^<]*)<\/failure>/.exec(xml);
     expect(failure).not.toBeNull();
-    expect(failure![1]).toBe('apply exited 3: mailbox &lt;o&apos;brien&amp;co&gt; &quot;Müller&quot; not found [31m; rm -rf /');
+    expect(failure![1]).toBe('apply exited 3: mailbox &lt;o&apos;brien&amp;co&gt; &quot;Müller&quot; not found \\u001B[31m; rm -rf /');
     expect(failure![2]).toContain('step mailbox exited 3\nmailbox not found for anna@example.com');
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
   });
 
-  it('escapes markup and drops characters XML cannot carry', () => {
-    expect(escapeXml('<a href="x">O\'Brien & Söhne</a>\u0007')).toBe('&lt;a href=&quot;x&quot;&gt;O&apos;Brien &amp; Söhne&lt;/a&gt;');
+  it('escapes markup and shows controls and bidi characters as escapes', () => {
+    expect(escapeXml('<a href="x">O\'Brien & Söhne</a>\u0007\u202e')).toBe('&lt;a href=&quot;x&quot;&gt;O&apos;Brien &amp; Söhne&lt;/a&gt;\\u0007\\u202E');
   });
 
   it('is well-formed XML for a real parser', async () => {
@@ -91,7 +91,7 @@ describe('homeshift report --junit', () => {
         const error = doc.querySelector('parsererror');
         return { error: error?.textContent ?? null, suites: doc.querySelectorAll('testsuite').length, cases: doc.querySelectorAll('testcase').length, failure: doc.querySelector('failure')?.getAttribute('message') };
       }, xml);
-      expect(parsed).toEqual({ error: null, suites: 2, cases: 5, failure: 'apply exited 3: mailbox <o\'brien&co> "Müller" not found [31m; rm -rf /' });
+      expect(parsed).toEqual({ error: null, suites: 2, cases: 5, failure: 'apply exited 3: mailbox <o\'brien&co> "Müller" not found \\u001B[31m; rm -rf /' });
     } finally {
       await browser?.close();
     }

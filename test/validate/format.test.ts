@@ -13,7 +13,7 @@ describe('diagnostic output', () => {
     expect(plain.split('\n')).toEqual([
       'inventory/bruehl.yaml:42:7 machine BRU-D0042: user e100999 is not in the directory [unknown-user]',
       'inventory/bruehl.yaml:43:7 warning: machine BRU-D0043: employee <x> & "y" belongs to site koeln [site-mismatch]',
-      "YAML syntax error: bad ' \u0001 char [yaml-syntax]",
+      "YAML syntax error: bad ' \\u0001 char [yaml-syntax]",
     ]);
     expect(plain).not.toMatch(/\u001b\[/);
     expect(formatDiagnosticsText(DIAGS, { color: true })).toMatch(/\u001b\[/);
@@ -38,7 +38,7 @@ describe('diagnostic output', () => {
     expect(xml).toContain(`tests="${cases}" failures="2"`);
     expect(xml).toContain('<failure type="unknown-user" message="1 error, first at inventory/bruehl.yaml:42:7">');
     expect(xml).toContain('employee &lt;x&gt; &amp; &quot;y&quot; belongs');
-    expect(xml).toContain('bad &apos;  char');
+    expect(xml).toContain('bad &apos; \\u0001 char');
     expect(xml).not.toMatch(/\u0001/);
     expect(xml).toMatch(/<testcase classname="homeshift.validate" name="site-mismatch">\n\s+<system-out>/);
     // well-formed enough: every opened element is closed in order

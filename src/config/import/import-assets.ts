@@ -5,6 +5,7 @@ import { mapOsName } from './os-name.js';
 import { cellPos, readAssetCsv } from './read-asset-csv.js';
 import { matchSite, type SiteFile } from './site-files.js';
 import { slugify } from './slug.js';
+import { describeProblem, findTextProblem } from '../text-policy.js';
 
 /** A machine read from the export, ready for its site file. */
 export interface ImportedMachine {
@@ -60,25 +61,34 @@ export function importAssets(input: ImportInput): ImportResult {
     }
     const cell = (i: number) => (i >= 0 ? row.cells[i].trim() : '');
     const before = diags.length;
-    const id = cell(col.id);
+    // Ids, hosts and employee ids are carried as written: the text policy of the directory applies, nothing is trimmed.
+    const exact = (i: number, field: string): string | null => {
+      const raw = i >= 0 ? row.cells[i] : '';
+      const text = findTextProblem(raw);
+      if (!text) return raw;
+      const pos = at(i);
+      diags.push(createDiagnostic('text-character', `row ${row.line}: ${describeProblem(field, text, pos.col + text.index)}`, { ...pos, col: pos.col + text.index }));
+      return null;
+    };
+    const id = exact(col.id, 'machine id');
     const who = id ? `machine ${id}: ` : '';
-    if (!id) problem('missing-field', 'machine id is empty', col.id);
-    else if (!ID.test(id)) problem('bad-id', `machine id '${id}' may only hold letters, digits, dots, dashes and underscores`, col.id);
+    if (id === '') problem('missing-field', 'machine id is empty', col.id);
+    else if (id !== null && !ID.test(id)) problem('bad-id', `machine id '${id}' may only hold letters, digits, dots, dashes and underscores`, col.id);
     const hostCol = cell(col.host) ? col.host : col.ip;
-    const host = cell(hostCol);
-    if (!host) problem('missing-field', `${who}host name and IP address are empty`, col.host >= 0 ? col.host : col.ip);
-    else if (!HOST.test(host)) problem('bad-host', `${who}'${host}' is not a host name or IP address`, hostCol);
+    const host = exact(hostCol, 'host');
+    if (host === '') problem('missing-field', `${who}host name and IP address are empty`, col.host >= 0 ? col.host : col.ip);
+    else if (host !== null && !HOST.test(host)) problem('bad-host', `${who}'${host}' is not a host name or IP address`, hostCol);
     const os = mapOsName(cell(col.os));
     if (!os) problem('unknown-os', `${who}unknown operating system '${cell(col.os)}' (expected Windows or a Linux distribution such as Ubuntu)`, col.os);
-    const user = cell(col.user);
-    if (!user) problem('missing-field', `${who}no employee is assigned`, col.user);
+    const user = exact(col.user, 'employee');
+    if (user === '') problem('missing-field', `${who}no employee is assigned`, col.user);
     const role = slugify(cell(col.role));
     if (!role) problem('missing-field', `${who}role is empty`, col.role);
     const file = input.site ?? siteOf(cell(col.site));
     if (!file) problem('unknown-site', `${who}unknown site '${cell(col.site)}' (sites: ${siteNames(input.siteFiles)}); add its inventory file with a site: block first, or use --site`, col.site);
     if (id) noteDuplicate(seen.ids, id, row.line, () => problem('duplicate-id', `machine ${id} is already on line ${seen.ids.get(id)}`, col.id));
     if (host) noteDuplicate(seen.hosts, host.toLowerCase(), row.line, () => problem('duplicate-host', `${who}host ${host} is already on line ${seen.hosts.get(host.toLowerCase())}`, hostCol));
-    if (diags.length === before) rows.push({ idAt: at(col.id), hostAt: at(hostCol), machine: { id, host, os: os!, user, role, line: row.line }, file: file! });
+    if (diags.length === before) rows.push({ idAt: at(col.id), hostAt: at(hostCol), machine: { id: id!, host: host!, os: os!, user: user!, role, line: row.line }, file: file! });
   }
   checkAgainstFiles(rows, input, diags);
   if (diags.length === 0) for (const { machine, file } of rows) push(bySite, file, machine);

@@ -1,8 +1,10 @@
+import { printable } from '../../model/printable.js';
+
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Text and attribute values for HTML and SVG: every markup character escaped. */
+/** Text and attribute values for HTML and SVG: every markup character escaped, controls and bidi overrides shown as escapes. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
+  return printable(value, { keepLines: true }).replace(/[&<>"']/g, (ch) => ENTITIES[ch]);
 }
 
 /** A CSS class suffix from free text (error classes, states): only [a-z0-9-]. */

@@ -1,26 +1,8 @@
-import type { Diagnostic, Employee, Project, SourcePos } from '../../model/index.js';
-import { fieldAt, formatWhere, profilesToCheck, reporter, type Rule } from '../rule.js';
-
-const MAILBOX = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
-
-export function isMailbox(address: string): boolean {
-  return MAILBOX.test(address);
-}
-
-/** Every mailbox address of the project with what it belongs to and where it was written. */
-// Positions are looked up only for findings: reading them can mean parsing a file again.
-export function listMailboxes(project: Project): { address: string; owner: string; at: () => SourcePos }[] {
-  const out: { address: string; owner: string; at: () => SourcePos }[] = [];
-  for (const e of project.employeeList) out.push({ address: e.mailbox, owner: `employee ${e.id}`, at: () => fieldAt(e, 'mailbox') });
-  for (const site of project.sites.values()) {
-    site.sharedMailboxes.forEach((a, i) => out.push({ address: a, owner: `site ${site.id}`, at: () => fieldAt(site, `sharedMailboxes.${i}`, 'sharedMailboxes') }));
-  }
-  for (const p of profilesToCheck(project)) {
-    const shared = p.mailbox?.shared;
-    if (Array.isArray(shared)) shared.forEach((a, i) => out.push({ address: a, owner: `profile ${p.name}`, at: () => fieldAt(p, `mailbox.shared.${i}`, 'mailbox.shared') }));
-  }
-  return out;
-}
+import type { Diagnostic, Employee, SourcePos } from '../../model/index.js';
+import { DEFAULT_EMPLOYEE_ID_PATTERN } from '../../config/project-config.js';
+import { hasSuspectText } from '../../config/text-policy.js';
+import { findMixedScript } from '../look-alikes.js';
+import { fieldAt, formatWhere, reporter, type Rule } from '../rule.js';
 
 export const duplicateEmployeeId: Rule = {
   id: 'duplicate-employee-id', severity: 'error', description: 'every employee id appears once in the directory',
@@ -53,22 +35,39 @@ export const duplicateMailbox: Rule = {
   },
 };
 
-export const malformedMailbox: Rule = {
-  id: 'malformed-mailbox', severity: 'error', description: 'mailbox addresses are well-formed',
+export const mixedScript: Rule = {
+  id: 'mixed-script', severity: 'warning', description: 'names do not mix look-alike letters of several scripts in one word',
   check(project) {
     const report = reporter(this);
-    return listMailboxes(project).filter((m) => !isMailbox(m.address)).map((m) => report(`${m.owner}: mailbox '${m.address}' is not a valid address`, m.at()));
+    const out: Diagnostic[] = [];
+    const look = (owner: string, field: string, value: string, at: () => SourcePos) => {
+      const why = findMixedScript(value);
+      if (why) out.push(report(`${owner}: ${field} ${why}`, at()));
+    };
+    for (const e of project.employeeList) {
+      look(`employee ${e.id}`, 'firstName', e.firstName, () => fieldAt(e, 'firstName'));
+      look(`employee ${e.id}`, 'lastName', e.lastName, () => fieldAt(e, 'lastName'));
+    }
+    for (const site of project.sites.values()) {
+      look(`site ${site.id}`, 'name', site.name, () => fieldAt(site, 'name'));
+      site.supporters.forEach((s, i) => look(`site ${site.id}`, `supporter ${i + 1}`, s.name, () => fieldAt(site, `supporters.${i}.name`, 'supporters')));
+    }
+    return out;
   },
 };
 
-export const mailboxDomainNotAllowed: Rule = {
-  id: 'mailbox-domain-not-allowed', severity: 'error', description: 'mailboxes are in one of mail.allowedDomains',
+export const employeeIdPattern: Rule = {
+  id: 'employee-id-pattern', severity: 'error', description: 'employee ids match employeeIdPattern of homeshift.yaml',
   check(project) {
     const report = reporter(this);
-    const allowed = project.config.mail.allowedDomains.map((d) => d.toLowerCase());
-    if (allowed.length === 0) return [];
-    return listMailboxes(project)
-      .filter((m) => isMailbox(m.address) && !allowed.includes(m.address.slice(m.address.lastIndexOf('@') + 1).toLowerCase()))
-      .map((m) => report(`${m.owner}: mailbox ${m.address} is not in an allowed domain (${allowed.join(', ')})`, m.at()));
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(project.config.employeeIdPattern ?? DEFAULT_EMPLOYEE_ID_PATTERN, 'u');
+    } catch {
+      return []; // reported with homeshift.yaml
+    }
+    return project.employeeList
+      .filter((e) => !hasSuspectText(e.id) && !pattern.test(e.id))
+      .map((e) => report(`employee ${e.id}: id does not match employeeIdPattern ${pattern.source}`, fieldAt(e, 'id')));
   },
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
-import { duplicateEmployeeId, duplicateMailbox, mailboxDomainNotAllowed, malformedMailbox } from './employee-rules.js';
+import { duplicateEmployeeId, duplicateMailbox, employeeIdPattern, mixedScript } from './employee-rules.js';
+import { mailboxDomainNotAllowed, malformedMailbox, sharedMailboxIsPersonal } from './mailbox-rules.js';
 import { duplicateHost, duplicateMachineId, employeeOnTwoMachines, roleMismatch, siteMismatch, unknownProfile, unknownSite, unknownUser } from './machine-rules.js';
 import { profileExtendsCycle, profileExtendsUnknown, unknownBundle, unknownSecret } from './profile-rules.js';
 import { powershell51Syntax } from './powershell-syntax.js';
@@ -9,6 +10,7 @@ import { bundleOsUnsupported, unknownTemplate } from './usage-rules.js';
 export const RULES: readonly Rule[] = [
   duplicateMachineId, duplicateHost, unknownSite, unknownProfile,
   profileExtendsUnknown, profileExtendsCycle, unknownBundle, bundleOsUnsupported, unknownTemplate,
-  unknownUser, employeeOnTwoMachines, duplicateEmployeeId, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
+  unknownUser, employeeOnTwoMachines, duplicateEmployeeId, employeeIdPattern, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
+  sharedMailboxIsPersonal, mixedScript,
   siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
 ];

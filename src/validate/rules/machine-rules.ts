@@ -1,4 +1,4 @@
-import type { Diagnostic, Machine, Project } from '../../model/index.js';
+import { wasRejected, type Diagnostic, type Machine, type Project } from '../../model/index.js';
 import { fieldAt, formatWhere, reporter, type Rule } from '../rule.js';
 
 /** The port a machine is reached on: machine, its ssh block, its site, the project, 22. */
@@ -41,7 +41,7 @@ export const unknownSite: Rule = {
   id: 'unknown-site', severity: 'error', description: 'every machine belongs to a site defined in the inventory',
   check(project) {
     const report = reporter(this);
-    return project.machines.filter((m) => !project.sites.has(m.site)).map((m) =>
+    return project.machines.filter((m) => !project.sites.has(m.site) && !wasRejected(project.rejected, 'sites', m.site)).map((m) =>
       m.site === ''
         ? report(`machine ${m.id}: no site (give the file a site: block or the machine a site:)`, m.pos, m.id)
         : report(`machine ${m.id}: site ${m.site} is not defined in any inventory file`, fieldAt(m, 'site'), m.id));
@@ -53,7 +53,7 @@ export const unknownProfile: Rule = {
   check(project) {
     const report = reporter(this);
     const known = [...project.profiles.keys()].sort().join(', ');
-    return project.machines.filter((m) => !project.profiles.has(m.role)).map((m) =>
+    return project.machines.filter((m) => !project.profiles.has(m.role) && !wasRejected(project.rejected, 'profiles', m.role)).map((m) =>
       report(`machine ${m.id}: role ${m.role} is not a profile (known: ${known || 'none'})`, fieldAt(m, 'role'), m.id));
   },
 };
@@ -62,7 +62,7 @@ export const unknownUser: Rule = {
   id: 'unknown-user', severity: 'error', description: 'every machine user is in the directory',
   check(project) {
     const report = reporter(this);
-    return project.machines.filter((m) => !project.employees.has(m.user)).map((m) =>
+    return project.machines.filter((m) => !project.employees.has(m.user) && !wasRejected(project.rejected, 'employees', m.user)).map((m) =>
       report(`machine ${m.id}: user ${m.user} is not in the directory`, fieldAt(m, 'user'), m.id));
   },
 };

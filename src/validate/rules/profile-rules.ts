@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../../model/index.js';
+import { wasRejected, type Diagnostic } from '../../model/index.js';
 import { resolveProfileChain } from '../profile-chain.js';
 import { fieldAt, profilesToCheck, reporter, type Rule } from '../rule.js';
 
@@ -7,7 +7,7 @@ export const profileExtendsUnknown: Rule = {
   check(project) {
     const report = reporter(this);
     return [...project.profiles.values()]
-      .filter((p) => p.extends !== undefined && !project.profiles.has(p.extends))
+      .filter((p) => p.extends !== undefined && !project.profiles.has(p.extends) && !wasRejected(project.rejected, 'profiles', p.extends))
       .map((p) => report(`profile ${p.name}: extends unknown profile ${p.extends}`, fieldAt(p, 'extends')));
   },
 };
@@ -43,7 +43,7 @@ export const unknownBundle: Rule = {
     const out: Diagnostic[] = [];
     for (const p of profilesToCheck(project)) {
       p.bundles.forEach((b, i) => {
-        if (!project.bundles.has(b)) out.push(report(`profile ${p.name}: bundle ${b} is not defined`, fieldAt(p, `bundles.${i}`, 'bundles')));
+        if (!project.bundles.has(b) && !wasRejected(project.rejected, 'bundles', b)) out.push(report(`profile ${p.name}: bundle ${b} is not defined`, fieldAt(p, `bundles.${i}`, 'bundles')));
       });
     }
     return out;
