@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  createJournalWriter, listErrors, openPostgresStore, openSqliteStore, statusBySite, DEFAULT_ESCALATION,
+  createJournalWriter, routeBySite, listErrors, openPostgresStore, openSqliteStore, statusBySite, DEFAULT_ESCALATION,
 } from '../src/journal/index.js';
 import type { JournalStore, MachineRecord } from '../src/journal/index.js';
 import { generateFleet } from '../src/lab/generate.js';
@@ -67,7 +67,7 @@ async function simulateRun(store: JournalStore | null, runId: string): Promise<{
     await store.startRun({ id: runId, mode: 'apply', startedAt: new Date().toISOString(), commandLine: 'homeshift rollout', planHash: 'p', selector: null },
       ids.map((machine) => ({ machine, site: 'sim', wave: 1, planHash: 'h' })));
   }
-  const writer = store ? createJournalWriter(store, { runId, ownerForSite: () => 'Site Lead <lead@example-telco.de>', escalateAfterAttempts: 3 }) : null;
+  const writer = store ? createJournalWriter(store, { runId, route: routeBySite(() => 'Site Lead <lead@example-telco.de>'), escalateAfterAttempts: 3 }) : null;
   const c0 = cpuMs();
   const t0 = performance.now();
   let next = 0;
@@ -97,7 +97,7 @@ async function overhead(name: string, open: () => Promise<JournalStore>): Promis
 
 /** 16,000 PCs x 5 runs, written in batches as the writer would (prepared and fingerprinted the same way). */
 async function fill(store: JournalStore, machines: { id: string; site: string }[], planHash: Map<string, string>): Promise<void> {
-  const context = { ownerForSite: (site: string) => `Lead of ${site} <lead.${site}@example-telco.de>`, escalateAfterAttempts: 3 };
+  const context = { route: routeBySite((site: string) => `Lead of ${site} <lead.${site}@example-telco.de>`), escalateAfterAttempts: 3 };
   for (let r = 0; r < RUNS; r++) {
     const runId = `2026112${r}-080000-be${String(r).padStart(2, '0')}`;
     const startedAt = new Date(Date.parse('2026-11-20T08:00:00.000Z') + r * 86_400_000).toISOString();

@@ -10,7 +10,7 @@ import { formatErrors, formatStatus } from '../report/index.js';
 import { buildPlan, formatPlanText } from '../plan/index.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { EXIT, setExit, usageError } from './exit.js';
-import { escalationOf, logFolderOf, openJournal, ownerForSite } from './journal.js';
+import { caseContextOf, escalationOf, logFolderOf, openJournal } from './journal.js';
 import { createOutput, type Output } from './output.js';
 import { globalOptions, loadAndValidate } from './project.js';
 import { readRunSettings } from './rollout-options.js';
@@ -167,7 +167,7 @@ async function demoRollout(ctx: DemoContext, machines: Machine[], selector: stri
     {
       plan: buildPlan(project, { machines, from: ctx.plan }), settings: ctx.settings, store, transport: createSshTransport(),
       secretSources: project.config.secrets, projectRoot: project.root,
-      cases: { ownerForSite: ownerForSite(project), escalateAfterAttempts: project.config.escalateAfterAttempts },
+      cases: await caseContextOf(project, store),
       leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project), commandLine, selector,
     },
     { listeners: () => [createPlainProgress(out)], onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) },

@@ -11,7 +11,7 @@ import { SecretError } from '../run/secrets.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
 import { EXIT, inputError, usageError } from './exit.js';
-import { escalationOf, logFolderOf, ownerForSite } from './journal.js';
+import { caseContextOf, escalationOf, logFolderOf } from './journal.js';
 import type { Output } from './output.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
 import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
@@ -99,7 +99,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     summary = await runRollout(
       {
         plan, settings, store, transport: req.transport ?? createSshTransport(), secretSources: project.config.secrets, projectRoot: project.root,
-        cases: { ownerForSite: ownerForSite(project), escalateAfterAttempts: project.config.escalateAfterAttempts },
+        cases: await caseContextOf(project, store),
         leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project),
         commandLine: req.commandLine, selector: req.selector, resumeRunId: req.resumeRunId,
       },

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
-  openPostgresStore, openSqliteStore, resolveJournalLocation, type EscalationPolicy, type JournalLocation, type JournalStore,
+  createCaseRouter, openPostgresStore, openSqliteStore, resolveJournalLocation, type CaseContext, type EscalationPolicy, type JournalLocation, type JournalStore,
 } from '../journal/index.js';
 import { JournalError } from '../journal/store.js';
 import type { Project } from '../model/project.js';
@@ -60,12 +60,18 @@ export function escalationOf(project: JournalProject): EscalationPolicy {
   return { after: project.config.escalateAfter, afterAttempts: project.config.escalateAfterAttempts };
 }
 
-/** The owner of a site's cases: its first supporter. */
-export function ownerForSite(project: Project): (site: string) => string | null {
-  return (site) => {
-    const s = project.sites.get(site)?.supporters[0];
-    return s ? `${s.name} <${s.email}>` : null;
-  };
+/**
+ * Who gets a new case: homeshift.yaml's routing rules, else the site's supporters, where the first supporter owns
+ * the cases (the second is who they escalate to); a group's loads are the journal's open cases.
+ */
+export async function caseContextOf(project: Project, store: JournalStore): Promise<CaseContext> {
+  const open = await store.listCases({ status: 'open' });
+  const route = createCaseRouter({
+    routing: project.config.routing ?? { groups: {}, rules: [] },
+    supporters: (site) => (project.sites.get(site)?.supporters.slice(0, 1) ?? []).map((s) => `${s.name} <${s.email}>`),
+    openOwners: open.map((c) => c.owner),
+  });
+  return { route, escalateAfterAttempts: project.config.escalateAfterAttempts };
 }
 
 /** Opens the journal for the length of `work` and closes it whatever happens. */

@@ -10,6 +10,7 @@ import { loadProfiles } from './load-profiles.js';
 import { loadTemplates } from './load-templates.js';
 import { findPackageRoot } from './package-root.js';
 import { buildProjectConfig, checkJournalConfig, type ConfigOrigins } from './project-config.js';
+import { checkRouting, checkRoutingSites } from './routing-config.js';
 import { loadYamlFile } from './yaml-file.js';
 import { collectFieldPositions } from './yaml-source.js';
 
@@ -56,6 +57,7 @@ function loadConfig(opts: LoadOptions, diags: Diagnostic[]): LoadedConfig | null
   const at = collectFieldPositions(src, src.doc.contents, 2);
   const locate = (...keys: string[]): SourcePos => keys.map((k) => at[k]).find(Boolean) ?? startOf(PROJECT_FILE);
   diags.push(...checkJournalConfig(src, config, (key) => locate(key)));
+  if (config.routing) diags.push(...checkRouting(src, config.routing));
   try {
     new RegExp(config.employeeIdPattern ?? '', 'u');
   } catch (err) {
@@ -83,6 +85,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
   const inventoryFiles = expandInventory(root, config.inventory, locate, diags);
   const rejected: Rejected = { employees: new Set(), sites: new Set(), profiles: new Set(), bundles: new Set() };
   const inventory = loadInventory(inventoryFiles, diags, rejected);
+  if (config.routing) diags.push(...checkRoutingSites(config.routing, new Set(inventory.sites.keys()), rejected.sites));
   const employeeList = loadEmployees(root, config.directory, origins, locate, diags, rejected);
   const folders = (key: 'profiles' | 'bundles' | 'templates', shippedFolder: string) =>
     searchFolders(root, config[key], key, origins, locate, path.join(shipped, shippedFolder), diags);

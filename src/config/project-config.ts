@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Diagnostic, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
 import { isPostgresUrl, urlHasPassword } from '../model/journal-url.js';
 import { createDiagnostic } from './diagnostics.js';
+import { buildRouting, type RawRouting } from './routing-config.js';
 import type { YamlSource } from './yaml-source.js';
 import { posAtPath } from './yaml-source.js';
 
@@ -37,6 +38,7 @@ interface RawConfig {
   escalateAfter?: string;
   escalateAfterAttempts?: number;
   leaseTimeout?: string;
+  routing?: RawRouting;
   vars?: Vars;
 }
 
@@ -66,6 +68,7 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     escalateAfter: raw.escalateAfter ?? '2d',
     escalateAfterAttempts: raw.escalateAfterAttempts ?? 3,
     leaseTimeoutMs: parseLeaseTimeout(raw.leaseTimeout ?? '5m'),
+    routing: buildRouting(src, raw.routing),
     vars: raw.vars ?? {},
     pos: posAtPath(src, []),
   };

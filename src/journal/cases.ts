@@ -26,7 +26,11 @@ export function nextCase(existing: CaseRecord | null, runId: string, record: Mac
   if (!isFailing(result)) return null;
   const reopened = !existing || existing.status !== 'open';
   const attempts = reopened ? 1 : existing.attempts + 1;
-  const owner = (reopened ? null : existing.owner) ?? context.ownerForSite(result.site);
+  // A case keeps its owner and due time while it stays open; only a new case is routed.
+  const kept = reopened ? null : existing;
+  const route = kept && kept.owner !== null ? null : context.route(record);
+  const owner = kept?.owner ?? route?.owner ?? null;
+  const dueAt = kept?.dueAt ?? (route?.dueInMs != null ? new Date(Date.parse(at) + route.dueInMs).toISOString() : null);
   const limit = context.escalateAfterAttempts;
   const previousEscalation = reopened ? null : existing.escalatedAt;
   return {
@@ -41,6 +45,7 @@ export function nextCase(existing: CaseRecord | null, runId: string, record: Mac
     lastRun: runId,
     attempts,
     owner,
+    dueAt,
     escalatedAt: previousEscalation ?? (limit !== null && attempts >= limit ? at : null),
     closedAt: null,
     closedByRun: null,

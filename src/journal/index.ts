@@ -7,6 +7,7 @@ export type { JournalWriter, JournalWriterOptions, Redact } from './writer.js';
 export { createLogFileWriter } from './log-file-writer.js';
 export type { LogFileWriter } from './log-file-writer.js';
 export { nextCase } from './cases.js';
+export { createCaseRouter, routeBySite, type RouterInput } from './routing.js';
 export { DEFAULT_ESCALATION, escalatedAt, formatAge, parseDuration } from './escalation.js';
 export type { EscalationPolicy } from './escalation.js';
 export { DEFAULT_JOURNAL, createRunId, describeInvoker, resolveJournalPath } from './invoker.js';

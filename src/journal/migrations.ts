@@ -91,6 +91,10 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX leases_by_run ON leases(run_id);
   `,
+  // When a case's owner must have reacted (opened plus its routing rule's reactWithin).
+  `
+  ALTER TABLE cases ADD COLUMN due_at TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -34,7 +34,7 @@ export async function importRun(q: Query, run: RunRecord, machines: RunMachineRe
 export async function importCurrent(q: Query, cases: CaseRecord[], states: MachineStateRecord[]): Promise<{ cases: number; machineStates: number }> {
   const written = cases.length === 0 ? 0 : (await q(setRows('cases', `ON CONFLICT (machine) DO UPDATE SET site = excluded.site, status = excluded.status,
     error_class = excluded.error_class, fingerprint = excluded.fingerprint, message = excluded.message, first_failed = excluded.first_failed,
-    last_attempt = excluded.last_attempt, last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner,
+    last_attempt = excluded.last_attempt, last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, due_at = excluded.due_at,
     escalated_at = excluded.escalated_at, closed_at = excluded.closed_at, closed_by_run = excluded.closed_by_run
     WHERE excluded.last_attempt > cases.last_attempt`), [JSON.stringify(cases.map(caseParams))])).rowCount ?? 0;
   const stateRows = states.map((s) => ({

@@ -89,6 +89,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX runs_by_start ON runs(started_at);
   CREATE INDEX leases_by_run ON leases(run_id);
   `,
+  // When a case's owner must have reacted (opened plus its routing rule's reactWithin).
+  `
+  ALTER TABLE cases ADD COLUMN due_at timestamptz;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -36,7 +36,7 @@ const UPSERT_CASES = `
   INSERT INTO cases SELECT * FROM jsonb_populate_recordset(NULL::cases, $1::jsonb)
   ON CONFLICT (machine) DO UPDATE SET site = excluded.site, status = excluded.status, error_class = excluded.error_class,
     fingerprint = excluded.fingerprint, message = excluded.message, first_failed = excluded.first_failed, last_attempt = excluded.last_attempt,
-    last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, escalated_at = excluded.escalated_at,
+    last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, due_at = excluded.due_at, escalated_at = excluded.escalated_at,
     closed_at = excluded.closed_at, closed_by_run = excluded.closed_by_run`;
 
 const UPSERT_STATES = `

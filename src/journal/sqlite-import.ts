@@ -31,11 +31,11 @@ export function importRun(db: Database.Database, run: RunRecord, machines: RunMa
 
 export function importCurrent(db: Database.Database, cases: CaseRecord[], states: MachineStateRecord[]): { cases: number; machineStates: number } {
   const upsertCase = db.prepare(
-    `INSERT INTO cases (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, escalated_at, closed_at, closed_by_run)
-     VALUES (@machine, @site, @status, @error_class, @fingerprint, @message, @first_failed, @last_attempt, @last_run, @attempts, @owner, @escalated_at, @closed_at, @closed_by_run)
+    `INSERT INTO cases (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, due_at, escalated_at, closed_at, closed_by_run)
+     VALUES (@machine, @site, @status, @error_class, @fingerprint, @message, @first_failed, @last_attempt, @last_run, @attempts, @owner, @due_at, @escalated_at, @closed_at, @closed_by_run)
      ON CONFLICT (machine) DO UPDATE SET site = excluded.site, status = excluded.status, error_class = excluded.error_class,
        fingerprint = excluded.fingerprint, message = excluded.message, first_failed = excluded.first_failed, last_attempt = excluded.last_attempt,
-       last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, escalated_at = excluded.escalated_at,
+       last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, due_at = excluded.due_at, escalated_at = excluded.escalated_at,
        closed_at = excluded.closed_at, closed_by_run = excluded.closed_by_run
      WHERE excluded.last_attempt > cases.last_attempt`,
   );

@@ -70,6 +70,7 @@ export function toCaseRecord(r: Row): CaseRecord {
     lastRun: str(r.last_run),
     attempts: Number(r.attempts),
     owner: strOrNull(r.owner),
+    dueAt: strOrNull(r.due_at),
     escalatedAt: strOrNull(r.escalated_at),
     closedAt: strOrNull(r.closed_at),
     closedByRun: strOrNull(r.closed_by_run),
@@ -91,6 +92,6 @@ export function caseParams(c: CaseRecord): Row {
   return {
     machine: c.machine, site: c.site, status: c.status, error_class: c.errorClass, fingerprint: c.fingerprint,
     message: c.message, first_failed: c.firstFailed, last_attempt: c.lastAttempt, last_run: c.lastRun,
-    attempts: c.attempts, owner: c.owner, escalated_at: c.escalatedAt, closed_at: c.closedAt, closed_by_run: c.closedByRun,
+    attempts: c.attempts, owner: c.owner, due_at: c.dueAt, escalated_at: c.escalatedAt, closed_at: c.closedAt, closed_by_run: c.closedByRun,
   };
 }

@@ -33,8 +33,8 @@ const UPSERT_RUN_MACHINE = `
     started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash`;
 
 const UPSERT_CASE = `
-  INSERT OR REPLACE INTO cases (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, escalated_at, closed_at, closed_by_run)
-  VALUES (@machine, @site, @status, @error_class, @fingerprint, @message, @first_failed, @last_attempt, @last_run, @attempts, @owner, @escalated_at, @closed_at, @closed_by_run)`;
+  INSERT OR REPLACE INTO cases (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, due_at, escalated_at, closed_at, closed_by_run)
+  VALUES (@machine, @site, @status, @error_class, @fingerprint, @message, @first_failed, @last_attempt, @last_run, @attempts, @owner, @due_at, @escalated_at, @closed_at, @closed_by_run)`;
 
 const UPSERT_STATE = `
   INSERT OR REPLACE INTO machine_state (machine, site, last_success_run, last_success_plan_hash, last_success_at)

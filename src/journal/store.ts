@@ -43,9 +43,15 @@ export interface MachineRecord {
   fingerprint: string | null;
 }
 
+/** Who owns a newly opened case and how soon it is due (null: no reaction time). */
+export interface CaseRoute {
+  owner: string | null;
+  dueInMs: number | null;
+}
+
 /** What the store needs to keep cases while it records a batch. */
 export interface CaseContext {
-  ownerForSite: (site: string) => string | null;
+  route: (record: MachineRecord) => CaseRoute; // asked once per newly opened case
   escalateAfterAttempts: number | null; // store escalated_at when an attempt reaches this many; null: never
 }
 
@@ -93,6 +99,7 @@ export interface CaseRecord {
   lastRun: string;
   attempts: number;
   owner: string | null;
+  dueAt: string | null; // when the owner must have reacted: opened plus the routing rule's reactWithin
   escalatedAt: string | null;
   closedAt: string | null;
   closedByRun: string | null;

@@ -1,6 +1,6 @@
 import { fingerprintMessage } from '../model/fingerprint.js';
 import { isFailedStatus, type MachineResult, type RunEvent, type RunListener, type StepResult } from '../model/result.js';
-import type { JournalStore, MachineRecord } from './store.js';
+import type { CaseRoute, JournalStore, MachineRecord } from './store.js';
 
 export type Redact = (text: string) => string;
 
@@ -9,7 +9,7 @@ export interface JournalWriterOptions {
   batchSize?: number; // results per transaction (default 100)
   flushMs?: number; // longest a result waits in the buffer (default 250)
   redact?: Redact; // applied to every message and tail before it is written
-  ownerForSite?: (site: string) => string | null; // the site's first supporter
+  route?: (record: MachineRecord) => CaseRoute; // who owns a newly opened case (default: nobody)
   escalateAfterAttempts?: number | null; // store escalated_at when a case reaches this many failed attempts
   tailChars?: number; // longest stdout/stderr tail kept (default 8000, the end is kept)
   onError?: (err: Error) => void; // a failed write; close() also rejects with the first one
@@ -47,7 +47,7 @@ export function createJournalWriter(store: JournalStore, options: JournalWriterO
   const flushMs = options.flushMs ?? 250;
   const redact = options.redact ?? ((t: string) => t);
   const tailChars = options.tailChars ?? 8000;
-  const context = { ownerForSite: options.ownerForSite ?? (() => null), escalateAfterAttempts: options.escalateAfterAttempts ?? null };
+  const context = { route: options.route ?? (() => ({ owner: null, dueInMs: null })), escalateAfterAttempts: options.escalateAfterAttempts ?? null };
   let buffer: MachineRecord[] = [];
   let timer: NodeJS.Timeout | null = null;
   let chain: Promise<void> = Promise.resolve();

@@ -2,3 +2,4 @@ export * from './source.js';
 export * from './project.js';
 export * from './plan.js';
 export * from './result.js';
+export * from './routing.js';

@@ -1,4 +1,5 @@
 import type { SourcePos } from './source.js';
+import type { ErrorClass } from './result.js';
 
 export type Os = 'windows' | 'linux';
 export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
@@ -40,8 +41,34 @@ export interface ProjectConfig {
   escalateAfter: string; // e.g. "2d", "36h"
   escalateAfterAttempts: number; // escalate after this many failed attempts
   leaseTimeoutMs?: number; // a machine lease whose holder stopped renewing expires after this long (default 5 minutes)
+  routing?: Routing; // who owns a case, and how soon they react; without it a site's supporters own its cases
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   pos: SourcePos;
+}
+
+/** The group every site has: its supporters, in inventory order. */
+export const SITE_SUPPORTERS = 'site-supporters';
+
+/** People who share cases: an owner is picked among the members; the lead receives escalations. */
+export interface RoutingGroup {
+  members: string[]; // mail addresses
+  lead: string | null;
+}
+
+/** A routing rule: every condition given must hold (first matching rule wins). */
+export interface RoutingRule {
+  classes: ErrorClass[] | null; // any of these error classes
+  cause: string | null; // a fingerprint pattern, `*` for any text: step-failed:mailbox:*
+  site: string | null;
+  to: string; // a group name, or SITE_SUPPORTERS
+  reactWithin: string; // "4h", "1d12h"
+  reactWithinMs: number;
+  pos: SourcePos;
+}
+
+export interface Routing {
+  groups: Record<string, RoutingGroup>;
+  rules: RoutingRule[];
 }
 
 export interface Supporter {

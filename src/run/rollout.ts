@@ -85,7 +85,7 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
     waves.flatMap((wave, i) => wave.map((m) => ({ machine: m.machine.id, site: m.machine.site, wave: i + 1, planHash: m.hash }))),
   );
   const redact = createRedactor(secrets);
-  const writer = createJournalWriter(store, { runId, redact, ownerForSite: req.cases.ownerForSite, escalateAfterAttempts: req.cases.escalateAfterAttempts, onError: hooks.onJournalError });
+  const writer = createJournalWriter(store, { runId, redact, route: req.cases.route, escalateAfterAttempts: req.cases.escalateAfterAttempts, onError: hooks.onJournalError });
   const logs = createLogFileWriter(req.logDir, runId, redact);
   const listeners: RunListener[] = [writer, logs, ...(hooks.listeners?.(preview) ?? [])];
   // Check runs change nothing on a PC, so they take no leases and never make a rollout wait.

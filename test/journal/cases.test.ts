@@ -1,4 +1,4 @@
-import { createJournalWriter, listErrors, statusBySite, viewCase } from '../../src/journal/index.js';
+import { createJournalWriter, routeBySite, listErrors, statusBySite, viewCase } from '../../src/journal/index.js';
 import type { JournalStore } from '../../src/journal/index.js';
 import type { MachineResult, RunMode } from '../../src/model/result.js';
 import { finished, makeResult } from './fixtures.js';
@@ -15,7 +15,7 @@ async function record(store: JournalStore, runId: string, mode: RunMode, results
     results.map((r) => ({ machine: r.machine, site: r.site, wave: 0, planHash: r.planHash })),
   );
   const owners: Record<string, string> = { bru: 'Anna Berg <anna.berg@example.com>' };
-  const writer = createJournalWriter(store, { runId, ownerForSite: (site) => owners[site] ?? null, escalateAfterAttempts: attempts });
+  const writer = createJournalWriter(store, { runId, route: routeBySite((site) => owners[site] ?? null), escalateAfterAttempts: attempts });
   for (const r of results) writer(finished(r));
   writer({ kind: 'run-finished', outcome: 'ok', counts: {} as never, at: results[0].finishedAt });
   await writer.close();

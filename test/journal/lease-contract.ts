@@ -88,7 +88,7 @@ export function describeLeaseContract(name: string, open: () => Promise<JournalS
       await store.startRun({ id: 'run-a', mode: 'apply', startedAt: '2026-11-21T17:00:00.000Z', commandLine: 'homeshift rollout', planHash: 'p', selector: null }, planned);
       await store.acquireLeases(alice, ['BRU-1'], MINUTE);
       await store.acquireLeases(bob, ['BRU-2'], MINUTE);
-      const context = { ownerForSite: () => null, escalateAfterAttempts: null };
+      const context = { route: () => ({ owner: null, dueInMs: null }), escalateAfterAttempts: null };
       await store.recordResults('run-a', ['BRU-1', 'BRU-2'].map((m) => ({ result: makeResult(m, 'changed', { site: 'bru' }), wave: 1, fingerprint: null })), context);
       expect((await store.listLeases()).map((l) => [l.machine, l.holder.runId])).toEqual([['BRU-2', 'run-b']]);
     });

@@ -1,5 +1,5 @@
 import {
-  createJournalWriter, listErrors, machineLog, openCaseMachines, selectRerun, statusBySite,
+  createJournalWriter, routeBySite, listErrors, machineLog, openCaseMachines, selectRerun, statusBySite,
 } from '../../src/journal/index.js';
 import type { JournalStore } from '../../src/journal/index.js';
 import type { MachineResult } from '../../src/model/result.js';
@@ -11,7 +11,7 @@ const NOW = new Date('2026-11-22T12:00:00.000Z');
 async function record(store: JournalStore, runId: string, startedAt: string, results: MachineResult[]): Promise<void> {
   await store.startRun({ id: runId, mode: 'apply', startedAt, commandLine: 'homeshift rollout', planHash: 'p', selector: null },
     results.map((r) => ({ machine: r.machine, site: r.site, wave: 0, planHash: r.planHash })));
-  const writer = createJournalWriter(store, { runId, ownerForSite: (site) => `supporter of ${site}` });
+  const writer = createJournalWriter(store, { runId, route: routeBySite((site) => `supporter of ${site}`) });
   results.forEach((r) => writer(finished(r)));
   writer({ kind: 'run-finished', outcome: 'failed', counts: {} as never, at: startedAt });
   await writer.close();

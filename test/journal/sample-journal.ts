@@ -2,7 +2,7 @@
  * A journal with several apply runs over three sites and three causes, a check run and an interrupted run; machines
  * fail, recover and fail again. Deterministic, so both stores and both sides of a copy hold the same.
  */
-import { createJournalWriter } from '../../src/journal/index.js';
+import { createJournalWriter, routeBySite } from '../../src/journal/index.js';
 import type { JournalStore } from '../../src/journal/index.js';
 import type { MachineResult, MachineStatus, RunMode } from '../../src/model/result.js';
 import { finished, machineId, makeResult } from './fixtures.js';
@@ -19,7 +19,7 @@ function statusOf(i: number, r: number): MachineStatus {
 export async function record(store: JournalStore, runId: string, mode: RunMode, at: string, results: MachineResult[], finish: 'ok' | 'interrupted' = 'ok'): Promise<void> {
   await store.startRun({ id: runId, mode, startedAt: at, commandLine: `homeshift rollout${mode === 'check' ? ' --check' : ''}`, planHash: 'p', selector: null },
     results.map((r) => ({ machine: r.machine, site: r.site, wave: 1, planHash: r.planHash })));
-  const writer = createJournalWriter(store, { runId, ownerForSite: (site) => (site === 'ham' ? null : `lead of ${site}`), escalateAfterAttempts: 3 });
+  const writer = createJournalWriter(store, { runId, route: routeBySite((site) => (site === 'ham' ? null : `lead of ${site}`)), escalateAfterAttempts: 3 });
   for (const r of results) if (r.status !== 'interrupted') writer(finished(r));
   if (finish === 'interrupted') writer({ kind: 'run-interrupted', signal: 'SIGINT', at });
   else writer({ kind: 'run-finished', outcome: 'ok', counts: {} as never, at });

@@ -80,7 +80,7 @@ describe('machine log formatter', () => {
   const log: MachineLog = {
     machine: 'BRU-D0042', site: 'bruehl',
     case: { machine: 'BRU-D0042', site: 'bruehl', status: 'open', errorClass: 'step-failed', fingerprint: 'f', message: 'apply exited 3', firstFailed: '2026-11-20T08:00:00.000Z',
-      lastAttempt: '2026-11-20T08:00:00.000Z', lastRun: 'r1', attempts: 1, owner: 'Anna Berg', escalatedAt: null, closedAt: null, closedByRun: null },
+      lastAttempt: '2026-11-20T08:00:00.000Z', lastRun: 'r1', attempts: 1, owner: 'Anna Berg', dueAt: null, escalatedAt: null, closedAt: null, closedByRun: null },
     attempts: [{
       runId: 'r1', machine: 'BRU-D0042', site: 'bruehl', wave: 0, status: 'failed', errorClass: 'step-failed', message: 'apply exited 3', fingerprint: 'f',
       attempts: 1, startedAt: '2026-11-20T08:00:00.000Z', finishedAt: '2026-11-20T08:00:05.000Z', durationMs: 5000, planHash: 'h',

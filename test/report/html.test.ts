@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { chromium, type Browser } from 'playwright-core';
-import { createJournalWriter, groupWorklists, openCasesOverTime, openSqliteStore, type SqliteStore } from '../../src/journal/index.js';
+import { createJournalWriter, routeBySite, groupWorklists, openCasesOverTime, openSqliteStore, type SqliteStore } from '../../src/journal/index.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import type { MachineResult } from '../../src/model/result.js';
 import { gatherReportData, renderHtmlReport } from '../../src/report/html/index.js';
@@ -19,7 +19,7 @@ const NOW = new Date('2026-11-24T12:00:00.000Z');
 async function record(store: SqliteStore, runId: string, at: string, results: MachineResult[], owner: string): Promise<void> {
   await store.startRun({ id: runId, mode: 'apply', startedAt: at, commandLine: 'homeshift rollout', planHash: 'p', selector: null },
     results.map((r) => ({ machine: r.machine, site: r.site, wave: 0, planHash: r.planHash })));
-  const writer = createJournalWriter(store, { runId, ownerForSite: () => owner, escalateAfterAttempts: 2 });
+  const writer = createJournalWriter(store, { runId, route: routeBySite(() => owner), escalateAfterAttempts: 2 });
   results.forEach((r) => writer(finished(r)));
   writer({ kind: 'run-finished', outcome: 'failed', counts: {} as never, at });
   await writer.close();

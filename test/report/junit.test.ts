@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { createJournalWriter, openSqliteStore, type SqliteStore } from '../../src/journal/index.js';
+import { createJournalWriter, routeBySite, openSqliteStore, type SqliteStore } from '../../src/journal/index.js';
 import type { MachineResult } from '../../src/model/result.js';
 import { buildJunitReport, escapeXml } from '../../src/report/junit.js';
 import { finished, makeResult, makeTempDir } from '../journal/fixtures.js';
@@ -12,7 +12,7 @@ const HOSTILE = 'apply exited 3: mailbox <o\'brien&co> "Müller" not found \u001
 async function record(store: SqliteStore, runId: string, at: string, results: MachineResult[]): Promise<void> {
   await store.startRun({ id: runId, mode: 'apply', startedAt: at, commandLine: 'homeshift rollout', planHash: 'p', selector: null },
     results.map((r) => ({ machine: r.machine, site: r.site, wave: 0, planHash: r.planHash })));
-  const writer = createJournalWriter(store, { runId, ownerForSite: () => 'Anna Berg <anna@example.com>' });
+  const writer = createJournalWriter(store, { runId, route: routeBySite(() => 'Anna Berg <anna@example.com>') });
   results.forEach((r) => writer(finished(r)));
   writer({ kind: 'run-finished', outcome: 'failed', counts: {} as never, at });
   await writer.close();

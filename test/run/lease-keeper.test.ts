@@ -56,7 +56,7 @@ describe('lease keeper', () => {
   it('a machine another controller of the same run finished is not taken again', async () => {
     const other = { ...me, pid: me.pid + 100000 };
     await store.acquireLeases(other, ['BRU-1'], 60_000);
-    await store.recordResults('run-a', [{ result: makeResult('BRU-1', 'changed', { site: 'bru' }), wave: 1, fingerprint: null }], { ownerForSite: () => null, escalateAfterAttempts: null });
+    await store.recordResults('run-a', [{ result: makeResult('BRU-1', 'changed', { site: 'bru' }), wave: 1, fingerprint: null }], { route: () => ({ owner: null, dueInMs: null }), escalateAfterAttempts: null });
     const keeper = createLeaseKeeper(store, me, { ttlMs: 60_000 });
     expect(await keeper.take('BRU-1')).toEqual({ granted: false, holder: null });
     expect(await keeper.take('BRU-2')).toEqual({ granted: true });

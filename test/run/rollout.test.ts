@@ -34,7 +34,7 @@ test('a lease lost mid-machine interrupts that machine and leaves its journal ro
       {
         plan, settings: { forks: 4, waves: [{ percent: 100 }], maxFailures: null, retries: 0, check: false, waitBusy: false }, store,
         transport: createSshTransport(), secretSources: project!.config.secrets, projectRoot: project!.root,
-        cases: { ownerForSite: () => null, escalateAfterAttempts: null }, leaseTimeoutMs: 3000, logDir: dirname(file),
+        cases: { route: () => ({ owner: null, dueInMs: null }), escalateAfterAttempts: null }, leaseTimeoutMs: 3000, logDir: dirname(file),
         commandLine: 'homeshift rollout', selector: null,
       },
       { listeners: () => [(e) => events.push(e)] },
