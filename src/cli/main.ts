@@ -10,6 +10,7 @@ import { registerReport } from './report.js';
 import { registerInit } from './init.js';
 import { registerInventory } from './inventory.js';
 import { registerJournal } from './journal-copy.js';
+import { registerCase } from './case.js';
 
 const VERSION = '0.1.0';
 
@@ -47,6 +48,7 @@ Examples:
   registerStatus(program);
   registerErrors(program);
   registerLog(program);
+  registerCase(program);
   registerReport(program);
   registerInit(program);
   registerInventory(program);

@@ -1,5 +1,5 @@
 import type { MachineResult, MachineStatus } from '../model/result.js';
-import type { CaseContext, CaseRecord, MachineRecord } from './store.js';
+import type { CaseContext, CaseEvent, CaseRecord, MachineRecord } from './store.js';
 
 const FAILING: ReadonlySet<MachineStatus> = new Set(['failed', 'unreachable']);
 const SUCCEEDING: ReadonlySet<MachineStatus> = new Set(['ok', 'changed']);
@@ -50,4 +50,12 @@ export function nextCase(existing: CaseRecord | null, runId: string, record: Mac
     closedAt: null,
     closedByRun: null,
   };
+}
+
+/** The history a run adds when it changes a case: opened (a new or reopened case) or closed. */
+export function runCaseEvents(existing: CaseRecord | null, next: CaseRecord, runId: string): CaseEvent[] {
+  const base = { machine: next.machine, text: null, runId, who: null };
+  if (next.status === 'closed') return [{ ...base, at: next.closedAt ?? next.lastAttempt, kind: 'closed', owner: null }];
+  if (!existing || existing.status !== 'open') return [{ ...base, at: next.firstFailed, kind: 'opened', owner: next.owner }];
+  return [];
 }

@@ -6,7 +6,7 @@ export { createJournalWriter, prepareRecord } from './writer.js';
 export type { JournalWriter, JournalWriterOptions, Redact } from './writer.js';
 export { createLogFileWriter } from './log-file-writer.js';
 export type { LogFileWriter } from './log-file-writer.js';
-export { nextCase } from './cases.js';
+export { nextCase, runCaseEvents } from './cases.js';
 export { createCaseRouter, routeBySite, type RouterInput } from './routing.js';
 export { DEFAULT_ESCALATION, escalatedAt, formatAge, parseDuration } from './escalation.js';
 export type { EscalationPolicy } from './escalation.js';

@@ -95,6 +95,20 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ADD COLUMN due_at TEXT;
   `,
+  // A case's history: opened and closed by runs, reassigned and annotated by people. Kept when the case reopens.
+  `
+  CREATE TABLE case_events (
+    id INTEGER PRIMARY KEY,
+    machine TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('opened', 'closed', 'assigned', 'note')),
+    owner TEXT,
+    text TEXT,
+    run_id TEXT REFERENCES runs(id),
+    who TEXT
+  );
+  CREATE INDEX case_events_by_machine ON case_events(machine, at, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -93,6 +93,20 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ADD COLUMN due_at timestamptz;
   `,
+  // A case's history: opened and closed by runs, reassigned and annotated by people. Kept when the case reopens.
+  `
+  CREATE TABLE case_events (
+    id bigserial PRIMARY KEY,
+    machine text NOT NULL,
+    at timestamptz NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('opened', 'closed', 'assigned', 'note')),
+    owner text,
+    text text,
+    run_id text REFERENCES runs(id),
+    who text
+  );
+  CREATE INDEX case_events_by_machine ON case_events(machine, at, id);
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { nextCase, isSuccess } from './cases.js';
+import { nextCase, isSuccess, runCaseEvents } from './cases.js';
 import { describeInvoker } from './invoker.js';
 import { redactUrl } from './location.js';
 import { migratePostgres } from './postgres-migrations.js';
@@ -7,10 +7,10 @@ import { connectionConfig, describePgError } from './postgres-connection.js';
 import { importCurrent, importRun, listRunSteps } from './postgres-import.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, type Query } from './postgres-reports.js';
 import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
-import { caseParams, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
+import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import type {
-  BurnDownPoint, CaseContext, CaseFilter, CaseRecord, CauseGroup, CauseQuery, HeldLease, JournalCounts, JournalStore, LastResultRecord,
+  BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, HeldLease, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
   SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
 } from './store.js';
@@ -38,6 +38,15 @@ const UPSERT_CASES = `
     fingerprint = excluded.fingerprint, message = excluded.message, first_failed = excluded.first_failed, last_attempt = excluded.last_attempt,
     last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, due_at = excluded.due_at, escalated_at = excluded.escalated_at,
     closed_at = excluded.closed_at, closed_by_run = excluded.closed_by_run`;
+
+// In the order given: the bigserial id keeps events of the same instant in the order they were written.
+const INSERT_EVENTS = `
+  INSERT INTO case_events (machine, at, kind, owner, text, run_id, who)
+  SELECT machine, at, kind, owner, text, run_id, who FROM jsonb_populate_recordset(NULL::case_events, $1::jsonb) WITH ORDINALITY AS e ORDER BY ordinality`;
+
+function eventJson(e: CaseEvent): Row {
+  return { machine: e.machine, at: e.at, kind: e.kind, owner: e.owner, text: e.text, run_id: e.runId, who: e.who };
+}
 
 const UPSERT_STATES = `
   INSERT INTO machine_state SELECT * FROM jsonb_populate_recordset(NULL::machine_state, $1::jsonb)
@@ -159,14 +168,19 @@ export class PostgresStore implements JournalStore {
       const existing = await q('SELECT * FROM cases WHERE machine = ANY($1::text[]) ORDER BY machine FOR UPDATE', [machines]);
       const cases = new Map(existing.rows.map((row) => [String(row.machine), toCaseRecord(row)]));
       const changed: CaseRecord[] = [];
+      const events: CaseEvent[] = [];
       const states: Row[] = [];
       for (const record of records) {
         const r = record.result;
         const next = nextCase(cases.get(r.machine) ?? null, runId, record, context);
-        if (next) changed.push(next);
+        if (next) {
+          changed.push(next);
+          events.push(...runCaseEvents(cases.get(r.machine) ?? null, next, runId));
+        }
         if (isSuccess(r)) states.push({ machine: r.machine, site: r.site, last_success_run: runId, last_success_plan_hash: r.planHash, last_success_at: r.finishedAt });
       }
       if (changed.length > 0) await q(UPSERT_CASES, [JSON.stringify(changed.map(caseParams))]);
+      if (events.length > 0) await q(INSERT_EVENTS, [JSON.stringify(events.map(eventJson))]);
       if (states.length > 0) await q(UPSERT_STATES, [JSON.stringify(states)]);
     });
   }
@@ -233,6 +247,29 @@ export class PostgresStore implements JournalStore {
       [filter.status ?? null, filter.site ?? null, filter.errorClass ?? null, filter.lastRun ?? null, filter.machine ?? null],
     );
     return rows.map(toCaseRecord);
+  }
+
+  async caseEvents(machine: string): Promise<CaseEvent[]> {
+    const { rows } = await this.query('SELECT * FROM case_events WHERE machine = $1 ORDER BY at, id', [machine]);
+    return rows.map(toCaseEvent);
+  }
+
+  async assignCase(machine: string, owner: string, at: string, who: string): Promise<CaseRecord | null> {
+    return this.write(async (q) => {
+      const { rows } = await q("UPDATE cases SET owner = $1 WHERE machine = $2 AND status = 'open' RETURNING *", [owner, machine]);
+      if (rows.length === 0) return null;
+      await q(INSERT_EVENTS, [JSON.stringify([eventJson({ machine, at, kind: 'assigned', owner, text: null, runId: null, who })])]);
+      return toCaseRecord(rows[0]);
+    });
+  }
+
+  async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {
+    return this.write(async (q) => {
+      const { rows } = await q('SELECT 1 FROM cases WHERE machine = $1', [machine]);
+      if (rows.length === 0) return false;
+      await q(INSERT_EVENTS, [JSON.stringify([eventJson({ machine, at, kind: 'note', owner: null, text, runId: null, who })])]);
+      return true;
+    });
   }
 
   async listMachineStates(): Promise<MachineStateRecord[]> {

@@ -2,7 +2,7 @@ import { normaliseMessage } from '../model/fingerprint.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
 import { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge } from './escalation.js';
 import type { EscalationPolicy } from './escalation.js';
-import type { AttemptRecord, BurnDownPoint, CaseRecord, JournalStore, LastResultRecord, RunRecord, StepRecord } from './store.js';
+import type { AttemptRecord, BurnDownPoint, CaseEvent, CaseRecord, JournalStore, LastResultRecord, RunRecord, StepRecord } from './store.js';
 
 /** An open case as people read it: with its normalised cause, age and escalation at `now`. */
 export interface OpenCaseView {
@@ -14,6 +14,7 @@ export interface OpenCaseView {
   cause: string;
   attempts: number;
   owner: string | null;
+  dueAt: string | null; // when the owner must have reacted (routing's reactWithin); null: no reaction time
   firstFailed: string;
   lastAttempt: string;
   lastRun: string;
@@ -28,7 +29,7 @@ export function viewCase(c: CaseRecord, now: Date, policy: EscalationPolicy = DE
   const at = escalatedAt(c, policy, now);
   return {
     machine: c.machine, site: c.site, errorClass: c.errorClass, message: c.message, fingerprint: c.fingerprint,
-    cause: normaliseMessage(c.message ?? ''), attempts: c.attempts, owner: c.owner, firstFailed: c.firstFailed,
+    cause: normaliseMessage(c.message ?? ''), attempts: c.attempts, owner: c.owner, dueAt: c.dueAt, firstFailed: c.firstFailed,
     lastAttempt: c.lastAttempt, lastRun: c.lastRun, ageMs, age: formatAge(ageMs), escalated: at !== null, escalatedAt: at,
   };
 }
@@ -162,12 +163,13 @@ export interface MachineLog {
   machine: string;
   site: string | null;
   case: CaseRecord | null;
+  caseEvents: CaseEvent[]; // the case's history, oldest first
   attempts: MachineAttempt[]; // oldest first
 }
 
-/** Every attempt (run) of one machine with every step, chronological: two store calls whatever its history. */
+/** Every attempt (run) of one machine with every step, and its case's history, chronological: three store calls whatever its history. */
 export async function machineLog(store: JournalStore, machineId: string): Promise<MachineLog> {
-  const [history, [found]] = await Promise.all([store.machineHistory(machineId), store.listCases({ machine: machineId })]);
+  const [history, [found], caseEvents] = await Promise.all([store.machineHistory(machineId), store.listCases({ machine: machineId }), store.caseEvents(machineId)]);
   const stepsByRun = new Map<string, StepRecord[]>();
   for (const s of history.steps) {
     const list = stepsByRun.get(s.runId) ?? [];
@@ -175,7 +177,7 @@ export async function machineLog(store: JournalStore, machineId: string): Promis
     stepsByRun.set(s.runId, list);
   }
   const attempts = history.attempts.map((a) => ({ ...a, steps: stepsByRun.get(a.runId) ?? [] }));
-  return { machine: machineId, site: found?.site ?? attempts.at(-1)?.site ?? null, case: found ?? null, attempts };
+  return { machine: machineId, site: found?.site ?? attempts.at(-1)?.site ?? null, case: found ?? null, caseEvents, attempts };
 }
 
 export interface RerunOptions {

@@ -1,4 +1,4 @@
-import type { CaseRecord, MachineStateRecord, RunMachineRecord, RunRecord, StepRecord } from './store.js';
+import type { CaseEvent, CaseRecord, MachineStateRecord, RunMachineRecord, RunRecord, StepRecord } from './store.js';
 
 /** Column names as the journal tables have them, mapped to the camelCase records of store.ts (PostgreSQL rows arrive with the same values: postgres-rows.ts). */
 type Row = Record<string, unknown>;
@@ -74,6 +74,13 @@ export function toCaseRecord(r: Row): CaseRecord {
     escalatedAt: strOrNull(r.escalated_at),
     closedAt: strOrNull(r.closed_at),
     closedByRun: strOrNull(r.closed_by_run),
+  };
+}
+
+export function toCaseEvent(r: Row): CaseEvent {
+  return {
+    machine: str(r.machine), at: str(r.at), kind: r.kind as CaseEvent['kind'], owner: strOrNull(r.owner),
+    text: strOrNull(r.text), runId: strOrNull(r.run_id), who: strOrNull(r.who),
   };
 }
 

@@ -2,13 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
-import { nextCase, isSuccess } from './cases.js';
+import { nextCase, isSuccess, runCaseEvents } from './cases.js';
 import { describeInvoker } from './invoker.js';
 import * as leases from './sqlite-leases.js';
-import { caseParams, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
+import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import type {
-  CaseContext, CaseFilter, CaseRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
+  CaseContext, CaseEvent, CaseFilter, CaseRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
@@ -31,6 +31,12 @@ const UPSERT_RUN_MACHINE = `
   ON CONFLICT (run_id, machine) DO UPDATE SET site = excluded.site, wave = excluded.wave, status = excluded.status,
     error_class = excluded.error_class, message = excluded.message, fingerprint = excluded.fingerprint, attempts = excluded.attempts,
     started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash`;
+
+const INSERT_EVENT = 'INSERT INTO case_events (machine, at, kind, owner, text, run_id, who) VALUES (@machine, @at, @kind, @owner, @text, @run_id, @who)';
+
+function eventParams(e: CaseEvent): Record<string, unknown> {
+  return { machine: e.machine, at: e.at, kind: e.kind, owner: e.owner, text: e.text, run_id: e.runId, who: e.who };
+}
 
 const UPSERT_CASE = `
   INSERT OR REPLACE INTO cases (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, due_at, escalated_at, closed_at, closed_by_run)
@@ -104,6 +110,7 @@ export class SqliteStore implements JournalStore {
     const selectCase = this.db.prepare('SELECT * FROM cases WHERE machine = ?');
     const upsertCase = this.db.prepare(UPSERT_CASE);
     const upsertState = this.db.prepare(UPSERT_STATE);
+    const addEvent = this.db.prepare(INSERT_EVENT);
     this.write(() => {
       const run = this.db.prepare('SELECT mode FROM runs WHERE id = ?').get(runId) as { mode: RunMode } | undefined;
       if (!run) throw new JournalError(`run ${runId} is not in the journal ${this.location}`);
@@ -122,7 +129,11 @@ export class SqliteStore implements JournalStore {
         if (run.mode !== 'apply') continue; // check runs never open or close cases
         const existingRow = selectCase.get(r.machine) as Record<string, unknown> | undefined;
         const next = nextCase(existingRow ? toCaseRecord(existingRow) : null, runId, record, context);
-        if (next) upsertCase.run(caseParams(next));
+        if (next) {
+          const existing = existingRow ? toCaseRecord(existingRow) : null;
+          upsertCase.run(caseParams(next));
+          for (const e of runCaseEvents(existing, next, runId)) addEvent.run(eventParams(e));
+        }
         if (isSuccess(r)) upsertState.run(r.machine, r.site, runId, r.planHash, r.finishedAt);
       }
     });
@@ -234,6 +245,28 @@ export class SqliteStore implements JournalStore {
       run: filter.lastRun ?? null, machine: filter.machine ?? null,
     }) as Record<string, unknown>[];
     return rows.map(toCaseRecord);
+  }
+
+  async caseEvents(machine: string): Promise<CaseEvent[]> {
+    const rows = this.db.prepare('SELECT * FROM case_events WHERE machine = ? ORDER BY at, id').all(machine) as Record<string, unknown>[];
+    return rows.map(toCaseEvent);
+  }
+
+  async assignCase(machine: string, owner: string, at: string, who: string): Promise<CaseRecord | null> {
+    return this.write(() => {
+      const changed = this.db.prepare("UPDATE cases SET owner = ? WHERE machine = ? AND status = 'open'").run(owner, machine);
+      if (changed.changes === 0) return null;
+      this.db.prepare(INSERT_EVENT).run(eventParams({ machine, at, kind: 'assigned', owner, text: null, runId: null, who }));
+      return toCaseRecord(this.db.prepare('SELECT * FROM cases WHERE machine = ?').get(machine) as Record<string, unknown>);
+    });
+  }
+
+  async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {
+    return this.write(() => {
+      if (!this.db.prepare('SELECT 1 FROM cases WHERE machine = ?').get(machine)) return false;
+      this.db.prepare(INSERT_EVENT).run(eventParams({ machine, at, kind: 'note', owner: null, text, runId: null, who }));
+      return true;
+    });
   }
 
   async listMachineStates(): Promise<MachineStateRecord[]> {

@@ -105,6 +105,19 @@ export interface CaseRecord {
   closedByRun: string | null;
 }
 
+/** What happened to a case: opened (with its owner), closed (by a run), assigned to someone, a note. */
+export type CaseEventKind = 'opened' | 'closed' | 'assigned' | 'note';
+
+export interface CaseEvent {
+  machine: string;
+  at: string; // ISO
+  kind: CaseEventKind;
+  owner: string | null; // opened, assigned: the owner from then on
+  text: string | null; // note: its text
+  runId: string | null; // opened, closed: the run
+  who: string | null; // assigned, note: os user@host of whoever did it
+}
+
 export interface MachineStateRecord {
   machine: string;
   site: string;
@@ -261,6 +274,12 @@ export interface JournalStore {
   listStepResults(runId: string, machine: string): Promise<StepRecord[]>;
   listCases(filter?: CaseFilter): Promise<CaseRecord[]>; // by machine
   listMachineStates(): Promise<MachineStateRecord[]>;
+  /** A case's history, oldest first (ties in the order written). */
+  caseEvents(machine: string): Promise<CaseEvent[]>;
+  /** Give an open case a new owner and record it; the case as it is now, or null when the machine has no open case. */
+  assignCase(machine: string, owner: string, at: string, who: string): Promise<CaseRecord | null>;
+  /** Add a note to a machine's case (open or closed); false when the machine never had one. */
+  noteCase(machine: string, text: string, at: string, who: string): Promise<boolean>;
   /** Take, in one transaction, the lease of each machine that is free, expired, or already held by exactly this
    *  holder (same runId, who AND pid); the others come back as busy. Expiry = now + ttlMs by the STORE's clock
    *  (PostgreSQL: the server's now(), so controllers' clocks don't matter). */

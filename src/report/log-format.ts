@@ -1,4 +1,5 @@
 import type { MachineAttempt, MachineLog } from '../journal/queries.js';
+import type { CaseEvent } from '../journal/store.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
@@ -25,6 +26,21 @@ function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): 
   return lines;
 }
 
+function eventText(e: CaseEvent): string {
+  const by = e.who ? ` by ${printable(e.who)}` : '';
+  switch (e.kind) {
+    case 'opened': return `  ${e.at} opened by run ${printable(e.runId ?? '-')}, owner ${printable(e.owner ?? '-')}`;
+    case 'closed': return `  ${e.at} closed by run ${printable(e.runId ?? '-')}`;
+    case 'assigned': return `  ${e.at} assigned to ${printable(e.owner ?? '-')}${by}`;
+    case 'note': return `  ${e.at} note${by}: ${printable(e.text ?? '')}`;
+  }
+}
+
+/** Since when the current owner has the case: their assignment, or the opening that gave it to them. */
+function ownerSince(events: CaseEvent[]): string | null {
+  return events.filter((e) => e.kind === 'opened' || e.kind === 'assigned').at(-1)?.at ?? null;
+}
+
 /** `homeshift log MACHINE`: every attempt with every step; csv is one row per step. */
 export function formatMachineLog(log: MachineLog, format: ReportFormat, options: FormatOptions = {}): string {
   if (format === 'json') return formatJson(log);
@@ -38,7 +54,11 @@ export function formatMachineLog(log: MachineLog, format: ReportFormat, options:
   if (log.attempts.length === 0) return `No runs recorded for ${log.machine}.\n`;
   const head = [`${style.bold(printable(log.machine))}${log.site ? ` (site ${printable(log.site)})` : ''}`];
   const c = log.case;
-  if (c?.status === 'open') head.push(`open case since ${c.firstFailed}, ${c.attempts} attempt(s), owner ${printable(c.owner ?? '-')}: ${printable(c.message ?? '')}`);
-  else if (c) head.push(`case closed at ${c.closedAt} by run ${c.closedByRun}`);
+  if (c?.status === 'open') {
+    const since = ownerSince(log.caseEvents);
+    const owner = `owner ${printable(c.owner ?? '-')}${since ? ` since ${since}` : ''}${c.dueAt ? `, due ${c.dueAt}` : ''}`;
+    head.push(`open case since ${c.firstFailed}, ${c.attempts} attempt(s), ${owner}: ${printable(c.message ?? '')}`);
+  } else if (c) head.push(`case closed at ${c.closedAt} by run ${c.closedByRun}`);
+  if (log.caseEvents.length > 0) head.push('case history:', ...log.caseEvents.map(eventText));
   return `${[head.join('\n'), ...log.attempts.map((a) => attemptText(a, style).join('\n'))].join('\n\n')}\n`;
 }

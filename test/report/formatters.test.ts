@@ -5,7 +5,7 @@ import type { ErrorList, MachineLog, OpenCaseView, StatusReport } from '../../sr
 const openCase: OpenCaseView = {
   machine: 'BRU-D0042', site: 'bruehl', errorClass: 'step-failed', message: 'apply exited 3: mailbox not found for anna@example.com, "retry"\nlater',
   fingerprint: 'step-failed:mailbox:3f2a9c1b', cause: 'apply exited <n>: mailbox not found for <mailbox>, <value> later', attempts: 2,
-  owner: 'Anna Berg', firstFailed: '2026-11-20T08:00:00.000Z', lastAttempt: '2026-11-21T08:00:00.000Z', lastRun: 'r2',
+  owner: 'Anna Berg', dueAt: null, firstFailed: '2026-11-20T08:00:00.000Z', lastAttempt: '2026-11-21T08:00:00.000Z', lastRun: 'r2',
   ageMs: 2 * 86_400_000, age: '2d', escalated: true, escalatedAt: '2026-11-22T08:00:00.000Z',
 };
 
@@ -81,6 +81,7 @@ describe('machine log formatter', () => {
     machine: 'BRU-D0042', site: 'bruehl',
     case: { machine: 'BRU-D0042', site: 'bruehl', status: 'open', errorClass: 'step-failed', fingerprint: 'f', message: 'apply exited 3', firstFailed: '2026-11-20T08:00:00.000Z',
       lastAttempt: '2026-11-20T08:00:00.000Z', lastRun: 'r1', attempts: 1, owner: 'Anna Berg', dueAt: null, escalatedAt: null, closedAt: null, closedByRun: null },
+    caseEvents: [],
     attempts: [{
       runId: 'r1', machine: 'BRU-D0042', site: 'bruehl', wave: 0, status: 'failed', errorClass: 'step-failed', message: 'apply exited 3', fingerprint: 'f',
       attempts: 1, startedAt: '2026-11-20T08:00:00.000Z', finishedAt: '2026-11-20T08:00:05.000Z', durationMs: 5000, planHash: 'h',
@@ -98,5 +99,26 @@ describe('machine log formatter', () => {
     const rows = parse(formatMachineLog(log, 'csv'), { columns: true }) as Record<string, string>[];
     expect(rows[0]).toMatchObject({ run: 'r1', step: 'mailbox', exit_code: '3', stderr_tail: 'no mailbox,\n"anna"' });
     expect(formatMachineLog({ ...log, attempts: [] }, 'text')).toBe('No runs recorded for BRU-D0042.\n');
+  });
+
+  it('shows the owner since their assignment, the due time and the case history, escaping what people wrote', () => {
+    const text = formatMachineLog({
+      ...log,
+      case: { ...log.case!, owner: 'Ben Kurz <ben@example.com>', dueAt: '2026-11-20T12:00:00.000Z' },
+      caseEvents: [
+        { machine: 'BRU-D0042', at: '2026-11-20T08:00:00.000Z', kind: 'opened', owner: 'Anna Berg', text: null, runId: 'r1', who: null },
+        { machine: 'BRU-D0042', at: '2026-11-20T09:00:00.000Z', kind: 'assigned', owner: 'Ben Kurz <ben@example.com>', text: null, runId: null, who: 'anna@pc1' },
+        { machine: 'BRU-D0042', at: '2026-11-20T09:05:00.000Z', kind: 'note', owner: null, text: 'called on site\n\u001b[31mno answer', runId: null, who: 'ben@pc2' },
+      ],
+    }, 'text');
+    expect(text).toContain('owner Ben Kurz <ben@example.com> since 2026-11-20T09:00:00.000Z, due 2026-11-20T12:00:00.000Z: apply exited 3');
+    expect(text).toContain([
+      'case history:',
+      '  2026-11-20T08:00:00.000Z opened by run r1, owner Anna Berg',
+      '  2026-11-20T09:00:00.000Z assigned to Ben Kurz <ben@example.com> by anna@pc1',
+    ].join('\n'));
+    const note = text.split('\n').find((l) => l.includes('note by ben@pc2'))!;
+    expect(note).not.toMatch(/[\u0000-\u001f]/);
+    expect(note).toContain('called on site');
   });
 });

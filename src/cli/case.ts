@@ -1,0 +1,72 @@
+import { Command } from 'commander';
+import { describeInvoker } from '../journal/index.js';
+import type { Project } from '../model/project.js';
+import { printable } from '../model/printable.js';
+import { explainMailbox } from '../validate/mailbox-address.js';
+import { setExit, usageError } from './exit.js';
+import { withJournal } from './journal.js';
+import { createOutput } from './output.js';
+import { globalOptions, requireValidProject } from './project.js';
+
+const NOTE_MAX = 2000;
+
+/** A supporter's address stands for them as cases name them ("Name <email>"); anyone else by the address alone. */
+function ownerNamed(project: Project, address: string): string {
+  const lower = address.toLowerCase();
+  for (const site of project.sites.values()) {
+    const s = site.supporters.find((p) => p.email.toLowerCase() === lower);
+    if (s) return `${s.name} <${s.email}>`;
+  }
+  return address;
+}
+
+export function registerCase(program: Command): void {
+  const cmd = program
+    .command('case')
+    .description("work on a machine's case: give it to someone, add a note (both kept in the journal, shown by log)");
+
+  cmd
+    .command('assign')
+    .description('give an open case a new owner')
+    .argument('<machine>', 'machine id, e.g. BRU-D0042')
+    .requiredOption('--to <email>', 'the new owner\'s mail address')
+    .addHelpText('after', `
+Examples:
+  $ homeshift case assign BRU-D0042 --to it-ops@example-telco.de`)
+    .action(async (machine: string, opts: { to: string }, sub: Command) => {
+      const g = globalOptions(sub);
+      const out = createOutput(g);
+      const problem = explainMailbox(opts.to);
+      if (problem) throw usageError(`--to: ${printable(opts.to)} is not a mail address: it ${problem}`);
+      const project = await requireValidProject(g, out);
+      const owner = ownerNamed(project, opts.to);
+      const [before, after] = await withJournal(project, false, async (store) => {
+        const [current] = await store.listCases({ machine, status: 'open' });
+        return [current, await store.assignCase(machine, owner, new Date().toISOString(), describeInvoker())];
+      });
+      if (!after) throw usageError(`${printable(machine)} has no open case (see homeshift errors)`);
+      out.out(`${printable(machine)}: case assigned to ${printable(owner)}${before?.owner ? ` (was ${printable(before.owner)})` : ''}`);
+      setExit(0);
+    });
+
+  cmd
+    .command('note')
+    .description("add a note to a machine's case")
+    .argument('<machine>', 'machine id, e.g. BRU-D0042')
+    .argument('<text>', `the note (up to ${NOTE_MAX} characters)`)
+    .addHelpText('after', `
+Examples:
+  $ homeshift case note BRU-D0042 "PC switched off, employee on leave until 3 Dec"`)
+    .action(async (machine: string, text: string, _opts: unknown, sub: Command) => {
+      const g = globalOptions(sub);
+      const out = createOutput(g);
+      const note = text.trim();
+      if (note === '') throw usageError('the note is empty');
+      if (note.length > NOTE_MAX) throw usageError(`the note has ${note.length} characters; at most ${NOTE_MAX}`);
+      const project = await requireValidProject(g, out);
+      const added = await withJournal(project, false, (store) => store.noteCase(machine, note, new Date().toISOString(), describeInvoker()));
+      if (!added) throw usageError(`${printable(machine)} has no case (a case opens when a rollout fails on it)`);
+      out.out(`${printable(machine)}: note added`);
+      setExit(0);
+    });
+}
