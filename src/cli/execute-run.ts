@@ -3,7 +3,7 @@ import { listErrors, type JournalStore } from '../journal/index.js';
 import { formatErrors } from '../report/index.js';
 import type { Machine, Project } from '../model/project.js';
 import type { Plan } from '../model/plan.js';
-import type { RunListener } from '../model/result.js';
+import { failedCount, type RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
 import { runRollout, type RolloutPreview } from '../run/rollout.js';
@@ -132,7 +132,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
 
   const c = summary.counts;
   logToErr(summaryLine(summary));
-  if (c.failed + c.unreachable > 0 && !settings.check) {
+  if (failedCount(c) > 0 && !settings.check) {
     const grouped = await listErrors(store, { group: true, run: summary.runId, now: new Date(), escalation: escalationOf(project) });
     logToErr('\nFailures of this run by cause:');
     logToErr(formatErrors(grouped, 'text', { color: out.color }));
