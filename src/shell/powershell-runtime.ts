@@ -21,10 +21,13 @@ function ConvertTo-HsTail($Lines) {
   return [Convert]::ToBase64String($bytes)
 }
 
-# Runs one phase; Test phases pass when their last boolean output is $true, others when nothing is thrown.
+# Runs one phase and returns its exit code, as sh reports a function's: Test phases pass when their last
+# boolean output is $true; the others when nothing is thrown and the last native command exited 0.
+# A throw after a failed native command reports that command's exit code.
 function Invoke-HsPhase([scriptblock]$Body, [bool]$IsTest, $Out, $Err) {
   $global:HsStderr = [System.Collections.Generic.List[string]]::new()
   $values = [System.Collections.Generic.List[bool]]::new()
+  $global:LASTEXITCODE = 0
   try {
     & $Body 2>&1 | ForEach-Object {
       if ($_ -is [System.Management.Automation.ErrorRecord]) { $Err.Add("$_") }
@@ -34,10 +37,15 @@ function Invoke-HsPhase([scriptblock]$Body, [bool]$IsTest, $Out, $Err) {
   } catch {
     $Err.AddRange($global:HsStderr)
     $Err.Add($_.Exception.Message)
+    if ($global:LASTEXITCODE -is [int] -and $global:LASTEXITCODE -ne 0) { return $global:LASTEXITCODE }
     return 1
   }
   $Err.AddRange($global:HsStderr)
-  if ($IsTest -and -not ($values.Count -gt 0 -and $values[$values.Count - 1])) { return 1 }
+  if ($IsTest) {
+    if ($values.Count -gt 0 -and $values[$values.Count - 1]) { return 0 }
+    return 1
+  }
+  if ($global:LASTEXITCODE -is [int] -and $global:LASTEXITCODE -ne 0) { return $global:LASTEXITCODE }
   return 0
 }
 
@@ -74,9 +82,11 @@ function Invoke-HsStep([int]$Index, [bool]$CheckOnly, [string]$Script, $Files) {
   if ((Invoke-HsPhase $check $true $out $err) -eq 0) { return (& $end 'ok' 0 'check') }
   if ($CheckOnly) { return (& $end 'failed' 1 'check') }
   if ($HS__Mode -eq 'check') { return (& $end 'would-change' '-' 'check') }
-  if ((Invoke-HsPhase { Write-HsFiles $Files; Invoke-HsApply } $false $out $err) -ne 0) { return (& $end 'failed' 1 'apply') }
+  $code = Invoke-HsPhase { Write-HsFiles $Files; Invoke-HsApply } $false $out $err
+  if ($code -ne 0) { return (& $end 'failed' $code 'apply') }
   $verify = if (Get-Command Test-HsVerify -CommandType Function -ErrorAction SilentlyContinue) { { if (Test-HsFiles $Files $out) { Test-HsVerify } else { $false } } } else { $check }
-  if ((Invoke-HsPhase $verify $true $out $err) -ne 0) { return (& $end 'failed' 1 'verify') }
+  $code = Invoke-HsPhase $verify $true $out $err
+  if ($code -ne 0) { return (& $end 'failed' $code 'verify') }
   return (& $end 'changed' 0 'apply')
 }
 `;

@@ -68,7 +68,7 @@ describeWindows('faults of Windows lab PCs', () => {
     expect(byFault(first, 'hang')[0]).toMatchObject({ status: 'failed', errorClass: 'timeout' });
     expect(byFault(first, 'fail-mailbox')[0]).toMatchObject({ errorClass: 'step-failed', message: expect.stringMatching(/^mailbox: apply exited 1: mailbox not found for \S+@example-telco\.de/) });
     expect(byFault(first, 'fail-vpn')[0]).toMatchObject({ errorClass: 'step-failed', message: expect.stringContaining('vpn: apply exited 1: vpn: simulated failure') });
-    expect(byFault(first, 'disk-full')[0]).toMatchObject({ errorClass: 'step-failed', message: expect.stringMatching(/^bundle:office-base: apply exited 1: winget install \S+ \S+ exited 112: There is not enough space on the disk/) });
+    expect(byFault(first, 'disk-full')[0]).toMatchObject({ errorClass: 'step-failed', message: expect.stringMatching(/^bundle:office-base: apply exited 112: winget install \S+ \S+ exited 112: There is not enough space on the disk/) });
     expect(byFault(first, 'unencrypted')[0]).toMatchObject({ errorClass: 'step-failed', message: expect.stringContaining('BitLocker protection on C: is Off') });
 
     const second = await rollout();

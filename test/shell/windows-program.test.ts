@@ -116,14 +116,13 @@ describePwsh('the windows machine program in a real PowerShell', () => {
   it('a native command exiting 3: its stderr and the failure reach the result', async () => {
     const { results, ended } = await runSteps(customStep('step:native', 'test/native.ps1'));
     expect(ended.complete).toBe(true);
-    expect(results[1]).toMatchObject({ step: 'step:native', status: 'failed', errorClass: 'step-failed', message: 'apply exited 1: installer exited 3' });
+    expect(results[1]).toMatchObject({ step: 'step:native', status: 'failed', errorClass: 'step-failed', message: 'apply exited 3: installer exited 3', exitCode: 3 });
     expect(results[1].stderrTail).toBe('msiexec: Paket nicht gefunden\ninstaller exited 3\n');
   });
 
-  it('a native command exiting 3 that the script does not check: the step still fails with its stderr', async () => {
+  it('a native command exiting 3 that the script does not check: the apply fails with its exit code, as on Linux', async () => {
     const { results } = await runSteps(customStep('step:native', 'test/native-quiet.ps1'));
-    // the state check after apply catches it; the runtime does not carry the native exit code (Linux would say "apply exited 3")
-    expect(results[1]).toMatchObject({ status: 'failed', errorClass: 'step-failed', stderrTail: 'Zugriff verweigert\n', message: 'verify exited 1: Zugriff verweigert' });
+    expect(results[1]).toMatchObject({ status: 'failed', errorClass: 'step-failed', exitCode: 3, stderrTail: 'Zugriff verweigert\n', message: 'apply exited 3: Zugriff verweigert' });
   });
 
   it('a step whose state is still wrong after apply fails in verify', async () => {
