@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { BIN, runCli } from './run-cli.js';
 
+/** JSON output without the fields that follow the clock (two commands run a moment apart). */
+const timeless = (json: string) => JSON.stringify(JSON.parse(json), (key, value) => (['now', 'age', 'ageMs'].includes(key) ? undefined : value));
+
 describe('exit codes', () => {
   let base: string;
   let lab: Lab;
@@ -64,5 +67,17 @@ describe('exit codes', () => {
     const ambiguous = await cli('rerun', '--yes', '--cause', 'auth');
     expect(ambiguous.exitCode).toBe(1);
     expect(ambiguous.stderr).toMatch(/--cause auth matches 2 causes; name one of them:\n {2}auth:[0-9a-f]{8}\n {2}auth:[0-9a-f]{8}$/);
+  });
+
+  test('--json is --format json on every reading command; both at once is a usage error', async () => {
+    for (const args of [['validate'], ['plan', '--limit', 'BRU-*'], ['status'], ['errors', '--group'], ['log', 'BRU-D0001']]) {
+      const alias = await cli(...args, '--json');
+      const long = await cli(...args, '--format', 'json');
+      expect(alias.exitCode).toBe(long.exitCode);
+      expect(timeless(String(alias.stdout))).toBe(timeless(String(long.stdout)));
+    }
+    const both = await cli('errors', '--json', '--format', 'csv');
+    expect(both.exitCode).toBe(1);
+    expect(both.stderr).toContain('--json and --format csv ask for two formats: choose one');
   });
 });
