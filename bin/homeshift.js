@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
+import { watchOutputStreams } from '../dist/cli/output-closed.js';
+
+// A reader that went away (`homeshift --help | head`) ends the command quietly; a rollout records itself as interrupted.
+watchOutputStreams(() => Number(process.exitCode ?? 0));
 
 main(process.argv).then(
   (code) => { process.exitCode = code; },
@@ -8,11 +12,3 @@ main(process.argv).then(
     process.exitCode = 70;
   },
 );
-
-// A reader that went away (`homeshift --help | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err) => {
-    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-}

@@ -1,9 +1,9 @@
 import { confirm } from '@inquirer/prompts';
-import { listErrors, type JournalStore } from '../journal/index.js';
+import { listErrors, RESUME_COMMAND, type JournalStore } from '../journal/index.js';
 import { formatErrors } from '../report/index.js';
 import type { Machine, Project } from '../model/project.js';
 import type { Plan } from '../model/plan.js';
-import type { RunListener } from '../model/result.js';
+import { failedCount, type RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
 import { runRollout, type RolloutPreview } from '../run/rollout.js';
@@ -13,6 +13,7 @@ import type { Transport } from '../transport/transport.js';
 import { EXIT, inputError, usageError } from './exit.js';
 import { caseContextOf, escalationOf, logFolderOf } from './journal.js';
 import type { Output } from './output.js';
+import { stdoutClosed, whenStdoutCloses } from './output-closed.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
 import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
 import type { RunSettings } from './rollout-options.js';
@@ -80,7 +81,9 @@ function interruptSignals(): { soft: AbortController; hard: AbortController; dis
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { soft, hard, dispose: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); } };
+  // Nobody reads the progress any more: start no new machines, let running steps finish, record the run as interrupted.
+  const unwatch = whenStdoutCloses(() => { if (!soft.signal.aborted) soft.abort('output closed'); });
+  return { soft, hard, dispose: () => { process.off('SIGINT', onSignal); process.off('SIGTERM', onSignal); unwatch(); } };
 }
 
 /** plan -> confirm -> run (run/rollout.ts) with a progress view -> summary. Returns the exit code. */
@@ -130,9 +133,14 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     return EXIT.ok;
   }
 
+  if (stdoutClosed()) {
+    const left = summary.outcome === 'interrupted' ? `interrupted; finish it with ${RESUME_COMMAND}` : `finished; homeshift status shows it`;
+    out.err(`homeshift: output closed: run ${summary.runId} ${left}`);
+    return exitCodeOf(summary);
+  }
   const c = summary.counts;
   logToErr(summaryLine(summary));
-  if (c.failed + c.unreachable > 0 && !settings.check) {
+  if (failedCount(c) > 0 && !settings.check) {
     const grouped = await listErrors(store, { group: true, run: summary.runId, now: new Date(), escalation: escalationOf(project) });
     logToErr('\nFailures of this run by cause:');
     logToErr(formatErrors(grouped, 'text', { color: out.color }));

@@ -5,17 +5,17 @@ import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { setExit, usageError } from './exit.js';
 import { escalationOf, withJournal } from './journal.js';
+import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
 import { globalOptions, requireProjectConfig, requireValidPlan, requireValidProject } from './project.js';
 
-const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json', 'csv']).default('text');
+const FORMATS = ['text', 'json', 'csv'] as const;
 
 export function registerStatus(program: Command): void {
-  program
+  addFormatOptions(program
     .command('status')
     .description('per site: done, open cases, never tried, stale (plan changed since success); open cases with owner, age, escalation')
-    .option('--site <site>', 'only this site')
-    .addOption(formatOption())
+    .option('--site <site>', 'only this site'), FORMATS)
     .addHelpText('after', `
 Answers from the journal and the current inventory; no PC is contacted.
 
@@ -36,14 +36,13 @@ Examples:
 }
 
 export function registerErrors(program: Command): void {
-  program
+  addFormatOptions(program
     .command('errors')
     .description('the error log: one row per open case, or with --group one row per cause with counts and sample machines')
     .option('-g, --group', 'one row per cause (fingerprint)')
     .addOption(new Option('--class <class>', 'only this error class').choices(ERROR_CLASSES as string[]))
     .option('--site <site>', 'only this site')
-    .option('--run <run-id>', 'only cases whose last attempt was in this run')
-    .addOption(formatOption())
+    .option('--run <run-id>', 'only cases whose last attempt was in this run'), FORMATS)
     .addHelpText('after', `
 Examples:
   $ homeshift errors --group
@@ -59,11 +58,10 @@ Examples:
 }
 
 export function registerLog(program: Command): void {
-  program
+  addFormatOptions(program
     .command('log')
     .description("a machine's full transcript: every attempt, every step, chronological")
-    .argument('<machine>', 'machine id, e.g. BRU-D0042')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .argument('<machine>', 'machine id, e.g. BRU-D0042'), ['text', 'json'])
     .addHelpText('after', `
 Examples:
   $ homeshift log BRU-D0042`)

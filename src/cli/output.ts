@@ -1,4 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { stdoutClosed } from './output-closed.js';
 
 export interface Output {
   color: boolean;
@@ -17,7 +18,7 @@ export function createOutput(opts: { color?: boolean } = {}): Output {
     color,
     tty,
     c,
-    out: (text) => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
+    out: (text) => { if (!stdoutClosed()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
     err: (text) => { process.stderr.write(text.endsWith('\n') ? text : `${text}\n`); },
   };
 }

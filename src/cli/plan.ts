@@ -1,17 +1,17 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { buildPlan, formatPlanText, planJsonChunks } from '../plan/index.js';
 import { selectFromProject } from './select.js';
 import { EXIT, setExit, usageError } from './exit.js';
+import { addFormatOptions } from './format-option.js';
 import { createOutput, writeChunks } from './output.js';
 import { globalOptions, requireValidPlan } from './project.js';
 
 export function registerPlan(program: Command): void {
-  program
+  addFormatOptions(program
     .command('plan')
     .description('show what every selected PC will become: profile, employee, mailboxes, VPN, bundles, checks, steps (no PC is touched)')
     .option('-l, --limit <selector>', 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed; comma-combined')
-    .option('-m, --machine <id>', 'one machine, with each step\'s rendered prelude and files')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-m, --machine <id>', 'one machine, with each step\'s rendered prelude and files'), ['text', 'json'])
     .addHelpText('after', `
 The plan is pure data: the same inputs give byte-identical JSON and the same hash
 on every machine; rollout runs exactly what plan shows.

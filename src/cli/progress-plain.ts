@@ -1,4 +1,4 @@
-import type { MachineStatus, RunEvent, RunListener } from '../model/result.js';
+import { describeCounts, isFailedStatus, type MachineStatus, type RunEvent, type RunListener } from '../model/result.js';
 import type { Output } from './output.js';
 import { printable } from '../model/printable.js';
 
@@ -14,7 +14,7 @@ export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}
   const counts: Partial<Record<MachineStatus, number>> = {};
   const tally = (at: string) => {
     const rate = done / Math.max(0.001, (Date.now() - startedAt) / 1000);
-    const parts = Object.entries(counts).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(', ');
+    const parts = describeCounts(counts).join(', ');
     const eta = rate > 0 && done < total ? `, eta ${Math.ceil((total - done) / rate)}s` : '';
     out.out(`${time(at)} ${done}/${total} done (${parts || 'none yet'}), ${rate.toFixed(1)} machines/s${eta}`);
   };
@@ -32,8 +32,9 @@ export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}
         const r = e.result;
         done++;
         counts[r.status] = (counts[r.status] ?? 0) + 1;
-        if (r.status === 'failed' || r.status === 'unreachable' || r.status === 'interrupted') {
-          out.out(`${time(e.at)} ${out.c.red(r.status.toUpperCase())} ${printable(r.machine)} (${printable(r.site)}) [${r.errorClass}] ${printable(r.message ?? '')}`);
+        if (isFailedStatus(r.status) || r.status === 'interrupted') {
+          const paint = isFailedStatus(r.status) ? out.c.red : out.c.yellow;
+          out.out(`${time(e.at)} ${paint(r.status.toUpperCase())} ${printable(r.machine)} (${printable(r.site)}) [${r.errorClass}] ${printable(r.message ?? '')}`);
         }
         if (Date.now() - lastTally >= every) {
           lastTally = Date.now();

@@ -1,6 +1,6 @@
 import { Listr, ListrDefaultRendererLogLevels, type ListrDefaultRenderer, type ListrSimpleRenderer, type ListrTaskWrapper } from 'listr2';
 import { normaliseMessage } from '../model/fingerprint.js';
-import type { MachineResult, RunEvent, RunListener } from '../model/result.js';
+import { isFailedStatus, type MachineResult, type RunEvent, type RunListener } from '../model/result.js';
 import type { Output } from './output.js';
 import { createPlainProgress } from './progress-plain.js';
 import { printable } from '../model/printable.js';
@@ -49,7 +49,7 @@ function createTally(label: string, size: number): Tally {
   return { label, size, started: 0, done: 0, changed: 0, failed: 0, busy: 0, waiting: 0, firstStart: null, causes: new Map(), shown: '', closed: false, task: null, finished, ended };
 }
 
-const isFailure = (r: MachineResult) => r.status === 'failed' || r.status === 'unreachable' || r.status === 'interrupted';
+const isFailure = (r: MachineResult) => isFailedStatus(r.status);
 
 /** Live view on a terminal: one listr2 task per wave, one subtask per site, counters, rate and ETA in the titles. */
 export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyProgress {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { findResumableRun, pendingMachines, selectRerun } from '../journal/index.js';
+import { CauseError, findResumableRun, pendingMachines, selectRerun } from '../journal/index.js';
+import { nearestNames } from '../model/suggest.js';
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
 import { setExit, usageError } from './exit.js';
 import { executeRun } from './execute-run.js';
@@ -81,7 +82,15 @@ Examples:
         const picked = unfiltered && !settings.yes && process.stdin.isTTY && process.stdout.isTTY ? await pickRerun(store, project) : [];
         const causes: (string | undefined)[] = picked.length > 0 ? picked : [opts.cause];
         const ids = new Set<string>();
-        for (const cause of causes) for (const id of await selectRerun(store, { class: opts.class, cause, site: opts.site })) ids.add(id);
+        if (opts.site !== undefined && !project.sites.has(opts.site)) {
+          throw usageError(`--site: no site ${opts.site}; did you mean ${nearestNames(opts.site, project.sites.keys()).join(', ')}?`);
+        }
+        for (const cause of causes) {
+          const found = await selectRerun(store, { class: opts.class, cause, site: opts.site }).catch((err: unknown) => {
+            throw err instanceof CauseError ? usageError(err.message) : err;
+          });
+          for (const id of found) ids.add(id);
+        }
         const machines = project.machines.filter((m) => ids.has(m.id));
         if (ids.size > machines.length) out.err(`${ids.size - machines.length} open case(s) name machines no longer in the inventory; they are left alone`);
         if (machines.length === 0) {

@@ -1,4 +1,4 @@
-import type { BusyGroup } from '../model/result.js';
+import { describeCounts, type BusyGroup } from '../model/result.js';
 import type { RolloutSummary } from '../run/rollout.js';
 import { EXIT } from './exit.js';
 
@@ -8,12 +8,13 @@ function describeBusy(groups: BusyGroup[]): string {
     .join('; ');
 }
 
-/** The run's one summary line: every count, busy machines with who holds them. */
+/** The run's one summary line: the non-zero counts (failed as every view counts it), busy machines with who holds them. */
 export function summaryLine(s: RolloutSummary): string {
   const c = s.counts;
-  const busy = c.busy ? `, ${c.busy} busy (${describeBusy(s.busy)})` : '';
-  return `run ${s.runId}: ${c.ok} ok, ${c.changed} changed, ${c['would-change']} would change, ${c.failed} failed, ${c.unreachable} unreachable, ${c.interrupted} interrupted${busy}`
-    + (s.notStarted ? `, ${s.notStarted} not started` : '');
+  const parts = describeCounts({ ...c, busy: 0 });
+  if (c.busy) parts.push(`${c.busy} busy (${describeBusy(s.busy)})`);
+  if (s.notStarted) parts.push(`${s.notStarted} not started`);
+  return `run ${s.runId}: ${parts.join(', ') || 'no machines'}`;
 }
 
 /** Busy machines are not failures: the exit code follows the outcome alone. */

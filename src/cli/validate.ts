@@ -1,15 +1,15 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { formatDiagnosticsJson, formatDiagnosticsJunit, formatDiagnosticsText } from '../validate/format.js';
 import { EXIT, setExit } from './exit.js';
+import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
 import { globalOptions, loadAndValidate } from './project.js';
 
 export function registerValidate(program: Command): void {
-  program
+  addFormatOptions(program
     .command('validate')
     .description('check homeshift.yaml, inventory, directory, profiles, bundles and templates without touching any PC')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'junit']).default('text'))
-    .option('--strict', 'treat warnings as errors (exit 2)')
+    .option('--strict', 'treat warnings as errors (exit 2)'), ['text', 'json', 'junit'])
     .addHelpText('after', `
 Every finding reads file:line:col message [rule-id]. Exit 0 when valid, 2 on errors
 (and on warnings with --strict).

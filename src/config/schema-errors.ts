@@ -3,6 +3,7 @@ import type { Diagnostic } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
 import { validateAgainst, type SchemaKind } from './schemas.js';
 import { findKey, findNode, posOfNode, type PathSegment, type YamlSource } from './yaml-source.js';
+import { editDistance } from '../model/suggest.js';
 
 /** How a file kind names its items in messages: `machine BRU-D0042`, and how many path segments make an item. */
 export interface ItemNaming {
@@ -97,21 +98,7 @@ function joinOr(items: string[]): string {
 }
 
 function suggest(key: string, known: string[]): string {
-  const best = known.map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+  const best = known.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
   if (best && best.d <= 2) return ` (did you mean '${best.k}'?)`;
   return known.length > 0 && known.length <= 12 ? ` (allowed: ${known.join(', ')})` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

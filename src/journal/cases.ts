@@ -1,11 +1,10 @@
-import type { MachineResult, MachineStatus } from '../model/result.js';
+import { isFailedStatus, type MachineResult, type MachineStatus } from '../model/result.js';
 import type { CaseContext, CaseEvent, CaseRecord, MachineRecord } from './store.js';
 
-const FAILING: ReadonlySet<MachineStatus> = new Set(['failed', 'unreachable']);
 const SUCCEEDING: ReadonlySet<MachineStatus> = new Set(['ok', 'changed']);
 
 export function isFailing(result: MachineResult): boolean {
-  return FAILING.has(result.status);
+  return isFailedStatus(result.status);
 }
 
 export function isSuccess(result: MachineResult): boolean {

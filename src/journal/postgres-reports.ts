@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { toLastResult } from './sqlite-reports.js';
+import { FAILED_IN, toLastResult } from './sqlite-reports.js';
 import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
@@ -78,10 +78,10 @@ export async function groupOpenCases(q: Query, query: CauseQuery): Promise<Cause
 const BURN_DOWN = `
   WITH ordered AS (SELECT id, started_at, finished_at, row_number() OVER (ORDER BY started_at, id ${C}) AS seq FROM runs WHERE mode = 'apply'),
   transitions AS (
-    SELECT o.seq, CASE WHEN m.status IN ('failed', 'unreachable') THEN 1 ELSE 0 END AS failing,
-      lag(CASE WHEN m.status IN ('failed', 'unreachable') THEN 1 ELSE 0 END) OVER (PARTITION BY m.machine ORDER BY o.seq) AS before
+    SELECT o.seq, CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END AS failing,
+      lag(CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END) OVER (PARTITION BY m.machine ORDER BY o.seq) AS before
     FROM run_machines m JOIN ordered o ON o.id = m.run_id
-    WHERE m.status IN ('failed', 'unreachable', 'ok', 'changed')),
+    WHERE m.status IN (${FAILED_IN}, 'ok', 'changed')),
   per_run AS (
     SELECT seq, sum(CASE WHEN failing = 1 AND coalesce(before, 0) = 0 THEN 1 WHEN failing = 0 AND before = 1 THEN -1 ELSE 0 END) AS delta
     FROM transitions GROUP BY seq),
@@ -104,8 +104,8 @@ const LAST_RESULTS = `
     WHERE m.status <> 'pending'
     ORDER BY m.machine, r.started_at DESC, m.run_id DESC) x
   LEFT JOIN LATERAL (
-    SELECT * FROM step_results f WHERE f.run_id = x.run_id AND f.machine = x.machine AND f.status IN ('failed', 'unreachable') ORDER BY f.seq LIMIT 1
-  ) s ON x.status IN ('failed', 'unreachable')
+    SELECT * FROM step_results f WHERE f.run_id = x.run_id AND f.machine = x.machine AND f.status IN (${FAILED_IN}) ORDER BY f.seq LIMIT 1
+  ) s ON x.status IN (${FAILED_IN})
   ORDER BY x.machine ${C}`;
 
 export async function lastResults(q: Query): Promise<LastResultRecord[]> {

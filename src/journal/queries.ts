@@ -1,4 +1,5 @@
 import { normaliseMessage } from '../model/fingerprint.js';
+import { editDistance } from '../model/suggest.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
 import { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge } from './escalation.js';
 import type { EscalationPolicy } from './escalation.js';
@@ -186,12 +187,42 @@ export interface RerunOptions {
   site?: string;
 }
 
+/** A --cause that names no open cause, or several: the message lists what it could mean. */
+export class CauseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CauseError';
+  }
+}
+
+const namesCause = (fp: string, cause: string): boolean => fp.startsWith(cause) || fp.endsWith(`:${cause}`);
+
+/** The fingerprints whose start or hash is nearest to what was typed. */
+function nearestCauses(known: string[], cause: string): string[] {
+  const typed = cause.toLowerCase();
+  const far = (fp: string) => Math.min(editDistance(typed, fp.slice(0, typed.length).toLowerCase()), editDistance(typed, fp.split(':').at(-1)!.toLowerCase()));
+  return known.map((fp) => ({ fp, d: far(fp) })).sort((a, b) => a.d - b.d || a.fp.localeCompare(b.fp)).slice(0, 3).map((x) => x.fp);
+}
+
+/** The one open fingerprint a --cause names (whole, a prefix, or its hash); none or several is a CauseError. */
+export function resolveCause(fingerprints: Iterable<string>, cause: string): string {
+  const known = [...new Set(fingerprints)].sort();
+  if (known.includes(cause)) return cause;
+  const matches = known.filter((fp) => namesCause(fp, cause));
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) {
+    throw new CauseError(`--cause ${cause} matches ${matches.length} causes; name one of them:\n${matches.map((m) => `  ${m}`).join('\n')}`);
+  }
+  const hint = known.length > 0 ? `; did you mean ${nearestCauses(known, cause).join(', ')}?` : ' (there are no open cases)';
+  throw new CauseError(`--cause ${cause}: no open case has this cause${hint} (homeshift errors --group lists them)`);
+}
+
 /** Machines with open cases matching the filters, sorted: what `rerun --failed` re-runs. */
 export async function selectRerun(store: JournalStore, options: RerunOptions = {}): Promise<string[]> {
-  const cases = await store.listCases({ status: 'open', errorClass: options.class, site: options.site });
   const cause = options.cause?.trim();
-  const matches = (fp: string | null): boolean => !cause || (fp !== null && (fp.startsWith(cause) || fp.endsWith(`:${cause}`)));
-  return cases.filter((c) => matches(c.fingerprint)).map((c) => c.machine).sort();
+  const fingerprint = cause ? resolveCause((await store.listCases({ status: 'open' })).flatMap((c) => (c.fingerprint ? [c.fingerprint] : [])), cause) : null;
+  const cases = await store.listCases({ status: 'open', errorClass: options.class, site: options.site });
+  return cases.filter((c) => fingerprint === null || c.fingerprint === fingerprint).map((c) => c.machine).sort();
 }
 
 /** Machines with an open case: the `@failed` selector. */

@@ -3,11 +3,14 @@ import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js'
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
 } from './store.js';
-import type { ErrorClass, RunMode } from '../model/result.js';
+import { FAILED_STATUSES, type ErrorClass, type RunMode } from '../model/result.js';
 
 /** What reports ask the SQLite journal: aggregated in SQL, one statement per figure, not row by row in memory. */
 
 type Row = Record<string, unknown>;
+
+/** The failed statuses as an SQL list: the queries count failures as every other view does. */
+export const FAILED_IN = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 
 const ESCALATED = `(c.escalated_at IS NOT NULL OR c.attempts >= @attempts OR c.first_failed <= @first_failed_by)`;
 
@@ -91,10 +94,10 @@ export function groupOpenCases(db: Database.Database, query: CauseQuery): CauseG
 export const BURN_DOWN = `
   WITH ordered AS (SELECT id, started_at, finished_at, row_number() OVER (ORDER BY started_at, id) AS seq FROM runs WHERE mode = 'apply'),
   transitions AS (
-    SELECT o.seq, CASE WHEN m.status IN ('failed', 'unreachable') THEN 1 ELSE 0 END AS failing,
-      lag(CASE WHEN m.status IN ('failed', 'unreachable') THEN 1 ELSE 0 END) OVER (PARTITION BY m.machine ORDER BY o.seq) AS before
+    SELECT o.seq, CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END AS failing,
+      lag(CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END) OVER (PARTITION BY m.machine ORDER BY o.seq) AS before
     FROM run_machines m JOIN ordered o ON o.id = m.run_id
-    WHERE m.status IN ('failed', 'unreachable', 'ok', 'changed')),
+    WHERE m.status IN (${FAILED_IN}, 'ok', 'changed')),
   per_run AS (
     SELECT seq, sum(CASE WHEN failing = 1 AND coalesce(before, 0) = 0 THEN 1 WHEN failing = 0 AND before = 1 THEN -1 ELSE 0 END) AS delta
     FROM transitions GROUP BY seq),
@@ -117,8 +120,8 @@ export const LAST_RESULTS = `
       row_number() OVER (PARTITION BY m.machine ORDER BY r.started_at DESC, m.run_id DESC) AS newest
     FROM run_machines m JOIN runs r ON r.id = m.run_id
     WHERE m.status <> 'pending') x
-  LEFT JOIN step_results s ON s.run_id = x.run_id AND s.machine = x.machine AND x.status IN ('failed', 'unreachable')
-    AND s.seq = (SELECT min(seq) FROM step_results f WHERE f.run_id = x.run_id AND f.machine = x.machine AND f.status IN ('failed', 'unreachable'))
+  LEFT JOIN step_results s ON s.run_id = x.run_id AND s.machine = x.machine AND x.status IN (${FAILED_IN})
+    AND s.seq = (SELECT min(seq) FROM step_results f WHERE f.run_id = x.run_id AND f.machine = x.machine AND f.status IN (${FAILED_IN}))
   WHERE x.newest = 1
   ORDER BY x.machine`;
 

@@ -36,7 +36,7 @@ export function prepareRecord(result: MachineResult, wave: number, redact: Redac
   }));
   const message = clean(result.message);
   const failing = isFailedStatus(result.status);
-  const failedStep = steps.find((s) => s.status === 'failed' || s.status === 'unreachable')?.step ?? null;
+  const failedStep = steps.find((s) => isFailedStatus(s.status))?.step ?? null;
   const fingerprint = failing || result.errorClass ? fingerprintMessage(result.errorClass, message, failedStep) : null;
   return { result: { ...result, message, steps, fingerprint }, wave, fingerprint };
 }

@@ -34,9 +34,34 @@ export interface MachineResult {
 
 export type RunMode = 'apply' | 'check';
 
-/** What counts against the failure threshold and opens a case: the one definition every count uses. */
-export function isFailedStatus(status: MachineStatus): boolean {
-  return status === 'failed' || status === 'unreachable';
+/**
+ * What counts as failed: against the threshold, in the progress, the summary, the journal's cases, JUnit and the
+ * report. `busy` (not contacted) and `interrupted` (the run ended first; resumable) are not failures.
+ */
+export const FAILED_STATUSES = ['failed', 'unreachable'] as const satisfies readonly MachineStatus[];
+
+export function isFailedStatus(status: string): boolean {
+  return (FAILED_STATUSES as readonly string[]).includes(status);
+}
+
+/** The failures in a tally of machine statuses: the number every "failed N" shows. */
+export function failedCount(counts: Partial<Record<MachineStatus, number>>): number {
+  return FAILED_STATUSES.reduce((n, s) => n + (counts[s] ?? 0), 0);
+}
+
+/** A tally in words, non-zero counts only: "3 ok, 2 changed, 5 failed (2 unreachable), 1 interrupted". */
+export function describeCounts(counts: Partial<Record<MachineStatus, number>>): string[] {
+  const n = (s: MachineStatus) => counts[s] ?? 0;
+  const failed = failedCount(counts);
+  const parts = [
+    n('ok') ? `${n('ok')} ok` : '',
+    n('changed') ? `${n('changed')} changed` : '',
+    n('would-change') ? `${n('would-change')} would change` : '',
+    failed ? `${failed} failed${n('unreachable') ? ` (${n('unreachable')} unreachable)` : ''}` : '',
+    n('interrupted') ? `${n('interrupted')} interrupted` : '',
+    n('busy') ? `${n('busy')} busy` : '',
+  ];
+  return parts.filter(Boolean);
 }
 
 /** Who else works on a machine (the journal's lease holder, as the run reports it). */

@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import type { Machine } from '../model/project.js';
+import { nearestNames } from '../model/suggest.js';
 
 /** A --limit selector that cannot be read; col is 1-based within the selector text. */
 export class SelectorError extends Error {
@@ -15,6 +16,7 @@ const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
 export interface SelectorTerm {
   kind: Kind;
   pattern: string;
+  col: number; // 1-based start of the term within the selector
 }
 
 /** site=bruehl,role=hotline-agent,os=linux,BRU-*,@failed: comma is AND across kinds, OR within one kind. */
@@ -28,12 +30,12 @@ export function parseSelector(selector: string): SelectorTerm[] {
     if (!text) throw new SelectorError('empty term', selector, at);
     if (text.startsWith('@')) {
       if (text !== '@failed') throw new SelectorError(`unknown group ${text} (known: @failed)`, selector, at);
-      terms.push({ kind: 'failed', pattern: '' });
+      terms.push({ kind: 'failed', pattern: '', col: at });
       continue;
     }
     const eq = text.indexOf('=');
     if (eq < 0) {
-      terms.push({ kind: 'id', pattern: text });
+      terms.push({ kind: 'id', pattern: text, col: at });
       continue;
     }
     const key = text.slice(0, eq).trim() as Kind;
@@ -43,13 +45,27 @@ export function parseSelector(selector: string): SelectorTerm[] {
     if (key === 'os' && !picomatch(pattern)('linux') && !picomatch(pattern)('windows')) {
       throw new SelectorError(`os must be linux or windows, not ${pattern}`, selector, at + eq + 1);
     }
-    terms.push({ kind: key, pattern });
+    terms.push({ kind: key, pattern, col: at });
   }
   return terms;
 }
 
 function field(machine: Machine, kind: Exclude<Kind, 'failed'>): string {
   return kind === 'id' ? machine.id : machine[kind];
+}
+
+const GLOB_START = /[*?[\]{}()!+@]/;
+const NOUN: Record<Exclude<Kind, 'failed'>, string> = { id: 'machine id', site: 'site', role: 'role', os: 'os', host: 'host', user: 'user' };
+
+/** "no site matches hamburg; did you mean bruehl?": the nearest known values, a glob's literal start compared alike. */
+function namesNothing(machines: Machine[], kind: Exclude<Kind, 'failed'>, pattern: string): string {
+  const glob = pattern.search(GLOB_START);
+  const literal = glob < 0 ? pattern : pattern.slice(0, glob);
+  const rest = glob < 0 ? '' : pattern.slice(glob);
+  const known = new Set(machines.map((m) => field(m, kind).slice(0, glob < 0 ? undefined : literal.length)));
+  const nearest = nearestNames(literal, known).map((k) => k + rest);
+  const hint = nearest.length > 0 ? `; did you mean ${nearest.join(', ')}?` : ' (the inventory has no machines)';
+  return `no ${NOUN[kind]} matches ${pattern}${hint}`;
 }
 
 /** The machines a selector names, in their given order. `@failed` needs the journal's failed set. */
@@ -66,6 +82,7 @@ export function selectMachines(machines: Machine[], selector: string, opts: { fa
       const kind = term.kind;
       const match = picomatch(term.pattern, { nocase: kind !== 'os', dot: true });
       test = (m) => match(field(m, kind));
+      if (!machines.some(test)) throw new SelectorError(namesNothing(machines, kind, term.pattern), selector, term.col);
     }
     byKind.set(term.kind, [...(byKind.get(term.kind) ?? []), test]);
   }

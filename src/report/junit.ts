@@ -1,6 +1,7 @@
 import { lastResults, type JournalStore, type LastResult } from '../journal/index.js';
 import type { ReportMachine, ReportSite } from './html/gather.js';
 import { printable } from '../model/printable.js';
+import { isFailedStatus } from '../model/result.js';
 
 export interface JunitInput {
   title: string;
@@ -44,7 +45,7 @@ function caseOf(machine: string, site: string, last: LastResult | undefined): Ju
   const base = { machine, site, seconds: (last?.durationMs ?? 0) / 1000, type: '', message: '', detail: '' };
   if (!last) return { ...base, outcome: 'skipped', type: 'never-tried', message: 'never tried: no run has reached this machine yet' };
   if (last.status === 'ok' || last.status === 'changed') return { ...base, outcome: 'passed' };
-  if (last.status === 'failed' || last.status === 'unreachable') {
+  if (isFailedStatus(last.status)) {
     const failing = last.failingStep;
     const type = last.errorClass ?? 'internal';
     const message = last.message ?? last.status;

@@ -4,6 +4,7 @@ import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
 import { printable } from '../model/printable.js';
+import { isFailedStatus } from '../model/result.js';
 
 function tailLines(label: string, text: string): string[] {
   const trimmed = text.replace(/\s+$/, '');
@@ -11,7 +12,7 @@ function tailLines(label: string, text: string): string[] {
 }
 
 function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): string[] {
-  const paint = a.status === 'failed' || a.status === 'unreachable' ? style.red : a.status === 'pending' ? style.yellow : style.green;
+  const paint = isFailedStatus(a.status) ? style.red : a.status === 'pending' ? style.yellow : style.green;
   const duration = a.durationMs === null ? '' : ` ${a.durationMs}ms`;
   const lines = [
     style.bold(`run ${printable(a.runId)} (${a.mode}) by ${printable(a.who)} at ${a.startedAt ?? a.runStartedAt}: ${paint(a.status)}${duration}`),

@@ -100,7 +100,7 @@ describe('rollout on a terminal and on a pipe', () => {
     await save('tty-final.txt', final);
     expect(final).toMatch(/wave 1\/1\s+done 40\/40\s+changed 39\s+failed 1\s+remaining 0/);
     expect(final).toMatch(/1 × failed \[timeout\] /); // the hung PC's cause, under its site
-    expect(final).toMatch(/run \S+: 0 ok, 39 changed, 0 would change, 1 failed, 0 unreachable, 0 interrupted/);
+    expect(final).toMatch(/run \S+: 39 changed, 1 failed$/m); // non-zero counts only
     expect(final).toContain('Failures of this run by cause:');
     expect(final).toContain('EXIT=3');
     expect(final.match(/done 40\/40/g)).toHaveLength(1); // the final view is printed once, not swallowed or doubled

@@ -71,6 +71,7 @@ describe('journal queries', () => eachStore((open) => {
     expect(await selectRerun(store, { cause: mailbox.split(':').at(-1) })).toHaveLength(300);
     expect(await selectRerun(store, { cause: 'unreachable:' })).toHaveLength(10);
     expect(await selectRerun(store, { class: 'step-failed', site: 'koe' })).toHaveLength(150);
+    await expect(selectRerun(store, { cause: 'deadbeef' })).rejects.toThrow(/--cause deadbeef: no open case has this cause; did you mean /);
     const some = await selectRerun(store, { class: 'unreachable' });
     expect(some).toEqual([...some].sort());
     expect((await openCaseMachines(store)).size).toBe(310);

@@ -31,3 +31,19 @@ describe('selectMachines', () => {
     expect(() => parseSelector('@broken')).toThrow(/unknown group @broken/);
   });
 });
+
+describe('a term that names nothing', () => {
+  it('is an error at its column with the nearest known values', () => {
+    expect(() => ids('site=koln')).toThrow('invalid selector "site=koln" at column 1: no site matches koln; did you mean koeln, bruehl?');
+    expect(() => ids('os=linux,site=hamburg')).toThrow(/at column 10: no site matches hamburg; did you mean /);
+    expect(() => ids('XYZ-*')).toThrow(/no machine id matches XYZ-\*; did you mean (BRU-\*|KOE-\*), /);
+    expect(() => ids('BRU-D0009')).toThrow(/no machine id matches BRU-D0009; did you mean BRU-D0001, BRU-D0002/);
+    expect(() => ids('role=hotline')).toThrow(/no role matches hotline; did you mean hotline-agent/);
+  });
+  it('is not an error when each term names machines but no machine has them all', () => {
+    expect(ids('site=bruehl,KOE-*')).toEqual([]);
+  });
+  it('matches machine ids without regard to case', () => {
+    expect(ids('koe-d0001')).toEqual(['KOE-D0001']);
+  });
+});
