@@ -8,14 +8,15 @@ export interface CopySummary {
   steps: number;
   cases: number;
   machineStates: number;
+  caseEvents: number; // case history entries the target did not hold yet
 }
 
 /**
  * Copy every run, oldest first, each in one transaction of the target, then cases and machine states (for a machine
- * both journals know, the newer is kept). Leases are not copied: they belong to the processes of the source journal.
+ * both journals know, the newer is kept), then the cases' history (entries the target already holds are skipped). Leases are not copied: they belong to the processes of the source journal.
  */
 export async function copyJournal(source: JournalStore, target: JournalStore): Promise<CopySummary> {
-  const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0 };
+  const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0, caseEvents: 0 };
   for (const run of (await source.listRuns()).reverse()) {
     const machines = await source.listRunMachines({ runId: run.id });
     const steps = await source.listRunSteps(run.id);
@@ -28,6 +29,7 @@ export async function copyJournal(source: JournalStore, target: JournalStore): P
   const current = await target.importCurrent(await source.listCases(), await source.listMachineStates());
   summary.cases = current.cases;
   summary.machineStates = current.machineStates;
+  summary.caseEvents = await target.importCaseEvents(await source.caseEvents());
   return summary;
 }
 

@@ -249,9 +249,28 @@ export class PostgresStore implements JournalStore {
     return rows.map(toCaseRecord);
   }
 
-  async caseEvents(machine: string): Promise<CaseEvent[]> {
-    const { rows } = await this.query('SELECT * FROM case_events WHERE machine = $1 ORDER BY at, id', [machine]);
+  async caseEvents(machine?: string): Promise<CaseEvent[]> {
+    const { rows } = machine === undefined
+      ? await this.query('SELECT * FROM case_events ORDER BY machine COLLATE "C", at, id')
+      : await this.query('SELECT * FROM case_events WHERE machine = $1 ORDER BY at, id', [machine]);
     return rows.map(toCaseEvent);
+  }
+
+  async importCaseEvents(events: CaseEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    return this.write(async (q) => {
+      const { rowCount } = await q(
+        `INSERT INTO case_events (machine, at, kind, owner, text, run_id, who)
+         SELECT e.machine, e.at, e.kind, e.owner, e.text, e.run_id, e.who
+         FROM jsonb_populate_recordset(NULL::case_events, $1::jsonb) WITH ORDINALITY AS e
+         WHERE NOT EXISTS (SELECT 1 FROM case_events c WHERE c.machine = e.machine AND c.at = e.at AND c.kind = e.kind
+           AND c.owner IS NOT DISTINCT FROM e.owner AND c.text IS NOT DISTINCT FROM e.text
+           AND c.run_id IS NOT DISTINCT FROM e.run_id AND c.who IS NOT DISTINCT FROM e.who)
+         ORDER BY ordinality`,
+        [JSON.stringify(events.map(eventJson))],
+      );
+      return rowCount ?? 0;
+    });
   }
 
   async assignCase(machine: string, owner: string, at: string, who: string): Promise<CaseRecord | null> {

@@ -247,9 +247,28 @@ export class SqliteStore implements JournalStore {
     return rows.map(toCaseRecord);
   }
 
-  async caseEvents(machine: string): Promise<CaseEvent[]> {
-    const rows = this.db.prepare('SELECT * FROM case_events WHERE machine = ? ORDER BY at, id').all(machine) as Record<string, unknown>[];
+  async caseEvents(machine?: string): Promise<CaseEvent[]> {
+    const rows = (machine === undefined
+      ? this.db.prepare('SELECT * FROM case_events ORDER BY machine, at, id').all()
+      : this.db.prepare('SELECT * FROM case_events WHERE machine = ? ORDER BY at, id').all(machine)) as Record<string, unknown>[];
     return rows.map(toCaseEvent);
+  }
+
+  async importCaseEvents(events: CaseEvent[]): Promise<number> {
+    return this.write(() => {
+      const held = this.db.prepare(
+        'SELECT 1 FROM case_events WHERE machine = @machine AND at = @at AND kind = @kind AND owner IS @owner AND text IS @text AND run_id IS @run_id AND who IS @who',
+      );
+      const insert = this.db.prepare(INSERT_EVENT);
+      let written = 0;
+      for (const event of events) {
+        const params = eventParams(event);
+        if (held.get(params)) continue;
+        insert.run(params);
+        written++;
+      }
+      return written;
+    });
   }
 
   async assignCase(machine: string, owner: string, at: string, who: string): Promise<CaseRecord | null> {

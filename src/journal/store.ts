@@ -275,7 +275,9 @@ export interface JournalStore {
   listCases(filter?: CaseFilter): Promise<CaseRecord[]>; // by machine
   listMachineStates(): Promise<MachineStateRecord[]>;
   /** A case's history, oldest first (ties in the order written). */
-  caseEvents(machine: string): Promise<CaseEvent[]>;
+  caseEvents(machine?: string): Promise<CaseEvent[]>; // every machine's, by machine, when none is named (journal copy)
+  /** Write copied case events that this journal does not hold yet; returns how many were written (journal copy). */
+  importCaseEvents(events: CaseEvent[]): Promise<number>;
   /** Give an open case a new owner and record it; the case as it is now, or null when the machine has no open case. */
   assignCase(machine: string, owner: string, at: string, who: string): Promise<CaseRecord | null>;
   /** Add a note to a machine's case (open or closed); false when the machine never had one. */

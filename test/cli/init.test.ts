@@ -103,14 +103,16 @@ const hasTmux = (() => { try { execFileSync('tmux', ['-V']); return true; } catc
 
   const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
   const send = (...keys: string[]) => execFileSync('tmux', ['send-keys', '-t', session, ...keys]);
-  async function waitFor(text: string): Promise<void> {
+  // The question being asked is the last line that starts with '?': answered ones (✔) above it may carry the same words.
+  const asking = (text: string) => (screen().split('\n').filter((l) => l.trimStart().startsWith('?')).pop() ?? '').includes(text);
+  async function waitFor(text: string, seen: (text: string) => boolean = (t) => screen().includes(t)): Promise<void> {
     for (let i = 0; i < 200; i++) {
-      if (screen().includes(text)) return;
+      if (seen(text)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`prompt '${text}' did not appear; screen:\n${screen()}`);
   }
-  const answer = async (prompt: string, ...keys: string[]) => { await waitFor(prompt); send(...keys); };
+  const answer = async (prompt: string, ...keys: string[]) => { await waitFor(prompt, asking); send(...keys); };
 
   test('prompts for everything, then the repository validates', async () => {
     const dir = path.join(tmp, 'tty');
