@@ -3,7 +3,7 @@ import { editDistance } from '../model/suggest.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
 import { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge } from './escalation.js';
 import type { EscalationPolicy } from './escalation.js';
-import type { AttemptRecord, BurnDownPoint, CaseEvent, CaseRecord, JournalStore, LastResultRecord, RunRecord, StepRecord } from './store.js';
+import type { AttemptRecord, BurnDownPoint, CaseEvent, CauseGroup, CaseRecord, JournalStore, LastResultRecord, RunRecord, StepRecord } from './store.js';
 
 /** An open case as people read it: with its normalised cause, age and escalation at `now`. */
 export interface OpenCaseView {
@@ -114,16 +114,9 @@ export async function runsInProgress(store: JournalStore): Promise<RunInProgress
   });
 }
 
-export interface ErrorGroup {
-  fingerprint: string;
-  errorClass: ErrorClass | null;
+/** A cause group as people read it: the store's group with its message made a cause line. */
+export interface ErrorGroup extends Omit<CauseGroup, 'message'> {
   cause: string;
-  count: number;
-  machines: string[]; // the first five, sorted
-  sites: string[];
-  owners: string[];
-  escalated: number;
-  firstFailed: string; // the oldest case of the group
 }
 
 export type ErrorList =
