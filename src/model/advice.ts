@@ -1,0 +1,51 @@
+/**
+ * What to do about a failure, in the words a supporter or central IT needs: one short sentence per error class
+ * and per common cause. Causes are recognised by their message (as the PC or the transport said it), so the same
+ * advice appears in `errors`, `status`, the report and the digests.
+ */
+import type { ErrorClass } from './result.js';
+
+export interface Advice {
+  /** Who usually acts: the supporter at the site, central IT, or whoever keeps the directory. */
+  who: 'site' | 'central-it' | 'directory';
+  /** One sentence, imperative: what to do before re-running. */
+  text: string;
+}
+
+interface CauseAdvice { when: RegExp; classes?: readonly ErrorClass[]; advice: Advice }
+
+// First match wins; specific causes before the class-wide defaults below.
+const CAUSES: readonly CauseAdvice[] = [
+  { when: /HOST KEY MISMATCH/, advice: { who: 'central-it', text: 'Host key changed: confirm with the site that the PC was reinstalled, remove its old line from known_hosts, then re-run.' } },
+  { when: /host key .* is revoked/i, advice: { who: 'central-it', text: 'Host key is revoked: the PC must not be trusted; have it reinstalled or replaced before re-running.' } },
+  { when: /host key check failed|unknown host key|not in known_hosts/i, advice: { who: 'central-it', text: 'Host key unknown: add the PC\'s key to known_hosts (ssh-keyscan), then re-run.' } },
+  { when: /ECONNREFUSED/, advice: { who: 'site', text: 'PC is on but its SSH service does not answer: start OpenSSH Server on the PC (Windows: Start-Service sshd), then re-run.' } },
+  { when: /ENOTFOUND|EAI_AGAIN/, advice: { who: 'central-it', text: 'PC name does not resolve: check its address in the inventory and DNS, then re-run.' } },
+  { when: /EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|no SSH handshake within/, advice: { who: 'site', text: 'PC is off, asleep or not cabled: switch it on and plug in the network cable, then re-run.' } },
+  { when: /connection lost|ECONNRESET|EPIPE/, advice: { who: 'site', text: 'Connection dropped while the PC was worked on (network or restart): check the cable and re-run; finished steps are not repeated.' } },
+  { when: /authentication failed|accepted none of the offered keys/i, advice: { who: 'central-it', text: 'Service account refused: check it is not locked or expired and that its key is installed on the PC (Windows: administrators_authorized_keys), then re-run.' } },
+  { when: /disk not encrypted|disk encryption cannot be switched on/i, advice: { who: 'site', text: 'Disk not encrypted: encrypt it on site (BitLocker or LUKS) before the PC goes home, then re-run.' } },
+  { when: /no space left|disk full|not enough space|ENOSPC/i, advice: { who: 'site', text: 'Disk full: free space on the PC\'s system disk, then re-run.' } },
+  { when: /mailbox/i, classes: ['step-failed', 'validation'], advice: { who: 'directory', text: 'Mailbox unknown or wrong: correct the employee\'s mailbox in the directory, then re-run.' } },
+  { when: /winget|msiexec|install(?:er|ation)? failed|package .* not (?:found|available)/i, classes: ['step-failed'], advice: { who: 'central-it', text: 'Software install failed: check the package source (share or winget) is reachable from the PC, then re-run.' } },
+];
+
+const BY_CLASS: Record<ErrorClass, Advice> = {
+  validation: { who: 'central-it', text: 'Repository data is wrong: fix what `homeshift validate` reports, then re-run.' },
+  unreachable: { who: 'site', text: 'PC not reachable: check that it is switched on and cabled, then re-run.' },
+  auth: { who: 'central-it', text: 'Login refused: check the service account and its key on the PC, then re-run.' },
+  timeout: { who: 'site', text: 'A step ran past its time limit: check whether the PC is slow or an installer hangs; raise the step\'s timeout if that is normal, then re-run.' },
+  'step-failed': { who: 'central-it', text: 'A step failed on the PC: read its message in `homeshift log MACHINE`, fix the cause, then re-run.' },
+  interrupted: { who: 'site', text: 'The run ended before this PC was finished: finish it with `homeshift rollout --resume`.' },
+  internal: { who: 'central-it', text: 'homeshift itself failed: keep the machine\'s log file and report it; re-run after the fix.' },
+};
+
+/** What to do about a failure of this class with this message (or its normalised cause). */
+export function adviceFor(errorClass: ErrorClass | string | null, message: string | null): Advice {
+  const text = message ?? '';
+  for (const cause of CAUSES) {
+    if (cause.classes && !(cause.classes as readonly string[]).includes(errorClass ?? '')) continue;
+    if (cause.when.test(text)) return cause.advice;
+  }
+  return BY_CLASS[errorClass as ErrorClass] ?? BY_CLASS.internal;
+}
