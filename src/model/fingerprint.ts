@@ -60,9 +60,22 @@ export function normaliseMessage(message: string): string {
   return text;
 }
 
-/** A short stable id for a cause: `step-failed:mailbox:3f2a9c1b` (class, failed step when known, 8 hex of sha256). */
+// Failures of the connection, not of a step: the step they happened to cut says nothing about the cause.
+const CONNECTION_CLASSES: ReadonlySet<string> = new Set<ErrorClass>(['unreachable', 'auth', 'interrupted']);
+
+/**
+ * A short stable id for a cause: `step-failed:mailbox:3f2a9c1b` (class, failed step when known, 8 hex of sha256).
+ * A connection failure (unreachable, auth, interrupted) is one cause whatever step it cut: `unreachable:5d1e0c2a`,
+ * with neither the step nor a leading `step: ` of its message in the hash.
+ */
 export function fingerprintMessage(errorClass: ErrorClass | null, message: string | null, step?: string | null): string {
-  const normalised = normaliseMessage(message ?? '');
-  const digest = createHash('sha256').update(`${errorClass ?? 'error'}\n${step ?? ''}\n${normalised}`).digest('hex').slice(0, 8);
-  return [errorClass ?? 'error', step, digest].filter((part) => part).join(':');
+  let text = message ?? '';
+  let stepPart = step ?? null;
+  if (errorClass !== null && CONNECTION_CLASSES.has(errorClass)) {
+    if (stepPart && text.startsWith(`${stepPart}: `)) text = text.slice(stepPart.length + 2);
+    stepPart = null;
+  }
+  const normalised = normaliseMessage(text);
+  const digest = createHash('sha256').update(`${errorClass ?? 'error'}\n${stepPart ?? ''}\n${normalised}`).digest('hex').slice(0, 8);
+  return [errorClass ?? 'error', stepPart, digest].filter((part) => part).join(':');
 }

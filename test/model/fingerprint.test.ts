@@ -47,6 +47,15 @@ describe('fingerprintMessage', () => {
     expect(new Set(causes).size).toBe(causes.length);
   });
 
+  it('makes a dropped connection one cause whatever step it cut', () => {
+    const cut = ['vpn', 'mailbox', 'bundles', 'disk-encryption'].map((step) => fingerprintMessage('unreachable', `${step}: connection lost during the step`, step));
+    expect(new Set(cut).size).toBe(1);
+    expect(cut[0]).toMatch(/^unreachable:[0-9a-f]{8}$/);
+    expect(fingerprintMessage('interrupted', 'vpn: interrupted by the operator', 'vpn')).toBe(fingerprintMessage('interrupted', 'mailbox: interrupted by the operator', 'mailbox'));
+    // a step's own failure keeps its step
+    expect(fingerprintMessage('timeout', 'vpn: step exceeded its time limit', 'vpn')).toMatch(/^timeout:vpn:/);
+  });
+
   it('is stable across calls and omits an unknown step', () => {
     expect(fingerprintMessage('auth', 'host key mismatch for 10.0.0.1')).toBe(fingerprintMessage('auth', 'host key mismatch for 10.9.9.9'));
     expect(fingerprintMessage('auth', 'x')).toMatch(/^auth:[0-9a-f]{8}$/);
