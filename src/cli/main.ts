@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, outcome } from './exit.js';
 import { registerValidate } from './validate.js';
 import { registerPlan } from './plan.js';
+import { registerPreflight } from './preflight.js';
 import { registerRollout, registerRerun } from './rollout.js';
 import { registerStatus, registerErrors, registerLog } from './journal-commands.js';
 import { registerLab } from './lab.js';
@@ -43,6 +44,7 @@ Examples:
     );
   registerValidate(program);
   registerPlan(program);
+  registerPreflight(program);
   registerRollout(program);
   registerRerun(program);
   registerStatus(program);

@@ -18,7 +18,7 @@ interface CauseAdvice { when: RegExp; classes?: readonly ErrorClass[]; advice: A
 const CAUSES: readonly CauseAdvice[] = [
   { when: /HOST KEY MISMATCH/, advice: { who: 'central-it', text: 'Host key changed: confirm with the site that the PC was reinstalled, remove its old line from known_hosts, then re-run.' } },
   { when: /host key .* is revoked/i, advice: { who: 'central-it', text: 'Host key is revoked: the PC must not be trusted; have it reinstalled or replaced before re-running.' } },
-  { when: /host key check failed|unknown host key|not in known_hosts/i, advice: { who: 'central-it', text: 'Host key unknown: add the PC\'s key to known_hosts (ssh-keyscan), then re-run.' } },
+  { when: /host key check failed|unknown host key|not in known_hosts|is not in \S*known_hosts/i, advice: { who: 'central-it', text: 'Host key unknown: add the PC\'s key to known_hosts (ssh-keyscan), then re-run.' } },
   { when: /ECONNREFUSED/, advice: { who: 'site', text: 'PC is on but its SSH service does not answer: start OpenSSH Server on the PC (Windows: Start-Service sshd), then re-run.' } },
   { when: /ENOTFOUND|EAI_AGAIN/, advice: { who: 'central-it', text: 'PC name does not resolve: check its address in the inventory and DNS, then re-run.' } },
   { when: /EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|no SSH handshake within/, advice: { who: 'site', text: 'PC is off, asleep or not cabled: switch it on and plug in the network cable, then re-run.' } },

@@ -6,3 +6,4 @@ export { formatTable } from './text-table.js';
 export { formatStatus } from './status-format.js';
 export { formatErrors } from './errors-format.js';
 export { formatMachineLog } from './log-format.js';
+export { formatPreflight } from './preflight-format.js';

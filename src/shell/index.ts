@@ -6,3 +6,4 @@ export { MissingSecretError } from './secrets.js';
 export { findPwsh, PWSH_HINT } from './pwsh-path.js';
 export { machineVars } from './machine-prelude.js';
 export type { ProgramOptions } from './program-options.js';
+export { pingCommand, PING_ANSWER } from './ping-program.js';

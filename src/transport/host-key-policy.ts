@@ -43,8 +43,11 @@ export function resolveKnownHostsFile(target: Target, fallback?: string): string
   return resolve(expandHome(target.knownHosts ?? fallback ?? '~/.ssh/known_hosts'));
 }
 
-/** Read the file the policy needs and return the check for this target. */
-export async function prepareHostKeyCheck(target: Target, file: string, log: Log): Promise<HostKeyCheck> {
+/**
+ * Read the file the policy needs and return the check for this target. pin false: accept-new accepts a new key
+ * without writing it (preflight changes nothing; the rollout pins it).
+ */
+export async function prepareHostKeyCheck(target: Target, file: string, log: Log, pin = true): Promise<HostKeyCheck> {
   if (target.hostKeyPolicy === 'off') return { knownKeyTypes: [], verify: async () => null };
   const name = formatHostName(target.host, target.port);
   const entries = await readEntries(file, log);
@@ -54,6 +57,7 @@ export async function prepareHostKeyCheck(target: Target, file: string, log: Log
     if (verdict.status === 'match') return null;
     if (verdict.status !== 'unknown') return describeRefusal(verdict, target, name, file, keyBlob);
     if (target.hostKeyPolicy === 'strict') return describeUnknown(target, name, file, keyBlob);
+    if (!pin) return null;
     return pinHostKey(target, name, file, keyBlob, log);
   };
   return { knownKeyTypes, verify };

@@ -12,3 +12,5 @@ export {
 } from './known-hosts.js';
 export type { HostKeyVerdict, KnownHostEntry, ParsedKnownHosts } from './known-hosts.js';
 export { expandHome, resolveKnownHostsFile } from './host-key-policy.js';
+export { checkIdentity } from './identity-check.js';
+export type { Identity } from './identity-check.js';

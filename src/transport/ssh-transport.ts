@@ -20,6 +20,8 @@ import type { Connection, Target, Transport } from './transport.js';
 export interface SshTransportOptions {
   /** known_hosts file for targets that name none (default ~/.ssh/known_hosts). */
   pinnedKnownHosts?: string;
+  /** false: accept-new accepts a new host key without pinning it (default true). */
+  pinNewHostKeys?: boolean;
   /** Diagnostics: pinned keys, skipped known_hosts lines. */
   log?: (line: string) => void;
 }
@@ -43,7 +45,7 @@ export function createSshTransport(opts: SshTransportOptions = {}): Transport {
     name: 'ssh',
     async connect(target: Target): Promise<Connection> {
       const file = resolveKnownHostsFile(target, opts.pinnedKnownHosts);
-      const check = await prepareHostKeyCheck(target, file, log);
+      const check = await prepareHostKeyCheck(target, file, log, opts.pinNewHostKeys !== false);
       const config = await buildConnectConfig(target, check.knownKeyTypes);
       return openLink(target, config, check.verify);
     },

@@ -56,6 +56,14 @@ describe('accept-new pinning', () => {
     expect(await second.verify(hostKey.blob)).toMatch(/HOST KEY MISMATCH/);
   });
 
+  it('accepts a new key without writing it when asked not to pin (preflight)', async () => {
+    const file = join(dir, 'unpinned_known_hosts');
+    await writeFile(file, '# kept\n');
+    const check = await prepareHostKeyCheck(target(file), file, () => undefined, false);
+    expect(await check.verify(otherKey.blob)).toBeNull();
+    expect(await readFile(file, 'utf8')).toBe('# kept\n');
+  });
+
   it('adds a line break before appending to a file without one', async () => {
     const file = join(dir, 'no_newline_known_hosts');
     await writeFile(file, `# kept\npc9 ${otherKey.publicKey}`);
