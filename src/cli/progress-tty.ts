@@ -1,4 +1,5 @@
 import { Listr, ListrDefaultRendererLogLevels, type ListrDefaultRenderer, type ListrSimpleRenderer, type ListrTaskWrapper } from 'listr2';
+import { adviceFor } from '../model/advice.js';
 import { normaliseMessage } from '../model/fingerprint.js';
 import { isFailedStatus, type MachineResult, type RunEvent, type RunListener } from '../model/result.js';
 import type { Output } from './output.js';
@@ -21,7 +22,7 @@ interface Tally {
   busy: number; // leased by another run, not contacted
   waiting: number; // --wait-busy: leased by another run, polled
   firstStart: number | null;
-  causes: Map<string, { count: number; text: string }>;
+  causes: Map<string, { count: number; text: string; whatToDo: string }>;
   shown: string;
   closed: boolean;
   task: Task | null;
@@ -77,7 +78,7 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
   };
   const causeLines = (t: Tally) => {
     const sorted = [...t.causes.values()].sort((a, b) => b.count - a.count);
-    const lines = sorted.slice(0, CAUSES_SHOWN).map((k) => `${k.count} × ${k.text}`);
+    const lines = sorted.slice(0, CAUSES_SHOWN).map((k) => `${k.count} × ${k.text}\n    ${c.dim(`what to do: ${k.whatToDo}`)}`);
     if (sorted.length > CAUSES_SHOWN) lines.push(`... ${sorted.length - CAUSES_SHOWN} more cause(s): homeshift errors`);
     return lines.join('\n');
   };
@@ -175,9 +176,10 @@ export function createTtyProgress(out: Output, waveSites: WaveSites = []): TtyPr
           if (r.status === 'busy') t.busy++;
         }
         if (s && isFailure(r)) {
-          const text = printable(`${r.status} [${r.errorClass ?? '-'}] ${normaliseMessage(r.message ?? '')}`.trim());
-          const key = r.fingerprint ?? text;
-          const cause = s.causes.get(key) ?? { count: 0, text };
+          // one concrete message per cause (the first one seen), keyed by its fingerprint, and what to do about it
+          const text = printable(`${r.status} [${r.errorClass ?? '-'}] ${r.message ?? ''}`.trim());
+          const key = r.fingerprint ?? normaliseMessage(text);
+          const cause = s.causes.get(key) ?? { count: 0, text, whatToDo: adviceFor(r.errorClass, r.message).text };
           cause.count++;
           s.causes.set(key, cause);
         }

@@ -1,3 +1,4 @@
+import { adviceFor, type Advice } from '../model/advice.js';
 import { normaliseMessage } from '../model/fingerprint.js';
 import { editDistance } from '../model/suggest.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
@@ -10,9 +11,11 @@ export interface OpenCaseView {
   machine: string;
   site: string;
   errorClass: ErrorClass | null;
-  message: string | null;
+  message: string | null; // the concrete message: what people read first
   fingerprint: string | null;
-  cause: string;
+  cause: string; // the message's pattern (ids, hosts, numbers as <placeholders>): the cause's key
+  whatToDo: string; // adviceFor's sentence
+  who: Advice['who']; // who usually acts
   attempts: number;
   owner: string | null;
   dueAt: string | null; // when the owner must have reacted (routing's reactWithin); null: no reaction time
@@ -30,7 +33,7 @@ export function viewCase(c: CaseRecord, now: Date, policy: EscalationPolicy = DE
   const at = escalatedAt(c, policy, now);
   return {
     machine: c.machine, site: c.site, errorClass: c.errorClass, message: c.message, fingerprint: c.fingerprint,
-    cause: normaliseMessage(c.message ?? ''), attempts: c.attempts, owner: c.owner, dueAt: c.dueAt, firstFailed: c.firstFailed,
+    cause: normaliseMessage(c.message ?? ''), ...whatToDo(c.errorClass, c.message), attempts: c.attempts, owner: c.owner, dueAt: c.dueAt, firstFailed: c.firstFailed,
     lastAttempt: c.lastAttempt, lastRun: c.lastRun, ageMs, age: formatAge(ageMs), escalated: at !== null, escalatedAt: at,
   };
 }
@@ -114,9 +117,12 @@ export async function runsInProgress(store: JournalStore): Promise<RunInProgress
   });
 }
 
-/** A cause group as people read it: the store's group with its message made a cause line. */
+/** A cause group as people read it: one concrete example message, its pattern (the key) and what to do. */
 export interface ErrorGroup extends Omit<CauseGroup, 'message'> {
-  cause: string;
+  example: string; // the message of the group's first machine, as the PC or the transport said it
+  cause: string; // its pattern
+  whatToDo: string;
+  who: Advice['who'];
 }
 
 export type ErrorList =
@@ -132,6 +138,11 @@ export interface ErrorOptions {
   escalation?: EscalationPolicy;
 }
 
+function whatToDo(errorClass: ErrorClass | null, message: string | null): { whatToDo: string; who: Advice['who'] } {
+  const advice = adviceFor(errorClass, message);
+  return { whatToDo: advice.text, who: advice.who };
+}
+
 /** Open cases, one row each, or grouped by fingerprint in the store (largest group first). */
 export async function listErrors(store: JournalStore, options: ErrorOptions): Promise<ErrorList> {
   const now = options.now.toISOString();
@@ -142,7 +153,8 @@ export async function listErrors(store: JournalStore, options: ErrorOptions): Pr
   }
   const groups = await store.groupOpenCases({ errorClass: options.class, site: options.site, lastRun: options.run, escalation: escalationRule(policy, options.now) });
   const list: ErrorGroup[] = groups.map((g) => ({
-    fingerprint: g.fingerprint, errorClass: g.errorClass, cause: normaliseMessage(g.message ?? ''), count: g.count,
+    fingerprint: g.fingerprint, errorClass: g.errorClass, example: g.message ?? '', cause: normaliseMessage(g.message ?? ''),
+    ...whatToDo(g.errorClass, g.message), count: g.count,
     machines: g.machines, sites: g.sites, owners: g.owners, escalated: g.escalated, firstFailed: g.firstFailed,
   }));
   list.sort((a, b) => b.count - a.count || a.fingerprint.localeCompare(b.fingerprint));

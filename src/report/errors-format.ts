@@ -2,15 +2,15 @@ import type { ErrorGroup, ErrorList } from '../journal/queries.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
-import { CASE_COLUMNS, caseCells } from './status-format.js';
+import { CASE_COLUMNS, caseCells, formatWhatToDo } from './status-format.js';
 import { formatTable } from './text-table.js';
 import { printable } from '../model/printable.js';
 
-const GROUP_COLUMNS = ['count', 'class', 'fingerprint', 'cause', 'sites', 'machines', 'owners', 'escalated', 'first_failed'];
+const GROUP_COLUMNS = ['count', 'class', 'fingerprint', 'example', 'cause', 'what_to_do', 'sites', 'machines', 'owners', 'escalated', 'first_failed'];
 
 function groupCells(g: ErrorGroup): (string | number)[] {
   const more = g.count > g.machines.length ? ` (+${g.count - g.machines.length})` : '';
-  return [g.count, g.errorClass ?? '', g.fingerprint, g.cause, g.sites.join(' '), g.machines.join(' ') + more, g.owners.join('; '), g.escalated, g.firstFailed];
+  return [g.count, g.errorClass ?? '', g.fingerprint, g.example, g.cause, g.whatToDo, g.sites.join(' '), g.machines.join(' ') + more, g.owners.join('; '), g.escalated, g.firstFailed];
 }
 
 function formatErrorsText(list: ErrorList, options: FormatOptions): string {
@@ -18,13 +18,14 @@ function formatErrorsText(list: ErrorList, options: FormatOptions): string {
   if (list.grouped ? list.groups.length === 0 : list.cases.length === 0) return 'No open cases.\n';
   if (!list.grouped) {
     const rows = list.cases.map(caseCells);
-    return `${formatTable(CASE_COLUMNS, rows, [3])}\n\n${list.cases.length} open case(s)\n`;
+    return `${formatTable(CASE_COLUMNS, rows, [3])}\n\n${formatWhatToDo(list.cases, style)}\n\n${list.cases.length} open case(s)\n`;
   }
   const blocks = list.groups.map((g) => {
-    const [count, cls, fingerprint, cause, sites, machines, owners, escalated] = groupCells(g).map((v) => printable(v));
+    const [count, cls, fingerprint, example, cause, whatToDo, sites, machines, owners, escalated] = groupCells(g).map((v) => printable(v));
     const lines = [
-      `${style.bold.red(count.padStart(5))}  ${style.bold(cause)}`,
-      `       ${cls}  ${style.dim(fingerprint)}`,
+      `${style.bold.red(count.padStart(5))}  ${style.bold(example)}`,
+      `       ${cls}  ${style.dim(fingerprint)}  ${style.dim(cause)}`,
+      `       what to do (${g.who}): ${whatToDo}`,
       `       sites: ${sites}`,
       `       machines: ${machines}`,
     ];

@@ -5,11 +5,26 @@ import type { FormatOptions, ReportFormat } from './format.js';
 import { formatTable } from './text-table.js';
 import { printable } from '../model/printable.js';
 
-const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause'];
+const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'message'];
 
-// Cells of a terminal table: data shown with its controls escaped.
+// Cells of a terminal table: data shown with its controls escaped; the concrete message, the fingerprint its key.
 function caseCells(c: OpenCaseView): string[] {
-  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.cause].map((v) => printable(v));
+  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.message ?? c.cause].map((v) => printable(v));
+}
+
+/** Under a list of cases: each distinct "what to do" once, with the machines it is for. */
+function formatWhatToDo(cases: OpenCaseView[], style: ReturnType<typeof createStyle>): string {
+  const byAdvice = new Map<string, { who: string; machines: string[] }>();
+  for (const c of cases) {
+    const entry = byAdvice.get(c.whatToDo) ?? { who: c.who, machines: [] };
+    entry.machines.push(c.machine);
+    byAdvice.set(c.whatToDo, entry);
+  }
+  const lines = [...byAdvice].map(([text, { who, machines }]) => {
+    const shown = machines.slice(0, 5).join(' ') + (machines.length > 5 ? ` (+${machines.length - 5})` : '');
+    return `  ${text} (${who}: ${printable(shown)})`;
+  });
+  return `${style.bold('What to do')}\n${lines.join('\n')}`;
 }
 
 const RUN_COLUMNS = ['run', 'mode', 'user', 'from', 'since', 'done', 'state', 'next'];
@@ -49,7 +64,7 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
       if (c.escalated) cells[6] = style.magenta.bold('yes');
       return cells;
     });
-    parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`);
+    parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`, formatWhatToDo(cases, style));
   }
   if (report.runs?.length) parts.push(formatRunsText(report.runs, style));
   return `${parts.join('\n\n')}\n`;
@@ -67,4 +82,4 @@ export function formatStatus(report: StatusReport, format: ReportFormat, options
   return formatStatusText(report, options);
 }
 
-export { caseCells, CASE_COLUMNS };
+export { caseCells, CASE_COLUMNS, formatWhatToDo };

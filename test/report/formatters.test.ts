@@ -4,7 +4,8 @@ import type { ErrorList, MachineLog, OpenCaseView, StatusReport } from '../../sr
 
 const openCase: OpenCaseView = {
   machine: 'BRU-D0042', site: 'bruehl', errorClass: 'step-failed', message: 'apply exited 3: mailbox not found for anna@example.com, "retry"\nlater',
-  fingerprint: 'step-failed:mailbox:3f2a9c1b', cause: 'apply exited <n>: mailbox not found for <mailbox>, <value> later', attempts: 2,
+  fingerprint: 'step-failed:mailbox:3f2a9c1b', cause: 'apply exited <n>: mailbox not found for <mailbox>, <value> later',
+  whatToDo: 'Mailbox unknown or wrong: correct the employee\'s mailbox in the directory, then re-run.', who: 'directory', attempts: 2,
   owner: 'Anna Berg', dueAt: null, firstFailed: '2026-11-20T08:00:00.000Z', lastAttempt: '2026-11-21T08:00:00.000Z', lastRun: 'r2',
   ageMs: 2 * 86_400_000, age: '2d', escalated: true, escalatedAt: '2026-11-22T08:00:00.000Z',
 };
@@ -29,7 +30,8 @@ describe('status formatters', () => {
     expect(text).toContain('site    machines  done  open  escalated  never tried  stale');
     expect(text).toContain('bruehl        10     7     1          1            1      1');
     expect(text).toContain('total         15    12     1          1            1      1');
-    expect(text).toMatch(/BRU-D0042 +bruehl +step-failed +2 +2d +Anna Berg +yes +step-failed:mailbox:3f2a9c1b +apply exited <n>/);
+    expect(text).toMatch(/BRU-D0042 +bruehl +step-failed +2 +2d +Anna Berg +yes +step-failed:mailbox:3f2a9c1b +apply exited 3: mailbox not found for anna@example.com/);
+    expect(text).toContain("What to do\n  Mailbox unknown or wrong: correct the employee's mailbox in the directory, then re-run. (directory: BRU-D0042)");
     expect(text).not.toMatch(/\u001b\[/);
     expect(formatStatus(status, 'text', { color: true })).toMatch(/\u001b\[/);
   });
@@ -53,7 +55,7 @@ describe('errors formatters', () => {
   const cases: ErrorList = { grouped: false, now: status.now, cases: [openCase] };
   const groups: ErrorList = {
     grouped: true, now: status.now,
-    groups: [{ fingerprint: openCase.fingerprint!, errorClass: 'step-failed', cause: openCase.cause, count: 300, machines: ['BRU-D0001', 'BRU-D0002'],
+    groups: [{ fingerprint: openCase.fingerprint!, errorClass: 'step-failed', example: openCase.message!, cause: openCase.cause, whatToDo: openCase.whatToDo, who: openCase.who, count: 300, machines: ['BRU-D0001', 'BRU-D0002'],
       sites: ['bruehl', 'koeln'], owners: ['Anna Berg', 'Ben Kurz'], escalated: 4, firstFailed: openCase.firstFailed }],
   };
   it('csv round-trips messages with commas, quotes and newlines', () => {
@@ -61,16 +63,18 @@ describe('errors formatters', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ machine: 'BRU-D0042', message: openCase.message, escalated: 'true', owner: 'Anna Berg' });
     const grouped = parse(formatErrors(groups, 'csv'), { columns: true }) as Record<string, string>[];
-    expect(grouped[0]).toMatchObject({ count: '300', sites: 'bruehl koeln', machines: 'BRU-D0001 BRU-D0002 (+298)', owners: 'Anna Berg; Ben Kurz' });
+    expect(grouped[0]).toMatchObject({ count: '300', example: openCase.message, cause: openCase.cause, what_to_do: openCase.whatToDo, sites: 'bruehl koeln', machines: 'BRU-D0001 BRU-D0002 (+298)', owners: 'Anna Berg; Ben Kurz' });
   });
   it('text shows one block per cause and one line per case', () => {
     const grouped = formatErrors(groups, 'text');
-    expect(grouped).toContain('  300  apply exited <n>: mailbox not found for <mailbox>, <value> later');
+    // the concrete example first; its class, fingerprint and pattern second; then what to do
+    expect(grouped).toContain('  300  apply exited 3: mailbox not found for anna@example.com, "retry"\\nlater\n       step-failed  step-failed:mailbox:3f2a9c1b  apply exited <n>: mailbox not found for <mailbox>, <value> later\n');
+    expect(grouped).toContain("       what to do (directory): Mailbox unknown or wrong: correct the employee's mailbox in the directory, then re-run.\n");
     expect(grouped).toContain('machines: BRU-D0001 BRU-D0002 (+298)');
     expect(grouped).toContain('300 open case(s) in 1 cause(s)');
     const flat = formatErrors(cases, 'text').split('\n');
     expect(flat[1]).toMatch(/^BRU-D0042 /);
-    expect(flat).toHaveLength(5); // header, one case, blank, summary, trailing
+    expect(flat).toHaveLength(8); // header, one case, blank, what to do (2), blank, summary, trailing
     expect(formatErrors({ grouped: true, now: status.now, groups: [] }, 'text')).toBe('No open cases.\n');
     expect(JSON.parse(formatErrors(groups, 'json'))).toEqual(groups);
   });

@@ -13,7 +13,7 @@ function renderCause(g: ErrorGroup, largest: number): string {
   return `<tr>
 <td class="num"><span class="count">${g.count}</span><span class="count-bar"><span style="width:${width}%"></span></span></td>
 <td>${renderClassBadge(g.errorClass)}</td>
-<td><div class="cause">${escapeHtml(g.cause)}</div><code class="fp">${escapeHtml(g.fingerprint)}</code></td>
+<td><div class="cause">${escapeHtml(g.example || g.cause)}</div><div class="todo">${escapeHtml(g.whatToDo)}</div><code class="fp">${escapeHtml(g.fingerprint)}</code> <span class="muted pattern">${escapeHtml(g.cause)}</span></td>
 <td>${g.machines.map((m) => `<code>${escapeHtml(m)}</code>`).join(' ')}${more}</td>
 <td>${escapeHtml(g.sites.join(', '))}</td>
 <td>${g.owners.map(renderPerson).join('') || '<span class="muted">none</span>'}</td>
@@ -21,7 +21,7 @@ function renderCause(g: ErrorGroup, largest: number): string {
 </tr>`;
 }
 
-/** Open cases grouped by cause (fingerprint), largest group first. */
+/** Open cases grouped by cause (fingerprint), largest group first: an example message, what to do, then its key. */
 export function renderCauses(groups: ErrorGroup[]): string {
   if (groups.length === 0) return '<p class="empty">No open cases: nothing has failed, or every failure was fixed by a later run.</p>';
   const largest = Math.max(...groups.map((g) => g.count));

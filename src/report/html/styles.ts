@@ -56,6 +56,8 @@ tr.total th, tr.total td { border-top: 2px solid var(--line); font-weight: 600; 
 .person .mail { display: block; font-size: 11px; color: var(--muted); text-decoration: none; }
 h3 .person .mail { display: inline; font-size: 12px; font-weight: 400; margin-left: 4px; }
 .cause { font-weight: 500; overflow-wrap: anywhere; }
+.todo { margin: 2px 0; }
+.pattern { overflow-wrap: anywhere; }
 .fp { color: var(--muted); font-size: 11px; }
 .burn-down { width: 100%; max-width: 820px; height: auto; display: block; }
 .burn-down .grid { stroke: #edf0f3; } .burn-down .axis { stroke: #9aa3ad; }

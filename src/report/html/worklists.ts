@@ -7,7 +7,7 @@ function renderCase(c: OpenCaseView): string {
   return `<tr${c.escalated ? ' class="is-escalated"' : ''}>
 <td><code>${escapeHtml(c.machine)}</code></td><td>${escapeHtml(c.site)}</td><td>${flag}</td>
 <td class="num" title="${escapeHtml(`first failed ${formatTime(c.firstFailed)} UTC`)}">${escapeHtml(c.age)}</td><td class="num">${c.attempts}</td>
-<td>${renderClassBadge(c.errorClass)}</td><td class="msg">${escapeHtml(c.message ?? c.cause)}</td>
+<td>${renderClassBadge(c.errorClass)}</td><td class="msg">${escapeHtml(c.message ?? c.cause)}<div class="todo muted">${escapeHtml(c.whatToDo)}</div></td>
 </tr>`;
 }
 
