@@ -10,7 +10,7 @@ export { nextCase, runCaseEvents } from './cases.js';
 export { createCaseRouter, routeBySite, type RouterInput } from './routing.js';
 export { DEFAULT_ESCALATION, escalatedAt, formatAge, parseDuration } from './escalation.js';
 export type { EscalationPolicy } from './escalation.js';
-export { DEFAULT_JOURNAL, createRunId, describeInvoker, resolveJournalPath } from './invoker.js';
+export { DEFAULT_JOURNAL, createRunId, describeInvoker, processAlive, resolveJournalPath } from './invoker.js';
 export * from './queries.js';
 export { PostgresStore, openPostgresStore } from './postgres-store.js';
 export type { PostgresStoreOptions } from './postgres-store.js';

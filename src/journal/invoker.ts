@@ -13,6 +13,16 @@ export function describeInvoker(): string {
   return `${user}@${hostname()}`;
 }
 
+/** Whether a process of this machine still runs (EPERM: it runs, as another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** A sortable, readable run id in UTC: 20261121-171502-a3f9. */

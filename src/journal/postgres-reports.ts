@@ -30,6 +30,10 @@ function knownMachines(withInventory: boolean): string {
     ) u GROUP BY machine)`;
 }
 
+/** Machines a run left unfinished (pending or interrupted in an apply run that never finished, e.g. after kill -9). */
+const UNFINISHED_MACHINES = `(SELECT DISTINCT m.machine FROM run_machines m JOIN runs r ON r.id = m.run_id
+  WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted') AND m.status IN ('pending', 'interrupted'))`;
+
 export async function countBySite(q: Query, query: SiteCountQuery): Promise<SiteCounts[]> {
   const params: unknown[] = [query.site ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy];
   if (query.machines) {
@@ -39,16 +43,18 @@ export async function countBySite(q: Query, query: SiteCountQuery): Promise<Site
     SELECT k.site AS site, count(*) AS machines,
       count(c.machine) AS open,
       count(*) FILTER (WHERE c.machine IS NOT NULL AND ${escalated('$2', '$3')}) AS escalated,
-      count(*) FILTER (WHERE c.machine IS NULL AND s.machine IS NULL) AS never_tried,
+      count(*) FILTER (WHERE c.machine IS NULL AND s.machine IS NULL AND u.machine IS NULL) AS never_tried,
+      count(*) FILTER (WHERE c.machine IS NULL AND s.machine IS NULL AND u.machine IS NOT NULL) AS unfinished,
       count(*) FILTER (WHERE c.machine IS NULL AND s.machine IS NOT NULL AND k.plan_hash IS NOT NULL AND k.plan_hash <> s.last_success_plan_hash) AS stale
     FROM known k
       LEFT JOIN cases c ON c.machine = k.machine AND c.status = 'open'
       LEFT JOIN machine_state s ON s.machine = k.machine
+      LEFT JOIN ${UNFINISHED_MACHINES} u ON u.machine = k.machine
     WHERE ($1::text IS NULL OR k.site = $1)
     GROUP BY k.site`, params);
   return rows.map((r) => {
-    const [machines, open, neverTried, stale] = [r.machines, r.open, r.never_tried, r.stale].map(Number);
-    return { site: String(r.site), machines, open, neverTried, stale, escalated: Number(r.escalated), done: machines - open - neverTried - stale };
+    const [machines, open, neverTried, unfinished, stale] = [r.machines, r.open, r.never_tried, r.unfinished, r.stale].map(Number);
+    return { site: String(r.site), machines, open, neverTried, unfinished, stale, escalated: Number(r.escalated), done: machines - open - neverTried - unfinished - stale };
   });
 }
 

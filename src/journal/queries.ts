@@ -2,6 +2,7 @@ import { adviceFor, type Advice } from '../model/advice.js';
 import { normaliseMessage } from '../model/fingerprint.js';
 import { editDistance } from '../model/suggest.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
+import { describeInvoker, processAlive } from './invoker.js';
 import { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge } from './escalation.js';
 import type { EscalationPolicy } from './escalation.js';
 import type { AttemptRecord, BurnDownPoint, CaseEvent, CauseGroup, CaseRecord, JournalStore, LastResultRecord, RunRecord, StepRecord } from './store.js';
@@ -43,7 +44,8 @@ export interface SiteStatus {
   machines: number;
   done: number; // last result a success with the current plan
   open: number; // open cases
-  neverTried: number; // no apply result yet
+  neverTried: number; // no apply result yet, and no unfinished run holds it
+  unfinished: number; // no result yet from the unfinished run it is in (kill -9, Ctrl-C): rollout --resume
   stale: number; // succeeded, but the plan changed since
   escalated: number;
   cases: OpenCaseView[];
@@ -64,7 +66,7 @@ export interface StatusOptions {
   escalation?: EscalationPolicy;
 }
 
-const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases'> => ({ machines: 0, done: 0, open: 0, neverTried: 0, stale: 0, escalated: 0 });
+const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases'> => ({ machines: 0, done: 0, open: 0, neverTried: 0, unfinished: 0, stale: 0, escalated: 0 });
 
 /** Per site: done, open cases (with owner, age, attempts, escalation), never tried, stale; counted by the store. */
 export async function statusBySite(store: JournalStore, options: StatusOptions): Promise<StatusReport> {
@@ -95,7 +97,7 @@ export interface RunInProgress {
   total: number;
   lastResultAt: string | null;
   // ended: its controller finished but left PCs pending that another run held (busy); stopped: no finish recorded and
-  // its leases have expired (a crashed or cut-off controller)
+  // its leases have expired, or every process holding them on this control machine is gone (kill -9, a crash)
   state: 'running' | 'interrupted' | 'ended' | 'stopped';
   liveLeases: number | null;
   resume: string | null; // the command that finishes it
@@ -108,8 +110,16 @@ export async function runsInProgress(store: JournalStore): Promise<RunInProgress
   const runs = await store.unfinishedRuns();
   if (runs.length === 0) return [];
   const resumable = await store.findResumableRun();
+  const leases = runs.some((r) => (r.liveLeases ?? 0) > 0) ? await store.listLeases() : [];
+  const me = describeInvoker();
+  // Leases outlive a killed controller until they expire; one of this machine whose pid is gone is not running.
+  const controllerGone = (runId: string): boolean => {
+    const held = leases.filter((l) => l.holder.runId === runId);
+    return held.length > 0 && held.every((l) => l.holder.who === me && !processAlive(l.holder.pid));
+  };
   return runs.map((r) => {
-    const state = r.outcome === 'interrupted' ? 'interrupted' : r.outcome !== null ? 'ended' : r.liveLeases === 0 && r.done < r.total ? 'stopped' : 'running';
+    const stopped = r.done < r.total && (r.liveLeases === 0 || controllerGone(r.id));
+    const state = r.outcome === 'interrupted' ? 'interrupted' : r.outcome !== null ? 'ended' : stopped ? 'stopped' : 'running';
     return {
       id: r.id, mode: r.mode, who: r.who, startedAt: r.startedAt, done: r.done, total: r.total, lastResultAt: r.lastResultAt, state,
       liveLeases: r.liveLeases, resume: resumable?.id === r.id ? RESUME_COMMAND : null,

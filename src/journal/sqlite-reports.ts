@@ -28,17 +28,23 @@ function knownMachines(withInventory: boolean): string {
     ) GROUP BY machine)`;
 }
 
+/** Machines a run left unfinished (pending or interrupted in an apply run that never finished, e.g. after kill -9). */
+const UNFINISHED_MACHINES = `(SELECT DISTINCT m.machine FROM run_machines m JOIN runs r ON r.id = m.run_id
+  WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted') AND m.status IN ('pending', 'interrupted'))`;
+
 export function countBySite(db: Database.Database, query: SiteCountQuery): SiteCounts[] {
   const inventory = query.machines ? JSON.stringify(query.machines.map((m) => [m.id, m.site, m.planHash ?? null])) : null;
   const sql = `WITH ${knownMachines(inventory !== null)}
     SELECT k.site AS site, count(*) AS machines,
       sum(CASE WHEN c.machine IS NOT NULL THEN 1 ELSE 0 END) AS open,
       sum(CASE WHEN c.machine IS NOT NULL AND ${ESCALATED} THEN 1 ELSE 0 END) AS escalated,
-      sum(CASE WHEN c.machine IS NULL AND s.machine IS NULL THEN 1 ELSE 0 END) AS never_tried,
+      sum(CASE WHEN c.machine IS NULL AND s.machine IS NULL AND u.machine IS NULL THEN 1 ELSE 0 END) AS never_tried,
+      sum(CASE WHEN c.machine IS NULL AND s.machine IS NULL AND u.machine IS NOT NULL THEN 1 ELSE 0 END) AS unfinished,
       sum(CASE WHEN c.machine IS NULL AND s.machine IS NOT NULL AND k.plan_hash IS NOT NULL AND k.plan_hash <> s.last_success_plan_hash THEN 1 ELSE 0 END) AS stale
     FROM known k
       LEFT JOIN cases c ON c.machine = k.machine AND c.status = 'open'
       LEFT JOIN machine_state s ON s.machine = k.machine
+      LEFT JOIN ${UNFINISHED_MACHINES} u ON u.machine = k.machine
     WHERE (@site IS NULL OR k.site = @site)
     GROUP BY k.site`;
   const params: Row = {
@@ -47,8 +53,8 @@ export function countBySite(db: Database.Database, query: SiteCountQuery): SiteC
   if (inventory !== null) params.inventory = inventory;
   const rows = db.prepare(sql).all(params) as Row[];
   return rows.map((r) => {
-    const [machines, open, neverTried, stale] = [r.machines, r.open, r.never_tried, r.stale].map(Number);
-    return { site: String(r.site), machines, open, neverTried, stale, escalated: Number(r.escalated), done: machines - open - neverTried - stale };
+    const [machines, open, neverTried, unfinished, stale] = [r.machines, r.open, r.never_tried, r.unfinished, r.stale].map(Number);
+    return { site: String(r.site), machines, open, neverTried, unfinished, stale, escalated: Number(r.escalated), done: machines - open - neverTried - unfinished - stale };
   });
 }
 

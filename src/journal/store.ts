@@ -160,6 +160,7 @@ export interface SiteCounts {
   done: number;
   open: number;
   neverTried: number;
+  unfinished: number; // never succeeded, and left pending or interrupted by a run that did not finish
   stale: number;
   escalated: number;
 }

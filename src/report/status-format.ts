@@ -32,9 +32,9 @@ const RUN_COLUMNS = ['run', 'mode', 'user', 'from', 'since', 'done', 'state', 'n
 function runCells(r: RunInProgress): string[] {
   const at = r.who.lastIndexOf('@');
   const [user, host] = at > 0 ? [r.who.slice(0, at), r.who.slice(at + 1)] : [r.who, '-'];
-  const leases = r.liveLeases ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
+  const leases = r.liveLeases && r.state === 'running' ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
   const next = r.resume ?? (r.state === 'running' || r.mode === 'check' || r.done >= r.total ? '-' : 'none: --resume takes the newest unfinished run');
-  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state;
+  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state === 'stopped' ? 'stopped: its controller is gone (crash or kill)' : r.state;
   return [r.id, r.mode, user, host, r.startedAt, `${r.done}/${r.total}`, `${state}${leases}`, next];
 }
 
@@ -51,12 +51,12 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
   const count = (n: number, paint: (s: string) => string): string => (n > 0 ? paint(String(n)) : String(n));
   const row = (name: string, s: StatusReport['totals']): string[] => [
     printable(name), String(s.machines), count(s.done, style.green), count(s.open, style.red), count(s.escalated, style.magenta),
-    count(s.neverTried, style.yellow), count(s.stale, style.yellow),
+    count(s.unfinished, style.yellow), count(s.neverTried, style.yellow), count(s.stale, style.yellow),
   ];
-  const header = ['site', 'machines', 'done', 'open', 'escalated', 'never tried', 'stale'];
+  const header = ['site', 'machines', 'done', 'open', 'escalated', 'unfinished', 'never tried', 'stale'];
   const rows = report.sites.map((s) => row(s.site, s));
   if (report.sites.length > 1) rows.push(row(style.bold('total'), report.totals));
-  const parts = [formatTable(header, rows, [1, 2, 3, 4, 5, 6])];
+  const parts = [formatTable(header, rows, [1, 2, 3, 4, 5, 6, 7])];
   const cases = report.sites.flatMap((s) => s.cases);
   if (cases.length > 0) {
     const caseRows = cases.map((c) => {
@@ -75,8 +75,8 @@ export function formatStatus(report: StatusReport, format: ReportFormat, options
   if (format === 'json') return formatJson(report);
   if (format === 'csv') {
     return toCsv(
-      ['site', 'machines', 'done', 'open', 'escalated', 'never_tried', 'stale'],
-      report.sites.map((s) => [s.site, s.machines, s.done, s.open, s.escalated, s.neverTried, s.stale]),
+      ['site', 'machines', 'done', 'open', 'escalated', 'unfinished', 'never_tried', 'stale'],
+      report.sites.map((s) => [s.site, s.machines, s.done, s.open, s.escalated, s.unfinished, s.neverTried, s.stale]),
     );
   }
   return formatStatusText(report, options);

@@ -1,4 +1,4 @@
-import type { JournalStore, LeaseGrant, LeaseHolder } from '../journal/index.js';
+import { processAlive, type JournalStore, type LeaseGrant, type LeaseHolder } from '../journal/index.js';
 import type { LeaseTake, MachineLeases } from './machine-leases.js';
 
 export interface LeaseKeeperOptions {
@@ -14,15 +14,6 @@ export function renewalPeriod(ttlMs: number): number {
 
 const UNFINISHED = new Set(['pending', 'interrupted']);
 
-/** Whether a process of this machine still runs (EPERM: it runs, as another user). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Leases of a controller that died on this same control machine (same user@host, its pid gone, e.g. kill -9)

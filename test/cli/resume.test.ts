@@ -46,6 +46,24 @@ describe('rollout --resume after kill -9', () => {
     const killed = await child;
     expect(killed.signal).toBe('SIGKILL');
 
+    // status names the killed run, who started it, since when, how far, and the command that finishes it;
+    // its PCs without a result are unfinished, not "never tried"
+    const status = await runCli(['-C', lab.projectDir, 'status']);
+    const killedRun = (() => {
+      const db = new Database(journal, { readonly: true });
+      try {
+        return db.prepare('SELECT id, started_at AS startedAt FROM runs').get() as { id: string; startedAt: string };
+      } finally {
+        db.close();
+      }
+    })();
+    expect(status.stdout).toMatch(new RegExp(`${killedRun.id} +apply +\\S+ +\\S+ +${killedRun.startedAt.replace(/\./g, '\\.')} +\\d+/40 +stopped: its controller is gone \\(crash or kill\\) +homeshift rollout --resume`));
+    const json = JSON.parse(String((await runCli(['-C', lab.projectDir, 'status', '--json'])).stdout));
+    expect(json.runs).toEqual([expect.objectContaining({ id: killedRun.id, state: 'stopped', resume: 'homeshift rollout --resume' })]);
+    const { done } = json.runs[0] as { done: number };
+    expect(json.totals).toMatchObject({ machines: 40, neverTried: 0, unfinished: 40 - done });
+    expect(status.stdout).toMatch(new RegExp(`total +40 +\\d+ +\\d+ +\\d+ +${40 - done} +0 +0`));
+
     const resumed = await runCli(['-C', lab.projectDir, 'rollout', '--resume', '--yes', '--json']);
     expect(resumed.stderr).toMatch(/resuming run/);
     expect(resumed.exitCode).toBe(0);

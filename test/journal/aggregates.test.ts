@@ -30,9 +30,11 @@ describe('aggregates in the store', () => eachStore((open) => {
   it('status per site equals counting every machine in memory', async () => {
     const cases = new Map((await store.listCases({ status: 'open' })).map((c) => [c.machine, c]));
     const states = new Map((await store.listMachineStates()).map((s) => [s.machine, s]));
+    const openRuns = new Set((await store.listRuns()).filter((r) => r.mode === 'apply' && (r.finishedAt === null || r.outcome === 'interrupted')).map((r) => r.id));
+    const left = new Set(rows.filter((r) => openRuns.has(r.runId) && (r.status === 'pending' || r.status === 'interrupted')).map((r) => r.machine));
     const expected = new Map<string, Record<string, number>>();
     for (const m of inventory.slice(30)) {
-      const e = expected.get(m.site) ?? { machines: 0, done: 0, open: 0, neverTried: 0, stale: 0, escalated: 0 };
+      const e = expected.get(m.site) ?? { machines: 0, done: 0, open: 0, neverTried: 0, unfinished: 0, stale: 0, escalated: 0 };
       expected.set(m.site, e);
       e.machines++;
       const c = cases.get(m.id);
@@ -40,7 +42,8 @@ describe('aggregates in the store', () => eachStore((open) => {
       if (c) {
         e.open++;
         if (escalatedAt(c, POLICY, NOW)) e.escalated++;
-      } else if (!s) e.neverTried++;
+      } else if (!s && left.has(m.id)) e.unfinished++;
+      else if (!s) e.neverTried++;
       else if (s.lastSuccessPlanHash !== planHashes.get(m.id)) e.stale++;
       else e.done++;
     }
@@ -57,6 +60,7 @@ describe('aggregates in the store', () => eachStore((open) => {
     expect(status.totals.stale).toBeGreaterThan(0);
     expect(status.totals.escalated).toBeGreaterThan(0);
     expect(status.totals.neverTried).toBeGreaterThan(0);
+    expect(status.totals.unfinished).toBeGreaterThan(0); // the interrupted run's machines with no result elsewhere
 
     const known = await statusBySite(store, { now: NOW, escalation: POLICY });
     expect(known.totals.machines).toBe(new Set(rows.map((r) => r.machine)).size);

@@ -13,10 +13,10 @@ const openCase: OpenCaseView = {
 const status: StatusReport = {
   now: '2026-11-22T08:00:00.000Z',
   sites: [
-    { site: 'bruehl', machines: 10, done: 7, open: 1, neverTried: 1, stale: 1, escalated: 1, cases: [openCase] },
-    { site: 'koeln', machines: 5, done: 5, open: 0, neverTried: 0, stale: 0, escalated: 0, cases: [] },
+    { site: 'bruehl', machines: 10, done: 6, open: 1, unfinished: 1, neverTried: 1, stale: 1, escalated: 1, cases: [openCase] },
+    { site: 'koeln', machines: 5, done: 5, open: 0, unfinished: 0, neverTried: 0, stale: 0, escalated: 0, cases: [] },
   ],
-  totals: { machines: 15, done: 12, open: 1, neverTried: 1, stale: 1, escalated: 1 },
+  totals: { machines: 15, done: 11, open: 1, unfinished: 1, neverTried: 1, stale: 1, escalated: 1 },
   runs: [
     { id: '20261122-075500-b0b0', mode: 'apply', who: 'anna@ctl-bruehl', startedAt: '2026-11-22T07:55:00.000Z', done: 120, total: 300, lastResultAt: '2026-11-22T07:59:00.000Z', state: 'running', liveLeases: 30, resume: null },
     { id: '20261121-170000-e0e0', mode: 'apply', who: 'cem@ctl-ham', startedAt: '2026-11-21T17:00:00.000Z', done: 8, total: 10, lastResultAt: null, state: 'ended', liveLeases: 0, resume: null },
@@ -27,9 +27,9 @@ const status: StatusReport = {
 describe('status formatters', () => {
   it('prints aligned site rows, a total and the open cases on one line each', () => {
     const text = formatStatus(status, 'text');
-    expect(text).toContain('site    machines  done  open  escalated  never tried  stale');
-    expect(text).toContain('bruehl        10     7     1          1            1      1');
-    expect(text).toContain('total         15    12     1          1            1      1');
+    expect(text).toContain('site    machines  done  open  escalated  unfinished  never tried  stale');
+    expect(text).toContain('bruehl        10     6     1          1           1            1      1');
+    expect(text).toContain('total         15    11     1          1           1            1      1');
     expect(text).toMatch(/BRU-D0042 +bruehl +step-failed +2 +2d +Anna Berg +yes +step-failed:mailbox:3f2a9c1b +apply exited 3: mailbox not found for anna@example.com/);
     expect(text).toContain("What to do\n  Mailbox unknown or wrong: correct the employee's mailbox in the directory, then re-run. (directory: BRU-D0042)");
     expect(text).not.toMatch(/\u001b\[/);
@@ -44,7 +44,7 @@ describe('status formatters', () => {
   });
   it('gives json and csv', () => {
     expect(JSON.parse(formatStatus(status, 'json'))).toEqual(status);
-    expect(formatStatus(status, 'csv')).toBe('site,machines,done,open,escalated,never_tried,stale\r\nbruehl,10,7,1,1,1,1\r\nkoeln,5,5,0,0,0,0\r\n');
+    expect(formatStatus(status, 'csv')).toBe('site,machines,done,open,escalated,unfinished,never_tried,stale\r\nbruehl,10,6,1,1,1,1,1\r\nkoeln,5,5,0,0,0,0,0\r\n');
   });
   it('says so when the journal knows no machines', () => {
     expect(formatStatus({ now: status.now, sites: [], totals: status.totals, runs: [] }, 'text')).toBe('No machines in the journal yet.\n');

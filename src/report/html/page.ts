@@ -15,7 +15,7 @@ function renderTiles(data: HtmlReportData): string {
   const t = data.status.totals;
   const tiles: [string, number, string][] = [
     ['machines', t.machines, ''], ['done', t.done, 'done'], ['open cases', t.open, 'open'],
-    ['escalated', t.escalated, 'escalated'], ['stale', t.stale, 'stale'], ['never tried', t.neverTried, 'never'], ['runs', data.runs, ''],
+    ['escalated', t.escalated, 'escalated'], ['stale', t.stale, 'stale'], ['unfinished', t.unfinished, 'unfinished'], ['never tried', t.neverTried, 'never'], ['runs', data.runs, ''],
   ];
   return `<div class="tiles">${tiles.map(([label, n, css]) => `<div class="tile${css ? ` tile-${css}` : ''}"><span class="n">${n}</span><span class="l">${escapeHtml(label)}</span></div>`).join('')}</div>`;
 }

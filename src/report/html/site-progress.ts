@@ -3,10 +3,11 @@ import { escapeHtml } from './escape.js';
 
 type Counts = StatusReport['totals'];
 
-const PARTS: { key: 'done' | 'open' | 'stale' | 'neverTried'; label: string; css: string }[] = [
+const PARTS: { key: 'done' | 'open' | 'stale' | 'unfinished' | 'neverTried'; label: string; css: string }[] = [
   { key: 'done', label: 'done', css: 'done' },
   { key: 'open', label: 'open', css: 'open' },
   { key: 'stale', label: 'stale', css: 'stale' },
+  { key: 'unfinished', label: 'unfinished', css: 'unfinished' },
   { key: 'neverTried', label: 'never tried', css: 'never' },
 ];
 
@@ -29,7 +30,7 @@ function renderRow(label: string, sub: string, counts: Counts, total = false): s
 <td class="num${counts.escalated > 0 ? ' t-escalated' : ''}">${counts.escalated}</td></tr>`;
 }
 
-/** Progress per site: a stacked bar (done / open / stale / never tried) and the counts. */
+/** Progress per site: a stacked bar (done / open / stale / unfinished / never tried) and the counts. */
 export function renderSiteProgress(status: StatusReport, siteNames: Record<string, string>): string {
   if (status.sites.length === 0) return '<p class="empty">No machines in the inventory or the journal.</p>';
   const legend = PARTS.map((p) => `<span class="key"><span class="swatch ${p.css}"></span>${escapeHtml(p.label)}</span>`).join('');
@@ -39,7 +40,7 @@ export function renderSiteProgress(status: StatusReport, siteNames: Record<strin
   return `<div class="legend">${legend}</div>
 <table class="progress">
 <thead><tr><th scope="col">site</th><th scope="col" class="bar-cell">progress</th><th scope="col" class="num">done %</th><th scope="col" class="num">machines</th>
-<th scope="col" class="num">done</th><th scope="col" class="num">open</th><th scope="col" class="num">stale</th><th scope="col" class="num">never tried</th><th scope="col" class="num">escalated</th></tr></thead>
+<th scope="col" class="num">done</th><th scope="col" class="num">open</th><th scope="col" class="num">stale</th><th scope="col" class="num">unfinished</th><th scope="col" class="num">never tried</th><th scope="col" class="num">escalated</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

@@ -1,6 +1,6 @@
 /** Inline CSS: system fonts only, readable on screen and on paper. */
 export const REPORT_CSS = `
-:root { --done:#2e7d32; --open:#c62828; --stale:#e08a00; --never:#b0b4ba; --escalated:#7b1fa2; --ink:#1d2329; --muted:#6b7480; --line:#e2e5e9; --bg:#f6f7f9; --accent:#1f5fa8; }
+:root { --done:#2e7d32; --open:#c62828; --stale:#e08a00; --never:#b0b4ba; --unfinished:#5c8fd6; --escalated:#7b1fa2; --ink:#1d2329; --muted:#6b7480; --line:#e2e5e9; --bg:#f6f7f9; --accent:#1f5fa8; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; background: var(--bg); color: var(--ink); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
@@ -21,7 +21,7 @@ h3 { font-size: 15px; margin: 0 0 8px; font-weight: 600; }
 .tile .n { font-size: 24px; font-weight: 600; display: block; }
 .tile .l { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .tile-done { border-top-color: var(--done); } .tile-open { border-top-color: var(--open); } .tile-stale { border-top-color: var(--stale); }
-.tile-never { border-top-color: var(--never); } .tile-escalated { border-top-color: var(--escalated); }
+.tile-never { border-top-color: var(--never); } .tile-unfinished { border-top-color: var(--unfinished); } .tile-escalated { border-top-color: var(--escalated); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { font-size: 12px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: .03em; border-bottom: 2px solid var(--line); }
@@ -38,9 +38,9 @@ code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .bar-cell { width: 38%; min-width: 180px; }
 .bar { display: flex; height: 16px; border-radius: 4px; overflow: hidden; background: #eef0f3; margin-top: 2px; }
 .seg { display: block; height: 100%; }
-.done { background: var(--done); } .open { background: var(--open); } .stale { background: var(--stale); } .never { background: var(--never); }
+.done { background: var(--done); } .open { background: var(--open); } .stale { background: var(--stale); } .never { background: var(--never); } .unfinished { background: var(--unfinished); }
 .t-done { color: var(--done); font-weight: 600; } .t-open { color: var(--open); font-weight: 600; } .t-stale { color: var(--stale); font-weight: 600; }
-.t-never { color: #5f6670; font-weight: 600; } .t-escalated { color: var(--escalated); font-weight: 600; }
+.t-never { color: #5f6670; font-weight: 600; } .t-unfinished { color: var(--accent); font-weight: 600; } .t-escalated { color: var(--escalated); font-weight: 600; }
 tr.total th, tr.total td { border-top: 2px solid var(--line); font-weight: 600; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 11px; font-weight: 600; white-space: nowrap; background: #eceff3; color: #37414b; }
 .badge.escalated { background: #f3e5f5; color: var(--escalated); }
