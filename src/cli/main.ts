@@ -37,6 +37,7 @@ or the secret named by journalPasswordSecret.
 Examples:
   $ homeshift validate                          check inventory, directory and profiles
   $ homeshift plan --limit site=bruehl          what every PC of Brühl will become
+  $ homeshift preflight --limit site=bruehl     the evening before: will every PC of Brühl run?
   $ homeshift rollout --limit 'BRU-*' --waves 1,10%,100% --max-failures 5%
   $ homeshift errors --group                    failures grouped by cause
   $ homeshift rerun --failed --cause step-failed:mailbox:3f2a9c1b --yes
