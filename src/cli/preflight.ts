@@ -1,13 +1,25 @@
 import type { Command } from 'commander';
+import { adviceFor } from '../model/advice.js';
+import { formatDiagnostic, type Diagnostic } from '../model/index.js';
+import type { PreflightReport } from '../model/preflight.js';
 import { buildPlan } from '../plan/index.js';
+import { formatDiagnosticsText } from '../validate/format.js';
 import { formatPreflight } from '../report/index.js';
 import { runPreflight } from '../run/preflight.js';
 import { createSshTransport } from '../transport/index.js';
 import { EXIT, setExit, usageError } from './exit.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireValidPlan } from './project.js';
+import { globalOptions, loadAndValidate } from './project.js';
 import { selectFromProject } from './select.js';
+
+/** The repository does not validate: its errors are the findings, and no PC is contacted. */
+function notValid(diagnostics: Diagnostic[]): PreflightReport {
+  const findings = diagnostics.filter((d) => d.severity === 'error').map((d) => ({
+    kind: 'validation' as const, subject: d.rule, message: formatDiagnostic(d), whatToDo: adviceFor('validation', d.message).text,
+  }));
+  return { ready: false, repository: { ready: false, findings }, sites: [], machines: [] };
+}
 
 export function registerPreflight(program: Command): void {
   addFormatOptions(program
@@ -31,7 +43,14 @@ Examples:
       const g = globalOptions(cmd);
       const out = createOutput(g);
       if (!/^\d+$/.test(opts.forks.trim()) || Number(opts.forks) < 1) throw usageError(`--forks must be a whole number of at least 1, not "${opts.forks}"`);
-      const { project, plan: full } = await requireValidPlan(g, out);
+      const checked = await loadAndValidate(g, { keepPlan: true });
+      if (checked.errors > 0 || !checked.project) {
+        out.out(formatPreflight(notValid(checked.diagnostics), opts.format, { color: out.color }));
+        setExit(EXIT.invalid);
+        return;
+      }
+      if (checked.warnings > 0) out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
+      const { project, plan: full } = checked;
       const machines = await selectFromProject(project, opts.limit);
       const plan = buildPlan(project, full ? { machines, from: full } : { machines });
       const report = await runPreflight({

@@ -19,7 +19,7 @@ export function formatPreflight(report: PreflightReport, format: 'text' | 'json'
   const rows = report.sites.map((s) => row(printable(s.site), s));
   const total = report.sites.reduce((t, s) => ({ machines: t.machines + s.machines, ready: t.ready + s.ready, notReady: t.notReady + s.notReady }), { machines: 0, ready: 0, notReady: 0 });
   if (report.sites.length > 1) rows.push(row(style.bold('total'), total));
-  parts.push(formatTable(['site', 'machines', 'ready', 'not ready'], rows, [1, 2, 3]));
+  if (rows.length > 0) parts.push(formatTable(['site', 'machines', 'ready', 'not ready'], rows, [1, 2, 3]));
   const unready = report.machines.filter((m) => !m.ready);
   if (unready.length > 0) {
     const lines = unready.flatMap((m) => [

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { pwshAvailable } from '../support/pwsh.js';
 import { runCli } from './run-cli.js';
@@ -97,6 +98,20 @@ describe('homeshift preflight', () => {
       ready: false,
       findings: [{ kind: 'secret', subject: 'vpnPsk', message: 'secret vpnPsk: environment variable HS_TEST_NO_SUCH_PSK is not set', whatToDo: expect.any(String) }],
     });
+  });
+
+  it('a repository that does not validate is not ready (exit 2): its errors are the findings, no PC is contacted', async () => {
+    const broken = fileURLToPath(new URL('../../examples/broken', import.meta.url));
+    const json = await runCli(['-C', broken, 'preflight', '--json']);
+    expect(json.exitCode).toBe(2);
+    const report = JSON.parse(String(json.stdout)) as { ready: boolean; repository: { ready: boolean; findings: { kind: string; message: string }[] }; machines: unknown[] };
+    expect(report).toMatchObject({ ready: false, repository: { ready: false }, machines: [] });
+    expect(report.repository.findings.length).toBeGreaterThan(0);
+    for (const f of report.repository.findings) expect(f).toMatchObject({ kind: 'validation', message: expect.stringMatching(/^\S+:\d+:\d+ .* \[[a-z0-9-]+\]$/) });
+    const text = await runCli(['-C', broken, 'preflight']);
+    expect(text.exitCode).toBe(2);
+    expect(text.stdout).toMatch(/^Repository not ready\n/);
+    expect(text.stdout).toMatch(/not ready: the repository has \d+ problem\(s\)$/);
   });
 
   it('a missing SSH key makes the repository not ready (exit 2), naming the file; no PC is contacted', async () => {
