@@ -99,7 +99,7 @@ describe('rollout on a terminal and on a pipe', () => {
     const final = await capture(true);
     await save('tty-final.txt', final);
     expect(final).toMatch(/wave 1\/1\s+done 40\/40\s+changed 39\s+failed 1\s+remaining 0/);
-    expect(final).toMatch(/1 × failed \[timeout\] /); // the hung PC's cause, under its site
+    expect(final).toMatch(/1 × failed \[timeout\] [^\n]*\n\s+what to do: A step ran past its time limit/); // the hung PC's cause and what to do, under its site
     expect(final).toMatch(/run \S+: 39 changed, 1 failed$/m); // non-zero counts only
     expect(final).toContain('Failures of this run by cause:');
     expect(final).toContain('EXIT=3');
