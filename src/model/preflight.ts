@@ -4,8 +4,8 @@ import type { ErrorClass } from './result.js';
 
 /** Something about the rollout repository or the control machine that stops any run (exit 2). */
 export interface RepositoryFinding {
-  kind: 'validation' | 'secret' | 'identity';
-  subject: string; // the rule id, the secret's name, or the identity file / agent socket
+  kind: 'validation' | 'secret' | 'identity' | 'known-hosts';
+  subject: string; // the rule id, the secret's name, the identity file / agent socket, or the known_hosts file
   message: string;
   whatToDo: string;
 }

@@ -3,12 +3,14 @@
  * the SSH identity usable, and every selected PC reachable and logged into, proved by a no-op exec over the
  * same transport a rollout uses. No lease is taken, nothing is written on any PC, the journal is not touched.
  */
+import { access, constants } from 'node:fs/promises';
 import { adviceFor } from '../model/advice.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import { countReadiness, type MachineReadiness, type PreflightReport, type RepositoryFinding } from '../model/preflight.js';
 import type { SecretSource } from '../model/project.js';
 import type { ErrorClass } from '../model/result.js';
 import { pingCommand, PING_ANSWER } from '../shell/index.js';
+import { resolveKnownHostsFile } from '../transport/host-key-policy.js';
 import { checkIdentity } from '../transport/identity-check.js';
 import { TransportError, type Target, type Transport } from '../transport/transport.js';
 import { readSecrets } from './secrets.js';
@@ -48,6 +50,8 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightRepo
     findings.push({ kind: 'identity', subject: key, message: problem, whatToDo: 'Make the service account\'s key usable on this control machine (ssh: in homeshift.yaml), then run preflight again.' });
   }
 
+  findings.push(...(await checkKnownHostsFiles(targets)));
+
   const machines: MachineReadiness[] = new Array(req.plan.machines.length);
   let next = 0;
   const worker = async () => {
@@ -67,6 +71,25 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightRepo
     sites: countReadiness(machines),
     machines,
   };
+}
+
+/** Under `strict` only known hosts are contacted: a known_hosts file that is not there refuses every PC. */
+async function checkKnownHostsFiles(targets: Target[]): Promise<RepositoryFinding[]> {
+  const files = new Set(targets.filter((t) => t.hostKeyPolicy === 'strict').map((t) => resolveKnownHostsFile(t)));
+  const findings: RepositoryFinding[] = [];
+  for (const file of [...files].sort()) {
+    try {
+      await access(file, constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      findings.push({
+        kind: 'known-hosts', subject: file,
+        message: `known_hosts file ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: with hostKeyPolicy strict no PC is contacted`,
+        whatToDo: 'Collect the PCs\' host keys into it (ssh-keyscan), or set ssh.knownHosts in homeshift.yaml to the file that holds them, then run preflight again.',
+      });
+    }
+  }
+  return findings;
 }
 
 function notReady(plan: MachinePlan, errorClass: ErrorClass, message: string): MachineReadiness {

@@ -100,6 +100,20 @@ describe('homeshift preflight', () => {
     });
   });
 
+  it('under strict, a known_hosts file that is not there is a repository finding (exit 2), and each PC says how to add its key', async () => {
+    const missing = join(base, 'no_known_hosts');
+    await writeFile(config, original.replace(/knownHosts: \S+/, `knownHosts: ${missing}`));
+    const json = await cli('--limit', 'site=koeln', '--json');
+    expect(json.exitCode).toBe(2);
+    const report = JSON.parse(String(json.stdout)) as { repository: { findings: { kind: string; message: string }[] }; machines: Record[] };
+    expect(report.repository.findings).toEqual([expect.objectContaining({ kind: 'known-hosts', message: `known_hosts file ${missing} does not exist: with hostKeyPolicy strict no PC is contacted` })]);
+    const offline = lab.machines.find((m) => m.fault?.kind === 'offline')!.id;
+    for (const m of report.machines.filter((r) => r.machine !== offline)) {
+      expect(m).toMatchObject({ ready: false, errorClass: 'auth', message: expect.stringMatching(/is not in .*no_known_hosts .*ssh-keyscan/), whatToDo: expect.stringMatching(/^Host key unknown/) });
+    }
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('a repository that does not validate is not ready (exit 2): its errors are the findings, no PC is contacted', async () => {
     const broken = fileURLToPath(new URL('../../examples/broken', import.meta.url));
     const json = await runCli(['-C', broken, 'preflight', '--json']);
