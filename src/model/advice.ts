@@ -16,6 +16,10 @@ interface CauseAdvice { when: RegExp; classes?: readonly ErrorClass[]; advice: A
 
 // First match wins; specific causes before the class-wide defaults below.
 const CAUSES: readonly CauseAdvice[] = [
+  // the control machine (preflight): what a run needs before any PC is contacted
+  { when: /^secret \S+(?:: environment variable .* is not set|: cannot read | is used by a profile but not declared)/, advice: { who: 'central-it', text: 'Secret missing on this control machine: set the environment variable or create the file that homeshift.yaml names under secrets:, then try again.' } },
+  { when: /SSH identity file|no SSH identity|is encrypted with a passphrase|SSH_AUTH_SOCK is not set|SSH agent socket/, advice: { who: 'central-it', text: 'The service account\'s key is not usable on this control machine: fix the key file or agent that ssh: in homeshift.yaml names, then try again.' } },
+  { when: /known_hosts file .* (?:does not exist|cannot be read)/, advice: { who: 'central-it', text: 'Collect the PCs\' host keys into the known_hosts file (ssh-keyscan), or point ssh.knownHosts in homeshift.yaml at the file that holds them, then try again.' } },
   { when: /HOST KEY MISMATCH/, advice: { who: 'central-it', text: 'Host key changed: confirm with the site that the PC was reinstalled, remove its old line from known_hosts, then re-run.' } },
   { when: /host key .* is revoked/i, advice: { who: 'central-it', text: 'Host key is revoked: the PC must not be trusted; have it reinstalled or replaced before re-running.' } },
   { when: /host key check failed|unknown host key|not in known_hosts|is not in \S*known_hosts/i, advice: { who: 'central-it', text: 'Host key unknown: add the PC\'s key to known_hosts (ssh-keyscan), then re-run.' } },

@@ -35,7 +35,7 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightRepo
   const findings: RepositoryFinding[] = [];
   const needed = req.plan.machines.flatMap((m) => m.steps.flatMap((s) => s.secrets));
   for (const problem of readSecrets(req.secretSources, needed, req.projectRoot, env).problems) {
-    findings.push({ kind: 'secret', subject: problem.secret, message: problem.message, whatToDo: 'Provide the secret where homeshift.yaml says it comes from (secrets:), then run preflight again.' });
+    findings.push(finding('secret', problem.secret, problem.message));
   }
   const targets = req.plan.machines.map((m) => targetFor(m, req.projectRoot));
   const unusable = new Map<string, string>();
@@ -47,7 +47,7 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightRepo
     const problem = await checkIdentity(target, env);
     if (problem === null) continue;
     unusable.set(key, problem);
-    findings.push({ kind: 'identity', subject: key, message: problem, whatToDo: 'Make the service account\'s key usable on this control machine (ssh: in homeshift.yaml), then run preflight again.' });
+    findings.push(finding('identity', key, problem));
   }
 
   findings.push(...(await checkKnownHostsFiles(targets)));
@@ -73,6 +73,10 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightRepo
   };
 }
 
+const finding = (kind: RepositoryFinding['kind'], subject: string, message: string): RepositoryFinding => ({
+  kind, subject, message, whatToDo: adviceFor('validation', message).text,
+});
+
 /** Under `strict` only known hosts are contacted: a known_hosts file that is not there refuses every PC. */
 async function checkKnownHostsFiles(targets: Target[]): Promise<RepositoryFinding[]> {
   const files = new Set(targets.filter((t) => t.hostKeyPolicy === 'strict').map((t) => resolveKnownHostsFile(t)));
@@ -82,11 +86,8 @@ async function checkKnownHostsFiles(targets: Target[]): Promise<RepositoryFindin
       await access(file, constants.R_OK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      findings.push({
-        kind: 'known-hosts', subject: file,
-        message: `known_hosts file ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}: with hostKeyPolicy strict no PC is contacted`,
-        whatToDo: 'Collect the PCs\' host keys into it (ssh-keyscan), or set ssh.knownHosts in homeshift.yaml to the file that holds them, then run preflight again.',
-      });
+      const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
+      findings.push(finding('known-hosts', file, `known_hosts file ${file} ${why}: with hostKeyPolicy strict no PC is contacted`));
     }
   }
   return findings;

@@ -10,6 +10,15 @@ describe('what to do about a failure', () => {
     expect(adviceFor('unreachable', 'BRU-D0001 (root@127.0.0.1:2201): connection lost').text).toMatch(/dropped/);
   });
 
+  it('knows what a run needs on the control machine (preflight findings)', () => {
+    expect(adviceFor('validation', 'secret vpnPsk: environment variable VPN_PSK is not set').text).toMatch(/^Secret missing on this control machine/);
+    expect(adviceFor('validation', 'secret vpnPsk: cannot read secrets/psk (ENOENT)').text).toMatch(/^Secret missing/);
+    expect(adviceFor('validation', 'SSH identity file /k/id does not exist (ssh.identityFile in homeshift.yaml)').text).toMatch(/key is not usable/);
+    expect(adviceFor('auth', 'PC-1: not contacted: SSH identity file /k/id is encrypted with a passphrase, which homeshift cannot ask for').text).toMatch(/key is not usable/);
+    expect(adviceFor('validation', 'known_hosts file /x does not exist: with hostKeyPolicy strict no PC is contacted').text).toMatch(/ssh-keyscan/);
+    expect(adviceFor('auth', 'PC-1: host [127.0.0.1]:22 is not in /x/known_hosts (it offered ssh-ed25519 SHA256:x); …').text).toMatch(/^Host key unknown/);
+  });
+
   it('falls back to the error class, and never fails on an unknown one', () => {
     expect(adviceFor('interrupted', null).text).toMatch(/--resume/);
     expect(adviceFor('step-failed', 'exit 1').text).toMatch(/homeshift log/);
