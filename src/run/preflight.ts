@@ -38,18 +38,8 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightRepo
     findings.push(finding('secret', problem.secret, problem.message));
   }
   const targets = req.plan.machines.map((m) => targetFor(m, req.projectRoot));
-  const unusable = new Map<string, string>();
-  const checked = new Set<string>();
-  for (const target of targets) {
-    const key = identityOf(target);
-    if (checked.has(key)) continue;
-    checked.add(key);
-    const problem = await checkIdentity(target, env);
-    if (problem === null) continue;
-    unusable.set(key, problem);
-    findings.push(finding('identity', key, problem));
-  }
-
+  const unusable = await checkIdentities(targets, env);
+  for (const [key, problem] of unusable) findings.push(finding('identity', key, problem));
   findings.push(...(await checkKnownHostsFiles(targets)));
 
   const machines: MachineReadiness[] = new Array(req.plan.machines.length);
@@ -76,6 +66,20 @@ export async function runPreflight(req: PreflightRequest): Promise<PreflightRepo
 const finding = (kind: RepositoryFinding['kind'], subject: string, message: string): RepositoryFinding => ({
   kind, subject, message, whatToDo: adviceFor('validation', message).text,
 });
+
+/** Each distinct identity once: the ones that cannot log in, with why. */
+async function checkIdentities(targets: Target[], env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
+  const unusable = new Map<string, string>();
+  const checked = new Set<string>();
+  for (const target of targets) {
+    const key = identityOf(target);
+    if (checked.has(key)) continue;
+    checked.add(key);
+    const problem = await checkIdentity(target, env);
+    if (problem !== null) unusable.set(key, problem);
+  }
+  return unusable;
+}
 
 /** Under `strict` only known hosts are contacted: a known_hosts file that is not there refuses every PC. */
 async function checkKnownHostsFiles(targets: Target[]): Promise<RepositoryFinding[]> {
