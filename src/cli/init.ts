@@ -28,7 +28,7 @@ export function registerInit(program: Command): void {
     .option('--ssh-user <user>', 'login user on the PCs')
     .addOption(new Option('--host-key-policy <policy>', 'how host keys are checked').choices(HOST_KEY_POLICIES))
     .option('-y, --yes', 'ask nothing: take defaults for what the flags do not say')
-    .option('-f, --force', 'overwrite an existing homeshift.yaml and scaffold files')
+    .option('--force', 'overwrite an existing homeshift.yaml and scaffold files')
     .addHelpText('after', `
 Asks on a terminal; with --yes, or when stdin is not a terminal, it takes the flags instead
 (without --yes, --name, --domain and --site are then required).
