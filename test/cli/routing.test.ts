@@ -57,10 +57,10 @@ describe('case routing from lab faults', () => {
     const note = await runCli(['-C', lab.projectDir, 'case', 'note', offline.id, 'PC switched off; employee back on Monday']);
     expect([note.exitCode, String(note.stdout).trim()]).toEqual([0, `${offline.id}: note added`]);
 
-    const log = String((await runCli(['-C', lab.projectDir, 'log', offline.id])).stdout);
-    expect(log).toMatch(/owner it-ops@example-telco\.de since \S+, due \S+Z:/);
+    const log = String((await runCli(['-C', lab.projectDir, 'log', offline.id], { env: { TZ: 'Europe/Berlin' } })).stdout);
+    expect(log).toMatch(/owner it-ops@example-telco\.de since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00, due \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00:/); // local time in Berlin
     const history = log.slice(log.indexOf('case history:')).split('\n').slice(1, 4);
-    expect(history.map((l) => l.replace(/^ {2}\S+ /, ''))).toEqual([
+    expect(history.map((l) => l.replace(/^ {2}\S+ \S+ \S+ /, ''))).toEqual([
       expect.stringMatching(new RegExp(`^opened by run \\S+, owner ${before.replace(/[.+<>]/g, '\\$&')}$`)),
       expect.stringMatching(/^assigned to it-ops@example-telco\.de by \S+$/),
       expect.stringMatching(/^note by \S+: PC switched off; employee back on Monday$/),
