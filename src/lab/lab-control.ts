@@ -109,7 +109,11 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
 }
 
 /** Stop the background lab of `dir` (SIGTERM, SIGKILL after a grace), wait until it is gone, and remove what it made. */
-export async function labDown(dir?: string, options: { log?: LabLog; graceMs?: number } = {}): Promise<{ stopped: boolean; pid: number | null }> {
+/**
+ * Stops the lab by its pid and removes what `lab up` made; the journal, logs and anything else the operator made
+ * in the lab's repository stay (`kept`, in `where`) unless `purge`.
+ */
+export async function labDown(dir?: string, options: { log?: LabLog; graceMs?: number; purge?: boolean } = {}): Promise<{ stopped: boolean; pid: number | null; kept: string[]; where: string }> {
   const labDir = resolveLabDir(dir);
   const log = options.log ?? (() => undefined);
   const info = await readLabInfo(labDir);
@@ -121,11 +125,11 @@ export async function labDown(dir?: string, options: { log?: LabLog; graceMs?: n
   } else {
     log(info ? `lab process ${info.pid} is not running` : `no lab recorded in ${labDir}`);
   }
-  await removeLabFiles(labDir);
+  const { kept, where } = await removeLabFiles(labDir, { purge: options.purge });
   await Promise.all((['lab.json', 'lab-config.json', 'lab.log'] as const).map((n) => rm(labFile(labDir, n), { force: true })));
   await rmdir(labDir).catch(() => undefined); // only when nothing else is left in it
   log(`removed the lab files in ${labDir}`);
-  return { stopped, pid: info?.pid ?? null };
+  return { stopped, pid: info?.pid ?? null, kept, where };
 }
 
 /** Read lab.json and check the process and its ports. */
