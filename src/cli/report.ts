@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { Project } from '../model/project.js';
@@ -15,7 +15,17 @@ import { addLimitOption, selectFromProject } from './select.js';
 interface ReportOptions {
   html?: string;
   junit?: string;
+  format?: 'html' | 'junit';
+  out?: string;
   limit?: string;
+}
+
+/** --format html|junit --out FILE is the same as --html FILE or --junit FILE (stdout without --out). */
+function targetsOf(opts: ReportOptions): { html?: string; junit?: string } {
+  if (opts.out !== undefined && opts.format === undefined) throw usageError('report: --out FILE needs --format html or --format junit');
+  if (opts.format === undefined) return { html: opts.html, junit: opts.junit };
+  if (opts[opts.format] !== undefined) throw usageError(`report: --format ${opts.format} and --${opts.format} both name the ${opts.format} report: choose one`);
+  return { html: opts.html, junit: opts.junit, [opts.format]: opts.out ?? '-' };
 }
 
 const inventoryOf = (machines: Project['machines']): ReportMachine[] => machines.map((m) => ({ id: m.id, site: m.site, role: m.role, os: m.os }));
@@ -52,6 +62,8 @@ export function registerReport(program: Command): void {
     .description('write the rollout report: a self-contained HTML page, or JUnit XML for CI (from the journal; no PC is contacted)'))
     .option('--html <file>', 'HTML report: progress per site, error causes, burn-down, worklists per supporter, every machine ("-" for stdout)')
     .option('--junit <file>', 'JUnit XML: a testsuite per site, a testcase per machine and its last result ("-" for stdout)')
+    .addOption(new Option('--format <format>', 'the report to write, as with --html or --junit').choices(['html', 'junit']))
+    .option('--out <file>', 'where --format writes ("-" or none: standard output)')
     .addHelpText('after', `
 The HTML file needs nothing else to be viewed (no network, no external fonts or scripts);
 open it in a browser, print it or mail it around.
@@ -60,8 +72,10 @@ Examples:
   $ homeshift report --html rollout-report.html
   $ homeshift report --junit reports/machines.xml
   $ homeshift report --junit - > machines.xml
-  $ homeshift report --html bruehl.html --limit site=bruehl`)
-    .action(async (opts: ReportOptions, cmd: Command) => {
+  $ homeshift report --html bruehl.html --limit site=bruehl
+  $ homeshift report --format junit --out reports/machines.xml`)
+    .action(async (given: ReportOptions, cmd: Command) => {
+      const opts = targetsOf(given);
       if (!opts.html && !opts.junit) throw usageError('report: say which report to write: --html FILE or --junit FILE');
       if (opts.html === '-' && opts.junit === '-') throw usageError('report: only one of --html and --junit can go to standard output (-)');
       const g = globalOptions(cmd);
@@ -69,7 +83,7 @@ Examples:
       const say = opts.html === '-' || opts.junit === '-' ? out.err : out.out;
       const { project, plan } = await requireValidPlan(g, out);
       const now = new Date();
-      const selected = opts.limit ? await selectFromProject(project, opts.limit) : undefined;
+      const selected = given.limit ? await selectFromProject(project, given.limit) : undefined;
       const base = { title: project.config.name, machines: inventoryOf(selected ?? project.machines), only: selected !== undefined, sites: sitesOf(project), now };
       const store = await openJournal(project, false);
       try {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
+import { readRunSettings } from '../../src/cli/rollout-options.js';
 import { runCli } from './run-cli.js';
 
 function commandsOf(cmd: Command, prefix = ''): [string, Command][] {
@@ -43,6 +44,13 @@ describe('the grammar of every command', () => {
     for (const name of ['validate', 'plan', 'status', 'errors', 'log']) expect([name, longFlags(name)]).toEqual([name, expect.arrayContaining(['--format', '--json'])]);
     for (const name of ['rollout', 'rerun']) expect([name, longFlags(name)]).toEqual([name, expect.arrayContaining(['--format', '--json'])]);
     for (const name of ['plan', 'rollout', 'rerun', 'status', 'errors', 'report']) expect([name, longFlags(name)]).toEqual([name, expect.arrayContaining(['--limit'])]);
+  });
+
+  it('reads rollout --format json as --json, and no --max-failures as never halting', () => {
+    const flags = { forks: '20', waves: '100%', retries: '2' };
+    expect(readRunSettings({ ...flags, format: 'json' })).toMatchObject({ json: true, maxFailures: null });
+    expect(readRunSettings({ ...flags, json: true, maxFailures: '5%' })).toMatchObject({ json: true, maxFailures: expect.anything() });
+    expect(readRunSettings(flags).json).toBe(false);
   });
 
   it('calls "change nothing" --check; rerun --failed and import --dry-run are accepted but not offered', () => {
