@@ -97,6 +97,13 @@ describe('--limit @FILE and machine ids in any case', () => {
     expect(missing.stderr).toContain('--limit @nowhere.txt: cannot read it (ENOENT)');
   });
 
+  it('rerun --limit narrows the open cases; one that names nothing is a usage error', async () => {
+    const none = await cli('rerun', '--limit', 'bru-d0001', '--yes');
+    expect([none.exitCode, none.stderr]).toEqual([0, expect.stringContaining('no open case matches; nothing to re-run')]);
+    const wrong = await cli('rerun', '--limit', 'XYZ-*', '--yes');
+    expect([wrong.exitCode, wrong.stderr]).toEqual([1, expect.stringMatching(/no machine id matches XYZ-\*; did you mean/)]);
+  });
+
   it('finds a machine by its id in any case, and suggests the nearest for one it does not know', async () => {
     const plan = await cli('plan', '--machine', 'bru-d0001');
     expect(plan.exitCode).toBe(0);
