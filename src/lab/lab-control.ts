@@ -9,6 +9,7 @@ import { checkPorts } from './port-check.js';
 import { findPwsh } from '../shell/pwsh-path.js';
 import { checkWindowsFault } from './windows/windows-faults.js';
 import { pwshMissingMessage, windowsCount, WindowsShareError } from './windows/windows-share.js';
+import { localTime } from '../model/local-time.js';
 import { DEFAULT_SEED, removeLabFiles } from './start-lab.js';
 
 export type LabLog = (line: string) => void;
@@ -165,7 +166,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
 /** Lines for people: the status and the faults per kind with the PCs carrying them. */
 export function formatLabStatus(status: LabStatus): string[] {
   const lines = [status.message];
-  if (status.projectDir) lines.push(`project: ${status.projectDir}`, `started: ${status.started}`, `PCs: ${status.windows} Windows, ${status.machines - status.windows} Linux`, `ports open: ${status.listening}/${status.expectedListening}`);
+  if (status.projectDir) lines.push(`project: ${status.projectDir}`, `started: ${localTime(status.started)}`, `PCs: ${status.windows} Windows, ${status.machines - status.windows} Linux`, `ports open: ${status.listening}/${status.expectedListening}`);
   const kinds = Object.entries(status.faults).filter(([, ids]) => ids.length > 0);
   if (kinds.length > 0) lines.push('faults:');
   for (const [kind, ids] of kinds) lines.push(`  ${kind} (${ids.length}): ${ids.join(', ')}`);
