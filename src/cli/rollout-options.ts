@@ -31,7 +31,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--wait-busy', 'wait for PCs another run is working on (leased in the journal) instead of leaving them busy')
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
     .addOption(new Option('--json', 'one JSON object per line per machine result on stdout, instead of progress'))
-    .addOption(new Option('--format <format>', 'json: the same as --json').choices(['json']));
+    .addOption(new Option('--format <format>', 'text: progress for people; json: the same as --json').choices(['text', 'json']));
 }
 
 function positiveInt(text: string, what: string, min: number): number {
@@ -40,6 +40,7 @@ function positiveInt(text: string, what: string, min: number): number {
 }
 
 export function readRunSettings(flags: RunFlags): RunSettings {
+  if (flags.json && flags.format === 'text') throw usageError('--json and --format text ask for two formats: choose one');
   try {
     return {
       forks: positiveInt(flags.forks, '--forks', 1),

@@ -51,6 +51,8 @@ describe('the grammar of every command', () => {
     expect(readRunSettings({ ...flags, format: 'json' })).toMatchObject({ json: true, maxFailures: null });
     expect(readRunSettings({ ...flags, json: true, maxFailures: '5%' })).toMatchObject({ json: true, maxFailures: expect.anything() });
     expect(readRunSettings(flags).json).toBe(false);
+    expect(readRunSettings({ ...flags, format: 'text' }).json).toBe(false);
+    expect(() => readRunSettings({ ...flags, json: true, format: 'text' })).toThrow(/ask for two formats/);
   });
 
   it('calls "change nothing" --check; rerun --failed and import --dry-run are accepted but not offered', () => {
