@@ -40,7 +40,7 @@ Examples:
   $ homeshift preflight --limit site=bruehl     the evening before: will every PC of Brühl run?
   $ homeshift rollout --limit 'BRU-*' --waves 1,10%,100% --max-failures 5%
   $ homeshift errors --group                    failures grouped by cause
-  $ homeshift rerun --failed --cause step-failed:mailbox:3f2a9c1b --yes
+  $ homeshift rerun --cause step-failed:mailbox:3f2a9c1b --yes
   $ npm run demo                                the whole product on a simulated fleet`,
     );
   registerValidate(program);

@@ -11,7 +11,7 @@ import { EXIT, setExit, usageError } from './exit.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
 import { globalOptions, loadAndValidate } from './project.js';
-import { selectFromProject } from './select.js';
+import { addLimitOption, selectFromProject } from './select.js';
 
 /** The repository does not validate: its errors are the findings, and no PC is contacted. */
 function notValid(diagnostics: Diagnostic[]): PreflightReport {
@@ -22,11 +22,10 @@ function notValid(diagnostics: Diagnostic[]): PreflightReport {
 }
 
 export function registerPreflight(program: Command): void {
-  addFormatOptions(program
+  const cmd = program
     .command('preflight')
-    .description('ready to run? validate, secrets, SSH identity, host keys, every selected PC reachable and logged into (nothing is changed)')
-    .option('-l, --limit <selector>', 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed; comma-combined')
-    .option('--forks <n>', 'PCs checked at the same time', '20'), ['text', 'json'])
+    .description('ready to run? validate, secrets, SSH identity, host keys, every selected PC reachable and logged into (nothing is changed)');
+  addFormatOptions(addLimitOption(cmd).option('-f, --forks <n>', 'PCs checked at the same time', '20'), ['text', 'json'])
     .addHelpText('after', `
 Everything that can be known without changing a PC: the repository validates, every
 secret the selected plans need can be read, the SSH key (or agent) is usable, and every

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { localTime } from '../../src/model/local-time.js';
 import { BIN, runCli } from './run-cli.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,7 +58,7 @@ describe('rollout --resume after kill -9', () => {
         db.close();
       }
     })();
-    expect(status.stdout).toMatch(new RegExp(`${killedRun.id} +apply +\\S+ +\\S+ +${killedRun.startedAt.replace(/\./g, '\\.')} +\\d+/40 +stopped: its controller is gone \\(crash or kill\\) +homeshift rollout --resume`));
+    expect(status.stdout).toMatch(new RegExp(`${killedRun.id} +apply +\\S+ +\\S+ +${localTime(killedRun.startedAt).replace(/[.+]/g, '\\$&')} +\\d+/40 +stopped: its controller is gone \\(crash or kill\\) +homeshift rollout --resume`));
     const json = JSON.parse(String((await runCli(['-C', lab.projectDir, 'status', '--json'])).stdout));
     expect(json.runs).toEqual([expect.objectContaining({ id: killedRun.id, state: 'stopped', resume: 'homeshift rollout --resume' })]);
     const { done } = json.runs[0] as { done: number };
