@@ -25,7 +25,7 @@ describe('causes for people', () => {
   beforeAll(async () => {
     base = await mkdtemp(join(tmpdir(), 'hs-causes-'));
     lab = await startLab({ dir: join(base, 'lab'), machines: 12, sites: 2, faults: 'drop=10', windows: pwshAvailable() ? '3' : '0' });
-  });
+  }, 120_000);
   afterAll(async () => {
     await lab?.stop();
     if (base) await rm(base, { recursive: true, force: true });
@@ -56,5 +56,5 @@ describe('causes for people', () => {
     const errors = await cli('errors');
     expect(errors.stdout).toMatch(/fingerprint +message\n/);
     expect(errors.stdout).toMatch(/What to do\n {2}Connection dropped/);
-  });
+  }, 300_000); // two rollouts and six commands; the machine is shared
 });

@@ -37,7 +37,7 @@ describe('homeshift preflight', () => {
     lab = await startLab({ dir: join(base, 'lab'), machines: 30, sites: 2, faults: 'offline=1,auth=1,hostkey=1', windows: pwshAvailable() ? '4' : '0' });
     config = join(lab.projectDir, 'homeshift.yaml');
     original = await readFile(config, 'utf8');
-  });
+  }, 120_000);
   afterEach(async () => {
     await writeFile(config, original);
   });
@@ -75,7 +75,7 @@ describe('homeshift preflight', () => {
     expect(lab.stats().execs).toBe(2 * 27); // one no-op per PC that let us in, per call; none on the refused host key
     expect(await snapshot(join(lab.dir, 'pcs'))).toEqual(before);
     expect(existsSync(join(lab.projectDir, '.homeshift'))).toBe(false);
-  });
+  }, 240_000); // two preflights of 30 PCs, some of them starting PowerShell
 
   (pwshAvailable() ? it : it.skip)('a Windows PC answers ready to the PowerShell no-op', async () => {
     const windows = lab.machines.filter((m) => m.os === 'windows' && !m.fault);
