@@ -110,6 +110,8 @@ function Invoke-HsInstaller([string]$FilePath, [string]$Arguments) {
   $start = @{ FilePath = $FilePath; Wait = $true; PassThru = $true; NoNewWindow = $true }
   if ($Arguments) { $start.ArgumentList = $Arguments }
   $process = Start-Process @start
+  # a process handle that was never read can report no exit code: never take that for success
+  if ($null -eq $process -or $null -eq $process.ExitCode) { throw "$FilePath reported no exit code" }
   return [int]$process.ExitCode
 }
 

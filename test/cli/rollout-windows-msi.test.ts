@@ -177,6 +177,8 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     expect(json.rebootPending).toBe(1);
     expect(json.sites[0].rebootPending).toEqual([ids[1]]);
 
+    expect(String((await cli('log', ids[1])).stdout)).toMatch(/bundle:driver-tools changed \(reboot required\) exit=0/);
+
     const html = join(dir, 'report.html');
     expect((await cli('report', '--html', html)).exitCode).toBe(0);
     const page = await readFile(html, 'utf8');
