@@ -48,6 +48,13 @@ const BUNDLES = (agentVersion: string) => `bundles:
             arguments: /S /D=C:\\Apps\\Viewer
             detect:
               file: { path: 'C:\\Program Files\\Contoso Viewer\\viewer.exe', version: "3.1.0.7" }
+      - name: contoso-helper
+        version: "5.0"
+        windows:
+          exe:
+            path: 'C:\\Installers\\helper setup.exe'
+            arguments: --silent
+            detect: { uninstallKey: { displayName: "Contoso Helper*" } }
   - name: driver-tools
     version: "1.0"
     packages:
@@ -117,6 +124,7 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     await put(share('1.2.0', HOSTILE_FILE), `ProductCode=${AGENT}\nProductVersion=1.2.0\nProductName=Contoso Agent\n`);
     await put(share('1.3.0', HOSTILE_FILE), `ProductCode=${AGENT}\nProductVersion=1.3.0\nProductName=Contoso Agent\n`);
     await put(share('viewer-setup.exe'), 'File=C:\\Program Files\\Contoso Viewer\\viewer.exe\nFileVersion=3.1.0.7\nExitCode=0\n');
+    await put(join(pc(ids[0]), 'C', 'Installers', 'helper setup.exe'), 'UninstallKey=ContosoHelper\nDisplayName=Contoso Helper (x64)\nDisplayVersion=5.0.2\n');
     await put(join(pc(ids[1]), 'C', 'Installers', 'headset-driver.msi'), `ProductCode=${DRIVER}\nProductVersion=2.4.1\nProductName=Headset Driver\nExitCode=3010\n`);
     await put(share('broken.msi'), `ProductCode=${BROKEN}\nProductVersion=1.0\nProductName=Broken\nExitCode=1603\n`);
   }, 120_000);
@@ -142,8 +150,12 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     const [call] = parseTable(await readFile(join(pc(ids[0]), '.sim', 'state', 'msiexec.log'), 'utf8'));
     expect(call).toEqual(['msiexec', '/i', `\\\\fileserver\\software\\1.2.0\\${HOSTILE_FILE}`, '/qn', '/norestart', 'ALLUSERS=1', `SERVER=${HOSTILE_VALUE}`]);
     expect(await readFile(join(pc(ids[0]), 'C', 'Program Files', 'Contoso Viewer', 'viewer.exe'), 'utf8')).toContain('3.1.0.7');
-    const [installer] = parseTable(await readFile(join(pc(ids[0]), '.sim', 'state', 'installers.log'), 'utf8'));
-    expect(installer).toEqual(['installer', '\\\\fileserver\\software\\viewer-setup.exe', '/S', '/D=C:\\Apps\\Viewer']);
+    const installers = parseTable(await readFile(join(pc(ids[0]), '.sim', 'state', 'installers.log'), 'utf8'));
+    expect(installers).toEqual([
+      ['installer', '\\\\fileserver\\software\\viewer-setup.exe', '/S', '/D=C:\\Apps\\Viewer'],
+      ['installer', 'C:\\Installers\\helper setup.exe', '--silent'],
+    ]);
+    expect((await readRegistry(pc(ids[0]), 'HKLM'))[`${UNINSTALL}\\ContosoHelper`].DisplayVersion.value).toBe('5.0.2');
     expect(existsSync(canary)).toBe(false);
 
     const second = await rollout('role=msi-desk');
