@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import type { AssignedFault } from '../../src/lab/faults.js';
+import { applyWindowsFault, healWindowsFault } from '../../src/lab/windows/windows-faults.js';
 import { parseTable, readRegistry } from '../../src/lab/windows/state-files.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
 import { runCli } from './run-cli.js';
@@ -19,6 +21,7 @@ if (!pwshAvailable()) console.warn(PWSH_MISSING);
 const AGENT = '{6F1A2B3C-4D5E-4F60-8172-93A4B5C6D7E8}';
 const DRIVER = '{0A1B2C3D-4E5F-4061-8273-9A4B5C6D7E8F}';
 const BROKEN = '{11111111-2222-4333-8444-555555555555}';
+const BUSY: AssignedFault = { kind: 'installer-busy', heal: null };
 const UNINSTALL = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 // a file name Windows allows that PowerShell and cmd.exe would read as code: quotes, $(...), ;, backticks, umlauts
 const HOSTILE_FILE = "Agent $(New-Item -Path CANARY) ; `whoami` 'Büro' & %PATH%.msi";
@@ -211,11 +214,11 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     expect(missing.message).toContain('exited 1619 (the installation package could not be opened');
 
     await put(share('broken.msi'), `ProductCode=${BROKEN}\nProductVersion=1.0\nProductName=Broken\n`);
-    await put(join(pc(ids[2]), '.sim', 'fail', 'msiexec'), '1618\n');
+    await applyWindowsFault(pc(ids[2]), BUSY, { user: 'agent' }); // the lab fault installer-busy
     const busy = results((await rollout('role=msi-broken')).stdout)[0];
     expect(busy.message).toContain('exited 1618 (another installation is already in progress)');
 
-    await rm(join(pc(ids[2]), '.sim', 'fail', 'msiexec'));
+    await healWindowsFault(pc(ids[2]), BUSY, { user: 'agent' });
     const healed = await rollout('role=msi-broken');
     expect(healed.exitCode).toBe(0);
     expect(results(healed.stdout).map((r) => r.status)).toEqual(['changed']);
