@@ -199,6 +199,7 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     const page = await readFile(html, 'utf8');
     expect(page).toContain('Reboot pending: 1 PC');
     expect(page).toContain(`<code>${ids[1]}</code>`);
+    expect(page).toContain('<span class="badge reboot">reboot pending</span>');
   }, 300_000);
 
   it('1603, a package the share lacks (1619) and a busy installer (1618) fail the step with what msiexec means', async () => {
