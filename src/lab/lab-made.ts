@@ -52,6 +52,7 @@ export async function removeLabMade(dir: string, paths: LabMadePaths, { purge = 
   await Promise.all([paths.pcs, paths.keys, paths.secrets, paths.knownHosts].map((p) => rm(p, { recursive: true, force: true })));
   if (purge) await Promise.all([paths.project, paths.shares].map((p) => p && rm(p, { recursive: true, force: true })));
   else {
+    if (paths.shares) await rmdir(paths.shares).catch(() => undefined); // an empty share folder goes; one with packages stays
     for (const file of await readLabMade(dir)) {
       const abs = join(paths.project, file);
       if (relative(paths.project, abs).startsWith('..')) continue;
