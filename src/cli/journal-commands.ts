@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
-import { listErrors, machineLog, statusBySite } from '../journal/index.js';
+import { listErrors, machineLog, statusBySite } from '../journal/queries.js';
 import { formatErrors, formatMachineLog, formatStatus, type ReportFormat } from '../report/index.js';
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
-import { buildPlan } from '../plan/index.js';
 import { setExit, usageError } from './exit.js';
 import { escalationOf, withJournal } from './journal.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireProjectConfig, requireValidPlan, requireValidProject } from './project.js';
+import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidProject } from './project.js';
 
 const FORMATS = ['text', 'json', 'csv'] as const;
 
@@ -25,11 +24,12 @@ Examples:
     .action(async (opts: { site?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const { project, plan: checkedPlan } = await requireValidPlan(g, out);
-      if (opts.site && !project.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...project.sites.keys()].join(', ')})`);
-      const plan = checkedPlan ?? buildPlan(project); // the check planned every machine already
-      const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
-      const report = await withJournal(project, false, (store) => statusBySite(store, { site: opts.site, now: new Date(), planHashes, machines: project.machines, escalation: escalationOf(project) }));
+      const { project, inventory, skipped } = await loadStatusInputs(g, out);
+      if (opts.site && inventory && !inventory.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...inventory.sites.keys()].join(', ')})`);
+      if (skipped) out.err(`homeshift: warning: stale detection skipped: ${skipped}; counts are of the machines the journal knows`);
+      const report = await withJournal(project, false, (store) => statusBySite(store, {
+        site: opts.site, now: new Date(), planHashes: inventory?.planHashes, machines: inventory?.machines, escalation: escalationOf(project),
+      }));
       out.out(formatStatus(report, opts.format, { color: out.color }));
       setExit(0);
     });

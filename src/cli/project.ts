@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { loadProject, loadProjectConfig, type ConfigResult } from '../config/index.js';
-import { sortDiagnostics, validateProject } from '../validate/index.js';
-import { planAndCheck } from '../plan/index.js';
+import { sortDiagnostics, validateProject } from '../validate/validate-project.js';
+import { IN_PROCESS_RULES } from '../validate/rules/index.js';
 import type { Diagnostic, Plan, Project } from '../model/index.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { inputError } from './exit.js';
+import type { JournalProject } from './journal.js';
 import type { Output } from './output.js';
 
 export interface GlobalOptions {
@@ -37,6 +38,7 @@ export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false }:
   if (project) {
     found.push(...validateProject(project));
     const valid = !found.some((d) => d.severity === 'error');
+    const { planAndCheck } = await import('../plan/template-errors.js'); // the template engine loads only for what plans
     const checked = planAndCheck(project, { keepPlan: keepPlan && valid });
     found.push(...checked.diagnostics);
     plan = checked.plan;
@@ -81,4 +83,26 @@ export async function requireProjectConfig(opts: GlobalOptions, out: Output): Pr
     throw inputError(`${Math.max(errors, 1)} error(s) in homeshift.yaml; nothing was read (run homeshift validate)`);
   }
   return loaded as ConfigResult;
+}
+
+/** What status reads besides the journal: the inventory and each machine's current plan hash, when the repository is valid. */
+export interface StatusInputs {
+  project: JournalProject;
+  inventory: { machines: Project['machines']; sites: Project['sites']; planHashes: Map<string, string> } | null;
+  skipped: string | null; // why stale detection was left out (an invalid repository); the journal's own machines are counted
+}
+
+/**
+ * For status: load and check the repository without the template render pass, since a plan hash is taken over the
+ * plan's inputs (planHashes). An invalid repository does not stop status: it reads the journal without stale detection.
+ * Errors in homeshift.yaml itself stop with exit 2, as they leave no journal to read.
+ */
+export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promise<StatusInputs> {
+  const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
+  const project = loaded.project;
+  if (!project) return { project: await requireProjectConfig(opts, out), inventory: null, skipped: 'homeshift.yaml did not load' };
+  const errors = [...loaded.diagnostics, ...validateProject(project, IN_PROCESS_RULES)].filter((d) => d.severity === 'error').length;
+  if (errors > 0) return { project, inventory: null, skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
+  const { planHashes } = await import('../plan/plan-hashes.js');
+  return { project, inventory: { machines: project.machines, sites: project.sites, planHashes: planHashes(project) }, skipped: null };
 }

@@ -1,5 +1,6 @@
 export { buildPlan, assemblePlan } from './build-plan.js';
-export { planMachine } from './plan-machine.js';
+export { planMachine, planMachineHash } from './plan-machine.js';
+export { planHashes } from './plan-hashes.js';
 export { createPlanContext, type PlanContext } from './plan-context.js';
 export { PlanError } from './plan-error.js';
 export { selectMachines, parseSelector, SelectorError, type SelectorTerm } from './selector.js';

@@ -113,18 +113,36 @@ function machineHash(project: Project, recipe: Recipe, machine: Machine, site: S
   );
 }
 
+/** What a machine's plan is made of before anything is rendered; throws PlanError (unknown site, employee). */
+function machineInputs(project: Project, machine: Machine, ctx: PlanContext): { site: Site; employee: Employee; recipe: Recipe; ssh: SshSettings } {
+  const site = project.sites.get(machine.site);
+  if (!site) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: unknown site ${machine.site}`, pos: machine.pos });
+  const employee = project.employees.get(machine.user);
+  if (!employee) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: user ${machine.user} is not in the directory`, pos: machine.pos });
+  const recipe = getRecipe(ctx, machine.role, machine.os);
+  return { site, employee, recipe, ssh: mergeSsh(project.config.ssh, site.ssh, machine.ssh) };
+}
+
+/**
+ * The hash planMachine gives this machine, without rendering its files (for status: is the plan still the one that
+ * succeeded?); throws PlanError when the machine cannot be planned for a cause known before rendering.
+ */
+export function planMachineHash(project: Project, machine: Machine, ctx: PlanContext = createPlanContext(project)): string {
+  try {
+    const { site, employee, recipe, ssh } = machineInputs(project, machine, ctx);
+    return machineHash(project, recipe, machine, site, employee, ssh);
+  } catch (err) {
+    throw toPlanError(err, machine, ctx);
+  }
+}
+
 /** One machine's plan; throws PlanError (unknown site, employee, profile, bundle; template errors). */
 export function planMachine(project: Project, machine: Machine, ctx: PlanContext = createPlanContext(project)): MachinePlan {
   try {
-    const site = project.sites.get(machine.site);
-    if (!site) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: unknown site ${machine.site}`, pos: machine.pos });
-    const employee = project.employees.get(machine.user);
-    if (!employee) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: user ${machine.user} is not in the directory`, pos: machine.pos });
-    const recipe = getRecipe(ctx, machine.role, machine.os);
+    const { site, employee, recipe, ssh } = machineInputs(project, machine, ctx);
     const profile = recipe.profile;
     const vars: Vars = { ...profile.vars, ...project.config.vars, ...site.vars, ...machine.vars };
     const root = typeof vars.root === 'string' && vars.root ? vars.root : machine.os === 'linux' ? '/' : 'C:\\';
-    const ssh = mergeSsh(project.config.ssh, site.ssh, machine.ssh);
     const shared = profile.mailbox.shared ?? 'none';
     const mailbox = {
       personal: profile.mailbox.personal === false ? null : employee.mailbox,

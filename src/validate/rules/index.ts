@@ -14,3 +14,6 @@ export const RULES: readonly Rule[] = [
   sharedMailboxIsPersonal, mixedScript,
   siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
 ];
+
+/** The rules that start no other process (all but the PowerShell parser): what status checks before it trusts the inventory. */
+export const IN_PROCESS_RULES: readonly Rule[] = RULES.filter((rule) => rule !== powershell51Syntax);
