@@ -23,18 +23,30 @@ export function createOutput(opts: { color?: boolean } = {}): Output {
   };
 }
 
-/** Writes many chunks to stdout in ~1 MB pieces, waiting for the pipe to drain, so big output never piles up in memory. */
+const PIECE = 1 << 20;
+
+/**
+ * Writes many chunks to stdout in ~1 MB pieces, waiting for the pipe to drain, so big output never piles up in memory.
+ * Each chunk is encoded straight into the piece's buffer: no joined string to flatten and encode a second time.
+ */
 export async function writeChunks(chunks: Iterable<string>): Promise<void> {
-  let buffer = '';
+  let piece = Buffer.allocUnsafe(PIECE);
+  let used = 0;
+  const send = async (data: Buffer | string) => {
+    if (!process.stdout.write(data)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  };
   const flush = async () => {
-    if (!buffer) return;
-    const ok = process.stdout.write(buffer);
-    buffer = '';
-    if (!ok) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+    if (used === 0) return;
+    const full = piece.subarray(0, used);
+    piece = Buffer.allocUnsafe(PIECE); // the stream may still hold the last one
+    used = 0;
+    await send(full);
   };
   for (const chunk of chunks) {
-    buffer += chunk;
-    if (buffer.length >= 1 << 20) await flush();
+    const most = chunk.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+    if (used + most > PIECE) await flush();
+    if (most > PIECE) await send(chunk);
+    else used += piece.write(chunk, used);
   }
   await flush();
 }
