@@ -8,7 +8,7 @@ import { planMachineHash } from './plan-machine.js';
  * A machine that cannot be planned has none.
  */
 export function planHashes(project: Project, machines: readonly Machine[] = project.machines): Map<string, string> {
-  const ctx = createPlanContext(project);
+  const ctx = createPlanContext(project, { compile: false }); // a hash needs the templates' text, not the engine
   const hashes = new Map<string, string>();
   for (const machine of machines) {
     try {

@@ -68,7 +68,7 @@ export async function resolve(spec, ctx, next) { const r = await next(spec, ctx)
     it.each([
       [['plan', '--format', 'json'], [...NEVER, 'better-sqlite3', 'pg']],
       [['validate'], [...NEVER, 'better-sqlite3', 'pg']],
-      [['status'], [...NEVER, 'pg']],
+      [['status'], [...NEVER, 'pg', 'handlebars']],
       [['errors', '--group'], [...NEVER, 'pg', 'handlebars']],
     ])('%j loads none of %j', async (args, never) => {
       const loaded = await packagesLoaded(args);
