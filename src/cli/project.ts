@@ -88,7 +88,7 @@ export async function requireProjectConfig(opts: GlobalOptions, out: Output): Pr
 /** What status reads besides the journal: the inventory and each machine's current plan hash, when the repository is valid. */
 export interface StatusInputs {
   project: JournalProject;
-  inventory: { machines: Project['machines']; sites: Project['sites']; planHashes: Map<string, string> } | null;
+  inventory: { project: Project; planHashes: Map<string, string> } | null;
   skipped: string | null; // why stale detection was left out (an invalid repository); the journal's own machines are counted
 }
 
@@ -104,5 +104,5 @@ export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promis
   const errors = [...loaded.diagnostics, ...validateProject(project, IN_PROCESS_RULES)].filter((d) => d.severity === 'error').length;
   if (errors > 0) return { project, inventory: null, skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
   const { planHashes } = await import('../plan/plan-hashes.js');
-  return { project, inventory: { machines: project.machines, sites: project.sites, planHashes: planHashes(project) }, skipped: null };
+  return { project, inventory: { project, planHashes: planHashes(project) }, skipped: null };
 }

@@ -64,6 +64,9 @@ test('status on an invalid repository shows the journal with one warning line; e
     expect(report.totals).toMatchObject({ machines: 6, done: 6, stale: 0, open: 0 });
     const text = await cli('status');
     expect(text.exitCode).toBe(0);
+    const limited = await cli('status', '--limit', 'site=aachen');
+    expect(limited.exitCode).toBe(2);
+    expect(limited.stderr).toMatch(/1 error\(s\) in the rollout repository \(run homeshift validate\): --limit needs a valid inventory; nothing was read/);
     const errors = await cli('errors', '--group');
     expect(errors.exitCode).toBe(0);
     expect(errors.stderr).toBe('');
