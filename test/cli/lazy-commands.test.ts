@@ -1,13 +1,16 @@
 /**
  * Each command loads only its own module: the same help and parsing as with every command registered, and `plan`,
- * `validate`, `status` and `errors` never load the SSH, mail, prompt or progress libraries (nor SQL for plan).
+ * `validate`, `status` and `errors` never load the SSH, mail, prompt or progress libraries (nor SQL for plan);
+ * plan's JSON, kept encoded per machine while checking, is the plan built in process byte for byte.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { buildProgram, commandWord } from '../../src/cli/main.js';
+import { loadProject } from '../../src/config/index.js';
 import { generateFleet } from '../../src/lab/generate.js';
+import { buildPlan, formatPlanJson } from '../../src/plan/index.js';
 import { BIN } from './run-cli.js';
 
 /** Every help text of a program: its own and each (sub)command's, by command path. */
@@ -63,6 +66,15 @@ export async function resolve(spec, ctx, next) { const r = await next(spec, ctx)
       const packages = fs.readFileSync(trace, 'utf8').split('\n').map((url) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1]).filter((p): p is string => Boolean(p));
       return new Set(packages);
     }
+
+    it('plan --format json prints the bytes of the plan built in process, for all machines and for a --limit', async () => {
+      const { project } = await loadProject({ projectDir: path.join(dir, 'fleet') });
+      for (const limit of [[], ['--limit', 'os=linux']]) {
+        const r = await execa(process.execPath, [BIN, '-C', path.join(dir, 'fleet'), 'plan', '--format', 'json', ...limit], { env: { NO_COLOR: '1' }, stripFinalNewline: false });
+        const machines = limit.length ? project!.machines.filter((m) => m.os === 'linux') : project!.machines;
+        expect(r.stdout).toBe(formatPlanJson(buildPlan(project!, { machines })));
+      }
+    });
 
     const NEVER = ['ssh2', 'nodemailer', '@inquirer/prompts', 'listr2', 'execa', 'iconv-lite'];
     it.each([
