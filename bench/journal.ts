@@ -136,7 +136,7 @@ async function reports(name: string, project: string, env: Record<string, string
   const validate = await timeCli(['validate'], project, env);
   const s = (ms: number[]): string => ms.map((m) => `${(m / 1000).toFixed(2)} s`).join(', ');
   console.log(`  ${name.padEnd(10)} status ${s(status)} (store ${(t1 - t0).toFixed(0)} ms); errors --group ${s(errors)} (store ${(t2 - t1).toFixed(0)} ms)   goal <= 1 s each`);
-  console.log(`  ${''.padEnd(10)} status validates and plans every PC first (for stale machines): validate alone ${s([validate])}`);
+  console.log(`  ${''.padEnd(10)} status hashes every PC's plan inputs (stale machines), rendering nothing: validate alone ${s([validate])}`);
 }
 
 async function main(): Promise<void> {

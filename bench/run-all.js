@@ -16,6 +16,7 @@ const BENCHES = {
 
 const [name, ...rest] = process.argv.slice(2);
 tsc('tsconfig.build.json'); // the CLI the benchmarks start runs dist/
+run(['scripts/compile-schemas.js']); // as npm run build does
 tsc('tsconfig.bench.json');
 if (name && Object.hasOwn(BENCHES, name)) BENCHES[name](rest);
 else if (name && !name.startsWith('-')) {

@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
-import { listErrors, machineLog, statusBySite } from '../journal/index.js';
+import { listErrors, machineLog, statusBySite } from '../journal/queries.js';
 import { formatErrors, formatMachineLog, formatStatus, type ReportFormat } from '../report/index.js';
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
-import { buildPlan } from '../plan/index.js';
-import { setExit, usageError } from './exit.js';
+import { inputError, setExit, usageError } from './exit.js';
 import { escalationOf, withJournal } from './journal.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
-import { globalOptions, requireProjectConfig, requireValidPlan, requireValidProject } from './project.js';
+import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidProject } from './project.js';
 import { addLimitOption, machineIdOf, selectFromProject } from './select.js';
 import { knownName } from '../model/suggest.js';
 
@@ -28,12 +27,14 @@ Examples:
     .action(async (opts: { site?: string; limit?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const { project, plan: checkedPlan } = await requireValidPlan(g, out);
-      if (opts.site && !project.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...project.sites.keys()].join(', ')})`);
-      const plan = checkedPlan ?? buildPlan(project); // the check planned every machine already
-      const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
-      const machines = await selectFromProject(project, opts.limit);
-      const report = await withJournal(project, false, (store) => statusBySite(store, { site: opts.site, now: new Date(), planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project) }));
+      const { project, inventory, skipped } = await loadStatusInputs(g, out);
+      if (opts.site && inventory && !inventory.project.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...inventory.project.sites.keys()].join(', ')})`);
+      if (skipped && opts.limit !== undefined) throw inputError(`${skipped}: --limit needs a valid inventory; nothing was read`);
+      if (skipped) out.err(`homeshift: warning: stale detection skipped: ${skipped}; counts are of the machines the journal knows`);
+      const machines = inventory ? await selectFromProject(inventory.project, opts.limit) : undefined;
+      const report = await withJournal(project, false, (store) => statusBySite(store, {
+        site: opts.site, now: new Date(), planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project),
+      }));
       out.out(formatStatus(report, opts.format, { color: out.color }));
       setExit(0);
     });

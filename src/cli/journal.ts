@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import {
-  createCaseRouter, openPostgresStore, openSqliteStore, resolveJournalLocation, type CaseContext, type EscalationPolicy, type JournalLocation, type JournalStore,
-} from '../journal/index.js';
-import { JournalError } from '../journal/store.js';
+import type { EscalationPolicy } from '../journal/escalation.js';
+import { resolveJournalLocation, type JournalLocation } from '../journal/location.js';
+import { createCaseRouter } from '../journal/routing.js';
+import { JournalError, type CaseContext, type JournalStore } from '../journal/store.js';
 import type { Project } from '../model/project.js';
 import { resolveSecrets, SecretError } from '../run/secrets.js';
 import { CliError, EXIT } from './exit.js';
@@ -37,7 +37,9 @@ function journalPassword(project: JournalProject): string | undefined {
 /** Opens a journal at `location` (any store); a journal that cannot be used is one message and exit 2. */
 export async function openJournalAt(location: JournalLocation, create: boolean, password?: string): Promise<JournalStore> {
   try {
-    if (location.kind === 'postgres') return await openPostgresStore(location.url, { password });
+    // Each store's client library loads only when that store is opened.
+    if (location.kind === 'postgres') return await (await import('../journal/postgres-store.js')).openPostgresStore(location.url, { password });
+    const { openSqliteStore } = await import('../journal/sqlite-store.js');
     if (!create && !existsSync(location.file)) return await openSqliteStore(':memory:');
     return await openSqliteStore(location.file, { create });
   } catch (err) {

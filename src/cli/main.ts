@@ -1,21 +1,42 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, outcome } from './exit.js';
-import { registerValidate } from './validate.js';
-import { registerPlan } from './plan.js';
-import { registerPreflight } from './preflight.js';
-import { registerRollout, registerRerun } from './rollout.js';
-import { registerStatus, registerErrors, registerLog } from './journal-commands.js';
-import { registerLab } from './lab.js';
-import { registerDemo } from './demo.js';
-import { registerReport } from './report.js';
-import { registerInit } from './init.js';
-import { registerInventory } from './inventory.js';
-import { registerJournal } from './journal-copy.js';
-import { registerCase } from './case.js';
 
 const VERSION = '0.1.0';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every command and the module that registers it, in help order. A command's module is imported only when that
+ * command runs (or for help over all of them), so `plan` never loads the SSH, SQL, prompt or progress libraries.
+ */
+const COMMANDS: { names: string[]; load: () => Promise<Register[]> }[] = [
+  { names: ['validate'], load: async () => [(await import('./validate.js')).registerValidate] },
+  { names: ['plan'], load: async () => [(await import('./plan.js')).registerPlan] },
+  { names: ['preflight'], load: async () => [(await import('./preflight.js')).registerPreflight] },
+  { names: ['rollout', 'rerun'], load: async () => { const m = await import('./rollout.js'); return [m.registerRollout, m.registerRerun]; } },
+  { names: ['status', 'errors', 'log'], load: async () => { const m = await import('./journal-commands.js'); return [m.registerStatus, m.registerErrors, m.registerLog]; } },
+  { names: ['case'], load: async () => [(await import('./case.js')).registerCase] },
+  { names: ['report'], load: async () => [(await import('./report.js')).registerReport] },
+  { names: ['init'], load: async () => [(await import('./init.js')).registerInit] },
+  { names: ['inventory'], load: async () => [(await import('./inventory.js')).registerInventory] },
+  { names: ['journal'], load: async () => [(await import('./journal-copy.js')).registerJournal] },
+  { names: ['lab'], load: async () => [(await import('./lab.js')).registerLab] },
+  { names: ['demo'], load: async () => [(await import('./demo.js')).registerDemo] },
+];
+
+/** The command named on the command line (the first word after the global options), if any. */
+export function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-C' || arg === '--project') i++;
+    else if (arg === '--') return args[i + 1];
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+/** The program with every command, or only with `command`'s own module when it names one (its help and parsing are the same). */
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('homeshift')
     .description('Personalise service-center desktop PCs for home office over SSH: validate, plan, roll out, re-run.')
     .version(VERSION)
@@ -37,33 +58,19 @@ or the secret named by journalPasswordSecret.
 Examples:
   $ homeshift validate                          check inventory, directory and profiles
   $ homeshift plan --limit site=bruehl          what every PC of Brühl will become
-  $ homeshift preflight --limit site=bruehl     the evening before: will every PC of Brühl run?
   $ homeshift rollout --limit 'BRU-*' --waves 1,10%,100% --max-failures 5%
   $ homeshift errors --group                    failures grouped by cause
   $ homeshift rerun --cause step-failed:mailbox:3f2a9c1b --yes
   $ npm run demo                                the whole product on a simulated fleet`,
     );
-  registerValidate(program);
-  registerPlan(program);
-  registerPreflight(program);
-  registerRollout(program);
-  registerRerun(program);
-  registerStatus(program);
-  registerErrors(program);
-  registerLog(program);
-  registerCase(program);
-  registerReport(program);
-  registerInit(program);
-  registerInventory(program);
-  registerJournal(program);
-  registerLab(program);
-  registerDemo(program);
+  const own = COMMANDS.filter((c) => command !== undefined && c.names.includes(command));
+  for (const entry of own.length > 0 ? own : COMMANDS) for (const register of await entry.load()) register(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(commandWord(argv.slice(2)));
   outcome.code = EXIT.ok;
   try {
     await program.parseAsync(argv);

@@ -23,18 +23,36 @@ export function createOutput(opts: { color?: boolean } = {}): Output {
   };
 }
 
-/** Writes many chunks to stdout in ~1 MB pieces, waiting for the pipe to drain, so big output never piles up in memory. */
-export async function writeChunks(chunks: Iterable<string>): Promise<void> {
-  let buffer = '';
+const PIECE = 1 << 20;
+
+/**
+ * Writes many chunks to stdout in ~1 MB pieces, waiting for the pipe to drain, so big output never piles up in memory.
+ * Each chunk is encoded straight into the piece's buffer: no joined string to flatten and encode a second time.
+ */
+export async function writeChunks(chunks: Iterable<string | Uint8Array>): Promise<void> {
+  let piece = Buffer.allocUnsafe(PIECE);
+  let used = 0;
+  const send = async (data: Uint8Array | string) => {
+    if (!process.stdout.write(data)) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  };
   const flush = async () => {
-    if (!buffer) return;
-    const ok = process.stdout.write(buffer);
-    buffer = '';
-    if (!ok) await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+    if (used === 0) return;
+    const full = piece.subarray(0, used);
+    used = 0;
+    await send(full);
+    // A file or a blocking pipe took the bytes at once: the piece can be filled again; else the stream still holds it.
+    if (process.stdout.writableLength > 0) piece = Buffer.allocUnsafe(PIECE);
   };
   for (const chunk of chunks) {
-    buffer += chunk;
-    if (buffer.length >= 1 << 20) await flush();
+    const text = typeof chunk === 'string';
+    const most = text ? chunk.length * 3 : chunk.length; // UTF-8 bytes per UTF-16 unit, at most
+    if (used + most > PIECE) await flush();
+    if (most > PIECE) await send(text ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    else if (text) used += piece.write(chunk, used);
+    else {
+      piece.set(chunk, used);
+      used += chunk.length;
+    }
   }
   await flush();
 }

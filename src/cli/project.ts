@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { loadProject, loadProjectConfig, type ConfigResult } from '../config/index.js';
-import { sortDiagnostics, validateProject } from '../validate/index.js';
-import { planAndCheck } from '../plan/index.js';
+import { sortDiagnostics, validateProject } from '../validate/validate-project.js';
+import { IN_PROCESS_RULES } from '../validate/rules/index.js';
 import type { Diagnostic, Plan, Project } from '../model/index.js';
+import type { EncodedMachine } from '../plan/encoded-plan.js';
+import type { PlanOf } from '../plan/build-plan.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { inputError } from './exit.js';
+import type { JournalProject } from './journal.js';
 import type { Output } from './output.js';
 
 export interface GlobalOptions {
@@ -22,51 +25,66 @@ export interface Checked {
   errors: number;
   warnings: number;
   plan: Plan | null; // every machine's plan, built while checking the templates; null when not valid or not asked for
+  encoded: PlanOf<EncodedMachine> | null; // the same with each machine as its JSON, when asked for with encode
 }
 
 /**
  * load -> validate (schema, cross references, template variables for every machine).
  * keepPlan: keep the plan of every machine that the template check builds anyway, so plan need not render twice.
  */
-export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false }: { keepPlan?: boolean } = {}): Promise<Checked> {
+export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, encode = false }: { keepPlan?: boolean; encode?: boolean } = {}): Promise<Checked> {
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const found = [...loaded.diagnostics];
   const project = loaded.project;
   let plan: Plan | null = null;
+  let encoded: PlanOf<EncodedMachine> | null = null;
   // Every stage runs on what loaded, so one broken record does not hide the findings of the others.
   if (project) {
     found.push(...validateProject(project));
     const valid = !found.some((d) => d.severity === 'error');
-    const checked = planAndCheck(project, { keepPlan: keepPlan && valid });
+    const { planAndCheck } = await import('../plan/template-errors.js'); // the template engine loads only for what plans
+    const checked = planAndCheck(project, { keepPlan: keepPlan && valid, encode });
     found.push(...checked.diagnostics);
     plan = checked.plan;
+    encoded = checked.encoded ?? null;
   }
   const diagnostics = sortDiagnostics(found);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan };
+  return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan, encoded: errors > 0 ? null : encoded };
 }
 
 /** For commands that only read the project: stop with exit 2 and the messages when the input is not valid. */
 export async function requireValidProject(opts: GlobalOptions, out: Output): Promise<Project> {
-  return (await requireValid(opts, out, false)).project;
+  return (await requireValid(opts, out, {})).project;
 }
 
 /**
  * requireValidProject, with the plan of every machine built by the check (pass it to buildPlan as `from`);
  * plan is null when a machine could not be planned for a cause validate has no rule for: buildPlan then says why.
  */
-export async function requireValidPlan(opts: GlobalOptions, out: Output): Promise<{ project: Project; plan: Plan | null }> {
-  return requireValid(opts, out, true);
+export async function requireValidPlan(opts: GlobalOptions, out: Output): Promise<ValidInput> {
+  return requireValid(opts, out, { keepPlan: true });
 }
 
-async function requireValid(opts: GlobalOptions, out: Output, keepPlan: boolean): Promise<{ project: Project; plan: Plan | null }> {
-  const checked = await loadAndValidate(opts, { keepPlan });
+/** requireValidPlan with each machine kept as its JSON (for plan --format json; see selectEncoded); null as above. */
+export async function requireValidEncodedPlan(opts: GlobalOptions, out: Output): Promise<ValidInput> {
+  return requireValid(opts, out, { keepPlan: true, encode: true });
+}
+
+interface ValidInput {
+  project: Project;
+  plan: Plan | null;
+  encoded: PlanOf<EncodedMachine> | null;
+}
+
+async function requireValid(opts: GlobalOptions, out: Output, keep: { keepPlan?: boolean; encode?: boolean }): Promise<ValidInput> {
+  const checked = await loadAndValidate(opts, keep);
   if (checked.errors > 0 || !checked.project) {
     out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
     throw inputError(`${checked.errors} error(s) in the rollout repository; nothing was planned or touched (run homeshift validate)`);
   }
   if (checked.warnings > 0) out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));
-  return { project: checked.project, plan: checked.plan };
+  return { project: checked.project, plan: checked.plan, encoded: checked.encoded };
 }
 
 /**
@@ -81,4 +99,26 @@ export async function requireProjectConfig(opts: GlobalOptions, out: Output): Pr
     throw inputError(`${Math.max(errors, 1)} error(s) in homeshift.yaml; nothing was read (run homeshift validate)`);
   }
   return loaded as ConfigResult;
+}
+
+/** What status reads besides the journal: the inventory and each machine's current plan hash, when the repository is valid. */
+export interface StatusInputs {
+  project: JournalProject;
+  inventory: { project: Project; planHashes: Map<string, string> } | null;
+  skipped: string | null; // why stale detection was left out (an invalid repository); the journal's own machines are counted
+}
+
+/**
+ * For status: load and check the repository without the template render pass, since a plan hash is taken over the
+ * plan's inputs (planHashes). An invalid repository does not stop status: it reads the journal without stale detection.
+ * Errors in homeshift.yaml itself stop with exit 2, as they leave no journal to read.
+ */
+export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promise<StatusInputs> {
+  const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
+  const project = loaded.project;
+  if (!project) return { project: await requireProjectConfig(opts, out), inventory: null, skipped: 'homeshift.yaml did not load' };
+  const errors = [...loaded.diagnostics, ...validateProject(project, IN_PROCESS_RULES)].filter((d) => d.severity === 'error').length;
+  if (errors > 0) return { project, inventory: null, skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
+  const { planHashes } = await import('../plan/plan-hashes.js');
+  return { project, inventory: { project, planHashes: planHashes(project) }, skipped: null };
 }

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openCaseMachines } from '../journal/index.js';
 import type { Machine, Project } from '../model/project.js';
 import { printable } from '../model/printable.js';
 import { didYouMean, knownName } from '../model/suggest.js';
 import { parseSelector, selectMachines, SelectorError } from '../plan/selector.js';
 import { usageError } from './exit.js';
-import { openJournal } from './journal.js';
 
 export const LIMIT_HELP = 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed, @FILE (one id per line); comma-combined';
 
@@ -46,6 +44,9 @@ export async function selectFromProject(project: Project, selector: string | und
     const terms = parseSelector(selector);
     let failed: Set<string> | undefined;
     if (terms.some((t) => t.kind === 'failed')) {
+      // Only @failed needs the journal: plan --limit site=... loads no store.
+      const { openJournal } = await import('./journal.js');
+      const { openCaseMachines } = await import('../journal/queries.js');
       const store = await openJournal(project, false).catch(() => null);
       failed = store ? await openCaseMachines(store) : new Set();
       await store?.close();

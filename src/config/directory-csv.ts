@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parse, type Options } from 'csv-parse/sync';
 import type { Diagnostic, Employee, FieldPositions } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
 import { describeProblem, findTextProblem } from './text-policy.js';
@@ -10,17 +10,18 @@ const HEADER_NAMES: Record<string, Field> = {
   mailbox: 'mailbox', email: 'mailbox', mail: 'mailbox', site: 'site', role: 'role',
 };
 
-interface CsvRow { record: string[]; info: { lines: number } }
+export interface CsvRow { record: string[]; info: { lines: number } }
+
+export const CSV_OPTIONS: Options = {
+  info: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'],
+};
 
 /** Parses a directory CSV export (header row, `#` comment lines allowed); positions are the cells' line and column. */
 /** reject: called with the id of a row left out for its errors, or null when no row could be read. */
 export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[], reject: (id: string | null) => void = () => {}): Employee[] {
   let rows: CsvRow[];
   try {
-    rows = parse(text, {
-      info: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, relax_column_count: true,
-      record_delimiter: ['\r\n', '\n'],
-    }) as unknown as CsvRow[];
+    rows = plainCsvRows(text) ?? (parse(text, CSV_OPTIONS) as unknown as CsvRow[]);
   } catch (err) {
     const e = err as { message: string; lines?: number; code?: string };
     diags.push(createDiagnostic('csv-syntax', `CSV syntax error: ${e.message.replace(/ at line \d+.*$/, '')}`, { file, line: e.lines ?? 1, col: 1 }));
@@ -116,6 +117,23 @@ function cellCharPos(at: RowAt, cell: number, index: number): { file: string; li
     } else c += quoted && text[c] === '"' ? 2 : 1;
   }
   return { file: at.file, line: l + 1, col: c + 1 };
+}
+
+/**
+ * The rows of a CSV without quotes or carriage returns (how directory exports mostly look), split as csv-parse splits
+ * them with the options above, ~10x faster: one record a line, empty lines and lines starting with # left out.
+ * null when the text needs the full parser.
+ */
+export function plainCsvRows(text: string): CsvRow[] | null {
+  if (text.includes('"') || text.includes('\r')) return null;
+  const rows: CsvRow[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '' || line[0] === '#') continue;
+    rows.push({ record: line.split(','), info: { lines: i + 1 } });
+  }
+  return rows;
 }
 
 /** The line a record starts on: csv-parse reports the line it ends on. */

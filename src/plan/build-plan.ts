@@ -14,19 +14,42 @@ function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
   return out;
 }
 
+/** What the plan around its machines needs of each one: where it is, what it runs, its hash. */
+export interface MachineSummary {
+  site: string;
+  profile: string;
+  os: string;
+  scripts: readonly string[]; // each step's script, in step order
+  hash: string;
+}
+
+/** A plan whose machines are kept some other way than as MachinePlan objects (see encoded-plan.ts). */
+export type PlanOf<M> = Omit<Plan, 'machines'> & { machines: M[] };
+
+export function summaryOf(m: MachinePlan): MachineSummary {
+  return { site: m.machine.site, profile: m.profile.name, os: m.machine.os, scripts: m.steps.map((s) => s.script), hash: m.hash };
+}
+
 /** The plan around already planned machines: the scripts they use, counts, and the hash over their hashes. */
 export function assemblePlan(project: string, machines: MachinePlan[], scriptOf: (name: string) => Plan['scripts'][string]): Plan {
+  return assemblePlanOf(project, machines, summaryOf, scriptOf);
+}
+
+export function assemblePlanOf<M>(project: string, machines: M[], summary: (m: M) => MachineSummary, scriptOf: (name: string) => Plan['scripts'][string]): PlanOf<M> {
   const used = new Set<string>();
   const bySite: Record<string, number> = {};
   const byProfile: Record<string, number> = {};
   const byOs: Record<string, number> = {};
+  const hashes: string[] = [];
   let steps = 0;
-  for (const m of machines) {
-    for (const step of m.steps) used.add(step.script);
-    count(bySite, m.machine.site);
-    count(byProfile, m.profile.name);
-    count(byOs, m.machine.os);
-    steps += m.steps.length;
+  for (const machine of machines) {
+    const m = summary(machine);
+    for (const script of m.scripts) used.add(script);
+    count(bySite, m.site);
+    count(byProfile, m.profile);
+    count(byOs, m.os);
+    steps += m.scripts.length;
+    hashes.push(m.hash);
   }
   const scripts: Plan['scripts'] = {};
   for (const name of [...used].sort()) scripts[name] = scriptOf(name);
@@ -36,7 +59,7 @@ export function assemblePlan(project: string, machines: MachinePlan[], scriptOf:
     scripts,
     machines,
     summary: { machines: machines.length, steps, bySite: sortedRecord(bySite), byProfile: sortedRecord(byProfile), byOs: sortedRecord(byOs) },
-    hash: sha256(machines.map((m) => m.hash).join('\n')),
+    hash: sha256(hashes.join('\n')),
   };
 }
 

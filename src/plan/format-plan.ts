@@ -1,5 +1,6 @@
 import { Chalk } from 'chalk';
 import type { MachinePlan, Plan } from '../model/plan.js';
+import type { PlanOf } from './build-plan.js';
 import { SECRET_PLACEHOLDER } from '../model/plan.js';
 import { formatPosixPrelude, formatPowerShellPrelude, secretVarName } from '../render/prelude.js';
 import { machineVars } from '../shell/machine-prelude.js';
@@ -87,7 +88,12 @@ export function formatPlanText(plan: Plan, opts: { machine?: string; color: bool
  * streams: 16,000 machines never sit in memory as one string, and grep finds a machine's line.
  */
 export function* planJsonChunks(plan: Plan): Generator<string> {
-  const keys = Object.keys(plan) as (keyof Plan)[];
+  yield* planJsonFrame(plan, (m) => JSON.stringify(m));
+}
+
+/** The JSON of a plan around its machines' own JSON, however the machines are kept (see encoded-plan.ts). */
+export function* planJsonFrame<M, J extends string | Uint8Array>(plan: PlanOf<M>, machineJson: (m: M) => J): Generator<string | J> {
+  const keys = Object.keys(plan) as (keyof PlanOf<M>)[];
   let first = true;
   yield '{';
   for (const key of keys) {
@@ -98,7 +104,10 @@ export function* planJsonChunks(plan: Plan): Generator<string> {
       continue;
     }
     yield `${prefix}[\n`;
-    for (let i = 0; i < plan.machines.length; i++) yield `${JSON.stringify(plan.machines[i])}${i < plan.machines.length - 1 ? ',' : ''}\n`;
+    for (let i = 0; i < plan.machines.length; i++) {
+      yield machineJson(plan.machines[i]);
+      yield i < plan.machines.length - 1 ? ',\n' : '\n';
+    }
     yield ']';
   }
   yield '}\n';

@@ -1,9 +1,11 @@
-export { buildPlan, assemblePlan } from './build-plan.js';
-export { planMachine } from './plan-machine.js';
+export { buildPlan, assemblePlan, assemblePlanOf, type MachineSummary, type PlanOf } from './build-plan.js';
+export { createMachineEncoder, encodedPlanChunks, selectEncoded, type EncodedMachine } from './encoded-plan.js';
+export { planMachine, planMachineHash } from './plan-machine.js';
+export { planHashes } from './plan-hashes.js';
 export { createPlanContext, type PlanContext } from './plan-context.js';
 export { PlanError } from './plan-error.js';
 export { selectMachines, parseSelector, SelectorError, type SelectorTerm } from './selector.js';
 export { findTemplateErrors, planAndCheck, type CheckedPlan } from './template-errors.js';
-export { formatPlanText, formatPlanJson, planJsonChunks } from './format-plan.js';
+export { formatPlanText, formatPlanJson, planJsonChunks, planJsonFrame } from './format-plan.js';
 export { resolveProfile, collectProfileChain, ProfileError, type ResolvedProfile } from './resolve-profile.js';
 export { sha256, sortedKeys } from './hash.js';

@@ -20,6 +20,7 @@ export const PLAN_CODE_VERSION = 2;
 /** Caches of one planning pass; create one per project and reuse it for every machine. */
 export interface PlanContext {
   project: Project;
+  compile: boolean; // false: recipes for plan hashes only, their templates resolved by name but not compiled
   recipes: Map<string, Recipe>;
   templates: Map<string, RenderFn>;
   scripts: Map<string, { hash: string; text: string }>;
@@ -32,8 +33,8 @@ export class RecipeError extends Error {
   }
 }
 
-export function createPlanContext(project: Project): PlanContext {
-  return { project, recipes: new Map(), templates: new Map(), scripts: new Map() };
+export function createPlanContext(project: Project, opts: { compile?: boolean } = {}): PlanContext {
+  return { project, compile: opts.compile ?? true, recipes: new Map(), templates: new Map(), scripts: new Map() };
 }
 
 function planBundles(project: Project, names: string[], os: Os, profile: string): PlannedBundle[] {
@@ -61,10 +62,16 @@ function planBundles(project: Project, names: string[], os: Os, profile: string)
   });
 }
 
-/** A compiled config template, by name (tried as given, then under <os>/). */
-export function getTemplate(ctx: PlanContext, name: string, os: Os): { name: string; render: RenderFn } {
+/** A config template's full name (tried as given, then under <os>/). */
+export function templateName(ctx: PlanContext, name: string, os: Os): string {
   const resolved = ctx.project.templates.has(name) ? name : ctx.project.templates.has(`${os}/${name}`) ? `${os}/${name}` : null;
   if (!resolved) throw new RecipeError(`template ${name} not found`, name);
+  return resolved;
+}
+
+/** A compiled config template, by name (see templateName). */
+export function getTemplate(ctx: PlanContext, name: string, os: Os): { name: string; render: RenderFn } {
+  const resolved = templateName(ctx, name, os);
   let render = ctx.templates.get(resolved);
   if (!render) {
     render = compileTemplate(resolved, ctx.project.templates.get(resolved)!.text);
@@ -92,7 +99,7 @@ export function getRecipe(ctx: PlanContext, profileName: string, os: Os): Recipe
   const steps = stepSpecs(profile, os, bundles);
   for (const step of steps) {
     registerScript(ctx, step.script);
-    for (const file of step.files) getTemplate(ctx, file.template, os);
+    for (const file of step.files) (ctx.compile ? getTemplate : templateName)(ctx, file.template, os);
   }
   const recipe = { profile, os, bundles, steps, digest: recipeDigest(ctx, profile, os, bundles, steps) };
   ctx.recipes.set(key, recipe);
@@ -109,7 +116,7 @@ function recipeDigest(ctx: PlanContext, profile: ResolvedProfile, os: Os, bundle
       bundles,
       steps: steps.map((s) => ({
         id: s.id, title: s.title, script: s.script, checkOnly: s.checkOnly, timeout: s.timeout ?? null, secrets: s.secrets,
-        files: s.files.map((f) => ({ ...f, text: text(getTemplate(ctx, f.template, os).name) })),
+        files: s.files.map((f) => ({ ...f, text: text(templateName(ctx, f.template, os)) })),
         scriptText: text(s.script),
       })),
     }),

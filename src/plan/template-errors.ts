@@ -5,7 +5,8 @@ import { TemplateError } from '../render/engine.js';
 import { PlanError } from './plan-error.js';
 import { createPlanContext, getRecipe, RecipeError, type PlanContext } from './plan-context.js';
 import { planMachine } from './plan-machine.js';
-import { assemblePlan } from './build-plan.js';
+import { assemblePlan, assemblePlanOf, type PlanOf } from './build-plan.js';
+import { createMachineEncoder, type EncodedMachine } from './encoded-plan.js';
 
 const PER_CAUSE = 5; // machines named one by one for the same cause; the rest are counted
 // Problems that show only when a machine is rendered; reported per machine, grouped per cause.
@@ -15,6 +16,7 @@ const PER_MACHINE_RULES = new Set(['undefined-template-variable', 'undeclared-se
 export interface CheckedPlan {
   plan: Plan | null;
   diagnostics: Diagnostic[];
+  encoded?: PlanOf<EncodedMachine> | null; // with encode: the plan with each machine kept as its JSON (plan is null then)
 }
 
 function templatePos(project: Project, err: TemplateError) {
@@ -48,9 +50,12 @@ function checkRecipes(project: Project, ctx: PlanContext, diagnostics: Diagnosti
  * Plans every machine once and reports template problems as validate diagnostics: syntax and missing
  * templates per (profile, os), then undefined variables per machine (rule undefined-template-variable),
  * grouped per cause. keepPlan: false when only the diagnostics are wanted (machine plans are not kept).
+ * encode: keep each machine as its JSON (`encoded`, for plan --format json) instead of its plan object.
  */
-export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}): CheckedPlan {
+export function planAndCheck(project: Project, opts: { keepPlan?: boolean; encode?: boolean } = {}): CheckedPlan {
   const keepPlan = opts.keepPlan ?? true;
+  const encode = keepPlan && opts.encode === true ? createMachineEncoder() : null;
+  const encoded: EncodedMachine[] = [];
   const diagnostics: Diagnostic[] = [];
   const ctx = createPlanContext(project);
   const brokenRecipes = checkRecipes(project, ctx, diagnostics);
@@ -61,6 +66,7 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}
     if (brokenRecipes.has(`${machine.role}\u0000${machine.os}`)) {
       failed = true; // reported above, once
       machines.length = 0;
+      encoded.length = 0;
       continue;
     }
     let planned: MachinePlan;
@@ -69,6 +75,7 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}
     } catch (err) {
       failed = true;
       machines.length = 0; // no plan comes of it now: let the machines planned so far go
+      encoded.length = 0;
       if (!(err instanceof PlanError) || !err.rule || !PER_MACHINE_RULES.has(err.rule)) continue; // other causes are validate's own rules
       const key = `${err.rule}\u0000${err.template}\u0000${err.variable}`;
       const cause = causes.get(key) ?? { first: [], more: 0 };
@@ -82,7 +89,10 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}
       cause.first.push({ rule: err.rule, severity: 'error', message, pos: machine.pos, machine: machine.id });
       continue;
     }
-    if (keepPlan && !failed) machines.push(planned);
+    if (keepPlan && !failed) {
+      if (encode) encoded.push(encode(planned));
+      else machines.push(planned);
+    }
   }
   for (const [key, cause] of causes) {
     diagnostics.push(...cause.first);
@@ -92,7 +102,9 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean } = {}
       diagnostics.push({ rule, severity: 'error', message: `${what} in template ${template}: ${cause.more} more machine(s)` });
     }
   }
-  const plan = keepPlan && !failed ? assemblePlan(project.config.name, machines, (name) => ctx.scripts.get(name)!) : null;
+  const scriptOf = (name: string) => ctx.scripts.get(name)!;
+  if (encode) return { plan: null, diagnostics, encoded: failed ? null : assemblePlanOf(project.config.name, encoded, (m) => m, scriptOf) };
+  const plan = keepPlan && !failed ? assemblePlan(project.config.name, machines, scriptOf) : null;
   return { plan, diagnostics };
 }
 

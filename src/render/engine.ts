@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { SECRET_NAME, secretMark } from './secret-mark.js';
 
 /** A template that could not be compiled or rendered: names the template, the variable and the line. */
@@ -50,7 +51,7 @@ function strictHelper(fn: (...args: unknown[]) => unknown): Handlebars.HelperDel
 }
 
 function createHandlebars(): typeof Handlebars {
-  const hb = Handlebars.create();
+  const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
   hb.registerHelper('secret', strictHelper((name) => {
     if (typeof name !== 'string' || !SECRET_NAME.test(name)) throw new Error('secret needs a name of letters, digits, _ . -: {{secret "vpnPsk"}}');
     return secretMark(name);
@@ -65,7 +66,9 @@ function createHandlebars(): typeof Handlebars {
   return hb;
 }
 
-const shared = createHandlebars();
+// Loaded on the first compile: status hashes plans without rendering and never loads the engine.
+let engine: typeof Handlebars | null = null;
+const shared = (): typeof Handlebars => (engine ??= createHandlebars());
 // Known helpers are called directly by the compiled code instead of being looked up on every render.
 const KNOWN_HELPERS = { secret: true, json: true, keyfile: true, join: true, times: true, add: true, uuid: true, eq: true };
 
@@ -130,8 +133,8 @@ function checkSecretUse(name: string, node: unknown): void {
 export function compileTemplate(name: string, text: string): RenderFn {
   let compiled: HandlebarsTemplateDelegate;
   try {
-    checkSecretUse(name, shared.parse(text));
-    compiled = shared.compile(text, { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
+    checkSecretUse(name, shared().parse(text));
+    compiled = shared().compile(text, { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
   } catch (err) {
     throw toTemplateError(err, name, text);
   }

@@ -18,7 +18,7 @@ function commandsOf(cmd: Command, prefix = ''): [string, Command][] {
   });
 }
 
-const program = buildProgram();
+const program = await buildProgram();
 const commands = new Map(commandsOf(program));
 const longFlags = (name: string) => commands.get(name)!.options.map((o) => o.long);
 

@@ -1,4 +1,5 @@
-import { loadEmployeesCsv } from '../../src/config/directory-csv.js';
+import { parse } from 'csv-parse/sync';
+import { CSV_OPTIONS, loadEmployeesCsv, plainCsvRows, type CsvRow } from '../../src/config/directory-csv.js';
 import type { Diagnostic } from '../../src/model/index.js';
 import { formatDiagnostic } from '../../src/model/index.js';
 
@@ -51,5 +52,27 @@ describe('directory CSV', () => {
 
   it('reports an empty export', () => {
     expect(load('# only a comment\n').out).toEqual(['directory/e.csv:1:1 directory/e.csv has no header row [empty-file]']);
+  });
+});
+
+describe('plain CSV rows', () => {
+  // A small generator (xorshift) so that every run tries the same texts.
+  function texts(count: number): string[] {
+    let x = 2463534242;
+    const next = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) / 4294967296);
+    const alphabet = ['a', 'b', ',', ',', '\n', '\n', '#', ' ', 'ü', '\t', '\ufeff', 'e1'];
+    return Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * 40) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+  }
+
+  it('splits a text without quotes and carriage returns exactly as csv-parse does', () => {
+    for (const text of ['id,firstName\ne1,Anna\n', '# export\nid,a\n\n#x\ne1,b', ' #x,1\n,\n  \n', ...texts(800)]) {
+      const expected = (parse(text, CSV_OPTIONS) as unknown as CsvRow[]).map((r) => [r.record, r.info.lines]);
+      expect({ text, rows: plainCsvRows(text)?.map((r) => [r.record, r.info.lines]) }).toEqual({ text, rows: expected });
+    }
+  });
+
+  it('leaves quoted fields and carriage returns to csv-parse', () => {
+    expect(plainCsvRows('id,name\ne1,"Keller, Jana"\n')).toBeNull();
+    expect(plainCsvRows('id,name\r\ne1,Jana\r\n')).toBeNull();
   });
 });

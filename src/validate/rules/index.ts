@@ -16,3 +16,6 @@ export const RULES: readonly Rule[] = [
   siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
   bundleWindowsInstall, installerVersion, exeDetectRule, installerText,
 ];
+
+/** The rules that start no other process (all but the PowerShell parser): what status checks before it trusts the inventory. */
+export const IN_PROCESS_RULES: readonly Rule[] = RULES.filter((rule) => rule !== powershell51Syntax);
