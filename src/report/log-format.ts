@@ -34,6 +34,7 @@ function eventText(e: CaseEvent): string {
     case 'closed': return `  ${e.at} closed by run ${printable(e.runId ?? '-')}`;
     case 'assigned': return `  ${e.at} assigned to ${printable(e.owner ?? '-')}${by}`;
     case 'note': return `  ${e.at} note${by}: ${printable(e.text ?? '')}`;
+    case 'escalated': return `  ${e.at} escalated to ${printable(e.owner ?? '-')}${by}`;
   }
 }
 

@@ -4,12 +4,13 @@ import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
 import { formatTable } from './text-table.js';
 import { printable } from '../model/printable.js';
+import { dueCell } from './local-time.js';
 
-const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause'];
+const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'due', 'owner', 'escalated', 'fingerprint', 'cause'];
 
 // Cells of a terminal table: data shown with its controls escaped.
 function caseCells(c: OpenCaseView): string[] {
-  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.cause].map((v) => printable(v));
+  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, dueCell(c), c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.cause].map((v) => printable(v));
 }
 
 const RUN_COLUMNS = ['run', 'mode', 'user', 'from', 'since', 'done', 'state', 'next'];
@@ -46,7 +47,8 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
   if (cases.length > 0) {
     const caseRows = cases.map((c) => {
       const cells = caseCells(c);
-      if (c.escalated) cells[6] = style.magenta.bold('yes');
+      if (c.overdue) cells[5] = style.red(cells[5]);
+      if (c.escalated) cells[7] = style.magenta.bold('yes');
       return cells;
     });
     parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`);
