@@ -11,6 +11,7 @@ import { registerInit } from './init.js';
 import { registerInventory } from './inventory.js';
 import { registerJournal } from './journal-copy.js';
 import { registerCase } from './case.js';
+import { registerNotify } from './notify.js';
 
 const VERSION = '0.1.0';
 
@@ -49,6 +50,7 @@ Examples:
   registerErrors(program);
   registerLog(program);
   registerCase(program);
+  registerNotify(program);
   registerReport(program);
   registerInit(program);
   registerInventory(program);
