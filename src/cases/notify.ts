@@ -43,6 +43,7 @@ function recordedEscalation(events: CaseEvent[]): string | null | undefined {
 
 /** Writes an `escalated` event (and escalated_at) for each case that escalated to someone it was not recorded for. */
 export async function recordEscalations(store: JournalStore, cases: NotifyCase[], now: Date, who: string): Promise<string[]> {
+  if (!cases.some((c) => c.escalatedTo !== null)) return [];
   const byMachine = new Map<string, CaseEvent[]>();
   for (const e of await store.caseEvents()) byMachine.set(e.machine, [...(byMachine.get(e.machine) ?? []), e]);
   const recorded: string[] = [];

@@ -4,6 +4,8 @@ import {
   createCaseRouter, openPostgresStore, openSqliteStore, resolveJournalLocation, type CaseContext, type EscalationPolicy, type JournalLocation, type JournalStore,
 } from '../journal/index.js';
 import { JournalError } from '../journal/store.js';
+import { describeInvoker } from '../journal/invoker.js';
+import { gatherCases, recordEscalations } from '../cases/notify.js';
 import type { Project } from '../model/project.js';
 import { resolveSecrets, SecretError } from '../run/secrets.js';
 import { CliError, EXIT } from './exit.js';
@@ -72,6 +74,13 @@ export async function caseContextOf(project: Project, store: JournalStore): Prom
     openOwners: open.map((c) => c.owner),
   });
   return { route, escalateAfterAttempts: project.config.escalateAfterAttempts };
+}
+
+/** Records in each escalated case's history who it escalated to (once per target); the machines it recorded. */
+export async function recordCaseEscalations(project: Project, store: JournalStore, now: Date): Promise<string[]> {
+  const supporters = (site: string) => project.sites.get(site)?.supporters ?? [];
+  const cases = await gatherCases({ store, routing: project.config.routing, supporters, policy: escalationOf(project), now });
+  return recordEscalations(store, cases, now, describeInvoker());
 }
 
 /** Opens the journal for the length of `work` and closes it whatever happens. */

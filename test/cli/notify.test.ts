@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { loadProject } from '../../src/config/index.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { readMessage, type ReadMessage } from '../support/mail-message.js';
 import { runCli } from './run-cli.js';
@@ -134,6 +135,19 @@ describe('notify from lab faults', () => {
     const next = await readOutbox(d4);
     expect([...next.keys()]).toEqual(['hr-data@example-telco.de']);
     expect(next.get('hr-data@example-telco.de')![0].text).toContain(other);
+  });
+
+  it('a re-run that reaches escalateAfterAttempts records the escalation: to the lead of its cause\'s group, else the second supporter', async () => {
+    const offline = lab.machines.filter((m) => m.fault?.kind === 'offline').map((m) => m.id).sort()[0];
+    for (let i = 0; i < 2; i++) expect((await cli('rerun', '--failed', '--yes', '--retries', '0', '--site', lab.machines.find((m) => m.id === offline)!.site)).exitCode).toBe(3);
+    const { project } = await loadProject({ projectDir: lab.projectDir });
+    const second = project!.sites.get(lab.machines.find((m) => m.id === offline)!.site)!.supporters[1];
+    const errors = JSON.parse(String((await cli('errors', '--format', 'json')).stdout)) as { cases: { machine: string; errorClass: string; escalated: boolean }[] };
+    const now = errors.cases.find((c) => c.machine === offline)!;
+    expect(now.escalated).toBe(true);
+    // The lab brings an offline PC back with a new host key: the cause may now be auth, which central-it's lead gets.
+    const target = now.errorClass === 'auth' ? 'it-lead@example-telco.de' : `${second.name} <${second.email}>`;
+    expect(String((await cli('log', offline)).stdout)).toContain(`escalated to ${target} by `);
   });
 
   it('refuses a missing way, two ways, and a bad --smtp URL with exit 1; no notify section is exit 2', async () => {
