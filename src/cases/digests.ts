@@ -29,9 +29,12 @@ export interface Digest {
   reportedBefore: number; // the recipient's other open cases, already reported in their current state
 }
 
-/** A case as a recipient was told about it: mailed again only when its status, owner, cause or escalation changes. */
+/**
+ * A case as a recipient was told about it: mailed again only when its owner, cause or escalation changes, or it
+ * closed and opened again (a new first failure).
+ */
 export function deliveryState(c: NotifyCase): string {
-  return JSON.stringify(['open', c.view.owner, c.view.fingerprint, c.escalatedTo]);
+  return JSON.stringify(['open', c.view.owner, c.view.fingerprint, c.escalatedTo, c.view.firstFailed]);
 }
 
 const key = (recipient: string, digest: DigestKind, machine: string): string => `${recipient}\u0000${digest}\u0000${machine}`;

@@ -1,4 +1,4 @@
-import { escalatedAt, isOverdue, type EscalationPolicy } from '../journal/escalation.js';
+import type { EscalationPolicy } from '../journal/escalation.js';
 import { viewCase } from '../journal/queries.js';
 import type { CaseEvent, JournalStore } from '../journal/store.js';
 import type { Routing, Supporter } from '../model/index.js';
@@ -22,11 +22,10 @@ export async function gatherCases(source: CaseSource): Promise<NotifyCase[]> {
   return open.map((c) => {
     const view = viewCase(c, source.now, source.policy);
     const routed = { errorClass: c.errorClass, fingerprint: c.fingerprint, site: c.site };
-    const escalated = escalatedAt(c, source.policy, source.now) !== null || isOverdue(c, source.now);
     return {
       view,
       group: groupOfCase(source.routing, routed),
-      escalatedTo: escalated ? escalationTarget(source.routing, source.supporters, routed) : null,
+      escalatedTo: view.escalated ? escalationTarget(source.routing, source.supporters, routed) : null,
     };
   });
 }

@@ -1,4 +1,4 @@
-import type { OpenCaseView, RunInProgress, StatusReport } from '../journal/queries.js';
+import { overdueFirst, type OpenCaseView, type RunInProgress, type StatusReport } from '../journal/queries.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
@@ -43,7 +43,7 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
   const rows = report.sites.map((s) => row(s.site, s));
   if (report.sites.length > 1) rows.push(row(style.bold('total'), report.totals));
   const parts = [formatTable(header, rows, [1, 2, 3, 4, 5, 6])];
-  const cases = report.sites.flatMap((s) => s.cases);
+  const cases = report.sites.flatMap((s) => s.cases).sort(overdueFirst); // stable: by site and machine otherwise
   if (cases.length > 0) {
     const caseRows = cases.map((c) => {
       const cells = caseCells(c);

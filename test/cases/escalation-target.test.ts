@@ -26,7 +26,7 @@ describe('escalation targets', () => {
 
 describe('digest planning', () => {
   const view = (machine: string, owner: string, fingerprint: string): OpenCaseView =>
-    ({ machine, site: 'bruehl', errorClass: 'auth', message: 'authentication failed', fingerprint, cause: 'authentication failed', owner, ageMs: 1, age: '1s', dueAt: null, overdue: false, attempts: 1 }) as OpenCaseView;
+    ({ machine, site: 'bruehl', errorClass: 'auth', message: 'authentication failed', fingerprint, cause: 'authentication failed', owner, ageMs: 1, age: '1s', dueAt: null, overdue: false, attempts: 1, firstFailed: '2026-11-20T08:00:00.000Z' }) as OpenCaseView;
   const recipientOf = createRecipientResolver([{ name: 'Anna "A", Bcc: x@evil.example\r\n', email: 'Anna@Example.com' }]);
 
   it('resolves supporters by their exact case name and refuses what is no plain address', () => {

@@ -73,6 +73,11 @@ describe('notify from lab faults', () => {
     expect(String(check.stdout)).toMatch(/would send to it-ops@example-telco\.de \(owner digest\)/);
     expect(String(check.stdout)).toMatch(/message(s)? would be sent \(--check: nothing sent, nothing recorded\)/);
 
+    const json = JSON.parse(String((await cli('notify', '--check', '--json')).stdout));
+    const toItOps = json.messages.find((m: { to: string }) => m.to === 'it-ops@example-telco.de');
+    expect(toItOps).toMatchObject({ kind: 'owner', status: 'would-send', cases: auth, subject: '[homeshift] 2 open cases for you in 1 cause' });
+    expect(json.mode).toBe('check');
+
     const d1 = join(dir, 'D1');
     const sent = await cli('notify', '--out', d1);
     expect([sent.exitCode, problems(sent.stderr)]).toEqual([0, '']);
