@@ -20,6 +20,9 @@ export interface ComposedMail {
   options: Mail.Options;
 }
 
+/** Machines listed per cause; a bigger cause names how many more (errors --group and rerun --cause cover them all). */
+const LISTED = 100;
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function caseLine(c: NotifyCase, kind: Digest['kind']): string {
@@ -35,7 +38,8 @@ function causeBlock(cause: DigestCause, index: number, kind: Digest['kind']): st
     `   cause: ${printable(cause.fingerprint)} (${printable(cause.errorClass ?? 'error')})`,
   ];
   if (cause.example) lines.push(`   example: ${printable(cause.example)}`);
-  lines.push(`   what to do: ${cause.advice.text}`, `   machines (${cause.cases.length}):`, ...cause.cases.map((c) => caseLine(c, kind)));
+  lines.push(`   what to do: ${cause.advice.text}`, `   machines (${cause.cases.length}):`, ...cause.cases.slice(0, LISTED).map((c) => caseLine(c, kind)));
+  if (cause.cases.length > LISTED) lines.push(`     and ${cause.cases.length - LISTED} more (homeshift errors --group lists them)`);
   lines.push(`   then re-run them: ${printable(cause.rerun)}`);
   return lines.join('\n');
 }
