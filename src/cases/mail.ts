@@ -1,7 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { printable } from '../model/printable.js';
-import { formatLocalTime } from '../report/local-time.js';
+import { localTime } from '../model/local-time.js';
 import type { Digest, DigestCause, NotifyCase } from './digests.js';
 import { displayName, type Recipient } from './recipients.js';
 
@@ -27,7 +27,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 function caseLine(c: NotifyCase, kind: Digest['kind']): string {
   const v = c.view;
-  const due = v.dueAt === null ? '' : `, due ${formatLocalTime(v.dueAt)}${v.overdue ? ' OVERDUE' : ''}`;
+  const due = v.dueAt === null ? '' : `, due ${localTime(v.dueAt)}${v.overdue ? ' OVERDUE' : ''}`;
   const why = kind === 'escalation' ? `, owner ${printable(v.owner ?? '-')}${v.overdue ? '' : `, ${plural(v.attempts, 'failed attempt')}`}` : '';
   return `     ${printable(v.machine)}  ${printable(v.site)}  open ${v.age}${due}${why}`;
 }

@@ -65,6 +65,7 @@ export interface StatusOptions {
   now: Date;
   planHashes?: Map<string, string>; // machine -> current plan hash, to find stale machines of the inventory
   machines?: { id: string; site: string }[]; // the inventory; without it, the machines the journal knows (none stale)
+  only?: boolean; // machines is a selection (--limit): nothing about other machines is counted or listed
   escalation?: EscalationPolicy;
 }
 
@@ -74,10 +75,11 @@ const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases'> => ({ machines: 0, do
 export async function statusBySite(store: JournalStore, options: StatusOptions): Promise<StatusReport> {
   const policy = options.escalation ?? DEFAULT_ESCALATION;
   const machines = options.machines?.map((m) => ({ id: m.id, site: m.site, planHash: options.planHashes?.get(m.id) }));
-  const counts = await store.countBySite({ machines, site: options.site, escalation: escalationRule(policy, options.now) });
+  const counts = await store.countBySite({ machines, only: options.only, site: options.site, escalation: escalationRule(policy, options.now) });
   const inventorySite = new Map(options.machines?.map((m) => [m.id, m.site]));
   const sites = new Map<string, SiteStatus>(counts.map((c) => [c.site, { ...c, cases: [] }]));
   for (const c of await store.listCases({ status: 'open' })) {
+    if (options.only && !inventorySite.has(c.machine)) continue;
     sites.get(inventorySite.get(c.machine) ?? c.site)?.cases.push(viewCase(c, options.now, policy));
   }
   const list = [...sites.values()].sort((a, b) => a.site.localeCompare(b.site));
@@ -135,6 +137,7 @@ export interface ErrorOptions {
   class?: ErrorClass;
   site?: string;
   run?: string; // only cases whose last attempt was in this run
+  machines?: string[]; // only the cases of these machines (a --limit)
   now: Date;
   escalation?: EscalationPolicy;
 }
@@ -144,10 +147,13 @@ export async function listErrors(store: JournalStore, options: ErrorOptions): Pr
   const now = options.now.toISOString();
   const policy = options.escalation ?? DEFAULT_ESCALATION;
   if (!options.group) {
-    const cases = await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run });
+    const only = options.machines ? new Set(options.machines) : null;
+    const cases = (await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run })).filter((c) => !only || only.has(c.machine));
     return { grouped: false, now, cases: cases.map((c) => viewCase(c, options.now, policy)).sort(overdueFirst) };
   }
-  const groups = await store.groupOpenCases({ errorClass: options.class, site: options.site, lastRun: options.run, escalation: escalationRule(policy, options.now) });
+  const groups = await store.groupOpenCases({
+    errorClass: options.class, site: options.site, lastRun: options.run, machines: options.machines, escalation: escalationRule(policy, options.now),
+  });
   const list: ErrorGroup[] = groups.map((g) => ({
     fingerprint: g.fingerprint, errorClass: g.errorClass, cause: normaliseMessage(g.message ?? ''), count: g.count,
     machines: g.machines, sites: g.sites, owners: g.owners, escalated: g.escalated, overdue: g.overdue, dueAt: g.dueAt, firstFailed: g.firstFailed,

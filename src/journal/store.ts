@@ -179,6 +179,7 @@ export interface SiteCounts {
 
 export interface SiteCountQuery {
   machines?: InventoryMachine[]; // without it: every machine the journal knows
+  only?: boolean; // machines is a selection (--limit): open cases of other machines are not counted
   site?: string;
   escalation: EscalationRule;
 }
@@ -202,6 +203,7 @@ export interface CauseQuery {
   errorClass?: ErrorClass;
   site?: string;
   lastRun?: string;
+  machines?: string[]; // only the cases of these machines (a --limit)
   escalation: EscalationRule;
 }
 

@@ -11,6 +11,7 @@ import ssh2 from 'ssh2';
 import { applyFileFault } from './fault-files.js';
 import { assignFaults, type AssignedFault, type FaultPlan } from './faults.js';
 import { generateFleet } from './generate.js';
+import { recordLabMade, removeLabMade } from './lab-made.js';
 import { generateEd25519 } from './lab-keys.js';
 import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
@@ -81,7 +82,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const dir = resolve(options.dir);
   const seed = options.seed ?? DEFAULT_SEED;
   const paths = labPaths(dir);
-  await removeLabFiles(dir);
+  await removeLabFiles(dir); // a lab left behind; what its operator made in the repository stays
   await Promise.all([paths.pcs, paths.keys, paths.secrets].map((p) => mkdir(p, { recursive: true })));
 
   const clientKeys = generateEd25519('homeshift-lab');
@@ -98,13 +99,14 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const stop = () => stopServers(servers, fleet);
   try {
     const ports = await Promise.all(servers.map((s) => s.listen()));
-    await generateFleet(paths.project, {
+    const generated = await generateFleet(paths.project, {
       machines: options.machines,
       sites: options.sites,
       seed,
       osFor: (i: number) => (isWindowsPc(i, windows, options.machines) ? 'windows' : 'linux'),
       hostFor: (i: number) => ({ host: '127.0.0.1', port: ports[i] }),
     });
+    await recordLabMade(dir, generated.files);
     const faults = await setUpPcs(dir, servers, options.faults, seed);
     return {
       dir,
@@ -167,9 +169,9 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
 }
 
 /** Remove what a lab writes into its folder; other files there stay. */
-export async function removeLabFiles(dir: string): Promise<void> {
-  const paths = labPaths(dir);
-  await Promise.all([paths.pcs, paths.project, paths.keys, paths.secrets, paths.knownHosts].map((p) => rm(p, { recursive: true, force: true })));
+/** Removes what startLab made; the rollout repository keeps what others wrote into it unless `purge`. */
+export async function removeLabFiles(dir: string, options: { purge?: boolean } = {}): Promise<{ kept: string[]; where: string }> {
+  return removeLabMade(dir, labPaths(dir), options);
 }
 
 async function stopServers(servers: PcServer[], fleet: FleetContext): Promise<void> {

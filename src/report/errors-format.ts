@@ -5,7 +5,7 @@ import type { FormatOptions, ReportFormat } from './format.js';
 import { CASE_COLUMNS, caseCells } from './status-format.js';
 import { formatTable } from './text-table.js';
 import { printable } from '../model/printable.js';
-import { formatLocalTime } from './local-time.js';
+import { localTime } from '../model/local-time.js';
 
 const GROUP_COLUMNS = ['count', 'class', 'fingerprint', 'cause', 'sites', 'machines', 'owners', 'escalated', 'first_failed', 'overdue', 'due_at'];
 
@@ -31,7 +31,7 @@ function formatErrorsText(list: ErrorList, options: FormatOptions): string {
     ];
     if (owners) lines.push(`       owners: ${owners}`);
     if (g.dueAt !== null) {
-      const due = `due: ${formatLocalTime(g.dueAt)}${g.overdue > 0 ? ` (${g.overdue} overdue)` : ''}`;
+      const due = `due: ${localTime(g.dueAt)}${g.overdue > 0 ? ` (${g.overdue} overdue)` : ''}`;
       lines.push(`       ${g.overdue > 0 ? style.red(due) : due}`);
     }
     if (g.escalated > 0) lines.push(`       ${style.magenta(`escalated: ${escalated}`)}`);

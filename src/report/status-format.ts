@@ -3,10 +3,16 @@ import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
 import { formatTable } from './text-table.js';
+import { localTime } from '../model/local-time.js';
 import { printable } from '../model/printable.js';
-import { dueCell } from './local-time.js';
 
 const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'due', 'owner', 'escalated', 'fingerprint', 'cause'];
+
+/** A case's due time as a table cell: local time, marked when it has passed; "-" without one. */
+function dueCell(c: { dueAt: string | null; overdue: boolean }): string {
+  if (c.dueAt === null) return '-';
+  return c.overdue ? `${localTime(c.dueAt)} overdue` : localTime(c.dueAt);
+}
 
 // Cells of a terminal table: data shown with its controls escaped.
 function caseCells(c: OpenCaseView): string[] {
@@ -21,7 +27,7 @@ function runCells(r: RunInProgress): string[] {
   const leases = r.liveLeases ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
   const next = r.resume ?? (r.state === 'running' || r.mode === 'check' || r.done >= r.total ? '-' : 'none: --resume takes the newest unfinished run');
   const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state;
-  return [r.id, r.mode, user, host, r.startedAt, `${r.done}/${r.total}`, `${state}${leases}`, next];
+  return [r.id, r.mode, user, host, localTime(r.startedAt), `${r.done}/${r.total}`, `${state}${leases}`, next];
 }
 
 /** Runs in progress and runs left unfinished, with the command that finishes one. */

@@ -49,11 +49,13 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
   let block: { kind: 'out' | 'err'; index: number; text: string } | null = null;
   const blocks = new Map<string, string>();
 
-  // a duration of '-' means the program kept no clock: the time between the step's two markers arriving
+  // The program's own clock where it keeps one ('-': none); the time between the step's two markers arriving
+  // where that says more (a PC clock in 10 ms steps reads 0 for a 6 ms step the client saw take 6 ms).
   function durationOf(index: number, field: string | undefined): number {
-    if (field !== '-') return Number(field) || 0;
     const started = startedAt.get(index);
-    return started === undefined ? 0 : Math.max(0, Math.round(now() - started));
+    const arrival = started === undefined ? 0 : Math.max(0, Math.round(now() - started));
+    const own = field === '-' || field === undefined ? 0 : Number(field);
+    return Math.max(Number.isFinite(own) && own > 0 ? Math.round(own) : 0, arrival);
   }
 
   function parseEnd(fields: string[]): StepResult | null {

@@ -89,7 +89,7 @@ describe('notify from lab faults', () => {
     expect(itOps.header('from')).toEqual(['Rollout team <homeshift@example-telco.de>']);
     expect(itOps.text).toMatch(/what to do: Service account refused/);
     expect(itOps.text).toMatch(/then re-run them: homeshift rerun --cause auth:\S+/);
-    expect(itOps.text).toMatch(/due \d{4}-\d\d-\d\d \d\d:\d\d [+-]\d\d:\d\d/);
+    expect(itOps.text).toMatch(/due \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d/);
     const supporterMail = [...outbox].filter(([to]) => to !== 'it-ops@example-telco.de').flatMap(([, list]) => list);
     expect(supporterMail.map((m) => m.text).join('\n')).toEqual(expect.stringContaining(offline[0]));
     for (const id of offline) expect(supporterMail.some((m) => m.text.includes(id))).toBe(true);

@@ -89,6 +89,26 @@ describe('aggregates in the store', () => eachStore((open) => {
     expect(all.groups.find((g) => g.sites.includes('ham'))?.owners).not.toContain(null);
   });
 
+  it('errors --limit: only the cases of the selected machines, grouped or not', async () => {
+    const open = await store.listCases({ status: 'open' });
+    const picked = open.filter((_, i) => i % 3 === 0).map((c) => c.machine);
+    const grouped = await listErrors(store, { group: true, machines: picked, now: NOW, escalation: POLICY });
+    if (!grouped.grouped) throw new Error('expected groups');
+    expect(grouped.groups.reduce((n, g) => n + g.count, 0)).toBe(picked.length);
+    expect(grouped.groups.flatMap((g) => g.machines).every((m) => picked.includes(m))).toBe(true);
+    const flat = await listErrors(store, { machines: picked, now: NOW, escalation: POLICY });
+    expect(!flat.grouped && flat.cases.map((c) => c.machine).sort()).toEqual([...picked].sort());
+  });
+
+  it('status --limit counts and lists only the selected machines', async () => {
+    const picked = inventory.slice(30, 40);
+    const status = await statusBySite(store, { now: NOW, planHashes, machines: picked, only: true, escalation: POLICY });
+    expect(status.totals.machines).toBe(picked.length);
+    const ids = new Set(picked.map((m) => m.id));
+    expect(status.sites.flatMap((s) => s.cases).every((c) => ids.has(c.machine))).toBe(true);
+    expect(status.totals.open).toBe(status.sites.flatMap((s) => s.cases).length);
+  });
+
   it('the burn-down equals replaying every apply result in run order', async () => {
     const runs = (await store.listRuns({ mode: 'apply' })).reverse();
     const openSet = new Set<string>();

@@ -2,7 +2,8 @@ import type { OpenCaseView } from '../../journal/index.js';
 import { groupOfCase } from '../../cases/escalation-target.js';
 import { formatAge } from '../../journal/escalation.js';
 import { SITE_SUPPORTERS, type Routing } from '../../model/index.js';
-import { countOf, escapeHtml, formatTime, renderPerson } from './escape.js';
+import { localTime } from '../../model/local-time.js';
+import { countOf, escapeHtml, renderPerson } from './escape.js';
 
 /** One owner group's open cases against their due time: the reaction-time picture of the report. */
 export interface GroupReaction {
@@ -61,7 +62,7 @@ function renderRow(g: GroupReaction): string {
 <th scope="row"><code>${escapeHtml(g.group)}</code><div class="muted">escalates to ${lead}</div></th>
 <td class="bar-cell">${renderBar(g)}</td><td class="num">${g.open}</td>
 <td class="num${g.overdue > 0 ? ' t-open' : ''}">${g.overdue}</td><td class="num">${g.withinDue}</td><td class="num">${g.noDue}</td>
-<td class="num">${escapeHtml(formatAge(g.oldestAgeMs))}</td><td>${g.nextDue ? `${escapeHtml(formatTime(g.nextDue))} UTC` : '-'}</td>
+<td class="num">${escapeHtml(formatAge(g.oldestAgeMs))}</td><td>${g.nextDue ? escapeHtml(localTime(g.nextDue)) : '-'}</td>
 <td><ul class="owners">${owners}</ul></td></tr>`;
 }
 

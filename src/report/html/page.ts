@@ -1,6 +1,7 @@
 import { renderBurnDown } from './burn-down.js';
+import { localTime } from '../../model/local-time.js';
 import { renderCauses } from './causes.js';
-import { countOf, escapeHtml, formatTime } from './escape.js';
+import { countOf, escapeHtml } from './escape.js';
 import type { HtmlReportData } from './gather.js';
 import { renderMachineTable } from './machine-table.js';
 import { renderOwnerGroups } from './owner-groups.js';
@@ -45,7 +46,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
 <body>
 <header class="top">
 <h1>${escapeHtml(data.title)}: rollout report</h1>
-<div class="meta">Generated ${escapeHtml(formatTime(data.generatedAt))} UTC from <code>${escapeHtml(data.journal)}</code></div>
+<div class="meta">Generated ${escapeHtml(localTime(data.generatedAt))} from <code>${escapeHtml(data.journal)}</code></div>
 <nav>${nav}</nav>
 </header>
 <main>
@@ -57,7 +58,7 @@ ${section('groups', 'Owner groups and reaction times', 'open cases per group aga
 ${section('worklists', 'Worklists per supporter', 'overdue cases first, then escalated, then the oldest', `<div class="worklists">${renderWorklists(data.worklists)}</div>`)}
 ${section('machines', 'Machines', countOf(data.machines.length, 'machine'), renderMachineTable(data.machines), 'machines-section')}
 </main>
-<footer>homeshift report &middot; ${escapeHtml(formatTime(data.generatedAt))} UTC</footer>
+<footer>homeshift report &middot; ${escapeHtml(localTime(data.generatedAt))}</footer>
 <script>${SEARCH_SCRIPT}</script>
 </body>
 </html>
