@@ -12,6 +12,9 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { readMessage, type ReadMessage } from '../support/mail-message.js';
 import { runCli } from './run-cli.js';
 
+// Many CLI processes in a row, each loading the project: generous under a loaded machine (no timing is asserted).
+const SLOW = 240_000;
+
 const ROUTING = `
 routing:
   groups:
@@ -66,7 +69,7 @@ describe('notify --smtp to a server on loopback', () => {
     lab = await startLab({ dir: join(dir, 'lab'), machines: 12, sites: 2, faults: 'offline=2,auth=2', windows: '0' });
     await appendFile(join(lab.projectDir, 'homeshift.yaml'), ROUTING);
     expect((await runCli(['-C', lab.projectDir, 'rollout', '--yes', '--retries', '0'])).exitCode).toBe(3);
-  });
+  }, SLOW);
   afterAll(async () => {
     await lab?.stop();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -108,7 +111,7 @@ describe('notify --smtp to a server on loopback', () => {
     const third = await notify();
     expect([third.exitCode, received.length]).toEqual([0, 0]);
     expect(String(third.stdout)).toMatch(/^Nothing to send/m);
-  });
+  }, SLOW);
 
   it('a wrong password fails every message with exit 3 and prints no password', async () => {
     await runCli(['-C', lab.projectDir, 'case', 'assign', lab.machines.find((m) => m.fault?.kind === 'auth')!.id, '--to', 'it-lead@example-telco.de']);
@@ -117,5 +120,5 @@ describe('notify --smtp to a server on loopback', () => {
     expect(String(wrong.stdout)).toMatch(/FAILED owner digest to it-lead@example-telco\.de/);
     expect(String(wrong.stdout) + String(wrong.stderr)).not.toContain('not-it');
     expect(received).toHaveLength(0);
-  });
+  }, SLOW);
 });

@@ -13,6 +13,9 @@ import { startLab, type Lab } from '../../src/lab/index.js';
 import { readMessage, type ReadMessage } from '../support/mail-message.js';
 import { runCli } from './run-cli.js';
 
+// Many CLI processes in a row, each loading the project: generous under a loaded machine (no timing is asserted).
+const SLOW = 240_000;
+
 const ROUTING = `
 routing:
   groups:
@@ -58,7 +61,7 @@ describe('notify from lab faults', () => {
     const first = await cli('rollout', '--yes', '--json', '--retries', '0');
     if (first.exitCode !== 3) console.log(first.stderr);
     expect(first.exitCode).toBe(3);
-  });
+  }, SLOW);
   afterAll(async () => {
     await lab?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -108,7 +111,7 @@ describe('notify from lab faults', () => {
     const again = await cli('notify', '--out', join(dir, 'D2'));
     expect([again.exitCode, String(again.stdout).trim()]).toEqual([0, 'Nothing to send: every open case was already reported to its owner and lead in its current state.']);
     expect(existsSync(join(dir, 'D2'))).toBe(false);
-  });
+  }, SLOW);
 
   it('escalates a case past its due time to the lead, and a reassigned case goes to its new owner', async () => {
     const [late, other] = lab.machines.filter((m) => m.fault?.kind === 'auth').map((m) => m.id).sort();
@@ -140,7 +143,7 @@ describe('notify from lab faults', () => {
     const next = await readOutbox(d4);
     expect([...next.keys()]).toEqual(['hr-data@example-telco.de']);
     expect(next.get('hr-data@example-telco.de')![0].text).toContain(other);
-  });
+  }, SLOW);
 
   it('a re-run that reaches escalateAfterAttempts records the escalation: to the lead of its cause\'s group, else the second supporter', async () => {
     const offline = lab.machines.filter((m) => m.fault?.kind === 'offline').map((m) => m.id).sort()[0];
@@ -153,7 +156,7 @@ describe('notify from lab faults', () => {
     // The lab brings an offline PC back with a new host key: the cause may now be auth, which central-it's lead gets.
     const target = now.errorClass === 'auth' ? 'it-lead@example-telco.de' : `${second.name} <${second.email}>`;
     expect(String((await cli('log', offline)).stdout)).toContain(`escalated to ${target} by `);
-  });
+  }, SLOW);
 
   it('refuses a missing way, two ways, and a bad --smtp URL with exit 1; no notify section is exit 2', async () => {
     expect((await cli('notify')).exitCode).toBe(1);
@@ -167,5 +170,5 @@ describe('notify from lab faults', () => {
     await writeFile(yaml, text);
     expect(invalid.exitCode).toBe(2);
     expect(String(invalid.stdout) + String(invalid.stderr)).toMatch(/homeshift\.yaml:\d+:\d+/);
-  });
+  }, SLOW);
 });
