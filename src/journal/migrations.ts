@@ -109,6 +109,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX case_events_by_machine ON case_events(machine, at, id);
   `,
+  // A result that is done but waits for the PC to restart (msiexec 3010/1641): 1 on the step and on its machine.
+  `
+  ALTER TABLE run_machines ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE step_results ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
+  `,
   // A case that escalates (past its due time, or by attempts) gets an event naming who it went to.
   // SQLite cannot change a CHECK constraint: the table is rebuilt with its rows and ids.
   `

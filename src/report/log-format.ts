@@ -22,7 +22,8 @@ function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): 
   if (a.message) lines.push(`  ${a.errorClass ?? 'error'}: ${printable(a.message)}${a.fingerprint ? ` [${printable(a.fingerprint)}]` : ''}`);
   for (const s of a.steps) {
     const exit = s.exitCode === null ? '' : ` exit=${s.exitCode}`;
-    lines.push(`    ${printable(s.step)} ${s.status}${exit} ${s.durationMs}ms${s.message ? ` ${printable(s.message)}` : ''}`);
+    const reboot = s.rebootRequired ? ' (reboot required)' : '';
+    lines.push(`    ${printable(s.step)} ${s.status}${reboot}${exit} ${s.durationMs}ms${s.message ? ` ${printable(s.message)}` : ''}`);
     lines.push(...tailLines('stdout', s.stdoutTail), ...tailLines('stderr', s.stderrTail));
   }
   return lines;

@@ -59,6 +59,12 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
     });
     parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`);
   }
+  const waiting = report.sites.filter((s) => s.rebootPending?.length);
+  if (waiting.length > 0) {
+    const total = waiting.reduce((n, s) => n + (s.rebootPending?.length ?? 0), 0);
+    const lines = waiting.map((s) => `  ${printable(s.site)}: ${s.rebootPending!.length} (${s.rebootPending!.map((m) => printable(m)).join(', ')})`);
+    parts.push(`${style.bold(`Reboot pending: ${total} PC${total === 1 ? '' : 's'}`)} (installed, effective after a restart)\n${lines.join('\n')}`);
+  }
   if (report.runs?.length) parts.push(formatRunsText(report.runs, style));
   return `${parts.join('\n\n')}\n`;
 }

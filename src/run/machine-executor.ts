@@ -64,6 +64,7 @@ export async function runMachine(plan: MachinePlan, ctx: MachineContext): Promis
       finishedAt: new Date().toISOString(),
       durationMs: Date.now() - started,
       steps,
+      ...(steps.some((s) => s.rebootRequired) ? { rebootRequired: true as const } : {}),
     };
   };
 

@@ -52,8 +52,8 @@ describe('aggregates in the store', () => eachStore((open) => {
       if (escalatedAt(c, POLICY, NOW)) e.escalated++;
     }
     const status = await statusBySite(store, { now: NOW, planHashes, machines: inventory.slice(30), escalation: POLICY });
-    expect(Object.fromEntries(status.sites.map(({ site, cases: list, ...counts }) => [site, { ...counts, listed: list.length }])))
-      .toEqual(Object.fromEntries([...expected].map(([site, e]) => [site, { ...e, listed: e.open }])));
+    expect(Object.fromEntries(status.sites.map(({ site, cases: list, rebootPending, ...counts }) => [site, { ...counts, listed: list.length, rebootPending }])))
+      .toEqual(Object.fromEntries([...expected].map(([site, e]) => [site, { ...e, listed: e.open, rebootPending: [] }])));
     expect(status.totals.stale).toBeGreaterThan(0);
     expect(status.totals.escalated).toBeGreaterThan(0);
     expect(status.totals.neverTried).toBeGreaterThan(0);

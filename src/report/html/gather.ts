@@ -42,6 +42,7 @@ export interface MachineRow extends ReportMachine {
   errorClass: ErrorClass | null;
   message: string | null;
   escalated: boolean;
+  rebootPending?: true; // waits for a restart (status' reboot pending)
 }
 
 /** Everything the HTML report shows, gathered from the journal and the project before rendering. */
@@ -88,9 +89,11 @@ export async function gatherReportData(input: ReportInput): Promise<HtmlReportDa
 
   const inventory = new Map(input.machines.map((m) => [m.id, m]));
   for (const [id, r] of last) if (!inventory.has(id) && !input.only) inventory.set(id, { id, site: r.site, role: '', os: '' });
+  const rebooting = new Set(status.sites.flatMap((s) => s.rebootPending ?? []));
   const machines = [...inventory.values()].map((m) => {
     const c = openByMachine.get(m.id);
-    return machineRow(m, last.get(m.id), stateOf(c !== undefined, successes.get(m.id), input.planHashes.get(m.id)), c?.escalated ?? false);
+    const row = machineRow(m, last.get(m.id), stateOf(c !== undefined, successes.get(m.id), input.planHashes.get(m.id)), c?.escalated ?? false);
+    return rebooting.has(m.id) ? { ...row, rebootPending: true as const } : row;
   });
   machines.sort((a, b) => a.site.localeCompare(b.site) || a.id.localeCompare(b.id));
 
