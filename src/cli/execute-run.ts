@@ -11,7 +11,7 @@ import { SecretError } from '../run/secrets.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
 import { EXIT, inputError, usageError } from './exit.js';
-import { caseContextOf, escalationOf, logFolderOf } from './journal.js';
+import { caseContextOf, escalationOf, logFolderOf, recordCaseEscalations } from './journal.js';
 import type { Output } from './output.js';
 import { stdoutClosed, whenStdoutCloses } from './output-closed.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
@@ -131,6 +131,9 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
   if (summary.outcome === 'cancelled') {
     out.err('cancelled; nothing was touched');
     return EXIT.ok;
+  }
+  if (!settings.check) {
+    await recordCaseEscalations(project, store, new Date()).catch((err: Error) => out.err(`journal: escalations not recorded: ${err.message}`));
   }
 
   if (stdoutClosed()) {

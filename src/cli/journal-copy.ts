@@ -72,7 +72,7 @@ Examples:
           }
           const copied = await copyJournal(source, target);
           const skipped = copied.runsSkipped ? ` (${n(copied.runsSkipped)} already there)` : '';
-          out.out(`copied ${n(copied.runs)} run(s)${skipped}, ${n(copied.runMachines)} run machine(s), ${n(copied.steps)} step(s), ${n(copied.cases)} case(s), ${n(copied.machineStates)} machine state(s), ${n(copied.caseEvents)} case event(s)`);
+          out.out(`copied ${n(copied.runs)} run(s)${skipped}, ${n(copied.runMachines)} run machine(s), ${n(copied.steps)} step(s), ${n(copied.cases)} case(s), ${n(copied.machineStates)} machine state(s), ${n(copied.caseEvents)} case event(s), ${n(copied.deliveries)} notify deliver${copied.deliveries === 1 ? 'y' : 'ies'}`);
           out.out(`  from ${shown(sourceLocation)}\n  to   ${shown(targetLocation)}`);
           if (before.runs === 0) {
             const missing = missingAfterCopy(await source.counts(), await target.counts());

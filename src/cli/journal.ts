@@ -4,6 +4,7 @@ import type { EscalationPolicy } from '../journal/escalation.js';
 import { resolveJournalLocation, type JournalLocation } from '../journal/location.js';
 import { createCaseRouter } from '../journal/routing.js';
 import { JournalError, type CaseContext, type JournalStore } from '../journal/store.js';
+import { describeInvoker } from '../journal/invoker.js';
 import type { Project } from '../model/project.js';
 import { resolveSecrets, SecretError } from '../run/secrets.js';
 import { CliError, EXIT } from './exit.js';
@@ -74,6 +75,15 @@ export async function caseContextOf(project: Project, store: JournalStore): Prom
     openOwners: open.map((c) => c.owner),
   });
   return { route, escalateAfterAttempts: project.config.escalateAfterAttempts };
+}
+
+/** Records in each escalated case's history who it escalated to (once per target); the machines it recorded. */
+export async function recordCaseEscalations(project: Project, store: JournalStore, now: Date): Promise<string[]> {
+  const supporters = (site: string) => project.sites.get(site)?.supporters ?? [];
+  // Loaded here, not at the top: status and errors share this module and must not load the mail library.
+  const { gatherCases, recordEscalations } = await import('../cases/notify.js');
+  const cases = await gatherCases({ store, routing: project.config.routing, supporters, policy: escalationOf(project), now });
+  return recordEscalations(store, cases, now, describeInvoker());
 }
 
 /** Opens the journal for the length of `work` and closes it whatever happens. */

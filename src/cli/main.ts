@@ -16,6 +16,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register[]> }[] = [
   { names: ['rollout', 'rerun'], load: async () => { const m = await import('./rollout.js'); return [m.registerRollout, m.registerRerun]; } },
   { names: ['status', 'errors', 'log'], load: async () => { const m = await import('./journal-commands.js'); return [m.registerStatus, m.registerErrors, m.registerLog]; } },
   { names: ['case'], load: async () => [(await import('./case.js')).registerCase] },
+  { names: ['notify'], load: async () => [(await import('./notify.js')).registerNotify] },
   { names: ['report'], load: async () => [(await import('./report.js')).registerReport] },
   { names: ['init'], load: async () => [(await import('./init.js')).registerInit] },
   { names: ['inventory'], load: async () => [(await import('./inventory.js')).registerInventory] },
@@ -61,6 +62,7 @@ Examples:
   $ homeshift rollout --limit 'BRU-*' --waves 1,10%,100% --max-failures 5%
   $ homeshift errors --group                    failures grouped by cause
   $ homeshift rerun --cause step-failed:mailbox:3f2a9c1b --yes
+  $ homeshift notify --out outbox/             one digest per owner as .eml files
   $ npm run demo                                the whole product on a simulated fleet`,
     );
   const own = COMMANDS.filter((c) => command !== undefined && c.names.includes(command));

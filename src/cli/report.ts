@@ -34,7 +34,7 @@ const sitesOf = (project: Project): ReportSite[] => [...project.sites.values()].
 /** The HTML report of a project's journal, and its totals for a one-line summary. */
 export async function renderProjectReport(project: Project, store: JournalStore, planHashes: Map<string, string>, selected?: Project['machines']) {
   const machines = inventoryOf(selected ?? project.machines);
-  const data = await gatherReportData({ title: project.config.name, machines, only: selected !== undefined, sites: sitesOf(project), now: new Date(), store, planHashes, escalation: escalationOf(project) });
+  const data = await gatherReportData({ title: project.config.name, machines, only: selected !== undefined, sites: sitesOf(project), now: new Date(), store, planHashes, escalation: escalationOf(project), routing: project.config.routing });
   return { html: renderHtmlReport(data), totals: data.status.totals, causes: data.causes.length };
 }
 

@@ -39,6 +39,7 @@ interface RawConfig {
   escalateAfterAttempts?: number;
   leaseTimeout?: string;
   routing?: RawRouting;
+  notify?: { from: string; fromName?: string; subjectPrefix?: string; smtpPasswordSecret?: string };
   vars?: Vars;
 }
 
@@ -69,6 +70,12 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     escalateAfterAttempts: raw.escalateAfterAttempts ?? 3,
     leaseTimeoutMs: parseLeaseTimeout(raw.leaseTimeout ?? '5m'),
     routing: buildRouting(src, raw.routing),
+    ...(raw.notify !== undefined ? {
+      notify: {
+        from: raw.notify.from, fromName: raw.notify.fromName ?? null, subjectPrefix: raw.notify.subjectPrefix ?? '[homeshift]',
+        ...(raw.notify.smtpPasswordSecret !== undefined ? { smtpPasswordSecret: raw.notify.smtpPasswordSecret } : {}),
+      },
+    } : {}),
     vars: raw.vars ?? {},
     pos: posAtPath(src, []),
   };
@@ -94,6 +101,10 @@ export function checkJournalConfig(src: YamlSource, config: ProjectConfig, locat
   const secret = config.journalPasswordSecret;
   if (secret !== undefined && !Object.hasOwn(config.secrets, secret)) {
     out.push(createDiagnostic('unknown-secret', `journalPasswordSecret: secret ${secret} is not declared under secrets: in homeshift.yaml`, locate('journalPasswordSecret')));
+  }
+  const smtpSecret = config.notify?.smtpPasswordSecret;
+  if (smtpSecret !== undefined && !Object.hasOwn(config.secrets, smtpSecret)) {
+    out.push(createDiagnostic('unknown-secret', `notify.smtpPasswordSecret: secret ${smtpSecret} is not declared under secrets: in homeshift.yaml`, posAtPath(src, ['notify', 'smtpPasswordSecret'])));
   }
   return out;
 }

@@ -9,14 +9,16 @@ export interface CopySummary {
   cases: number;
   machineStates: number;
   caseEvents: number; // case history entries the target did not hold yet
+  deliveries: number; // what notify reported to whom, where the source's is newer than the target's
 }
 
 /**
  * Copy every run, oldest first, each in one transaction of the target, then cases and machine states (for a machine
- * both journals know, the newer is kept), then the cases' history (entries the target already holds are skipped). Leases are not copied: they belong to the processes of the source journal.
+ * both journals know, the newer is kept), then the cases' history (entries the target already holds are skipped) and notify's deliveries (the newer per recipient,
+ * digest and machine). Leases are not copied: they belong to the processes of the source journal.
  */
 export async function copyJournal(source: JournalStore, target: JournalStore): Promise<CopySummary> {
-  const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0, caseEvents: 0 };
+  const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0, caseEvents: 0, deliveries: 0 };
   for (const run of (await source.listRuns()).reverse()) {
     const machines = await source.listRunMachines({ runId: run.id });
     const steps = await source.listRunSteps(run.id);
@@ -30,6 +32,13 @@ export async function copyJournal(source: JournalStore, target: JournalStore): P
   summary.cases = current.cases;
   summary.machineStates = current.machineStates;
   summary.caseEvents = await target.importCaseEvents(await source.caseEvents());
+  const held = new Map((await target.listDeliveries()).map((d) => [`${d.recipient}\u0000${d.digest}\u0000${d.machine}`, d.deliveredAt]));
+  const newer = (await source.listDeliveries()).filter((d) => {
+    const at = held.get(`${d.recipient}\u0000${d.digest}\u0000${d.machine}`);
+    return at === undefined || Date.parse(at) < Date.parse(d.deliveredAt);
+  });
+  await target.recordDeliveries(newer);
+  summary.deliveries = newer.length;
   return summary;
 }
 

@@ -26,7 +26,7 @@ function requireDuration(text: string): number {
   return ms;
 }
 
-/** When the case escalated (stored when attempts crossed the limit, else computed from its age at `now`), or null. */
+/** When the case escalated (stored, else computed from its attempts, its age or its due time at `now`), or null. */
 export function escalatedAt(c: CaseRecord, policy: EscalationPolicy, now: Date): string | null {
   if (c.status !== 'open') return null;
   const candidates: number[] = [];
@@ -36,7 +36,13 @@ export function escalatedAt(c: CaseRecord, policy: EscalationPolicy, now: Date):
     const due = Date.parse(c.firstFailed) + requireDuration(policy.after);
     if (due <= now.getTime()) candidates.push(due);
   }
+  if (c.dueAt !== null && Date.parse(c.dueAt) <= now.getTime()) candidates.push(Date.parse(c.dueAt));
   return candidates.length ? new Date(Math.min(...candidates)).toISOString() : null;
+}
+
+/** An open case whose owner has not reacted by its due time. */
+export function isOverdue(c: Pick<CaseRecord, 'status' | 'dueAt'>, now: Date): boolean {
+  return c.status === 'open' && c.dueAt !== null && Date.parse(c.dueAt) <= now.getTime();
 }
 
 /** "3d 4h", "2h 5m", "40s": the age of a case for people. */
@@ -52,5 +58,5 @@ export function formatAge(ms: number): string {
 /** The policy at `now` as the stores apply it in SQL (the same rule as escalatedAt). */
 export function escalationRule(policy: EscalationPolicy, now: Date): EscalationRule {
   const firstFailedBy = policy.after === null ? null : new Date(now.getTime() - requireDuration(policy.after)).toISOString();
-  return { afterAttempts: policy.afterAttempts, firstFailedBy };
+  return { afterAttempts: policy.afterAttempts, firstFailedBy, now: now.toISOString() };
 }

@@ -8,7 +8,7 @@ export { createLogFileWriter } from './log-file-writer.js';
 export type { LogFileWriter } from './log-file-writer.js';
 export { nextCase, runCaseEvents } from './cases.js';
 export { createCaseRouter, routeBySite, type RouterInput } from './routing.js';
-export { DEFAULT_ESCALATION, escalatedAt, formatAge, parseDuration } from './escalation.js';
+export { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge, isOverdue, parseDuration } from './escalation.js';
 export type { EscalationPolicy } from './escalation.js';
 export { DEFAULT_JOURNAL, createRunId, describeInvoker, processAlive, resolveJournalPath } from './invoker.js';
 export * from './queries.js';

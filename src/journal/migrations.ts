@@ -114,6 +114,35 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE run_machines ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE step_results ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
   `,
+  // A case that escalates (past its due time, or by attempts) gets an event naming who it went to.
+  // SQLite cannot change a CHECK constraint: the table is rebuilt with its rows and ids.
+  `
+  CREATE TABLE case_events_v2 (
+    id INTEGER PRIMARY KEY,
+    machine TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('opened', 'closed', 'assigned', 'note', 'escalated')),
+    owner TEXT,
+    text TEXT,
+    run_id TEXT REFERENCES runs(id),
+    who TEXT
+  );
+  INSERT INTO case_events_v2 (id, machine, at, kind, owner, text, run_id, who) SELECT id, machine, at, kind, owner, text, run_id, who FROM case_events;
+  DROP TABLE case_events;
+  ALTER TABLE case_events_v2 RENAME TO case_events;
+  CREATE INDEX case_events_by_machine ON case_events(machine, at, id);
+  `,
+  // What notify mailed: per recipient, digest and machine, the case's state it reported (mailed again when it changes).
+  `
+  CREATE TABLE notify_deliveries (
+    recipient TEXT NOT NULL,
+    digest TEXT NOT NULL CHECK (digest IN ('owner', 'escalation')),
+    machine TEXT NOT NULL,
+    state TEXT NOT NULL,
+    delivered_at TEXT NOT NULL,
+    PRIMARY KEY (recipient, digest, machine)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

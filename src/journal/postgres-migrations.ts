@@ -112,6 +112,22 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE run_machines ADD COLUMN reboot_required boolean NOT NULL DEFAULT false;
   ALTER TABLE step_results ADD COLUMN reboot_required boolean NOT NULL DEFAULT false;
   `,
+  // A case that escalates (past its due time, or by attempts) gets an event naming who it went to.
+  `
+  ALTER TABLE case_events DROP CONSTRAINT case_events_kind_check;
+  ALTER TABLE case_events ADD CONSTRAINT case_events_kind_check CHECK (kind IN ('opened', 'closed', 'assigned', 'note', 'escalated'));
+  `,
+  // What notify mailed: per recipient, digest and machine, the case's state it reported (mailed again when it changes).
+  `
+  CREATE TABLE notify_deliveries (
+    recipient text NOT NULL,
+    digest text NOT NULL CHECK (digest IN ('owner', 'escalation')),
+    machine text NOT NULL,
+    state text NOT NULL,
+    delivered_at timestamptz NOT NULL,
+    PRIMARY KEY (recipient, digest, machine)
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

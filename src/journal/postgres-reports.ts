@@ -14,8 +14,8 @@ export type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult
 // Text is sorted byte-wise, as SQLite and JavaScript do, whatever collation the database was created with.
 const C = 'COLLATE "C"';
 
-const escalated = (attempts: string, by: string): string =>
-  `(c.escalated_at IS NOT NULL OR c.attempts >= ${attempts}::integer OR c.first_failed <= ${by}::timestamptz)`;
+const escalated = (attempts: string, by: string, now: string): string =>
+  `(c.escalated_at IS NOT NULL OR c.attempts >= ${attempts}::integer OR c.first_failed <= ${by}::timestamptz OR c.due_at <= ${now}::timestamptz)`;
 
 function knownMachines(withInventory: boolean): string {
   if (withInventory) {
@@ -39,10 +39,12 @@ export async function countBySite(q: Query, query: SiteCountQuery): Promise<Site
   if (query.machines) {
     params.push(query.machines.map((m) => m.id), query.machines.map((m) => m.site), query.machines.map((m) => m.planHash ?? null), query.only === true);
   }
+  params.push(query.escalation.now);
+  const now = `$${params.length}`;
   const { rows } = await q(`WITH ${knownMachines(query.machines !== undefined)}
     SELECT k.site AS site, count(*) AS machines,
       count(c.machine) AS open,
-      count(*) FILTER (WHERE c.machine IS NOT NULL AND ${escalated('$2', '$3')}) AS escalated,
+      count(*) FILTER (WHERE c.machine IS NOT NULL AND ${escalated('$2', '$3', now)}) AS escalated,
       count(*) FILTER (WHERE c.machine IS NULL AND s.machine IS NULL AND u.machine IS NULL) AS never_tried,
       count(*) FILTER (WHERE c.machine IS NULL AND s.machine IS NULL AND u.machine IS NOT NULL) AS unfinished,
       count(*) FILTER (WHERE c.machine IS NULL AND s.machine IS NOT NULL AND k.plan_hash IS NOT NULL AND k.plan_hash <> s.last_success_plan_hash) AS stale
@@ -60,16 +62,17 @@ export async function countBySite(q: Query, query: SiteCountQuery): Promise<Site
 
 const OPEN_CASES = `open_cases AS (
   SELECT c.*, coalesce(c.fingerprint, coalesce(c.error_class, 'error') || ':unknown') AS fp,
-    CASE WHEN ${escalated('$4', '$5')} THEN 1 ELSE 0 END AS esc,
+    CASE WHEN ${escalated('$4', '$5', '$7')} THEN 1 ELSE 0 END AS esc,
+    CASE WHEN c.due_at <= $7::timestamptz THEN 1 ELSE 0 END AS late,
     row_number() OVER (PARTITION BY coalesce(c.fingerprint, coalesce(c.error_class, 'error') || ':unknown') ORDER BY c.machine ${C}) AS rn
   FROM cases c
   WHERE c.status = 'open' AND ($1::text IS NULL OR c.error_class = $1) AND ($2::text IS NULL OR c.site = $2) AND ($3::text IS NULL OR c.last_run = $3)
     AND ($6::text[] IS NULL OR c.machine = ANY($6::text[])))`;
 
 export async function groupOpenCases(q: Query, query: CauseQuery): Promise<CauseGroup[]> {
-  const params = [query.errorClass ?? null, query.site ?? null, query.lastRun ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy, query.machines ?? null];
+  const params = [query.errorClass ?? null, query.site ?? null, query.lastRun ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy, query.machines ?? null, query.escalation.now];
   const { rows } = await q(`WITH ${OPEN_CASES}
-    SELECT fp, count(*) AS n, sum(esc) AS escalated, min(first_failed) AS first_failed,
+    SELECT fp, count(*) AS n, sum(esc) AS escalated, sum(late) AS overdue, min(due_at) AS due_at, min(first_failed) AS first_failed,
       max(error_class) FILTER (WHERE rn = 1) AS error_class, max(message) FILTER (WHERE rn = 1) AS message,
       array_agg(machine ORDER BY machine ${C}) FILTER (WHERE rn <= 5) AS machines,
       array_agg(DISTINCT site ${C} ORDER BY site ${C}) AS sites,
@@ -78,7 +81,7 @@ export async function groupOpenCases(q: Query, query: CauseQuery): Promise<Cause
   return rows.map((g) => ({
     fingerprint: String(g.fp), errorClass: (g.error_class ?? null) as ErrorClass | null, message: (g.message ?? null) as string | null,
     count: Number(g.n), machines: (g.machines ?? []) as string[], sites: (g.sites ?? []) as string[], owners: (g.owners ?? []) as string[],
-    escalated: Number(g.escalated), firstFailed: String(g.first_failed),
+    escalated: Number(g.escalated), overdue: Number(g.overdue), dueAt: g.due_at == null ? null : String(g.due_at), firstFailed: String(g.first_failed),
   }));
 }
 

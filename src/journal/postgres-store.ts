@@ -11,7 +11,7 @@ import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachi
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
 import type {
-  BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, HeldLease, JournalCounts, JournalStore, LastResultRecord,
+  BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, DeliveryRecord, HeldLease, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
   RebootPendingRecord, SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
 } from './store.js';
@@ -281,6 +281,32 @@ export class PostgresStore implements JournalStore {
       if (rows.length === 0) return null;
       await q(INSERT_EVENTS, [JSON.stringify([eventJson({ machine, at, kind: 'assigned', owner, text: null, runId: null, who })])]);
       return toCaseRecord(rows[0]);
+    });
+  }
+
+  async escalateCase(machine: string, to: string | null, at: string, who: string): Promise<boolean> {
+    return this.write(async (q) => {
+      const { rows } = await q("UPDATE cases SET escalated_at = coalesce(escalated_at, $1::timestamptz) WHERE machine = $2 AND status = 'open' RETURNING machine", [at, machine]);
+      if (rows.length === 0) return false;
+      await q(INSERT_EVENTS, [JSON.stringify([eventJson({ machine, at, kind: 'escalated', owner: to, text: null, runId: null, who })])]);
+      return true;
+    });
+  }
+
+  async listDeliveries(): Promise<DeliveryRecord[]> {
+    const { rows } = await this.query('SELECT * FROM notify_deliveries ORDER BY recipient COLLATE "C", digest COLLATE "C", machine COLLATE "C"');
+    return rows.map((r) => ({
+      recipient: String(r.recipient), digest: r.digest as DeliveryRecord['digest'], machine: String(r.machine), state: String(r.state), deliveredAt: String(r.delivered_at),
+    }));
+  }
+
+  async recordDeliveries(rows: DeliveryRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.write(async (q) => {
+      await q(`INSERT INTO notify_deliveries (recipient, digest, machine, state, delivered_at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+        ON CONFLICT (recipient, digest, machine) DO UPDATE SET state = excluded.state, delivered_at = excluded.delivered_at`,
+      [rows.map((r) => r.recipient), rows.map((r) => r.digest), rows.map((r) => r.machine), rows.map((r) => r.state), rows.map((r) => r.deliveredAt)]);
     });
   }
 

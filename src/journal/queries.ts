@@ -3,7 +3,7 @@ import { normaliseMessage } from '../model/fingerprint.js';
 import { editDistance } from '../model/suggest.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
 import { describeInvoker, processAlive } from './invoker.js';
-import { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge } from './escalation.js';
+import { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge, isOverdue } from './escalation.js';
 import type { EscalationPolicy } from './escalation.js';
 import type { AttemptRecord, BurnDownPoint, CaseEvent, CauseGroup, CaseRecord, JournalStore, LastResultRecord, RunRecord, StepRecord } from './store.js';
 
@@ -20,6 +20,7 @@ export interface OpenCaseView {
   attempts: number;
   owner: string | null;
   dueAt: string | null; // when the owner must have reacted (routing's reactWithin); null: no reaction time
+  overdue: boolean; // open past its due time
   firstFailed: string;
   lastAttempt: string;
   lastRun: string;
@@ -34,9 +35,15 @@ export function viewCase(c: CaseRecord, now: Date, policy: EscalationPolicy = DE
   const at = escalatedAt(c, policy, now);
   return {
     machine: c.machine, site: c.site, errorClass: c.errorClass, message: c.message, fingerprint: c.fingerprint,
-    cause: normaliseMessage(c.message ?? ''), ...whatToDo(c.errorClass, c.message), attempts: c.attempts, owner: c.owner, dueAt: c.dueAt, firstFailed: c.firstFailed,
+    cause: normaliseMessage(c.message ?? ''), ...whatToDo(c.errorClass, c.message), attempts: c.attempts, owner: c.owner, dueAt: c.dueAt, overdue: isOverdue(c, now), firstFailed: c.firstFailed,
     lastAttempt: c.lastAttempt, lastRun: c.lastRun, ageMs, age: formatAge(ageMs), escalated: at !== null, escalatedAt: at,
   };
+}
+
+/** Overdue cases first, the longest overdue first; the rest keep their order. */
+export function overdueFirst(a: Pick<OpenCaseView, 'overdue' | 'dueAt'>, b: Pick<OpenCaseView, 'overdue' | 'dueAt'>): number {
+  if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+  return a.overdue ? Date.parse(a.dueAt!) - Date.parse(b.dueAt!) : 0;
 }
 
 export interface SiteStatus {
@@ -94,7 +101,7 @@ export async function statusBySite(store: JournalStore, options: StatusOptions):
   const totals = emptyCounts();
   for (const s of list) {
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += s[key];
-    s.cases.sort((a, b) => a.machine.localeCompare(b.machine));
+    s.cases.sort((a, b) => overdueFirst(a, b) || a.machine.localeCompare(b.machine));
   }
   return { now: options.now.toISOString(), sites: list, totals, rebootPending, runs: await runsInProgress(store) };
 }
@@ -173,7 +180,7 @@ export async function listErrors(store: JournalStore, options: ErrorOptions): Pr
   if (!options.group) {
     const only = options.machines ? new Set(options.machines) : null;
     const cases = (await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run })).filter((c) => !only || only.has(c.machine));
-    return { grouped: false, now, cases: cases.map((c) => viewCase(c, options.now, policy)) };
+    return { grouped: false, now, cases: cases.map((c) => viewCase(c, options.now, policy)).sort(overdueFirst) };
   }
   const groups = await store.groupOpenCases({
     errorClass: options.class, site: options.site, lastRun: options.run, machines: options.machines, escalation: escalationRule(policy, options.now),
@@ -181,9 +188,9 @@ export async function listErrors(store: JournalStore, options: ErrorOptions): Pr
   const list: ErrorGroup[] = groups.map((g) => ({
     fingerprint: g.fingerprint, errorClass: g.errorClass, example: g.message ?? '', cause: normaliseMessage(g.message ?? ''),
     ...whatToDo(g.errorClass, g.message), count: g.count,
-    machines: g.machines, sites: g.sites, owners: g.owners, escalated: g.escalated, firstFailed: g.firstFailed,
+    machines: g.machines, sites: g.sites, owners: g.owners, escalated: g.escalated, overdue: g.overdue, dueAt: g.dueAt, firstFailed: g.firstFailed,
   }));
-  list.sort((a, b) => b.count - a.count || a.fingerprint.localeCompare(b.fingerprint));
+  list.sort((a, b) => Number(b.overdue > 0) - Number(a.overdue > 0) || b.count - a.count || a.fingerprint.localeCompare(b.fingerprint));
   return { grouped: true, now, groups: list };
 }
 
@@ -284,10 +291,11 @@ export async function lastResults(store: JournalStore): Promise<Map<string, Last
   return new Map((await store.lastResults()).map((r) => [r.machine, r]));
 }
 
-/** One owner and the open cases they own: escalated first, then the oldest. */
+/** One owner and the open cases they own: overdue first, then escalated, then the oldest. */
 export interface SupporterWorklist {
   owner: string; // "Name <email>", or "(no owner)"
   escalated: number;
+  overdue: number;
   cases: OpenCaseView[];
 }
 
@@ -303,7 +311,8 @@ export function groupWorklists(cases: OpenCaseView[]): SupporterWorklist[] {
   const lists = [...byOwner].map(([owner, list]) => ({
     owner,
     escalated: list.filter((c) => c.escalated).length,
-    cases: list.sort((a, b) => Number(b.escalated) - Number(a.escalated) || b.ageMs - a.ageMs || a.machine.localeCompare(b.machine)),
+    overdue: list.filter((c) => c.overdue).length,
+    cases: list.sort((a, b) => overdueFirst(a, b) || Number(b.escalated) - Number(a.escalated) || b.ageMs - a.ageMs || a.machine.localeCompare(b.machine)),
   }));
-  return lists.sort((a, b) => b.escalated - a.escalated || b.cases.length - a.cases.length || a.owner.localeCompare(b.owner));
+  return lists.sort((a, b) => b.overdue - a.overdue || b.escalated - a.escalated || b.cases.length - a.cases.length || a.owner.localeCompare(b.owner));
 }

@@ -12,7 +12,7 @@ type Row = Record<string, unknown>;
 /** The failed statuses as an SQL list: the queries count failures as every other view does. */
 export const FAILED_IN = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 
-const ESCALATED = `(c.escalated_at IS NOT NULL OR c.attempts >= @attempts OR c.first_failed <= @first_failed_by)`;
+const ESCALATED = `(c.escalated_at IS NOT NULL OR c.attempts >= @attempts OR c.first_failed <= @first_failed_by OR c.due_at <= @now)`;
 
 /** The machines status counts: the inventory (and open cases outside it), or every machine the journal knows. */
 function knownMachines(withInventory: boolean): string {
@@ -48,7 +48,7 @@ export function countBySite(db: Database.Database, query: SiteCountQuery): SiteC
     WHERE (@site IS NULL OR k.site = @site)
     GROUP BY k.site`;
   const params: Row = {
-    site: query.site ?? null, attempts: query.escalation.afterAttempts, first_failed_by: query.escalation.firstFailedBy,
+    site: query.site ?? null, attempts: query.escalation.afterAttempts, first_failed_by: query.escalation.firstFailedBy, now: query.escalation.now,
   };
   if (inventory !== null) Object.assign(params, { inventory, only: query.only ? 1 : 0 });
   const rows = db.prepare(sql).all(params) as Row[];
@@ -61,6 +61,7 @@ export function countBySite(db: Database.Database, query: SiteCountQuery): SiteC
 const OPEN_CASES = `open_cases AS (
   SELECT c.*, coalesce(c.fingerprint, coalesce(c.error_class, 'error') || ':unknown') AS fp,
     CASE WHEN ${ESCALATED} THEN 1 ELSE 0 END AS esc,
+    CASE WHEN c.due_at <= @now THEN 1 ELSE 0 END AS late,
     row_number() OVER (PARTITION BY coalesce(c.fingerprint, coalesce(c.error_class, 'error') || ':unknown') ORDER BY c.machine) AS rn
   FROM cases c
   WHERE c.status = 'open' AND (@cls IS NULL OR c.error_class = @cls) AND (@site IS NULL OR c.site = @site) AND (@run IS NULL OR c.last_run = @run)
@@ -70,10 +71,10 @@ export function groupOpenCases(db: Database.Database, query: CauseQuery): CauseG
   const params = {
     cls: query.errorClass ?? null, site: query.site ?? null, run: query.lastRun ?? null,
     machines: query.machines ? JSON.stringify(query.machines) : null,
-    attempts: query.escalation.afterAttempts, first_failed_by: query.escalation.firstFailedBy,
+    attempts: query.escalation.afterAttempts, first_failed_by: query.escalation.firstFailedBy, now: query.escalation.now,
   };
   const groups = db.prepare(`WITH ${OPEN_CASES}
-    SELECT fp, count(*) AS n, sum(esc) AS escalated, min(first_failed) AS first_failed,
+    SELECT fp, count(*) AS n, sum(esc) AS escalated, sum(late) AS overdue, min(due_at) AS due_at, min(first_failed) AS first_failed,
       max(CASE WHEN rn = 1 THEN error_class END) AS error_class, max(CASE WHEN rn = 1 THEN message END) AS message
     FROM open_cases GROUP BY fp`).all(params) as Row[];
   const lists = (sql: string): Map<string, string[]> => {
@@ -93,7 +94,7 @@ export function groupOpenCases(db: Database.Database, query: CauseQuery): CauseG
     return {
       fingerprint: fp, errorClass: (g.error_class ?? null) as ErrorClass | null, message: (g.message ?? null) as string | null,
       count: Number(g.n), machines: samples.get(fp) ?? [], sites: sites.get(fp) ?? [], owners: owners.get(fp) ?? [],
-      escalated: Number(g.escalated), firstFailed: String(g.first_failed),
+      escalated: Number(g.escalated), overdue: Number(g.overdue), dueAt: g.due_at == null ? null : String(g.due_at), firstFailed: String(g.first_failed),
     };
   });
 }

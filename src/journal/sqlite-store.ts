@@ -9,7 +9,7 @@ import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachi
 import { JournalError } from './store.js';
 import { sqliteRebootPending } from './reboot-pending.js';
 import type {
-  CaseContext, CaseEvent, CaseFilter, CaseRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
+  CaseContext, CaseEvent, CaseFilter, CaseRecord, DeliveryRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
@@ -283,6 +283,31 @@ export class SqliteStore implements JournalStore {
       if (changed.changes === 0) return null;
       this.db.prepare(INSERT_EVENT).run(eventParams({ machine, at, kind: 'assigned', owner, text: null, runId: null, who }));
       return toCaseRecord(this.db.prepare('SELECT * FROM cases WHERE machine = ?').get(machine) as Record<string, unknown>);
+    });
+  }
+
+  async escalateCase(machine: string, to: string | null, at: string, who: string): Promise<boolean> {
+    return this.write(() => {
+      const changed = this.db.prepare("UPDATE cases SET escalated_at = coalesce(escalated_at, ?) WHERE machine = ? AND status = 'open'").run(at, machine);
+      if (changed.changes === 0) return false;
+      this.db.prepare(INSERT_EVENT).run(eventParams({ machine, at, kind: 'escalated', owner: to, text: null, runId: null, who }));
+      return true;
+    });
+  }
+
+  async listDeliveries(): Promise<DeliveryRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM notify_deliveries ORDER BY recipient, digest, machine').all() as Record<string, unknown>[];
+    return rows.map((r) => ({
+      recipient: String(r.recipient), digest: r.digest as DeliveryRecord['digest'], machine: String(r.machine), state: String(r.state), deliveredAt: String(r.delivered_at),
+    }));
+  }
+
+  async recordDeliveries(rows: DeliveryRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    this.write(() => {
+      const upsert = this.db.prepare(`INSERT INTO notify_deliveries (recipient, digest, machine, state, delivered_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (recipient, digest, machine) DO UPDATE SET state = excluded.state, delivered_at = excluded.delivered_at`);
+      for (const r of rows) upsert.run(r.recipient, r.digest, r.machine, r.state, r.deliveredAt);
     });
   }
 

@@ -115,17 +115,29 @@ export interface CaseRecord {
   closedByRun: string | null;
 }
 
-/** What happened to a case: opened (with its owner), closed (by a run), assigned to someone, a note. */
-export type CaseEventKind = 'opened' | 'closed' | 'assigned' | 'note';
+/** What happened to a case: opened (with its owner), closed (by a run), assigned to someone, a note, escalated (to whom). */
+export type CaseEventKind = 'opened' | 'closed' | 'assigned' | 'note' | 'escalated';
 
 export interface CaseEvent {
   machine: string;
   at: string; // ISO
   kind: CaseEventKind;
-  owner: string | null; // opened, assigned: the owner from then on
+  owner: string | null; // opened, assigned: the owner from then on; escalated: who it escalated to
   text: string | null; // note: its text
   runId: string | null; // opened, closed: the run
-  who: string | null; // assigned, note: os user@host of whoever did it
+  who: string | null; // assigned, note, escalated: os user@host of whoever did it (escalated: the command that noticed)
+}
+
+/** The two digests notify sends: an owner's open cases, a lead's (or second supporter's) escalated cases. */
+export type DigestKind = 'owner' | 'escalation';
+
+/** A case notify reported to a recipient, in the state it had then (see cases/delivery-state). */
+export interface DeliveryRecord {
+  recipient: string; // mail address, lower case
+  digest: DigestKind;
+  machine: string;
+  state: string;
+  deliveredAt: string; // ISO
 }
 
 export interface MachineStateRecord {
@@ -157,10 +169,11 @@ export interface InventoryMachine {
   planHash?: string;
 }
 
-/** When an open case counts as escalated: stored escalation, this many attempts, or first failed at or before a time. */
+/** When an open case counts as escalated: stored escalation, this many attempts, first failed at or before a time, or past its due time. */
 export interface EscalationRule {
   afterAttempts: number | null;
   firstFailedBy: string | null; // ISO; now minus escalateAfter
+  now: string; // ISO; a case due at or before it is overdue
 }
 
 /** Per site: machines and how many of them are done, open, never tried, stale (succeeded on an older plan), escalated. */
@@ -192,6 +205,8 @@ export interface CauseGroup {
   sites: string[];
   owners: string[];
   escalated: number;
+  overdue: number; // cases past their due time
+  dueAt: string | null; // the earliest due time of the group's cases
   firstFailed: string; // the oldest case of the group
 }
 
@@ -295,6 +310,12 @@ export interface JournalStore {
   importCaseEvents(events: CaseEvent[]): Promise<number>;
   /** Give an open case a new owner and record it; the case as it is now, or null when the machine has no open case. */
   assignCase(machine: string, owner: string, at: string, who: string): Promise<CaseRecord | null>;
+  /** Record that a machine's open case escalated to `to` (escalated_at kept when already set); false without an open case. */
+  escalateCase(machine: string, to: string | null, at: string, who: string): Promise<boolean>;
+  /** Every case notify has reported, by recipient, digest and machine. */
+  listDeliveries(): Promise<DeliveryRecord[]>;
+  /** Keep what a sent message reported: one row per recipient, digest and machine, replacing the older state. */
+  recordDeliveries(rows: DeliveryRecord[]): Promise<void>;
   /** Add a note to a machine's case (open or closed); false when the machine never had one. */
   noteCase(machine: string, text: string, at: string, who: string): Promise<boolean>;
   /** Take, in one transaction, the lease of each machine that is free, expired, or already held by exactly this

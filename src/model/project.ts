@@ -42,8 +42,17 @@ export interface ProjectConfig {
   escalateAfterAttempts: number; // escalate after this many failed attempts
   leaseTimeoutMs?: number; // a machine lease whose holder stopped renewing expires after this long (default 5 minutes)
   routing?: Routing; // who owns a case, and how soon they react; without it a site's supporters own its cases
+  notify?: NotifySettings; // the digests' sender; notify refuses to run without it
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   pos: SourcePos;
+}
+
+/** homeshift.yaml's notify: who the digests come from, how their subjects start, where an SMTP password comes from. */
+export interface NotifySettings {
+  from: string; // mail address
+  fromName: string | null;
+  subjectPrefix: string; // default "[homeshift]"
+  smtpPasswordSecret?: string; // a secret under secrets: (else the --smtp URL's password, else HOMESHIFT_SMTP_PASSWORD)
 }
 
 /** The group every site has: its supporters, in inventory order. */

@@ -5,12 +5,13 @@ import type { FormatOptions, ReportFormat } from './format.js';
 import { CASE_COLUMNS, caseCells, formatWhatToDo } from './status-format.js';
 import { formatTable } from './text-table.js';
 import { printable } from '../model/printable.js';
+import { localTime } from '../model/local-time.js';
 
-const GROUP_COLUMNS = ['count', 'class', 'fingerprint', 'example', 'cause', 'what_to_do', 'sites', 'machines', 'owners', 'escalated', 'first_failed'];
+const GROUP_COLUMNS = ['count', 'class', 'fingerprint', 'example', 'cause', 'what_to_do', 'sites', 'machines', 'owners', 'escalated', 'first_failed', 'overdue', 'due_at'];
 
 function groupCells(g: ErrorGroup): (string | number)[] {
   const more = g.count > g.machines.length ? ` (+${g.count - g.machines.length})` : '';
-  return [g.count, g.errorClass ?? '', g.fingerprint, g.example, g.cause, g.whatToDo, g.sites.join(' '), g.machines.join(' ') + more, g.owners.join('; '), g.escalated, g.firstFailed];
+  return [g.count, g.errorClass ?? '', g.fingerprint, g.example, g.cause, g.whatToDo, g.sites.join(' '), g.machines.join(' ') + more, g.owners.join('; '), g.escalated, g.firstFailed, g.overdue, g.dueAt ?? ''];
 }
 
 function formatErrorsText(list: ErrorList, options: FormatOptions): string {
@@ -30,6 +31,10 @@ function formatErrorsText(list: ErrorList, options: FormatOptions): string {
       `       machines: ${machines}`,
     ];
     if (owners) lines.push(`       owners: ${owners}`);
+    if (g.dueAt !== null) {
+      const due = `due: ${localTime(g.dueAt)}${g.overdue > 0 ? ` (${g.overdue} overdue)` : ''}`;
+      lines.push(`       ${g.overdue > 0 ? style.red(due) : due}`);
+    }
     if (g.escalated > 0) lines.push(`       ${style.magenta(`escalated: ${escalated}`)}`);
     return lines.join('\n');
   });
@@ -43,9 +48,9 @@ export function formatErrors(list: ErrorList, format: ReportFormat, options: For
   if (format === 'csv') {
     if (list.grouped) return toCsv(GROUP_COLUMNS, list.groups.map(groupCells));
     return toCsv(
-      ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause', 'message', 'first_failed', 'last_attempt', 'last_run'],
+      ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause', 'message', 'first_failed', 'last_attempt', 'last_run', 'due_at', 'overdue'],
       list.cases.map((c) => [
-        c.machine, c.site, c.errorClass, c.attempts, c.age, c.owner, c.escalated, c.fingerprint, c.cause, c.message, c.firstFailed, c.lastAttempt, c.lastRun,
+        c.machine, c.site, c.errorClass, c.attempts, c.age, c.owner, c.escalated, c.fingerprint, c.cause, c.message, c.firstFailed, c.lastAttempt, c.lastRun, c.dueAt, c.overdue,
       ]),
     );
   }

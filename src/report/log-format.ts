@@ -36,6 +36,7 @@ function eventText(e: CaseEvent): string {
     case 'closed': return `  ${localTime(e.at)} closed by run ${printable(e.runId ?? '-')}`;
     case 'assigned': return `  ${localTime(e.at)} assigned to ${printable(e.owner ?? '-')}${by}`;
     case 'note': return `  ${localTime(e.at)} note${by}: ${printable(e.text ?? '')}`;
+    case 'escalated': return `  ${localTime(e.at)} escalated to ${printable(e.owner ?? '-')}${by}`;
   }
 }
 

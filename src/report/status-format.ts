@@ -1,4 +1,4 @@
-import type { OpenCaseView, RunInProgress, StatusReport } from '../journal/queries.js';
+import { overdueFirst, type OpenCaseView, type RunInProgress, type StatusReport } from '../journal/queries.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
@@ -6,11 +6,17 @@ import { formatTable } from './text-table.js';
 import { localTime } from '../model/local-time.js';
 import { printable } from '../model/printable.js';
 
-const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'message'];
+const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'due', 'owner', 'escalated', 'fingerprint', 'message'];
+
+/** A case's due time as a table cell: local time, marked when it has passed; "-" without one. */
+function dueCell(c: { dueAt: string | null; overdue: boolean }): string {
+  if (c.dueAt === null) return '-';
+  return c.overdue ? `${localTime(c.dueAt)} overdue` : localTime(c.dueAt);
+}
 
 // Cells of a terminal table: data shown with its controls escaped; the concrete message, the fingerprint its key.
 function caseCells(c: OpenCaseView): string[] {
-  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.message ?? c.cause].map((v) => printable(v));
+  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, dueCell(c), c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.message ?? c.cause].map((v) => printable(v));
 }
 
 /** Under a list of cases: each distinct "what to do" once, with the machines it is for. */
@@ -58,11 +64,12 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
   const rows = report.sites.map((s) => row(s.site, s));
   if (report.sites.length > 1) rows.push(row(style.bold('total'), report.totals));
   const parts = [formatTable(header, rows, [1, 2, 3, 4, 5, 6, 7])];
-  const cases = report.sites.flatMap((s) => s.cases);
+  const cases = report.sites.flatMap((s) => s.cases).sort(overdueFirst); // stable: by site and machine otherwise
   if (cases.length > 0) {
     const caseRows = cases.map((c) => {
       const cells = caseCells(c);
-      if (c.escalated) cells[6] = style.magenta.bold('yes');
+      if (c.overdue) cells[5] = style.red(cells[5]);
+      if (c.escalated) cells[7] = style.magenta.bold('yes');
       return cells;
     });
     parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`, formatWhatToDo(cases, style));

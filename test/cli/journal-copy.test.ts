@@ -20,7 +20,7 @@ async function dump(store: JournalStore) {
   const runs = (await store.listRuns()).reverse();
   const steps = [];
   for (const run of runs) steps.push(...(await store.listRunSteps(run.id)));
-  return { runs, machines: await store.listRunMachines({}), steps, cases: await store.listCases(), states: await store.listMachineStates(), events: await store.caseEvents() };
+  return { runs, machines: await store.listRunMachines({}), steps, cases: await store.listCases(), states: await store.listMachineStates(), events: await store.caseEvents(), deliveries: await store.listDeliveries() };
 }
 
 async function dumpOf(open: () => Promise<JournalStore>) {
@@ -44,15 +44,17 @@ suite('journal copy', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('SQLite -> PostgreSQL -> SQLite keeps every run, machine row, step, case, machine state and case event', async () => {
+  it('SQLite -> PostgreSQL -> SQLite keeps every run, machine row, step, case, machine state, case event and notify delivery', async () => {
     const first = join(dir, 'first.db');
     const store = await openSqliteStore(first);
     await buildJournal(store);
     const [open] = await store.listCases({ status: 'open' });
     await store.noteCase(open.machine, 'PC steht im Lager, Kabel fehlt', '2026-11-25T09:00:00.000Z', 'uwe@ctl1');
     await store.assignCase(open.machine, 'it-ops@example-telco.de', '2026-11-25T09:05:00.000Z', 'uwe@ctl1');
+    await store.escalateCase(open.machine, 'it-lead@example-telco.de', '2026-11-25T10:00:00.000Z', 'uwe@ctl1');
+    await store.recordDeliveries([{ recipient: 'it-ops@example-telco.de', digest: 'owner', machine: open.machine, state: '["open"]', deliveredAt: '2026-11-25T10:01:00.000Z' }]);
     const original = await dump(store);
-    expect(original.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['opened', 'note', 'assigned']));
+    expect(original.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['opened', 'note', 'assigned', 'escalated']));
     await store.close();
     const url = await server.createDatabase('copy_roundtrip');
 
@@ -60,7 +62,7 @@ suite('journal copy', () => {
     expect(up.stderr).toBe('');
     expect(up.exitCode).toBe(0);
     expect(String(up.stdout).split('\n')[0]).toBe(
-      `copied 6 run(s), ${original.machines.length} run machine(s), ${original.steps.length.toLocaleString('en-US')} step(s), ${original.cases.length} case(s), ${original.states.length} machine state(s), ${original.events.length} case event(s)`,
+      `copied 6 run(s), ${original.machines.length} run machine(s), ${original.steps.length.toLocaleString('en-US')} step(s), ${original.cases.length} case(s), ${original.states.length} machine state(s), ${original.events.length} case event(s), 1 notify delivery`,
     );
     expect(await dumpOf(() => openPostgresStore(url))).toEqual(original);
 

@@ -62,7 +62,7 @@ suite('team journal on PostgreSQL', () => {
     const file = join(dir, 'copy.db');
     const copy = await runCli(['-C', lab.projectDir, 'journal', 'copy', '--to', file], { env: env() });
     expect(copy.exitCode).toBe(0);
-    expect(String(copy.stdout)).toMatch(/^copied 1 run\(s\), 12 run machine\(s\), \d+ step\(s\), 2 case\(s\), 10 machine state\(s\), \d+ case event\(s\)\n  from postgres:\/\/homeshift@127\.0\.0\.1:\d+\/team\n  to   .*copy\.db$/);
+    expect(String(copy.stdout)).toMatch(/^copied 1 run\(s\), 12 run machine\(s\), \d+ step\(s\), 2 case\(s\), 10 machine state\(s\), \d+ case event\(s\), 0 notify deliveries\n  from postgres:\/\/homeshift@127\.0\.0\.1:\d+\/team\n  to   .*copy\.db$/);
     const status = await runCli(['-C', lab.projectDir, 'status', '--format', 'json'], { env: { HOMESHIFT_JOURNAL: file } });
     expect(JSON.parse(String(status.stdout)).totals).toMatchObject({ machines: 12, open: 2, done: 10 });
   });

@@ -9,7 +9,7 @@ const openCase: OpenCaseView = {
   machine: 'BRU-D0042', site: 'bruehl', errorClass: 'step-failed', message: 'apply exited 3: mailbox not found for anna@example.com, "retry"\nlater',
   fingerprint: 'step-failed:mailbox:3f2a9c1b', cause: 'apply exited <n>: mailbox not found for <mailbox>, <value> later',
   whatToDo: 'Mailbox unknown or wrong: correct the employee\'s mailbox in the directory, then re-run.', who: 'directory', attempts: 2,
-  owner: 'Anna Berg', dueAt: null, firstFailed: '2026-11-20T08:00:00.000Z', lastAttempt: '2026-11-21T08:00:00.000Z', lastRun: 'r2',
+  owner: 'Anna Berg', dueAt: null, overdue: false, firstFailed: '2026-11-20T08:00:00.000Z', lastAttempt: '2026-11-21T08:00:00.000Z', lastRun: 'r2',
   ageMs: 2 * 86_400_000, age: '2d', escalated: true, escalatedAt: '2026-11-22T08:00:00.000Z',
 };
 
@@ -33,7 +33,7 @@ describe('status formatters', () => {
     expect(text).toContain('site    machines  done  open  escalated  unfinished  never tried  stale');
     expect(text).toContain('bruehl        10     6     1          1           1            1      1');
     expect(text).toContain('total         15    11     1          1           1            1      1');
-    expect(text).toMatch(/BRU-D0042 +bruehl +step-failed +2 +2d +Anna Berg +yes +step-failed:mailbox:3f2a9c1b +apply exited 3: mailbox not found for anna@example.com/);
+    expect(text).toMatch(/BRU-D0042 +bruehl +step-failed +2 +2d +- +Anna Berg +yes +step-failed:mailbox:3f2a9c1b +apply exited 3: mailbox not found for anna@example.com/);
     expect(text).toContain("What to do\n  Mailbox unknown or wrong: correct the employee's mailbox in the directory, then re-run. (directory: BRU-D0042)");
     expect(text).not.toMatch(/\u001b\[/);
     expect(formatStatus(status, 'text', { color: true })).toMatch(/\u001b\[/);
@@ -59,7 +59,7 @@ describe('errors formatters', () => {
   const groups: ErrorList = {
     grouped: true, now: status.now,
     groups: [{ fingerprint: openCase.fingerprint!, errorClass: 'step-failed', example: openCase.message!, cause: openCase.cause, whatToDo: openCase.whatToDo, who: openCase.who, count: 300, machines: ['BRU-D0001', 'BRU-D0002'],
-      sites: ['bruehl', 'koeln'], owners: ['Anna Berg', 'Ben Kurz'], escalated: 4, firstFailed: openCase.firstFailed }],
+      sites: ['bruehl', 'koeln'], owners: ['Anna Berg', 'Ben Kurz'], escalated: 4, overdue: 0, dueAt: null, firstFailed: openCase.firstFailed }],
   };
   it('csv round-trips messages with commas, quotes and newlines', () => {
     const rows = parse(formatErrors(cases, 'csv'), { columns: true }) as Record<string, string>[];

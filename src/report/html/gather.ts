@@ -3,6 +3,8 @@ import {
   type BurnDownPoint, type ErrorGroup, type EscalationPolicy, type JournalStore, type LastResult, type StatusReport, type SupporterWorklist,
 } from '../../journal/index.js';
 import type { ErrorClass } from '../../model/result.js';
+import type { Routing } from '../../model/index.js';
+import { groupReactions, type GroupReaction } from './owner-groups.js';
 
 /** What the report knows of a machine from the inventory. */
 export interface ReportMachine {
@@ -25,6 +27,7 @@ export interface ReportInput {
   sites: ReportSite[];
   planHashes: Map<string, string>; // machine -> current plan hash (for stale machines)
   escalation: EscalationPolicy;
+  routing?: Routing; // homeshift.yaml's routing, for the view per owner group
   now: Date;
 }
 
@@ -53,6 +56,7 @@ export interface HtmlReportData {
   causes: ErrorGroup[];
   burnDown: BurnDownPoint[];
   worklists: SupporterWorklist[];
+  groups: GroupReaction[];
   machines: MachineRow[];
 }
 
@@ -103,6 +107,7 @@ export async function gatherReportData(input: ReportInput): Promise<HtmlReportDa
     causes: errors.grouped ? errors.groups : [],
     burnDown: await openCasesOverTime(store),
     worklists: groupWorklists(cases),
+    groups: groupReactions(cases, input.routing),
     machines,
   };
 }

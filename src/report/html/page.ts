@@ -4,6 +4,7 @@ import { renderCauses } from './causes.js';
 import { countOf, escapeHtml } from './escape.js';
 import type { HtmlReportData } from './gather.js';
 import { renderMachineTable } from './machine-table.js';
+import { renderOwnerGroups } from './owner-groups.js';
 import { SEARCH_SCRIPT } from './script.js';
 import { renderSiteProgress } from './site-progress.js';
 import { REPORT_CSS } from './styles.js';
@@ -31,7 +32,7 @@ ${body}
 /** The whole report: one self-contained HTML document (inline CSS and script, no external resources). */
 export function renderHtmlReport(data: HtmlReportData): string {
   const caseCount = data.worklists.reduce((n, w) => n + w.cases.length, 0);
-  const nav = [['progress', 'Progress per site'], ['causes', 'Error causes'], ['burn-down', 'Burn-down'], ['worklists', 'Worklists'], ['machines', 'Machines']]
+  const nav = [['progress', 'Progress per site'], ['causes', 'Error causes'], ['burn-down', 'Burn-down'], ['groups', 'Owner groups'], ['worklists', 'Worklists'], ['machines', 'Machines']]
     .map(([id, label]) => `<a href="#${id}">${label}</a>`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -53,7 +54,8 @@ ${renderTiles(data)}
 ${section('progress', 'Progress per site', 'done, open cases, stale (plan changed since success), never tried', renderSiteProgress(data.status, data.siteNames))}
 ${section('causes', 'Error causes', `${countOf(data.causes.length, 'cause')} behind ${countOf(caseCount, 'open case')}`, renderCauses(data.causes))}
 ${section('burn-down', 'Burn-down of open cases', 'open cases after each rollout run', renderBurnDown(data.burnDown))}
-${section('worklists', 'Worklists per supporter', 'escalated cases first, then the oldest', `<div class="worklists">${renderWorklists(data.worklists)}</div>`)}
+${section('groups', 'Owner groups and reaction times', 'open cases per group against their due time', renderOwnerGroups(data.groups))}
+${section('worklists', 'Worklists per supporter', 'overdue cases first, then escalated, then the oldest', `<div class="worklists">${renderWorklists(data.worklists)}</div>`)}
 ${section('machines', 'Machines', countOf(data.machines.length, 'machine'), renderMachineTable(data.machines), 'machines-section')}
 </main>
 <footer>homeshift report &middot; ${escapeHtml(localTime(data.generatedAt))}</footer>

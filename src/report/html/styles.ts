@@ -44,6 +44,8 @@ code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 tr.total th, tr.total td { border-top: 2px solid var(--line); font-weight: 600; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 11px; font-weight: 600; white-space: nowrap; background: #eceff3; color: #37414b; }
 .badge.escalated { background: #f3e5f5; color: var(--escalated); }
+.badge.overdue { background: #fdecea; color: var(--open); }
+ul.owners { list-style: none; margin: 0; padding: 0; font-size: 12px; }
 .badge.reboot { background: #fff4e0; color: #8a5300; }
 .reboot-pending h3 { font-size: 14px; margin: 14px 0 2px; }
 .reboot-pending ul { margin: 4px 0 0; padding-left: 18px; }
@@ -73,7 +75,7 @@ h3 .person .mail { display: inline; font-size: 12px; font-weight: 400; margin-le
 .worklists { display: grid; gap: 14px; }
 .worklist { border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; break-inside: avoid; }
 .worklist table.cases { table-layout: fixed; }
-.c-machine { width: 110px; } .c-site { width: 110px; } .c-flag { width: 90px; } .c-age { width: 70px; } .c-attempts { width: 80px; } .c-class { width: 110px; }
+.c-machine { width: 110px; } .c-site { width: 110px; } .c-flag { width: 90px; } .c-age { width: 70px; } .c-attempts { width: 80px; } .c-due { width: 150px; } .c-class { width: 110px; }
 .worklist tr.is-escalated td { background: #fbf6fd; }
 .search { display: flex; align-items: center; gap: 10px; margin-bottom: 10px; }
 .search label { font-weight: 600; }

@@ -8,18 +8,20 @@ function renderCase(c: OpenCaseView): string {
   return `<tr${c.escalated ? ' class="is-escalated"' : ''}>
 <td><code>${escapeHtml(c.machine)}</code></td><td>${escapeHtml(c.site)}</td><td>${flag}</td>
 <td class="num" title="${escapeHtml(`first failed ${localTime(c.firstFailed)}`)}">${escapeHtml(c.age)}</td><td class="num">${c.attempts}</td>
+<td${c.overdue ? ' class="t-open"' : ''}>${c.dueAt ? `${escapeHtml(localTime(c.dueAt))}${c.overdue ? ' overdue' : ''}` : '-'}</td>
 <td>${renderClassBadge(c.errorClass)}</td><td class="msg">${escapeHtml(c.message ?? c.cause)}<div class="todo muted">${escapeHtml(c.whatToDo)}</div></td>
 </tr>`;
 }
 
 function renderWorklist(list: SupporterWorklist): string {
-  const escalated = list.escalated > 0 ? ` <span class="badge escalated">${list.escalated} escalated</span>` : '';
+  const overdue = list.overdue > 0 ? ` <span class="badge overdue">${list.overdue} overdue</span>` : '';
+  const escalated = (list.escalated > 0 ? ` <span class="badge escalated">${list.escalated} escalated</span>` : '') + overdue;
   return `<article class="worklist">
 <h3>${renderPerson(list.owner)} <span class="muted">${countOf(list.cases.length, 'open case')}</span>${escalated}</h3>
 <table class="cases">
-<colgroup><col class="c-machine"><col class="c-site"><col class="c-flag"><col class="c-age"><col class="c-attempts"><col class="c-class"><col></colgroup>
+<colgroup><col class="c-machine"><col class="c-site"><col class="c-flag"><col class="c-age"><col class="c-attempts"><col class="c-due"><col class="c-class"><col></colgroup>
 <thead><tr><th scope="col">machine</th><th scope="col">site</th><th scope="col"></th><th scope="col" class="num">age</th>
-<th scope="col" class="num">attempts</th><th scope="col">class</th><th scope="col">cause</th></tr></thead>
+<th scope="col" class="num">attempts</th><th scope="col">due</th><th scope="col">class</th><th scope="col">cause</th></tr></thead>
 <tbody>
 ${list.cases.map(renderCase).join('\n')}
 </tbody>
@@ -27,7 +29,7 @@ ${list.cases.map(renderCase).join('\n')}
 </article>`;
 }
 
-/** Per owner: their open cases, escalated first, with age, attempts and the cause. */
+/** Per owner: their open cases, overdue first, then escalated, with age, attempts and the cause. */
 export function renderWorklists(lists: SupporterWorklist[]): string {
   if (lists.length === 0) return '<p class="empty">No open cases, so nobody has work left.</p>';
   return lists.map(renderWorklist).join('\n');
