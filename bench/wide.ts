@@ -57,7 +57,7 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-interface Sample { at: number; cpuMs: number; hwmKb: number }
+interface Sample { at: number; cpuMs: number; hwmKb: number; pcsCpuMs: number }
 
 /** Every lab PC's simulated apt-get behind the slow wrapper. */
 async function slowDownInstalls(roots: string[], slowSeconds: number): Promise<void> {
@@ -84,33 +84,38 @@ async function pinLimits(projectDir: string, slowSeconds: number, base: string):
   return planFile;
 }
 
-function sample(pid: number): Sample | null {
+/** utime + stime (+ cutime + cstime: the children it waited for) of a process, in ms. */
+function cpuOf(pid: number, withChildren: boolean): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, withChildren ? 15 : 13);
+  return fields.reduce((sum, f) => sum + Number(f), 0) * TICK_MS;
+}
+
+/** The controller's CPU and peak RSS, and the PCs' CPU (the lab process and the commands it waited for, once they ended). */
+function sample(pid: number, labPid: number): Sample | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { at: Date.now(), cpuMs: (Number(fields[11]) + Number(fields[12])) * TICK_MS, hwmKb };
+    const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return { at: Date.now(), cpuMs: cpuOf(pid, false), hwmKb, pcsCpuMs: cpuOf(labPid, true) };
   } catch {
     return null; // the process is gone
   }
 }
 
 /** The controller's CPU time at a moment, interpolated between the samples around it. */
-function cpuAt(samples: Sample[], at: number): number {
+function cpuAt(samples: Sample[], at: number, of: 'cpuMs' | 'pcsCpuMs' = 'cpuMs'): number {
   const after = samples.findIndex((s) => s.at >= at);
-  if (after <= 0) return (after === 0 ? samples[0] : samples[samples.length - 1]).cpuMs;
+  if (after <= 0) return (after === 0 ? samples[0] : samples[samples.length - 1])[of];
   const a = samples[after - 1];
   const b = samples[after];
-  return a.cpuMs + ((b.cpuMs - a.cpuMs) * (at - a.at)) / Math.max(1, b.at - a.at);
+  return a[of] + ((b[of] - a[of]) * (at - a.at)) / Math.max(1, b.at - a.at);
 }
 
-async function rollout(projectDir: string, n: number, nodeArgs: string[]): Promise<{ wallMs: number; samples: Sample[]; exitCode: number | undefined; tail: string }> {
+async function rollout(projectDir: string, n: number, nodeArgs: string[], labPid: number): Promise<{ wallMs: number; samples: Sample[]; exitCode: number | undefined; tail: string }> {
   const started = Date.now();
   const child = execa(process.execPath, [...nodeArgs, CLI, '-C', projectDir, 'rollout', '--yes', '--forks', String(n), '--retries', '0'], { reject: false, stdin: 'ignore', all: true, buffer: { all: true } });
   const samples: Sample[] = [];
   const timer = setInterval(() => {
-    const s = child.pid === undefined ? null : sample(child.pid);
+    const s = child.pid === undefined ? null : sample(child.pid, labPid);
     if (s) samples.push(s);
   }, SAMPLE_MS);
   let shown = 0; // the CLI's progress, up to a screenful (a run where every PC fails would print a line each)
@@ -160,16 +165,19 @@ async function main(): Promise<void> {
     const floor = JSON.parse(await readFile(join(base, 'connect.json'), 'utf8')) as Measurement;
     console.log(`  floor: bare ssh2 connected all ${n} PCs at once in ${(floor.wallMs / 1000).toFixed(1)} s (${Object.entries(floor.statuses).map(([k, v]) => `${k} ${v}`).join(', ')})`);
     const nodeArgs = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
-    const ours = await rollout(lab.projectDir, n, nodeArgs);
+    const ours = await rollout(lab.projectDir, n, nodeArgs, lab.pid);
     const t = readTimes(lab.projectDir);
     const hwmMb = Math.max(0, ...ours.samples.map((s) => s.hwmKb)) / 1024;
     const waitMs = t.firstDoneAt - t.connectedAt;
     const cpuPct = waitMs > 0 ? ((cpuAt(ours.samples, t.firstDoneAt) - cpuAt(ours.samples, t.connectedAt)) / waitMs) * 100 : NaN;
     const ideal = slow + floor.wallMs / 1000;
     const wall = ours.wallMs / 1000;
-    console.log(`  homeshift rollout exit ${ours.exitCode}: ${Object.entries(t.statuses).map(([k, v]) => `${k} ${v}`).join(', ')}; controller CPU ${((ours.samples.at(-1)?.cpuMs ?? 0) / 1000).toFixed(1)} s in all; waiting phase ${(waitMs / 1000).toFixed(1)} s`);
+    console.log(`  homeshift rollout exit ${ours.exitCode}: ${Object.entries(t.statuses).map(([k, v]) => `${k} ${v}`).join(', ')}; waiting phase ${(waitMs / 1000).toFixed(1)} s`);
     const after = (q: number) => ((t.connected[Math.floor(q * (t.connected.length - 1))] - t.startedAt) / 1000).toFixed(1);
     console.log(`  first step started (s after the run's start): 10% ${after(0.1)}, 50% ${after(0.5)}, 90% ${after(0.9)}, all ${after(1)}; floor connect p50 ${(pct(floor.perMachineMs, 50) / 1000).toFixed(1)} s`);
+    const first = ours.samples[0];
+    const last = ours.samples.at(-1) ?? first;
+    console.log(`  CPU in all: PCs ${((last.pcsCpuMs - first.pcsCpuMs) / 1000).toFixed(1)} s (the lab process and the sh it ran; it shares this machine's cores), controller ${(last.cpuMs / 1000).toFixed(1)} s (${(last.cpuMs / n).toFixed(1)} ms per PC)`);
     if (ours.exitCode !== 0) console.log(`  (last lines: ${ours.tail})`);
     console.log(`wide N=${n}: wall ${wall.toFixed(1)} s, ideal ${ideal.toFixed(1)} s (ratio ${(wall / ideal).toFixed(2)}), connected all in ${((t.connectedAt - t.startedAt) / 1000).toFixed(1)} s, peak RSS ${hwmMb.toFixed(0)} MB, controller CPU while waiting ${cpuPct.toFixed(1)} % of a core`);
   } finally {
