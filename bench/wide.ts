@@ -33,6 +33,9 @@ import type { Measurement } from './support/measure.js';
 const MEASURE = fileURLToPath(new URL('./support/measure.js', import.meta.url));
 const LAB_SERVE = fileURLToPath(new URL('./support/lab-serve.js', import.meta.url));
 const CLI = fileURLToPath(new URL('../../bin/homeshift.js', import.meta.url));
+// The lab (a listener, a connection and a command's pipes per PC) and the CLI get the soft limit of open files raised
+// to the hard one; the same pid goes on as node.
+const RAISED = ['sh', '-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"'];
 const TICK_MS = 10; // /proc/PID/stat counts CPU in clock ticks of 1/100 s
 const SAMPLE_MS = 200;
 
@@ -112,7 +115,8 @@ function cpuAt(samples: Sample[], at: number, of: 'cpuMs' | 'pcsCpuMs' = 'cpuMs'
 
 async function rollout(projectDir: string, n: number, nodeArgs: string[], labPid: number): Promise<{ wallMs: number; samples: Sample[]; exitCode: number | undefined; tail: string }> {
   const started = Date.now();
-  const child = execa(process.execPath, [...nodeArgs, CLI, '-C', projectDir, 'rollout', '--yes', '--forks', String(n), '--retries', '0'], { reject: false, stdin: 'ignore', all: true, buffer: { all: true } });
+  const [sh, ...raise] = RAISED;
+  const child = execa(sh, [...raise, process.execPath, ...nodeArgs, CLI, '-C', projectDir, 'rollout', '--yes', '--forks', String(n), '--retries', '0'], { reject: false, stdin: 'ignore', all: true, buffer: { all: true } });
   const samples: Sample[] = [];
   const timer = setInterval(() => {
     const s = child.pid === undefined ? null : sample(child.pid, labPid);
@@ -153,12 +157,12 @@ function readTimes(projectDir: string): { startedAt: number; connected: number[]
 async function main(): Promise<void> {
   const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
   const slow = Number(/^--slow=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--slow=')) ?? '')?.[1] ?? 60);
-  const { stdout: limit } = await execa('sh', ['-c', 'ulimit -n']);
+  const { stdout: limit } = await execa('sh', ['-c', 'ulimit -Hn']);
   const base = await mkdtemp(join(tmpdir(), 'homeshift-bench-wide-'));
   const labDir = join(base, 'lab');
   try {
-    const lab = await labUp({ dir: labDir, machines: n, sites: 5, windows: '0', command: [process.execPath, LAB_SERVE, labDir], timeoutMs: 60_000 + n * 200 });
-    console.log(`bench/wide: ${n} lab PCs (pid ${lab.pid}), first install ${slow} s on each PC, forks ${n}, ulimit -n ${limit}`);
+    const lab = await labUp({ dir: labDir, machines: n, sites: 5, windows: '0', command: [...RAISED, process.execPath, LAB_SERVE, labDir], timeoutMs: 60_000 + n * 200 });
+    console.log(`bench/wide: ${n} lab PCs (pid ${lab.pid}), first install ${slow} s on each PC, forks ${n}, open files raised to the hard limit ${limit}`);
     await slowDownInstalls(lab.machines.map((m) => m.root), slow);
     const planFile = await pinLimits(lab.projectDir, slow, base);
     await execa(process.execPath, [MEASURE, 'connect', planFile, String(n), join(base, 'connect.json')], { stdio: 'inherit' });
