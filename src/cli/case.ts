@@ -7,8 +7,13 @@ import { setExit, usageError } from './exit.js';
 import { withJournal } from './journal.js';
 import { createOutput } from './output.js';
 import { globalOptions, requireValidProject } from './project.js';
+import { knownName } from '../model/suggest.js';
+import { machineIdOf } from './select.js';
 
 const NOTE_MAX = 2000;
+
+/** The inventory id a typed one means in any case; a machine only the journal knows keeps the id as typed. */
+const idIn = (project: Project, typed: string): string | null => knownName(typed, project.machines.map((m) => m.id));
 
 /** A supporter's address stands for them as cases name them ("Name <email>"); anyone else by the address alone. */
 function ownerNamed(project: Project, address: string): string {
@@ -33,17 +38,19 @@ export function registerCase(program: Command): void {
     .addHelpText('after', `
 Examples:
   $ homeshift case assign BRU-D0042 --to it-ops@example-telco.de`)
-    .action(async (machine: string, opts: { to: string }, sub: Command) => {
+    .action(async (typed: string, opts: { to: string }, sub: Command) => {
       const g = globalOptions(sub);
       const out = createOutput(g);
       const problem = explainMailbox(opts.to);
       if (problem) throw usageError(`--to: ${printable(opts.to)} is not a mail address: it ${problem}`);
       const project = await requireValidProject(g, out);
+      const machine = idIn(project, typed) ?? typed;
       const owner = ownerNamed(project, opts.to);
       const [before, after] = await withJournal(project, false, async (store) => {
         const [current] = await store.listCases({ machine, status: 'open' });
         return [current, await store.assignCase(machine, owner, new Date().toISOString(), describeInvoker())];
       });
+      if (!after && !idIn(project, typed)) machineIdOf(project, typed);
       if (!after) throw usageError(`${printable(machine)} has no open case (see homeshift errors)`);
       out.out(`${printable(machine)}: case assigned to ${printable(owner)}${before?.owner ? ` (was ${printable(before.owner)})` : ''}`);
       setExit(0);
@@ -57,14 +64,16 @@ Examples:
     .addHelpText('after', `
 Examples:
   $ homeshift case note BRU-D0042 "PC switched off, employee on leave until 3 Dec"`)
-    .action(async (machine: string, text: string, _opts: unknown, sub: Command) => {
+    .action(async (typed: string, text: string, _opts: unknown, sub: Command) => {
       const g = globalOptions(sub);
       const out = createOutput(g);
       const note = text.trim();
       if (note === '') throw usageError('the note is empty');
       if (note.length > NOTE_MAX) throw usageError(`the note has ${note.length} characters; at most ${NOTE_MAX}`);
       const project = await requireValidProject(g, out);
+      const machine = idIn(project, typed) ?? typed;
       const added = await withJournal(project, false, (store) => store.noteCase(machine, note, new Date().toISOString(), describeInvoker()));
+      if (!added && !idIn(project, typed)) machineIdOf(project, typed);
       if (!added) throw usageError(`${printable(machine)} has no case (a case opens when a rollout fails on it)`);
       out.out(`${printable(machine)}: note added`);
       setExit(0);

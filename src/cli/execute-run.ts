@@ -149,6 +149,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     logToErr(formatErrors(grouped, 'text', { color: out.color }));
     logToErr('Next: homeshift log MACHINE shows a transcript; fix the cause, then homeshift rerun --failed --cause FINGERPRINT');
   }
+  if (summary.rebootRequired.length > 0) logToErr('Reboot pending: software on these PCs takes effect after a restart; homeshift status lists the PCs that wait for one');
   if (c.busy > 0 && summary.outcome !== 'interrupted') logToErr(`Busy PCs were left alone; finish them later with homeshift rollout --resume (or wait for them with --wait-busy)`);
   if (summary.outcome === 'interrupted') logToErr(`Interrupted: finish the run with homeshift rollout --resume`);
   return exitCodeOf(summary);

@@ -28,7 +28,7 @@ export function registerInit(program: Command): void {
     .option('--ssh-user <user>', 'login user on the PCs')
     .addOption(new Option('--host-key-policy <policy>', 'how host keys are checked').choices(HOST_KEY_POLICIES))
     .option('-y, --yes', 'ask nothing: take defaults for what the flags do not say')
-    .option('-f, --force', 'overwrite an existing homeshift.yaml and scaffold files')
+    .option('--force', 'overwrite an existing homeshift.yaml and scaffold files')
     .addHelpText('after', `
 Asks on a terminal; with --yes, or when stdin is not a terminal, it takes the flags instead
 (without --yes, --name, --domain and --site are then required).
@@ -143,11 +143,17 @@ function readShippedProfiles(): ProfileText[] {
     .map((f) => ({ name: f.replace(/\.ya?ml$/, ''), text: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 
+/** The JSON schemas the tool ships; a repository keeps a copy so its `$schema` lines work wherever it is cloned. */
+function readShippedSchemas(): { name: string; text: string }[] {
+  const dir = path.join(findPackageRoot(), 'schema');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort().map((name) => ({ name, text: fs.readFileSync(path.join(dir, name), 'utf8') }));
+}
+
 /** Writes the scaffold; existing files other than homeshift.yaml are kept unless forced. Returns one line per file. */
 function writeScaffold(dir: string, answers: InitAnswers, shipped: ProfileText[], force: boolean): string[] {
   const gitignore = path.join(dir, '.gitignore');
   const existingGitignore = fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : null;
-  const files = buildScaffold(answers, { dir, schemaDir: path.join(findPackageRoot(), 'schema'), shippedProfiles: shipped, existingGitignore });
+  const files = buildScaffold(answers, { dir, schemas: readShippedSchemas(), shippedProfiles: shipped, existingGitignore });
   const lines: string[] = [];
   for (const f of files) {
     const abs = path.join(dir, f.path);
@@ -156,10 +162,10 @@ function writeScaffold(dir: string, answers: InitAnswers, shipped: ProfileText[]
       lines.push(`${f.path} (kept the existing file)`);
       continue;
     }
-    if (exists && f.kind === 'merge' && fs.readFileSync(abs, 'utf8') === f.text) continue;
+    if (exists && (f.kind === 'merge' || f.kind === 'schema') && fs.readFileSync(abs, 'utf8') === f.text) continue;
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.writeFileSync(abs, f.text);
-    lines.push(exists ? `${f.path} (${f.kind === 'merge' ? 'updated' : 'overwritten'})` : f.path);
+    lines.push(exists ? `${f.path} (${f.kind === 'merge' || f.kind === 'schema' ? 'updated' : 'overwritten'})` : f.path);
   }
   return lines;
 }

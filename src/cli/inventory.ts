@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { parse } from 'yaml';
 import { findProjectRoot, PROJECT_FILE } from '../config/index.js';
 import { importAssets, mergeSiteFile, parseColumnMap, readSiteFiles, type SiteFile } from '../config/import/index.js';
@@ -9,7 +9,7 @@ import { EXIT, inputError, setExit, usageError } from './exit.js';
 import { createOutput } from './output.js';
 import { globalOptions } from './project.js';
 
-interface ImportOptions { map?: string[]; site?: string; out?: string; dryRun?: boolean }
+interface ImportOptions { map?: string[]; site?: string; out?: string; check?: boolean; dryRun?: boolean }
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
@@ -22,7 +22,8 @@ export function registerInventory(program: Command): void {
     .option('--map <column=field>', 'which column fills which field: id, host, ip, os, site, user, role (repeatable)', collect)
     .option('--site <site>', 'put every PC into this site instead of reading a Location column')
     .option('--out <dir>', 'folder of the site files (default: the inventory/ folder of the rollout repository)')
-    .option('--dry-run', 'print the merged files instead of writing them')
+    .option('--check', 'change nothing: print the merged files instead of writing them')
+    .addOption(new Option('--dry-run', 'the same as --check').hideHelp())
     .addHelpText('after', `
 Columns are recognised by common names (Asset Tag, Hostname, IP, Operating System, Location,
 Assigned To, Role); others are ignored. The site of a row is matched against the site blocks of
@@ -32,8 +33,9 @@ all are printed, nothing is written (exit 2).
 
 Examples:
   $ homeshift inventory import assets.csv
-  $ homeshift inventory import export.csv --map "Asset Tag=id" --map "DNS Name=host" --site bruehl --dry-run`)
+  $ homeshift inventory import export.csv --map "Asset Tag=id" --map "DNS Name=host" --site bruehl --check`)
     .action(async (csvArg: string, opts: ImportOptions, cmd: Command) => {
+      const check = opts.check === true || opts.dryRun === true;
       const g = globalOptions(cmd);
       const out = createOutput(g);
       let map;
@@ -58,13 +60,13 @@ Examples:
         const merged = mergeSiteFile(file.text, machines, file.machines.map((m) => m.id));
         total += machines.length;
         const summary = `${file.file}: ${merged.added} added, ${merged.replaced} replaced, ${merged.total} machines`;
-        if (opts.dryRun) out.out(`# ${summary}\n${merged.text}`);
+        if (check) out.out(`# ${summary}\n${merged.text}`);
         else {
           writeAtomically(file.abs, merged.text);
           out.out(summary);
         }
       }
-      out.out(`${opts.dryRun ? 'would import' : 'imported'} ${total} machine(s) from ${csvArg} into ${result.bySite.size} site file(s)`);
+      out.out(`${check ? 'would import' : 'imported'} ${total} machine(s) from ${csvArg} into ${result.bySite.size} site file(s)`);
       setExit(EXIT.ok);
     });
 }

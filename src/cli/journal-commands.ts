@@ -8,37 +8,41 @@ import { escalationOf, withJournal } from './journal.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
 import { globalOptions, requireProjectConfig, requireValidPlan, requireValidProject } from './project.js';
+import { addLimitOption, machineIdOf, selectFromProject } from './select.js';
+import { knownName } from '../model/suggest.js';
 
 const FORMATS = ['text', 'json', 'csv'] as const;
 
 export function registerStatus(program: Command): void {
-  addFormatOptions(program
+  addFormatOptions(addLimitOption(program
     .command('status')
-    .description('per site: done, open cases, never tried, stale (plan changed since success); open cases with owner, age, escalation')
+    .description('per site: done, open cases, never tried, stale (plan changed since success); open cases with owner, age, escalation'))
     .option('--site <site>', 'only this site'), FORMATS)
     .addHelpText('after', `
 Answers from the journal and the current inventory; no PC is contacted.
 
 Examples:
   $ homeshift status
-  $ homeshift status --site bruehl --format json`)
-    .action(async (opts: { site?: string; format: ReportFormat }, cmd: Command) => {
+  $ homeshift status --site bruehl --format json
+  $ homeshift status --limit @tomorrow.txt        the PCs of one batch`)
+    .action(async (opts: { site?: string; limit?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
       const { project, plan: checkedPlan } = await requireValidPlan(g, out);
       if (opts.site && !project.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...project.sites.keys()].join(', ')})`);
       const plan = checkedPlan ?? buildPlan(project); // the check planned every machine already
       const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
-      const report = await withJournal(project, false, (store) => statusBySite(store, { site: opts.site, now: new Date(), planHashes, machines: project.machines, escalation: escalationOf(project) }));
+      const machines = await selectFromProject(project, opts.limit);
+      const report = await withJournal(project, false, (store) => statusBySite(store, { site: opts.site, now: new Date(), planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project) }));
       out.out(formatStatus(report, opts.format, { color: out.color }));
       setExit(0);
     });
 }
 
 export function registerErrors(program: Command): void {
-  addFormatOptions(program
+  addFormatOptions(addLimitOption(program
     .command('errors')
-    .description('the error log: one row per open case, or with --group one row per cause with counts and sample machines')
+    .description('the error log: one row per open case, or with --group one row per cause with counts and sample machines'))
     .option('-g, --group', 'one row per cause (fingerprint)')
     .addOption(new Option('--class <class>', 'only this error class').choices(ERROR_CLASSES as string[]))
     .option('--site <site>', 'only this site')
@@ -47,11 +51,13 @@ export function registerErrors(program: Command): void {
 Examples:
   $ homeshift errors --group
   $ homeshift errors --class auth --site koeln --format csv > auth-koeln.csv`)
-    .action(async (opts: { group?: boolean; class?: ErrorClass; site?: string; run?: string; format: ReportFormat }, cmd: Command) => {
+    .action(async (opts: { group?: boolean; class?: ErrorClass; site?: string; run?: string; limit?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const project = await requireProjectConfig(g, out); // the journal answers; the inventory is not needed
-      const list = await withJournal(project, false, (store) => listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, now: new Date(), escalation: escalationOf(project) }));
+      // the journal answers; the inventory is read only to resolve a --limit
+      const project = opts.limit ? await requireValidProject(g, out) : await requireProjectConfig(g, out);
+      const machines = opts.limit && 'machines' in project ? (await selectFromProject(project, opts.limit)).map((m) => m.id) : undefined;
+      const list = await withJournal(project, false, (store) => listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, machines, now: new Date(), escalation: escalationOf(project) }));
       out.out(formatErrors(list, opts.format, { color: out.color }));
       setExit(0);
     });
@@ -61,16 +67,18 @@ export function registerLog(program: Command): void {
   addFormatOptions(program
     .command('log')
     .description("a machine's full transcript: every attempt, every step, chronological")
-    .argument('<machine>', 'machine id, e.g. BRU-D0042'), ['text', 'json'])
+    .argument('<machine>', 'machine id in any case, e.g. BRU-D0042'), ['text', 'json'])
     .addHelpText('after', `
 Examples:
-  $ homeshift log BRU-D0042`)
+  $ homeshift log BRU-D0042
+  $ homeshift log bru-d0042 --json`)
     .action(async (machine: string, opts: { format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
       const project = await requireValidProject(g, out);
-      const log = await withJournal(project, false, (store) => machineLog(store, machine));
-      if (log.attempts.length === 0 && !project.machines.some((m) => m.id === machine)) throw usageError(`no machine ${machine} in the inventory or the journal`);
+      const known = knownName(machine, project.machines.map((m) => m.id));
+      const log = await withJournal(project, false, (store) => machineLog(store, known ?? machine));
+      if (log.attempts.length === 0 && !known) machineIdOf(project, machine); // names nothing: the nearest ids
       out.out(formatMachineLog(log, opts.format, { color: out.color }));
       setExit(0);
     });

@@ -28,7 +28,7 @@ Examples:
     .description('start the lab in the background and write a ready rollout repository for it')
     .option('-n, --machines <n>', 'how many PCs', String(DEFAULT_MACHINES))
     .option('-s, --sites <n>', 'how many sites', String(DEFAULT_SITES))
-    .option('--faults <spec>', 'e.g. offline=2%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=3%:heal=1,disk-full=1%,unencrypted=1')
+    .option('--faults <spec>', 'e.g. offline=2%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=3%:heal=1,disk-full=1%,unencrypted=1,installer-busy=1')
     .option('--seed <n>', 'seed of the fault assignment', '1')
     .option('--windows <n|p%>', 'how many of the PCs are Windows PCs (real pwsh; default 80% when PowerShell 7 is found)')
     .option('--dir <dir>', 'where the lab keeps its PCs, keys and repository', '.homeshift/lab')
@@ -62,12 +62,14 @@ Examples:
 
   lab
     .command('down')
-    .description('stop the lab by its pid and remove what it made')
+    .description('stop the lab by its pid and remove what lab up made; the journal, logs and reports stay unless --purge')
     .option('--dir <dir>', 'the lab folder', '.homeshift/lab')
-    .action(async (opts: { dir: string }, cmd: Command) => {
+    .option('--purge', 'remove the lab\'s rollout repository too, with its journal, logs and anything else in it')
+    .action(async (opts: { dir: string; purge?: boolean }, cmd: Command) => {
       const out = createOutput(globalOptions(cmd));
-      const { stopped, pid } = await labDown(opts.dir, { log: out.err });
-      out.out(stopped ? `lab down: stopped pid ${pid}, removed ${resolveLabDir(opts.dir)}` : 'lab down: no lab was running; its files are removed');
+      const { stopped, pid, kept, where } = await labDown(opts.dir, { log: out.err, purge: opts.purge === true });
+      out.out(stopped ? `lab down: stopped pid ${pid}, removed what lab up made in ${resolveLabDir(opts.dir)}` : 'lab down: no lab was running; its files are removed');
+      if (kept.length > 0) out.out(`kept what the lab did not make: ${kept.join(', ')} in ${where} (homeshift lab down --purge removes it)`);
     });
 
   lab

@@ -38,7 +38,7 @@ Examples:
   $ homeshift plan --limit site=bruehl          what every PC of Brühl will become
   $ homeshift rollout --limit 'BRU-*' --waves 1,10%,100% --max-failures 5%
   $ homeshift errors --group                    failures grouped by cause
-  $ homeshift rerun --failed --cause step-failed:mailbox:3f2a9c1b --yes
+  $ homeshift rerun --cause step-failed:mailbox:3f2a9c1b --yes
   $ npm run demo                                the whole product on a simulated fleet`,
     );
   registerValidate(program);

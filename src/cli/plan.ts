@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import { buildPlan, formatPlanText, planJsonChunks } from '../plan/index.js';
-import { selectFromProject } from './select.js';
+import { addLimitOption, machineIdOf, selectFromProject } from './select.js';
 import { EXIT, setExit, usageError } from './exit.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput, writeChunks } from './output.js';
 import { globalOptions, requireValidPlan } from './project.js';
 
 export function registerPlan(program: Command): void {
-  addFormatOptions(program
+  addFormatOptions(addLimitOption(program
     .command('plan')
-    .description('show what every selected PC will become: profile, employee, mailboxes, VPN, bundles, checks, steps (no PC is touched)')
-    .option('-l, --limit <selector>', 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed; comma-combined')
-    .option('-m, --machine <id>', 'one machine, with each step\'s rendered prelude and files'), ['text', 'json'])
+    .description('show what every selected PC will become: profile, employee, mailboxes, VPN, bundles, checks, steps (no PC is touched)'))
+    .option('-m, --machine <id>', 'one machine (id in any case), with each step\'s rendered prelude and files'), ['text', 'json'])
     .addHelpText('after', `
 The plan is pure data: the same inputs give byte-identical JSON and the same hash
 on every machine; rollout runs exactly what plan shows.
@@ -25,13 +24,14 @@ Examples:
       const out = createOutput(g);
       const { project, plan: full } = await requireValidPlan(g, out);
       let machines = await selectFromProject(project, opts.limit);
-      if (opts.machine) {
-        machines = machines.filter((m) => m.id === opts.machine);
-        if (machines.length === 0) throw usageError(`no machine ${opts.machine} in the inventory${opts.limit ? ' matching --limit' : ''}`);
+      const machineId = opts.machine === undefined ? undefined : machineIdOf(project, opts.machine);
+      if (machineId) {
+        machines = machines.filter((m) => m.id === machineId);
+        if (machines.length === 0) throw usageError(`machine ${machineId} does not match --limit`);
       }
       const plan = buildPlan(project, full ? { machines, from: full } : { machines });
       if (opts.format === 'json') await writeChunks(planJsonChunks(plan));
-      else out.out(formatPlanText(plan, { machine: opts.machine, color: out.color }));
+      else out.out(formatPlanText(plan, { machine: machineId, color: out.color }));
       setExit(EXIT.ok);
     });
 }

@@ -1,8 +1,9 @@
 import { describeCounts, isFailedStatus, type MachineStatus, type RunEvent, type RunListener } from '../model/result.js';
 import type { Output } from './output.js';
+import { localClock } from '../model/local-time.js';
 import { printable } from '../model/printable.js';
 
-const time = (iso: string) => iso.slice(11, 19);
+const time = localClock;
 
 /** Progress for logs and pipes: timestamped lines for waves, failures and a periodic tally, never one line per good PC. */
 export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}): RunListener {

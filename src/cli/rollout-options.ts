@@ -6,12 +6,13 @@ import { usageError } from './exit.js';
 export interface RunFlags {
   forks: string;
   waves: string;
-  maxFailures: string;
+  maxFailures?: string;
   retries: string;
   check?: boolean;
   waitBusy?: boolean;
   yes?: boolean;
   json?: boolean;
+  format?: string;
 }
 
 export interface RunSettings extends RolloutSettings {
@@ -24,12 +25,13 @@ export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-f, --forks <n>', 'machines worked on at the same time', '20')
     .option('-w, --waves <sizes>', 'wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%)', '100%')
-    .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: never halt', 'none')
+    .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: never halt')
     .option('--retries <n>', 'connection retries (with backoff) for unreachable or timed-out PCs', '2')
     .option('--check', 'run only the read-only checks and report what would change')
     .option('--wait-busy', 'wait for PCs another run is working on (leased in the journal) instead of leaving them busy')
     .option('-y, --yes', 'do not ask for confirmation (required when not on a terminal)')
-    .addOption(new Option('--json', 'one JSON object per line per machine result on stdout, instead of progress'));
+    .addOption(new Option('--json', 'one JSON object per line per machine result on stdout, instead of progress'))
+    .addOption(new Option('--format <format>', 'text: progress for people; json: the same as --json').choices(['text', 'json']));
 }
 
 function positiveInt(text: string, what: string, min: number): number {
@@ -38,16 +40,17 @@ function positiveInt(text: string, what: string, min: number): number {
 }
 
 export function readRunSettings(flags: RunFlags): RunSettings {
+  if (flags.json && flags.format === 'text') throw usageError('--json and --format text ask for two formats: choose one');
   try {
     return {
       forks: positiveInt(flags.forks, '--forks', 1),
       waves: parseWaves(flags.waves),
-      maxFailures: flags.maxFailures.trim() === 'none' ? null : parseAmount(flags.maxFailures, '--max-failures'),
+      maxFailures: flags.maxFailures === undefined || flags.maxFailures.trim() === 'none' ? null : parseAmount(flags.maxFailures, '--max-failures'),
       retries: positiveInt(flags.retries, '--retries', 0),
       check: flags.check === true,
       waitBusy: flags.waitBusy === true,
       yes: flags.yes === true,
-      json: flags.json === true,
+      json: flags.json === true || flags.format === 'json',
     };
   } catch (err) {
     if (err instanceof OptionError) throw usageError(err.message);

@@ -8,7 +8,7 @@ import { withJournal } from './journal.js';
 import { createOutput } from './output.js';
 import { globalOptions, requireValidPlan } from './project.js';
 import { addRunOptions, readRunSettings, type RunFlags } from './rollout-options.js';
-import { selectFromProject } from './select.js';
+import { addLimitOption, selectFromProject } from './select.js';
 import { pickRerun } from './rerun-picker.js';
 
 const commandLine = () => ['homeshift', ...process.argv.slice(2)].join(' ');
@@ -24,10 +24,9 @@ async function prepareRun(cmd: Command, flags: RunFlags) {
 
 export function registerRollout(program: Command): void {
   addRunOptions(
-    program
+    addLimitOption(program
       .command('rollout')
-      .description('personalise the selected PCs over SSH: checks, VPN, bundles, mailboxes, in waves')
-      .option('-l, --limit <selector>', 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed; comma-combined')
+      .description('personalise the selected PCs over SSH: checks, VPN, bundles, mailboxes, in waves'))
       .option('--resume', 'finish the last interrupted or crashed run: machines it finished are not redone'),
   )
     .addHelpText('after', `
@@ -38,6 +37,7 @@ Examples:
   $ homeshift rollout --limit site=bruehl --waves 1,10%,100% --max-failures 5%
   $ homeshift rollout --check                       what would change, nothing is changed
   $ homeshift rollout --limit 'BRU-D00*' --forks 50 --yes --json > results.jsonl
+  $ homeshift rollout --limit @tomorrow.txt --yes   the ids listed in a file, one per line
   $ homeshift rollout --resume --yes                after a crash or Ctrl-C`)
     .action(async (opts: RunFlags & { limit?: string; resume?: boolean }, cmd: Command) => {
       const { out, settings, project, fullPlan } = await prepareRun(cmd, opts);
@@ -60,10 +60,11 @@ Examples:
 
 export function registerRerun(program: Command): void {
   addRunOptions(
-    program
+    addLimitOption(program
       .command('rerun')
-      .description('re-run the PCs whose cases are open, by cause, class or site')
-      .option('--failed', 'the machines with open cases (the default and only set today)')
+      .description('re-run the PCs whose cases are open (all of them, or by cause, class, site or --limit)'))
+      // every rerun takes the machines with open cases; --failed says so and is accepted, not needed
+      .addOption(new Option('--failed', 'the machines with open cases (what rerun always takes)').hideHelp())
       .addOption(new Option('--class <class>', 'only this error class').choices(ERROR_CLASSES as string[]))
       .option('--cause <fingerprint>', 'only this cause (a fingerprint from errors --group, or its start)')
       .option('--site <site>', 'only this site'),
@@ -73,12 +74,13 @@ On a terminal without filters (and without --yes), a picker lets you choose the 
 
 Examples:
   $ homeshift errors --group
-  $ homeshift rerun --failed --cause step-failed:mailbox:3f2a9c1b --yes
-  $ homeshift rerun --failed --class unreachable --site bruehl`)
-    .action(async (opts: RunFlags & { failed?: boolean; class?: ErrorClass; cause?: string; site?: string }, cmd: Command) => {
+  $ homeshift rerun --cause step-failed:mailbox:3f2a9c1b --yes
+  $ homeshift rerun --class unreachable --site bruehl
+  $ homeshift rerun --limit 'KOE-*' --yes`)
+    .action(async (opts: RunFlags & { failed?: boolean; class?: ErrorClass; cause?: string; site?: string; limit?: string }, cmd: Command) => {
       const { out, settings, project, fullPlan } = await prepareRun(cmd, opts);
       await withJournal(project, true, async (store) => {
-        const unfiltered = !opts.class && !opts.cause && !opts.site;
+        const unfiltered = !opts.class && !opts.cause && !opts.site && !opts.limit;
         const picked = unfiltered && !settings.yes && process.stdin.isTTY && process.stdout.isTTY ? await pickRerun(store, project) : [];
         const causes: (string | undefined)[] = picked.length > 0 ? picked : [opts.cause];
         const ids = new Set<string>();
@@ -91,14 +93,15 @@ Examples:
           });
           for (const id of found) ids.add(id);
         }
-        const machines = project.machines.filter((m) => ids.has(m.id));
+        const limited = opts.limit ? new Set((await selectFromProject(project, opts.limit)).map((m) => m.id)) : null;
+        const machines = project.machines.filter((m) => ids.has(m.id) && (!limited || limited.has(m.id)));
         if (ids.size > machines.length) out.err(`${ids.size - machines.length} open case(s) name machines no longer in the inventory; they are left alone`);
         if (machines.length === 0) {
           out.err('no open case matches; nothing to re-run');
           setExit(0);
           return;
         }
-        const selector = ['@failed', opts.class && `class=${opts.class}`, opts.cause && `cause=${opts.cause}`, opts.site && `site=${opts.site}`].filter(Boolean).join(',');
+        const selector = ['@failed', opts.class && `class=${opts.class}`, opts.cause && `cause=${opts.cause}`, opts.site && `site=${opts.site}`, opts.limit].filter(Boolean).join(',');
         setExit(await executeRun({ project, fullPlan, store, machines, settings, selector, commandLine: commandLine() }, out));
       });
     });

@@ -14,6 +14,8 @@ export function summaryLine(s: RolloutSummary): string {
   const parts = describeCounts({ ...c, busy: 0 });
   if (c.busy) parts.push(`${c.busy} busy (${describeBusy(s.busy)})`);
   if (s.notStarted) parts.push(`${s.notStarted} not started`);
+  const reboot = s.rebootRequired ?? [];
+  if (reboot.length) parts.push(`${reboot.length} reboot pending (${reboot.length <= 5 ? reboot.join(', ') : `${reboot.slice(0, 5).join(', ')} and ${reboot.length - 5} more`})`);
   return `run ${s.runId}: ${parts.join(', ') || 'no machines'}`;
 }
 

@@ -1,22 +1,67 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { openCaseMachines } from '../journal/index.js';
 import type { Machine, Project } from '../model/project.js';
-import { selectMachines, SelectorError } from '../plan/selector.js';
+import { printable } from '../model/printable.js';
+import { didYouMean, knownName } from '../model/suggest.js';
+import { parseSelector, selectMachines, SelectorError } from '../plan/selector.js';
 import { usageError } from './exit.js';
 import { openJournal } from './journal.js';
 
-/** The machines a --limit selector picks; `@failed` reads the open cases from the journal. */
+export const LIMIT_HELP = 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed, @FILE (one id per line); comma-combined';
+
+/** `-l, --limit SEL`: the one selector option of every command that picks PCs. */
+export function addLimitOption(cmd: Command): Command {
+  return cmd.option('-l, --limit <selector>', LIMIT_HELP);
+}
+
+/**
+ * The machine ids of an `@FILE` list: one per line, blank lines and `#` comments ignored, matched to the
+ * inventory regardless of case. An id the inventory lacks is a usage error at FILE:LINE.
+ */
+export function readIdFile(file: string, machines: Machine[]): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usageError(`--limit @${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const known = machines.map((m) => m.id);
+  const ids = new Set<string>();
+  text.split(/\r?\n/).forEach((line, i) => {
+    const id = line.replace(/#.*$/, '').trim();
+    if (!id) return;
+    const found = knownName(id, known);
+    if (!found) throw usageError(`${file}:${i + 1}: --limit: no machine ${printable(id)} in the inventory${didYouMean(id, known)}`);
+    ids.add(found);
+  });
+  if (ids.size === 0) throw usageError(`--limit @${file}: the file names no machine (one id per line)`);
+  return ids;
+}
+
+/** The machines a --limit selector picks; `@failed` reads the open cases from the journal, `@FILE` a list of ids. */
 export async function selectFromProject(project: Project, selector: string | undefined): Promise<Machine[]> {
   if (!selector || !selector.trim()) return project.machines;
-  let failed: Set<string> | undefined;
-  if (/(^|,)\s*@failed\s*(,|$)/.test(selector)) {
-    const store = await openJournal(project, false).catch(() => null);
-    failed = store ? await openCaseMachines(store) : new Set();
-    await store?.close();
-  }
   try {
-    return selectMachines(project.machines, selector, { failed });
+    const terms = parseSelector(selector);
+    let failed: Set<string> | undefined;
+    if (terms.some((t) => t.kind === 'failed')) {
+      const store = await openJournal(project, false).catch(() => null);
+      failed = store ? await openCaseMachines(store) : new Set();
+      await store?.close();
+    }
+    const files = new Map(terms.filter((t) => t.kind === 'file').map((t) => [t.pattern, readIdFile(t.pattern, project.machines)]));
+    return selectMachines(project.machines, selector, { failed, files });
   } catch (err) {
     if (err instanceof SelectorError) throw usageError(`--limit: ${err.message}`);
     throw err;
   }
+}
+
+/** The inventory id a typed machine id means (any case), or a usage error with the nearest ids. */
+export function machineIdOf(project: Pick<Project, 'machines'>, typed: string, extra: Iterable<string> = []): string {
+  const known = [...project.machines.map((m) => m.id), ...extra];
+  const found = knownName(typed, known);
+  if (!found) throw usageError(`no machine ${printable(typed)} in the inventory${didYouMean(typed, known)}`);
+  return found;
 }

@@ -28,7 +28,7 @@ export function loadBundles(root: string, dirs: string[], diags: Diagnostic[], r
       const nodes = isSeq(seq) ? (seq.items as Node[]) : [];
       (src.data as { bundles: RawBundle[] }).bundles.forEach((raw, i) => {
         if (check.badItems.has(`bundles/${i}`)) return void reject(raw);
-        const bundle: Bundle = { ...raw, pos: posOfNode(src, nodes[i]), fieldPos: collectFieldPositions(src, nodes[i], 4) };
+        const bundle: Bundle = { ...raw, pos: posOfNode(src, nodes[i]), fieldPos: collectFieldPositions(src, nodes[i], 7) };
         const twin = seenHere.get(bundle.name);
         if (twin) {
           diags.push(createDiagnostic('duplicate-bundle', `bundle ${bundle.name} is already defined at ${twin.pos.file}:${twin.pos.line}:${twin.pos.col}`, bundle.fieldPos?.name ?? bundle.pos));

@@ -109,6 +109,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX case_events_by_machine ON case_events(machine, at, id);
   `,
+  // A result that is done but waits for the PC to restart (msiexec 3010/1641): 1 on the step and on its machine.
+  `
+  ALTER TABLE run_machines ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE step_results ADD COLUMN reboot_required INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -21,11 +21,13 @@ export async function importRun(q: Query, run: RunRecord, machines: RunMachineRe
   const machineRows = machines.map((m) => ({
     run_id: run.id, machine: m.machine, site: m.site, wave: m.wave, status: m.status, error_class: m.errorClass, message: m.message,
     fingerprint: m.fingerprint, attempts: m.attempts, started_at: m.startedAt, finished_at: m.finishedAt, duration_ms: m.durationMs, plan_hash: m.planHash,
+    reboot_required: m.rebootRequired === true,
   }));
   if (machineRows.length > 0) await q(setRows('run_machines'), [JSON.stringify(machineRows)]);
   const stepRows = steps.map((s) => ({
     run_id: run.id, machine: s.machine, seq: s.seq, step: s.step, status: s.status, error_class: s.errorClass, exit_code: s.exitCode,
     duration_ms: s.durationMs, message: s.message, stdout_tail: s.stdoutTail, stderr_tail: s.stderrTail,
+    reboot_required: s.rebootRequired === true,
   }));
   for (let i = 0; i < stepRows.length; i += 5000) await q(setRows('step_results'), [JSON.stringify(stepRows.slice(i, i + 5000))]);
   return true;

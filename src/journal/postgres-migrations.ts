@@ -107,6 +107,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX case_events_by_machine ON case_events(machine, at, id);
   `,
+  // A result that is done but waits for the PC to restart (msiexec 3010/1641): true on the step and on its machine.
+  `
+  ALTER TABLE run_machines ADD COLUMN reboot_required boolean NOT NULL DEFAULT false;
+  ALTER TABLE step_results ADD COLUMN reboot_required boolean NOT NULL DEFAULT false;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

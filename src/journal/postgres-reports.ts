@@ -22,7 +22,7 @@ function knownMachines(withInventory: boolean): string {
     return `known AS (
       SELECT * FROM unnest($4::text[], $5::text[], $6::text[]) AS inv(machine, site, plan_hash)
       UNION ALL
-      SELECT machine, site, NULL FROM cases WHERE status = 'open' AND NOT (machine = ANY($4::text[])))`;
+      SELECT machine, site, NULL FROM cases WHERE status = 'open' AND NOT $7::boolean AND NOT (machine = ANY($4::text[])))`;
   }
   return `known AS (
     SELECT machine, min(site ${C}) AS site, NULL::text AS plan_hash FROM (
@@ -33,7 +33,7 @@ function knownMachines(withInventory: boolean): string {
 export async function countBySite(q: Query, query: SiteCountQuery): Promise<SiteCounts[]> {
   const params: unknown[] = [query.site ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy];
   if (query.machines) {
-    params.push(query.machines.map((m) => m.id), query.machines.map((m) => m.site), query.machines.map((m) => m.planHash ?? null));
+    params.push(query.machines.map((m) => m.id), query.machines.map((m) => m.site), query.machines.map((m) => m.planHash ?? null), query.only === true);
   }
   const { rows } = await q(`WITH ${knownMachines(query.machines !== undefined)}
     SELECT k.site AS site, count(*) AS machines,
@@ -57,10 +57,11 @@ const OPEN_CASES = `open_cases AS (
     CASE WHEN ${escalated('$4', '$5')} THEN 1 ELSE 0 END AS esc,
     row_number() OVER (PARTITION BY coalesce(c.fingerprint, coalesce(c.error_class, 'error') || ':unknown') ORDER BY c.machine ${C}) AS rn
   FROM cases c
-  WHERE c.status = 'open' AND ($1::text IS NULL OR c.error_class = $1) AND ($2::text IS NULL OR c.site = $2) AND ($3::text IS NULL OR c.last_run = $3))`;
+  WHERE c.status = 'open' AND ($1::text IS NULL OR c.error_class = $1) AND ($2::text IS NULL OR c.site = $2) AND ($3::text IS NULL OR c.last_run = $3)
+    AND ($6::text[] IS NULL OR c.machine = ANY($6::text[])))`;
 
 export async function groupOpenCases(q: Query, query: CauseQuery): Promise<CauseGroup[]> {
-  const params = [query.errorClass ?? null, query.site ?? null, query.lastRun ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy];
+  const params = [query.errorClass ?? null, query.site ?? null, query.lastRun ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy, query.machines ?? null];
   const { rows } = await q(`WITH ${OPEN_CASES}
     SELECT fp, count(*) AS n, sum(esc) AS escalated, min(first_failed) AS first_failed,
       max(error_class) FILTER (WHERE rn = 1) AS error_class, max(message) FILTER (WHERE rn = 1) AS message,

@@ -31,7 +31,7 @@ export function runMachineJson(runId: string, record: MachineRecord): Row {
   return {
     run_id: runId, machine: r.machine, site: r.site, wave: record.wave, status: r.status, error_class: r.errorClass,
     message: r.message, fingerprint: record.fingerprint, attempts: r.attempts, started_at: r.startedAt,
-    finished_at: r.finishedAt, duration_ms: Math.round(r.durationMs), plan_hash: r.planHash,
+    finished_at: r.finishedAt, duration_ms: Math.round(r.durationMs), plan_hash: r.planHash, reboot_required: r.rebootRequired === true,
   };
 }
 
@@ -40,5 +40,6 @@ export function stepJson(runId: string, r: MachineResult): Row[] {
   return r.steps.map((s, seq) => ({
     run_id: runId, machine: r.machine, seq, step: s.step, status: s.status, error_class: s.errorClass, exit_code: s.exitCode,
     duration_ms: Math.round(s.durationMs), message: s.message, stdout_tail: s.stdoutTail, stderr_tail: s.stderrTail,
+    reboot_required: s.rebootRequired === true,
   }));
 }

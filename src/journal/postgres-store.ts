@@ -9,10 +9,11 @@ import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, mach
 import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
+import { postgresRebootPending } from './reboot-pending.js';
 import type {
   BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, HeldLease, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
-  SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
+  RebootPendingRecord, SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
 
@@ -30,7 +31,8 @@ const UPSERT_RUN_MACHINES = `
   INSERT INTO run_machines SELECT * FROM jsonb_populate_recordset(NULL::run_machines, $1::jsonb)
   ON CONFLICT (run_id, machine) DO UPDATE SET site = excluded.site, wave = excluded.wave, status = excluded.status,
     error_class = excluded.error_class, message = excluded.message, fingerprint = excluded.fingerprint, attempts = excluded.attempts,
-    started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash`;
+    started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash,
+    reboot_required = excluded.reboot_required`;
 
 const UPSERT_CASES = `
   INSERT INTO cases SELECT * FROM jsonb_populate_recordset(NULL::cases, $1::jsonb)
@@ -144,7 +146,7 @@ export class PostgresStore implements JournalStore {
           [run.id, run.startedAt, run.who ?? describeInvoker(), run.commandLine, run.mode, run.planHash, run.selector],
         );
       }
-      const pending = machines.map((m) => ({ run_id: run.id, machine: m.machine, site: m.site, wave: m.wave, status: 'pending', attempts: 0, plan_hash: m.planHash }));
+      const pending = machines.map((m) => ({ run_id: run.id, machine: m.machine, site: m.site, wave: m.wave, status: 'pending', attempts: 0, plan_hash: m.planHash, reboot_required: false }));
       await q(`INSERT INTO run_machines SELECT * FROM jsonb_populate_recordset(NULL::run_machines, $1::jsonb) ON CONFLICT DO NOTHING`, [JSON.stringify(pending)]);
       await q('UPDATE runs SET total = (SELECT count(*) FROM run_machines WHERE run_id = $1) WHERE id = $1', [run.id]);
     });
@@ -325,6 +327,10 @@ export class PostgresStore implements JournalStore {
   async listLeases(): Promise<HeldLease[]> {
     const { rows } = await this.query('SELECT * FROM leases WHERE expires_at >= now() ORDER BY machine COLLATE "C"');
     return rows.map(toHeldLease);
+  }
+
+  async rebootPending(): Promise<RebootPendingRecord[]> {
+    return postgresRebootPending(this.query);
   }
 
   async countBySite(query: SiteCountQuery): Promise<SiteCounts[]> {

@@ -44,12 +44,14 @@ export interface SiteStatus {
   stale: number; // succeeded, but the plan changed since
   escalated: number;
   cases: OpenCaseView[];
+  rebootPending?: string[]; // PCs waiting for a restart (msiexec 3010/1641), by id
 }
 
 export interface StatusReport {
   now: string;
   sites: SiteStatus[];
-  totals: Omit<SiteStatus, 'site' | 'cases'>;
+  totals: Omit<SiteStatus, 'site' | 'cases' | 'rebootPending'>;
+  rebootPending?: number; // PCs of all sites waiting for a restart
   runs: RunInProgress[]; // not finished: in progress, interrupted, or stopped
 }
 
@@ -58,20 +60,30 @@ export interface StatusOptions {
   now: Date;
   planHashes?: Map<string, string>; // machine -> current plan hash, to find stale machines of the inventory
   machines?: { id: string; site: string }[]; // the inventory; without it, the machines the journal knows (none stale)
+  only?: boolean; // machines is a selection (--limit): nothing about other machines is counted or listed
   escalation?: EscalationPolicy;
 }
 
-const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases'> => ({ machines: 0, done: 0, open: 0, neverTried: 0, stale: 0, escalated: 0 });
+const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases' | 'rebootPending'> => ({ machines: 0, done: 0, open: 0, neverTried: 0, stale: 0, escalated: 0 });
 
 /** Per site: done, open cases (with owner, age, attempts, escalation), never tried, stale; counted by the store. */
 export async function statusBySite(store: JournalStore, options: StatusOptions): Promise<StatusReport> {
   const policy = options.escalation ?? DEFAULT_ESCALATION;
   const machines = options.machines?.map((m) => ({ id: m.id, site: m.site, planHash: options.planHashes?.get(m.id) }));
-  const counts = await store.countBySite({ machines, site: options.site, escalation: escalationRule(policy, options.now) });
+  const counts = await store.countBySite({ machines, only: options.only, site: options.site, escalation: escalationRule(policy, options.now) });
   const inventorySite = new Map(options.machines?.map((m) => [m.id, m.site]));
-  const sites = new Map<string, SiteStatus>(counts.map((c) => [c.site, { ...c, cases: [] }]));
+  const sites = new Map<string, SiteStatus>(counts.map((c) => [c.site, { ...c, cases: [], rebootPending: [] }]));
   for (const c of await store.listCases({ status: 'open' })) {
+    if (options.only && !inventorySite.has(c.machine)) continue;
     sites.get(inventorySite.get(c.machine) ?? c.site)?.cases.push(viewCase(c, options.now, policy));
+  }
+  let rebootPending = 0;
+  for (const r of await store.rebootPending()) {
+    if (options.machines && !inventorySite.has(r.machine)) continue;
+    const site = sites.get(inventorySite.get(r.machine) ?? r.site);
+    if (!site) continue;
+    site.rebootPending?.push(r.machine);
+    rebootPending += 1;
   }
   const list = [...sites.values()].sort((a, b) => a.site.localeCompare(b.site));
   const totals = emptyCounts();
@@ -79,7 +91,7 @@ export async function statusBySite(store: JournalStore, options: StatusOptions):
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += s[key];
     s.cases.sort((a, b) => a.machine.localeCompare(b.machine));
   }
-  return { now: options.now.toISOString(), sites: list, totals, runs: await runsInProgress(store) };
+  return { now: options.now.toISOString(), sites: list, totals, rebootPending, runs: await runsInProgress(store) };
 }
 
 /** A run that has not finished, as status shows it. */
@@ -128,6 +140,7 @@ export interface ErrorOptions {
   class?: ErrorClass;
   site?: string;
   run?: string; // only cases whose last attempt was in this run
+  machines?: string[]; // only the cases of these machines (a --limit)
   now: Date;
   escalation?: EscalationPolicy;
 }
@@ -137,10 +150,13 @@ export async function listErrors(store: JournalStore, options: ErrorOptions): Pr
   const now = options.now.toISOString();
   const policy = options.escalation ?? DEFAULT_ESCALATION;
   if (!options.group) {
-    const cases = await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run });
+    const only = options.machines ? new Set(options.machines) : null;
+    const cases = (await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run })).filter((c) => !only || only.has(c.machine));
     return { grouped: false, now, cases: cases.map((c) => viewCase(c, options.now, policy)) };
   }
-  const groups = await store.groupOpenCases({ errorClass: options.class, site: options.site, lastRun: options.run, escalation: escalationRule(policy, options.now) });
+  const groups = await store.groupOpenCases({
+    errorClass: options.class, site: options.site, lastRun: options.run, machines: options.machines, escalation: escalationRule(policy, options.now),
+  });
   const list: ErrorGroup[] = groups.map((g) => ({
     fingerprint: g.fingerprint, errorClass: g.errorClass, cause: normaliseMessage(g.message ?? ''), count: g.count,
     machines: g.machines, sites: g.sites, owners: g.owners, escalated: g.escalated, firstFailed: g.firstFailed,

@@ -15,17 +15,17 @@ export function importRun(db: Database.Database, run: RunRecord, machines: RunMa
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(run.id, run.startedAt, run.finishedAt, run.who, run.commandLine, run.mode, run.planHash, run.selector, run.outcome, run.total, JSON.stringify(run.counts));
   const machine = db.prepare(
-    `INSERT INTO run_machines (run_id, machine, site, wave, status, error_class, message, fingerprint, attempts, started_at, finished_at, duration_ms, plan_hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO run_machines (run_id, machine, site, wave, status, error_class, message, fingerprint, attempts, started_at, finished_at, duration_ms, plan_hash, reboot_required)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const m of machines) {
-    machine.run(run.id, m.machine, m.site, m.wave, m.status, m.errorClass, m.message, m.fingerprint, m.attempts, m.startedAt, m.finishedAt, m.durationMs, m.planHash);
+    machine.run(run.id, m.machine, m.site, m.wave, m.status, m.errorClass, m.message, m.fingerprint, m.attempts, m.startedAt, m.finishedAt, m.durationMs, m.planHash, m.rebootRequired ? 1 : 0);
   }
   const step = db.prepare(
-    `INSERT INTO step_results (run_id, machine, seq, step, status, error_class, exit_code, duration_ms, message, stdout_tail, stderr_tail)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO step_results (run_id, machine, seq, step, status, error_class, exit_code, duration_ms, message, stdout_tail, stderr_tail, reboot_required)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const s of steps) step.run(run.id, s.machine, s.seq, s.step, s.status, s.errorClass, s.exitCode, s.durationMs, s.message, s.stdoutTail, s.stderrTail);
+  for (const s of steps) step.run(run.id, s.machine, s.seq, s.step, s.status, s.errorClass, s.exitCode, s.durationMs, s.message, s.stdoutTail, s.stderrTail, s.rebootRequired ? 1 : 0);
   return true;
 }
 

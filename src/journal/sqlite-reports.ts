@@ -20,7 +20,7 @@ function knownMachines(withInventory: boolean): string {
     return `known AS (
       SELECT value ->> 0 AS machine, value ->> 1 AS site, value ->> 2 AS plan_hash FROM json_each(@inventory)
       UNION ALL
-      SELECT machine, site, NULL FROM cases WHERE status = 'open' AND machine NOT IN (SELECT value ->> 0 FROM json_each(@inventory)))`;
+      SELECT machine, site, NULL FROM cases WHERE status = 'open' AND @only = 0 AND machine NOT IN (SELECT value ->> 0 FROM json_each(@inventory)))`;
   }
   return `known AS (
     SELECT machine, min(site) AS site, NULL AS plan_hash FROM (
@@ -44,7 +44,7 @@ export function countBySite(db: Database.Database, query: SiteCountQuery): SiteC
   const params: Row = {
     site: query.site ?? null, attempts: query.escalation.afterAttempts, first_failed_by: query.escalation.firstFailedBy,
   };
-  if (inventory !== null) params.inventory = inventory;
+  if (inventory !== null) Object.assign(params, { inventory, only: query.only ? 1 : 0 });
   const rows = db.prepare(sql).all(params) as Row[];
   return rows.map((r) => {
     const [machines, open, neverTried, stale] = [r.machines, r.open, r.never_tried, r.stale].map(Number);
@@ -57,11 +57,13 @@ const OPEN_CASES = `open_cases AS (
     CASE WHEN ${ESCALATED} THEN 1 ELSE 0 END AS esc,
     row_number() OVER (PARTITION BY coalesce(c.fingerprint, coalesce(c.error_class, 'error') || ':unknown') ORDER BY c.machine) AS rn
   FROM cases c
-  WHERE c.status = 'open' AND (@cls IS NULL OR c.error_class = @cls) AND (@site IS NULL OR c.site = @site) AND (@run IS NULL OR c.last_run = @run))`;
+  WHERE c.status = 'open' AND (@cls IS NULL OR c.error_class = @cls) AND (@site IS NULL OR c.site = @site) AND (@run IS NULL OR c.last_run = @run)
+    AND (@machines IS NULL OR c.machine IN (SELECT value FROM json_each(@machines))))`;
 
 export function groupOpenCases(db: Database.Database, query: CauseQuery): CauseGroup[] {
   const params = {
     cls: query.errorClass ?? null, site: query.site ?? null, run: query.lastRun ?? null,
+    machines: query.machines ? JSON.stringify(query.machines) : null,
     attempts: query.escalation.afterAttempts, first_failed_by: query.escalation.firstFailedBy,
   };
   const groups = db.prepare(`WITH ${OPEN_CASES}

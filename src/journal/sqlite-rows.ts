@@ -38,6 +38,7 @@ export function toRunMachineRecord(r: Row): RunMachineRecord {
     finishedAt: strOrNull(r.finished_at),
     durationMs: numOrNull(r.duration_ms),
     planHash: str(r.plan_hash),
+    ...(r.reboot_required ? { rebootRequired: true as const } : {}),
   };
 }
 
@@ -54,6 +55,7 @@ export function toStepRecord(r: Row): StepRecord {
     message: strOrNull(r.message),
     stdoutTail: str(r.stdout_tail),
     stderrTail: str(r.stderr_tail),
+    ...(r.reboot_required ? { rebootRequired: true as const } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { describeInvoker } from './invoker.js';
 import * as leases from './sqlite-leases.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
+import { sqliteRebootPending } from './reboot-pending.js';
 import type {
   CaseContext, CaseEvent, CaseFilter, CaseRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
@@ -15,7 +16,7 @@ import type { RunMode, RunOutcome } from '../model/result.js';
 import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns } from './sqlite-reports.js';
 import type {
-  BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
+  BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, RebootPendingRecord, SiteCountQuery, SiteCounts, UnfinishedRun,
 } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -26,11 +27,12 @@ export interface SqliteStoreOptions {
 const UNFINISHED = `('pending', 'interrupted')`;
 
 const UPSERT_RUN_MACHINE = `
-  INSERT INTO run_machines (run_id, machine, site, wave, status, error_class, message, fingerprint, attempts, started_at, finished_at, duration_ms, plan_hash)
-  VALUES (@run_id, @machine, @site, @wave, @status, @error_class, @message, @fingerprint, @attempts, @started_at, @finished_at, @duration_ms, @plan_hash)
+  INSERT INTO run_machines (run_id, machine, site, wave, status, error_class, message, fingerprint, attempts, started_at, finished_at, duration_ms, plan_hash, reboot_required)
+  VALUES (@run_id, @machine, @site, @wave, @status, @error_class, @message, @fingerprint, @attempts, @started_at, @finished_at, @duration_ms, @plan_hash, @reboot_required)
   ON CONFLICT (run_id, machine) DO UPDATE SET site = excluded.site, wave = excluded.wave, status = excluded.status,
     error_class = excluded.error_class, message = excluded.message, fingerprint = excluded.fingerprint, attempts = excluded.attempts,
-    started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash`;
+    started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash,
+    reboot_required = excluded.reboot_required`;
 
 const INSERT_EVENT = 'INSERT INTO case_events (machine, at, kind, owner, text, run_id, who) VALUES (@machine, @at, @kind, @owner, @text, @run_id, @who)';
 
@@ -104,8 +106,8 @@ export class SqliteStore implements JournalStore {
     const upsertMachine = this.db.prepare(UPSERT_RUN_MACHINE);
     const deleteSteps = this.db.prepare('DELETE FROM step_results WHERE run_id = ? AND machine = ?');
     const insertStep = this.db.prepare(
-      `INSERT INTO step_results (run_id, machine, seq, step, status, error_class, exit_code, duration_ms, message, stdout_tail, stderr_tail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO step_results (run_id, machine, seq, step, status, error_class, exit_code, duration_ms, message, stdout_tail, stderr_tail, reboot_required)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const selectCase = this.db.prepare('SELECT * FROM cases WHERE machine = ?');
     const upsertCase = this.db.prepare(UPSERT_CASE);
@@ -119,12 +121,12 @@ export class SqliteStore implements JournalStore {
         upsertMachine.run({
           run_id: runId, machine: r.machine, site: r.site, wave: record.wave, status: r.status, error_class: r.errorClass,
           message: r.message, fingerprint: record.fingerprint, attempts: r.attempts, started_at: r.startedAt,
-          finished_at: r.finishedAt, duration_ms: Math.round(r.durationMs), plan_hash: r.planHash,
+          finished_at: r.finishedAt, duration_ms: Math.round(r.durationMs), plan_hash: r.planHash, reboot_required: r.rebootRequired ? 1 : 0,
         });
         leases.releaseRecorded(this.db, runId, r.machine);
         deleteSteps.run(runId, r.machine);
         r.steps.forEach((s, seq) => {
-          insertStep.run(runId, r.machine, seq, s.step, s.status, s.errorClass, s.exitCode, Math.round(s.durationMs), s.message, s.stdoutTail, s.stderrTail);
+          insertStep.run(runId, r.machine, seq, s.step, s.status, s.errorClass, s.exitCode, Math.round(s.durationMs), s.message, s.stdoutTail, s.stderrTail, s.rebootRequired ? 1 : 0);
         });
         if (run.mode !== 'apply') continue; // check runs never open or close cases
         const existingRow = selectCase.get(r.machine) as Record<string, unknown> | undefined;
@@ -151,6 +153,10 @@ export class SqliteStore implements JournalStore {
   async getRun(runId: string): Promise<RunRecord | null> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Record<string, unknown> | undefined;
     return row ? toRunRecord(row) : null;
+  }
+
+  async rebootPending(): Promise<RebootPendingRecord[]> {
+    return sqliteRebootPending(this.db);
   }
 
   async countBySite(query: SiteCountQuery): Promise<SiteCounts[]> {

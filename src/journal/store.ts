@@ -69,6 +69,15 @@ export interface RunMachineRecord {
   finishedAt: string | null;
   durationMs: number | null;
   planHash: string;
+  rebootRequired?: true; // done, waiting for the PC to restart
+}
+
+/** A PC that waits for a reboot: since when (its result's finish), and the run that asked. */
+export interface RebootPendingRecord {
+  machine: string;
+  site: string;
+  runId: string;
+  since: string | null;
 }
 
 export interface StepRecord {
@@ -83,6 +92,7 @@ export interface StepRecord {
   message: string | null;
   stdoutTail: string;
   stderrTail: string;
+  rebootRequired?: true;
 }
 
 export type CaseStatus = 'open' | 'closed';
@@ -166,6 +176,7 @@ export interface SiteCounts {
 
 export interface SiteCountQuery {
   machines?: InventoryMachine[]; // without it: every machine the journal knows
+  only?: boolean; // machines is a selection (--limit): open cases of other machines are not counted
   site?: string;
   escalation: EscalationRule;
 }
@@ -187,6 +198,7 @@ export interface CauseQuery {
   errorClass?: ErrorClass;
   site?: string;
   lastRun?: string;
+  machines?: string[]; // only the cases of these machines (a --limit)
   escalation: EscalationRule;
 }
 
@@ -259,6 +271,8 @@ export interface JournalStore {
   burnDown(): Promise<BurnDownPoint[]>;
   /** The newest finished (not pending) result of every machine the journal knows, by machine. */
   lastResults(): Promise<LastResultRecord[]>;
+  /** PCs whose newest apply result that reached them asked for a restart, by site and machine. */
+  rebootPending(): Promise<RebootPendingRecord[]>;
   /** log MACHINE: every attempt and step of one machine, in two queries. */
   machineHistory(machine: string): Promise<MachineHistory>;
   /** Runs without finished_at, newest first, with their progress. */

@@ -7,7 +7,7 @@ import { installFileFaultTools } from './sim-tools.js';
  * Faults that live in a PC's files, read by the sim tools: `<root>/.sim/fail/tool_<name>` fails every call of
  * that tool, `.sim/fail/<step id, ':' as '_'>` the tool call that touches what `<same>.on` names (one
  * "file PATH" or "package NAME" per line: what the step writes or installs). Line 1 the exit code (or `hang`),
- * lines 2.. the stderr. `unencrypted` takes the luks line out of etc/crypttab.
+ * lines 2.. the stderr. `unencrypted` takes the luks line out of etc/crypttab; `installer-busy` holds the dpkg lock.
  */
 
 export interface FailFile {
@@ -22,6 +22,9 @@ const DEFAULT_CRYPTTAB = 'cryptroot UUID=6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f no
 export function describeFailFile(fault: AssignedFault, context: { mailbox?: string }): FailFile | null {
   if (fault.kind === 'disk-full') {
     return { name: 'tool_apt-get', exitCode: 100, stderr: "E: You don't have enough free space in /var/cache/apt/archives/." };
+  }
+  if (fault.kind === 'installer-busy') {
+    return { name: 'tool_apt-get', exitCode: 100, stderr: 'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4711 (unattended-upgr)' };
   }
   if (!fault.kind.startsWith('fail-')) return null;
   const step = fault.kind.slice('fail-'.length);

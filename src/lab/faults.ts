@@ -13,6 +13,7 @@ export type FaultKind =
   | 'hang'
   | 'disk-full'
   | 'unencrypted'
+  | 'installer-busy'
   | `fail-${string}`;
 
 /** One kind of fault as the spec asks for it. */
@@ -50,7 +51,7 @@ export class FaultSpecError extends Error {
 export const DEFAULT_SLOW_SECONDS = 3;
 export const DEFAULT_DROP_BYTES = 64 * 1024;
 
-const FIXED_KINDS = new Set(['offline', 'slow', 'auth', 'hostkey', 'drop', 'hang', 'disk-full', 'unencrypted']);
+const FIXED_KINDS = new Set(['offline', 'slow', 'auth', 'hostkey', 'drop', 'hang', 'disk-full', 'unencrypted', 'installer-busy']);
 const STEP_ID_RE = /^[a-z0-9][a-z0-9:._-]*$/;
 
 /** Parse a fault spec; throws FaultSpecError with a message naming the bad part. */

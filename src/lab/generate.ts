@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findPackageRoot } from '../config/package-root.js';
 import type { Os } from '../model/index.js';
@@ -11,7 +11,7 @@ export interface FleetOptions {
   linuxShare?: number; // 0..1, default 0.15
   osFor?: (i: number) => Os; // decides the OS instead of linuxShare (the lab: exactly N Windows PCs)
   hostFor?: (i: number) => { host: string; port: number }; // i: machine index over the whole fleet
-  schemaDir?: string; // where the `$schema` comments point; default the package's schema/
+  schemaDir?: string; // the JSON schemas copied into the repository's schema/ (where `$schema` comments point); default the package's
 }
 
 export interface FleetSummary {
@@ -33,12 +33,12 @@ export async function generateFleet(dir: string, opts: FleetOptions): Promise<Fl
   if (!Number.isInteger(opts.sites) || opts.sites < 1 || opts.sites > SITE_NAMES.length) throw new RangeError(`sites must be between 1 and ${SITE_NAMES.length}, not ${opts.sites}`);
   const random = createRandom(opts.seed ?? 1);
   const linuxShare = opts.linuxShare ?? 0.15;
-  const schemaRef = path.relative(path.join(dir, 'inventory'), opts.schemaDir ?? path.join(findPackageRoot(), 'schema')).split(path.sep).join('/');
+  const schemaRef = '../schema'; // from inventory/: the repository's own copy, so the lines hold wherever it moves
   const mailboxes = new Set<string>();
   const employees: GenEmployee[] = [];
-  const files: string[] = [];
   await mkdir(path.join(dir, 'inventory'), { recursive: true });
   await mkdir(path.join(dir, 'directory'), { recursive: true });
+  const files: string[] = await copySchemas(opts.schemaDir ?? path.join(findPackageRoot(), 'schema'), dir);
   const siteIds: string[] = [];
   for (let s = 0; s < opts.sites; s++) {
     const [siteId, code, city] = SITE_NAMES[s];
@@ -64,6 +64,14 @@ export async function generateFleet(dir: string, opts: FleetOptions): Promise<Fl
   await writeFile(path.join(dir, '.gitignore'), 'secrets/\n.homeshift/\n');
   files.push('directory/employees.csv', 'homeshift.yaml', '.gitignore');
   return { machines: opts.machines, sites: siteIds, files: files.sort() };
+}
+
+/** The JSON schemas into the repository's schema/; returns their paths relative to dir. */
+async function copySchemas(from: string, dir: string): Promise<string[]> {
+  await mkdir(path.join(dir, 'schema'), { recursive: true });
+  const names = (await readdir(from)).filter((f) => f.endsWith('.schema.json')).sort();
+  for (const name of names) await copyFile(path.join(from, name), path.join(dir, 'schema', name));
+  return names.map((name) => `schema/${name}`);
 }
 
 function createEmployee(i: number, site: string, role: string, random: () => number, taken: Set<string>): GenEmployee {

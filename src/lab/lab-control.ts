@@ -9,6 +9,7 @@ import { checkPorts } from './port-check.js';
 import { findPwsh } from '../shell/pwsh-path.js';
 import { checkWindowsFault } from './windows/windows-faults.js';
 import { pwshMissingMessage, windowsCount, WindowsShareError } from './windows/windows-share.js';
+import { localTime } from '../model/local-time.js';
 import { DEFAULT_SEED, removeLabFiles } from './start-lab.js';
 
 export type LabLog = (line: string) => void;
@@ -109,7 +110,11 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
 }
 
 /** Stop the background lab of `dir` (SIGTERM, SIGKILL after a grace), wait until it is gone, and remove what it made. */
-export async function labDown(dir?: string, options: { log?: LabLog; graceMs?: number } = {}): Promise<{ stopped: boolean; pid: number | null }> {
+/**
+ * Stops the lab by its pid and removes what `lab up` made; the journal, logs and anything else the operator made
+ * in the lab's repository stay (`kept`, in `where`) unless `purge`.
+ */
+export async function labDown(dir?: string, options: { log?: LabLog; graceMs?: number; purge?: boolean } = {}): Promise<{ stopped: boolean; pid: number | null; kept: string[]; where: string }> {
   const labDir = resolveLabDir(dir);
   const log = options.log ?? (() => undefined);
   const info = await readLabInfo(labDir);
@@ -121,11 +126,11 @@ export async function labDown(dir?: string, options: { log?: LabLog; graceMs?: n
   } else {
     log(info ? `lab process ${info.pid} is not running` : `no lab recorded in ${labDir}`);
   }
-  await removeLabFiles(labDir);
+  const { kept, where } = await removeLabFiles(labDir, { purge: options.purge });
   await Promise.all((['lab.json', 'lab-config.json', 'lab.log'] as const).map((n) => rm(labFile(labDir, n), { force: true })));
   await rmdir(labDir).catch(() => undefined); // only when nothing else is left in it
   log(`removed the lab files in ${labDir}`);
-  return { stopped, pid: info?.pid ?? null };
+  return { stopped, pid: info?.pid ?? null, kept, where };
 }
 
 /** Read lab.json and check the process and its ports. */
@@ -161,7 +166,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
 /** Lines for people: the status and the faults per kind with the PCs carrying them. */
 export function formatLabStatus(status: LabStatus): string[] {
   const lines = [status.message];
-  if (status.projectDir) lines.push(`project: ${status.projectDir}`, `started: ${status.started}`, `PCs: ${status.windows} Windows, ${status.machines - status.windows} Linux`, `ports open: ${status.listening}/${status.expectedListening}`);
+  if (status.projectDir) lines.push(`project: ${status.projectDir}`, `started: ${localTime(status.started)}`, `PCs: ${status.windows} Windows, ${status.machines - status.windows} Linux`, `ports open: ${status.listening}/${status.expectedListening}`);
   const kinds = Object.entries(status.faults).filter(([, ids]) => ids.length > 0);
   if (kinds.length > 0) lines.push('faults:');
   for (const [kind, ids] of kinds) lines.push(`  ${kind} (${ids.length}): ${ids.join(', ')}`);

@@ -35,6 +35,7 @@ export interface FleetContext {
   pwsh: string | null; // what Windows PCs run PowerShell with
   counters: LabCounters;
   live: Set<{ stop(): void }>; // sockets, execs and timers to end when the lab stops
+  shares?: string; // the file servers Windows PCs see (see windowsEnv)
 }
 
 interface PcConnection {
@@ -221,7 +222,7 @@ export class PcServer {
       refuseExec(channel, "'powershell.exe' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1);
       return null;
     }
-    return { command, argv: pwshArgv(this.fleet.pwsh, parsed.bootstrap), root: windowsPaths(pc.root).drive, env: windowsEnv(pc.root, pc.id, env), channel };
+    return { command, argv: pwshArgv(this.fleet.pwsh, parsed.bootstrap), root: windowsPaths(pc.root).drive, env: windowsEnv(pc.root, pc.id, env, this.fleet.shares), channel };
   }
 
   /** The drop fault: destroy the connection after the first step-end marker or after `maxBytes` of stdout. */

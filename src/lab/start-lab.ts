@@ -11,6 +11,7 @@ import ssh2 from 'ssh2';
 import { applyFileFault } from './fault-files.js';
 import { assignFaults, type AssignedFault, type FaultPlan } from './faults.js';
 import { generateFleet } from './generate.js';
+import { recordLabMade, removeLabMade } from './lab-made.js';
 import { generateEd25519 } from './lab-keys.js';
 import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
@@ -71,6 +72,7 @@ export function labPaths(dir: string) {
     secrets: join(dir, 'secrets'),
     pskFile: join(dir, 'secrets', 'vpn-psk'),
     knownHosts: join(dir, 'known_hosts'),
+    shares: join(dir, 'shares'), // the file servers of the Windows PCs: \\fileserver\software\x.msi is shares/fileserver/software/x.msi
   };
 }
 
@@ -81,8 +83,8 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const dir = resolve(options.dir);
   const seed = options.seed ?? DEFAULT_SEED;
   const paths = labPaths(dir);
-  await removeLabFiles(dir);
-  await Promise.all([paths.pcs, paths.keys, paths.secrets].map((p) => mkdir(p, { recursive: true })));
+  await removeLabFiles(dir); // a lab left behind; what its operator made in the repository (and the shares) stays
+  await Promise.all([paths.pcs, paths.keys, paths.secrets, paths.shares].map((p) => mkdir(p, { recursive: true })));
 
   const clientKeys = generateEd25519('homeshift-lab');
   await writeFile(paths.identityFile, clientKeys.private, { mode: 0o600 });
@@ -93,18 +95,19 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const pwsh = findPwsh();
   const windows = windowsCount(options.windows ?? '0', options.machines);
   if (windows > 0 && !pwsh) throw new Error(pwshMissingMessage(windows));
-  const fleet: FleetContext = { clientKey: Array.isArray(clientKey) ? clientKey[0] : clientKey, pwsh, counters: createCounters(), live: new Set() };
+  const fleet: FleetContext = { clientKey: Array.isArray(clientKey) ? clientKey[0] : clientKey, pwsh, counters: createCounters(), live: new Set(), shares: paths.shares };
   const servers = Array.from({ length: options.machines }, () => new PcServer(emptyPc(), fleet));
   const stop = () => stopServers(servers, fleet);
   try {
     const ports = await Promise.all(servers.map((s) => s.listen()));
-    await generateFleet(paths.project, {
+    const generated = await generateFleet(paths.project, {
       machines: options.machines,
       sites: options.sites,
       seed,
       osFor: (i: number) => (isWindowsPc(i, windows, options.machines) ? 'windows' : 'linux'),
       hostFor: (i: number) => ({ host: '127.0.0.1', port: ports[i] }),
     });
+    await recordLabMade(dir, generated.files);
     const faults = await setUpPcs(dir, servers, options.faults, seed);
     return {
       dir,
@@ -167,9 +170,9 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
 }
 
 /** Remove what a lab writes into its folder; other files there stay. */
-export async function removeLabFiles(dir: string): Promise<void> {
-  const paths = labPaths(dir);
-  await Promise.all([paths.pcs, paths.project, paths.keys, paths.secrets, paths.knownHosts].map((p) => rm(p, { recursive: true, force: true })));
+/** Removes what startLab made; the rollout repository keeps what others wrote into it, and the shares their packages, unless `purge`. */
+export async function removeLabFiles(dir: string, options: { purge?: boolean } = {}): Promise<{ kept: string[]; where: string }> {
+  return removeLabMade(dir, labPaths(dir), options);
 }
 
 async function stopServers(servers: PcServer[], fleet: FleetContext): Promise<void> {

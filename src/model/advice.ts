@@ -27,6 +27,11 @@ const CAUSES: readonly CauseAdvice[] = [
   { when: /disk not encrypted|disk encryption cannot be switched on/i, advice: { who: 'site', text: 'Disk not encrypted: encrypt it on site (BitLocker or LUKS) before the PC goes home, then re-run.' } },
   { when: /no space left|disk full|not enough space|ENOSPC/i, advice: { who: 'site', text: 'Disk full: free space on the PC\'s system disk, then re-run.' } },
   { when: /mailbox/i, classes: ['step-failed', 'validation'], advice: { who: 'directory', text: 'Mailbox unknown or wrong: correct the employee\'s mailbox in the directory, then re-run.' } },
+  // msiexec's exit codes, as the bundle step words them (its message names the code and what it means)
+  { when: /another installation is already in progress|msiexec .* exited 1618\b/i, classes: ['step-failed'], advice: { who: 'site', text: 'Windows Installer is busy with another installation (updates or a user\'s setup): let it finish or restart the PC, then re-run.' } },
+  { when: /installation package could not be opened|msiexec .* exited 16(?:19|20)\b/i, classes: ['step-failed'], advice: { who: 'central-it', text: 'MSI package missing or unreadable: check that the bundle\'s path exists on the share and that the service account may read it, then re-run.' } },
+  { when: /forbidden by system policy|msiexec .* exited 1625\b/i, classes: ['step-failed'], advice: { who: 'central-it', text: 'A policy forbids the installation: allow Windows Installer for the service account (group policy), then re-run.' } },
+  { when: /fatal error during installation|msiexec .* exited 1603\b/i, classes: ['step-failed'], advice: { who: 'central-it', text: 'The MSI failed while installing: run it on one PC with msiexec /l*v to find the cause (prerequisite, older version, custom action), fix the package, then re-run.' } },
   { when: /winget|msiexec|install(?:er|ation)? failed|package .* not (?:found|available)/i, classes: ['step-failed'], advice: { who: 'central-it', text: 'Software install failed: check the package source (share or winget) is reachable from the PC, then re-run.' } },
 ];
 

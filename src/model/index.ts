@@ -3,3 +3,4 @@ export * from './project.js';
 export * from './plan.js';
 export * from './result.js';
 export * from './routing.js';
+export * from './local-time.js';

@@ -168,8 +168,29 @@ export interface Profile {
 export interface BundlePackage {
   name: string;
   version: string;
-  windows?: { wingetId: string }; // detected by winget list / uninstall registry
+  windows?: WindowsInstall; // exactly one of wingetId, msi, exe (the bundle-windows-install rule)
   linux?: { apt: string }; // detected by dpkg-query
+}
+
+/** How a package gets onto a Windows PC: winget, a Windows Installer package, or an EXE installer. */
+export interface WindowsInstall {
+  wingetId?: string; // detected by winget list
+  msi?: MsiInstall;
+  exe?: ExeInstall;
+}
+
+/** An .msi on a drive or a share: msiexec /i PATH /qn /norestart PROPERTIES; detected by product code and version. */
+export interface MsiInstall {
+  path: string; // C:\... or \\server\share\...
+  productCode: string; // {GUID}
+  properties?: Record<string, string | number | boolean>;
+}
+
+/** An installer run with its silent arguments; detected by a file's version or an uninstall key. */
+export interface ExeInstall {
+  path: string;
+  arguments?: string;
+  detect: { file?: { path: string; version?: string }; uninstallKey?: { key?: string; displayName?: string; version?: string } };
 }
 
 export interface Bundle {

@@ -15,6 +15,7 @@ export interface StepResult {
   stdoutTail: string; // secrets redacted
   stderrTail: string; // secrets redacted
   message: string | null; // one line for people: "apply exited 3: mailbox not found"
+  rebootRequired?: true; // changed, and it takes effect after a restart (msiexec 3010/1641); not a status of its own
 }
 
 export interface MachineResult {
@@ -30,6 +31,7 @@ export interface MachineResult {
   durationMs: number;
   planHash: string;
   steps: StepResult[];
+  rebootRequired?: true; // a step of this run needs the PC restarted: the PC waits for a reboot
 }
 
 export type RunMode = 'apply' | 'check';
@@ -81,7 +83,7 @@ export type RunEvent =
   | { kind: 'wave-finished'; wave: number; done: number; failed: number; at: string }
   | { kind: 'run-halted'; reason: string; failed: number; threshold: number; at: string }
   | { kind: 'run-interrupted'; signal: string; at: string }
-  | { kind: 'run-finished'; outcome: RunOutcome; counts: Record<MachineStatus, number>; busy?: BusyGroup[]; at: string };
+  | { kind: 'run-finished'; outcome: RunOutcome; counts: Record<MachineStatus, number>; busy?: BusyGroup[]; rebootRequired?: string[]; at: string };
 
 export type RunOutcome = 'ok' | 'failed' | 'halted' | 'interrupted';
 export type RunListener = (event: RunEvent) => void;

@@ -22,3 +22,20 @@ export function nearestNames(typed: string, known: Iterable<string>, count = 3):
     .slice(0, count)
     .map((x) => x.k);
 }
+
+/** A typed name as it is known: the exact one, else the one that differs only by case; null when none is. */
+export function knownName(typed: string, known: Iterable<string>): string | null {
+  const lower = typed.toLowerCase();
+  let folded: string | null = null;
+  for (const k of known) {
+    if (k === typed) return k;
+    if (folded === null && k.toLowerCase() === lower) folded = k;
+  }
+  return folded;
+}
+
+/** "; did you mean A, B?" for a name that is not known, or '' when nothing is known. */
+export function didYouMean(typed: string, known: Iterable<string>): string {
+  const nearest = nearestNames(typed, known);
+  return nearest.length > 0 ? `; did you mean ${nearest.join(', ')}?` : '';
+}

@@ -1,5 +1,6 @@
 import type { Os } from '../model/project.js';
 import type { ResolvedProfile } from './resolve-profile.js';
+import { installerVars, type PlannedExe, type PlannedMsi } from './windows-installers.js';
 
 /** The context every config template sees; vars are project < site < machine over the profile's defaults. */
 export interface RenderContext {
@@ -19,12 +20,14 @@ export function homeshiftPaths(os: Os): RenderContext['paths'] {
   return os === 'linux' ? { config: 'etc/homeshift', state: 'var/lib/homeshift' } : { config: 'ProgramData/homeshift', state: 'ProgramData/homeshift' };
 }
 
-/** A bundle as one OS installs it: id is the apt package or the winget id. */
+/** A bundle as one OS installs it: id is the apt package or the winget id; Windows may add MSI and EXE installers. */
 export interface PlannedBundle {
   name: string;
   version: string;
   packages: { name: string; version: string }[];
   installs: { id: string; version: string }[];
+  msi?: PlannedMsi[];
+  exe?: PlannedExe[];
 }
 
 export interface FileSpec {
@@ -177,6 +180,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       HS_BUNDLE_NAME: bundle.name,
       HS_BUNDLE_VERSION: bundle.version,
       HS_PACKAGES: bundle.installs.map((p) => `${p.id}=${p.version}`).join('\n'),
+      ...installerVars(bundle.msi ?? [], bundle.exe ?? []),
     };
     return {
       id: `bundle:${bundle.name}`,

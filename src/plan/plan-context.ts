@@ -3,6 +3,7 @@ import { compileTemplate, TemplateError, type RenderFn } from '../render/engine.
 import { sha256, sortedKeys } from './hash.js';
 import { resolveProfile, type ResolvedProfile } from './resolve-profile.js';
 import { stepSpecs, type PlannedBundle, type StepSpec } from './builtin-steps.js';
+import { planExe, planMsi, type PlannedExe, type PlannedMsi } from './windows-installers.js';
 
 /** Everything a (profile, os) pair shares across its machines: resolved once, compiled once. */
 export interface Recipe {
@@ -39,14 +40,24 @@ function planBundles(project: Project, names: string[], os: Os, profile: string)
   return names.map((name) => {
     const bundle = project.bundles.get(name);
     if (!bundle) throw new RecipeError(`profile ${profile}: unknown bundle ${name}`);
-    const installs = bundle.packages.map((pkg) => {
+    const installs: PlannedBundle['installs'] = [];
+    const msi: PlannedMsi[] = [];
+    const exe: PlannedExe[] = [];
+    for (const pkg of bundle.packages) {
+      if (os === 'windows') {
+        const planned = planMsi(pkg) ?? planExe(pkg);
+        if (planned && 'productCode' in planned) msi.push(planned);
+        else if (planned) exe.push(planned);
+        if (planned) continue;
+      }
       const id = os === 'linux' ? pkg.linux?.apt : pkg.windows?.wingetId;
-      if (!id) throw new RecipeError(`bundle ${name}: package ${pkg.name} has no ${os} install (${os === 'linux' ? 'linux.apt' : 'windows.wingetId'})`);
+      if (!id) throw new RecipeError(`bundle ${name}: package ${pkg.name} has no ${os} install (${os === 'linux' ? 'linux.apt' : 'windows.wingetId, windows.msi or windows.exe'})`);
       // linux.apt may pin the exact Debian version ("name=epoch:version-revision") where it differs from the upstream one
       const pin = os === 'linux' ? id.indexOf('=') : -1;
-      return pin > 0 ? { id: id.slice(0, pin), version: id.slice(pin + 1) } : { id, version: pkg.version };
-    });
-    return { name, version: bundle.version, packages: bundle.packages.map((p) => ({ name: p.name, version: p.version })), installs };
+      installs.push(pin > 0 ? { id: id.slice(0, pin), version: id.slice(pin + 1) } : { id, version: pkg.version });
+    }
+    const installers = { ...(msi.length ? { msi } : {}), ...(exe.length ? { exe } : {}) };
+    return { name, version: bundle.version, packages: bundle.packages.map((p) => ({ name: p.name, version: p.version })), installs, ...installers };
   });
 }
 

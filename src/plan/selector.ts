@@ -10,7 +10,7 @@ export class SelectorError extends Error {
   }
 }
 
-type Kind = 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | 'failed';
+type Kind = 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | 'failed' | 'file';
 const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
 
 export interface SelectorTerm {
@@ -19,7 +19,10 @@ export interface SelectorTerm {
   col: number; // 1-based start of the term within the selector
 }
 
-/** site=bruehl,role=hotline-agent,os=linux,BRU-*,@failed: comma is AND across kinds, OR within one kind. */
+/**
+ * site=bruehl,role=hotline-agent,os=linux,BRU-*,@failed,@FILE: comma is AND across kinds, OR within one kind;
+ * `@FILE` (a list of machine ids, read by the caller) counts as ids, so `@batch.txt,BRU-D0042` is both.
+ */
 export function parseSelector(selector: string): SelectorTerm[] {
   const terms: SelectorTerm[] = [];
   let col = 1;
@@ -29,8 +32,8 @@ export function parseSelector(selector: string): SelectorTerm[] {
     col += raw.length + 1;
     if (!text) throw new SelectorError('empty term', selector, at);
     if (text.startsWith('@')) {
-      if (text !== '@failed') throw new SelectorError(`unknown group ${text} (known: @failed)`, selector, at);
-      terms.push({ kind: 'failed', pattern: '', col: at });
+      if (text === '@') throw new SelectorError('@ needs a file of machine ids (@FILE) or @failed', selector, at);
+      terms.push(text === '@failed' ? { kind: 'failed', pattern: '', col: at } : { kind: 'file', pattern: text.slice(1), col: at });
       continue;
     }
     const eq = text.indexOf('=');
@@ -50,15 +53,17 @@ export function parseSelector(selector: string): SelectorTerm[] {
   return terms;
 }
 
-function field(machine: Machine, kind: Exclude<Kind, 'failed'>): string {
+type FieldKind = Exclude<Kind, 'failed' | 'file'>;
+
+function field(machine: Machine, kind: FieldKind): string {
   return kind === 'id' ? machine.id : machine[kind];
 }
 
 const GLOB_START = /[*?[\]{}()!+@]/;
-const NOUN: Record<Exclude<Kind, 'failed'>, string> = { id: 'machine id', site: 'site', role: 'role', os: 'os', host: 'host', user: 'user' };
+const NOUN: Record<FieldKind, string> = { id: 'machine id', site: 'site', role: 'role', os: 'os', host: 'host', user: 'user' };
 
 /** "no site matches hamburg; did you mean bruehl?": the nearest known values, a glob's literal start compared alike. */
-function namesNothing(machines: Machine[], kind: Exclude<Kind, 'failed'>, pattern: string): string {
+function namesNothing(machines: Machine[], kind: FieldKind, pattern: string): string {
   const glob = pattern.search(GLOB_START);
   const literal = glob < 0 ? pattern : pattern.slice(0, glob);
   const rest = glob < 0 ? '' : pattern.slice(glob);
@@ -68,8 +73,11 @@ function namesNothing(machines: Machine[], kind: Exclude<Kind, 'failed'>, patter
   return `no ${NOUN[kind]} matches ${pattern}${hint}`;
 }
 
-/** The machines a selector names, in their given order. `@failed` needs the journal's failed set. */
-export function selectMachines(machines: Machine[], selector: string, opts: { failed?: Set<string> } = {}): Machine[] {
+/**
+ * The machines a selector names, in their given order. `@failed` needs the journal's failed set, each `@FILE` the
+ * ids read from that file (`files`, by the name as written after the @).
+ */
+export function selectMachines(machines: Machine[], selector: string, opts: { failed?: Set<string>; files?: Map<string, Set<string>> } = {}): Machine[] {
   const terms = parseSelector(selector);
   const byKind = new Map<Kind, ((m: Machine) => boolean)[]>();
   for (const term of terms) {
@@ -78,13 +86,18 @@ export function selectMachines(machines: Machine[], selector: string, opts: { fa
       const failed = opts.failed;
       if (!failed) throw new SelectorError('@failed needs the journal of an earlier run', selector, selector.indexOf('@failed') + 1);
       test = (m) => failed.has(m.id);
+    } else if (term.kind === 'file') {
+      const listed = opts.files?.get(term.pattern);
+      if (!listed) throw new SelectorError(`@${term.pattern}: the file's machine ids were not read`, selector, term.col);
+      test = (m) => listed.has(m.id);
     } else {
       const kind = term.kind;
       const match = picomatch(term.pattern, { nocase: kind !== 'os', dot: true });
       test = (m) => match(field(m, kind));
       if (!machines.some(test)) throw new SelectorError(namesNothing(machines, kind, term.pattern), selector, term.col);
     }
-    byKind.set(term.kind, [...(byKind.get(term.kind) ?? []), test]);
+    const group = term.kind === 'file' ? 'id' : term.kind;
+    byKind.set(group, [...(byKind.get(group) ?? []), test]);
   }
   const groups = [...byKind.values()];
   return machines.filter((m) => groups.every((tests) => tests.some((t) => t(m))));

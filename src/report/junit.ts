@@ -6,7 +6,8 @@ import { isFailedStatus } from '../model/result.js';
 export interface JunitInput {
   title: string;
   store: JournalStore;
-  machines: ReportMachine[]; // the inventory; machines only the journal knows are added
+  machines: ReportMachine[]; // the inventory; machines only the journal knows are added unless `only`
+  only?: boolean; // machines is a selection (--limit)
   sites: ReportSite[];
   now: Date;
 }
@@ -60,7 +61,7 @@ function caseOf(machine: string, site: string, last: LastResult | undefined): Ju
 export async function gatherJunitSuites(input: JunitInput): Promise<JunitSuite[]> {
   const last = await lastResults(input.store);
   const machines = new Map(input.machines.map((m) => [m.id, m.site]));
-  for (const [id, r] of last) if (!machines.has(id)) machines.set(id, r.site);
+  for (const [id, r] of last) if (!machines.has(id) && !input.only) machines.set(id, r.site);
   const names = new Map(input.sites.map((s) => [s.id, s.name]));
   const suites = new Map<string, JunitSuite>();
   for (const [machine, site] of machines) {

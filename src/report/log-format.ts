@@ -3,6 +3,7 @@ import type { CaseEvent } from '../journal/store.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
+import { localTime } from '../model/local-time.js';
 import { printable } from '../model/printable.js';
 import { isFailedStatus } from '../model/result.js';
 
@@ -15,13 +16,14 @@ function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): 
   const paint = isFailedStatus(a.status) ? style.red : a.status === 'pending' ? style.yellow : style.green;
   const duration = a.durationMs === null ? '' : ` ${a.durationMs}ms`;
   const lines = [
-    style.bold(`run ${printable(a.runId)} (${a.mode}) by ${printable(a.who)} at ${a.startedAt ?? a.runStartedAt}: ${paint(a.status)}${duration}`),
+    style.bold(`run ${printable(a.runId)} (${a.mode}) by ${printable(a.who)} at ${localTime(a.startedAt ?? a.runStartedAt)}: ${paint(a.status)}${duration}`),
     `  ${printable(a.commandLine)}`,
   ];
   if (a.message) lines.push(`  ${a.errorClass ?? 'error'}: ${printable(a.message)}${a.fingerprint ? ` [${printable(a.fingerprint)}]` : ''}`);
   for (const s of a.steps) {
     const exit = s.exitCode === null ? '' : ` exit=${s.exitCode}`;
-    lines.push(`    ${printable(s.step)} ${s.status}${exit} ${s.durationMs}ms${s.message ? ` ${printable(s.message)}` : ''}`);
+    const reboot = s.rebootRequired ? ' (reboot required)' : '';
+    lines.push(`    ${printable(s.step)} ${s.status}${reboot}${exit} ${s.durationMs}ms${s.message ? ` ${printable(s.message)}` : ''}`);
     lines.push(...tailLines('stdout', s.stdoutTail), ...tailLines('stderr', s.stderrTail));
   }
   return lines;
@@ -30,10 +32,10 @@ function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): 
 function eventText(e: CaseEvent): string {
   const by = e.who ? ` by ${printable(e.who)}` : '';
   switch (e.kind) {
-    case 'opened': return `  ${e.at} opened by run ${printable(e.runId ?? '-')}, owner ${printable(e.owner ?? '-')}`;
-    case 'closed': return `  ${e.at} closed by run ${printable(e.runId ?? '-')}`;
-    case 'assigned': return `  ${e.at} assigned to ${printable(e.owner ?? '-')}${by}`;
-    case 'note': return `  ${e.at} note${by}: ${printable(e.text ?? '')}`;
+    case 'opened': return `  ${localTime(e.at)} opened by run ${printable(e.runId ?? '-')}, owner ${printable(e.owner ?? '-')}`;
+    case 'closed': return `  ${localTime(e.at)} closed by run ${printable(e.runId ?? '-')}`;
+    case 'assigned': return `  ${localTime(e.at)} assigned to ${printable(e.owner ?? '-')}${by}`;
+    case 'note': return `  ${localTime(e.at)} note${by}: ${printable(e.text ?? '')}`;
   }
 }
 
@@ -57,9 +59,9 @@ export function formatMachineLog(log: MachineLog, format: ReportFormat, options:
   const c = log.case;
   if (c?.status === 'open') {
     const since = ownerSince(log.caseEvents);
-    const owner = `owner ${printable(c.owner ?? '-')}${since ? ` since ${since}` : ''}${c.dueAt ? `, due ${c.dueAt}` : ''}`;
-    head.push(`open case since ${c.firstFailed}, ${c.attempts} attempt(s), ${owner}: ${printable(c.message ?? '')}`);
-  } else if (c) head.push(`case closed at ${c.closedAt} by run ${c.closedByRun}`);
+    const owner = `owner ${printable(c.owner ?? '-')}${since ? ` since ${localTime(since)}` : ''}${c.dueAt ? `, due ${localTime(c.dueAt)}` : ''}`;
+    head.push(`open case since ${localTime(c.firstFailed)}, ${c.attempts} attempt(s), ${owner}: ${printable(c.message ?? '')}`);
+  } else if (c) head.push(`case closed at ${localTime(c.closedAt)} by run ${c.closedByRun}`);
   if (log.caseEvents.length > 0) head.push('case history:', ...log.caseEvents.map(eventText));
   return `${[head.join('\n'), ...log.attempts.map((a) => attemptText(a, style).join('\n'))].join('\n\n')}\n`;
 }

@@ -3,6 +3,7 @@ import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
 import { formatTable } from './text-table.js';
+import { localTime } from '../model/local-time.js';
 import { printable } from '../model/printable.js';
 
 const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause'];
@@ -20,7 +21,7 @@ function runCells(r: RunInProgress): string[] {
   const leases = r.liveLeases ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
   const next = r.resume ?? (r.state === 'running' || r.mode === 'check' || r.done >= r.total ? '-' : 'none: --resume takes the newest unfinished run');
   const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state;
-  return [r.id, r.mode, user, host, r.startedAt, `${r.done}/${r.total}`, `${state}${leases}`, next];
+  return [r.id, r.mode, user, host, localTime(r.startedAt), `${r.done}/${r.total}`, `${state}${leases}`, next];
 }
 
 /** Runs in progress and runs left unfinished, with the command that finishes one. */
@@ -50,6 +51,12 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
       return cells;
     });
     parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`);
+  }
+  const waiting = report.sites.filter((s) => s.rebootPending?.length);
+  if (waiting.length > 0) {
+    const total = waiting.reduce((n, s) => n + (s.rebootPending?.length ?? 0), 0);
+    const lines = waiting.map((s) => `  ${printable(s.site)}: ${s.rebootPending!.length} (${s.rebootPending!.map((m) => printable(m)).join(', ')})`);
+    parts.push(`${style.bold(`Reboot pending: ${total} PC${total === 1 ? '' : 's'}`)} (installed, effective after a restart)\n${lines.join('\n')}`);
   }
   if (report.runs?.length) parts.push(formatRunsText(report.runs, style));
   return `${parts.join('\n\n')}\n`;

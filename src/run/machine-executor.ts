@@ -64,6 +64,7 @@ export async function runMachine(plan: MachinePlan, ctx: MachineContext): Promis
       finishedAt: new Date().toISOString(),
       durationMs: Date.now() - started,
       steps,
+      ...(steps.some((s) => s.rebootRequired) ? { rebootRequired: true as const } : {}),
     };
   };
 
@@ -97,9 +98,11 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
   const abort = new AbortController();
   let why: 'step-timeout' | 'machine-timeout' | 'interrupted' | null = null;
   let stepTimer: NodeJS.Timeout | undefined;
+  let stepStarted = performance.now(); // of the step in flight: a step cut short is journaled with the time it had
   const stop = (reason: typeof why) => { if (!why) { why = reason; abort.abort(); } };
   const armStep = (index: number) => {
     clearTimeout(stepTimer);
+    stepStarted = performance.now();
     const limit = plan.steps[index]?.timeout ?? 300;
     stepTimer = setTimeout(() => stop('step-timeout'), limit * 1000);
   };
@@ -112,6 +115,7 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
     for (const ev of parser.push(chunk)) {
       if (ev.type === 'start') armStep(ev.index);
       else {
+        stepStarted = performance.now(); // the next step counts from here until its own start marker
         const r = { ...ev.result, stdoutTail: ctx.redact(ev.result.stdoutTail), stderrTail: ctx.redact(ev.result.stderrTail), message: ev.result.message === null ? null : ctx.redact(ev.result.message) };
         results.push(r);
         ctx.onStep?.(r);
@@ -133,6 +137,7 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
     exec = { exitCode: null, signal: null, stdout: '', stderr: err.message, timedOut: false, aborted: false, durationMs: 0 };
   }
   clearTimeout(stepTimer);
+  const inFlightMs = Math.round(performance.now() - stepStarted);
   ctx.hardStop.removeEventListener('abort', onHardStop);
 
   const end = parser.end();
@@ -140,7 +145,9 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
     const current = end.current ?? results.length;
     const { cls, message } = explainIncomplete(why, exec, plan.steps[current]?.id ?? 'program', ctx.redact);
     for (let i = results.length; i < plan.steps.length; i++) {
-      const r = i === current ? { ...step(plan.steps[i].id, cls === 'interrupted' ? 'skipped' : 'failed', cls, message), stderrTail: ctx.redact(tail(exec.stderr)) } : step(plan.steps[i].id, 'skipped', null, null);
+      const r = i === current
+        ? { ...step(plan.steps[i].id, cls === 'interrupted' ? 'skipped' : 'failed', cls, message), durationMs: inFlightMs, stderrTail: ctx.redact(tail(exec.stderr)) }
+        : step(plan.steps[i].id, 'skipped', null, null);
       results.push(r);
       ctx.onStep?.(r);
     }

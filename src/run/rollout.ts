@@ -75,7 +75,7 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
   const waves = assignWaves(plan.machines, settings.waves);
   const preview: RolloutPreview = { runId, plan, waves };
   if (hooks.confirm && !(await hooks.confirm(preview))) {
-    return { runId, outcome: 'cancelled', counts: { ok: 0, changed: 0, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0, busy: 0 }, started: 0, notStarted: plan.machines.length, busy: [] };
+    return { runId, outcome: 'cancelled', counts: { ok: 0, changed: 0, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0, busy: 0 }, started: 0, notStarted: plan.machines.length, busy: [], rebootRequired: [] };
   }
 
   const mode = settings.check ? 'check' : 'apply';

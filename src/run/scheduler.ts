@@ -33,6 +33,7 @@ export interface FleetSummary {
   started: number;
   notStarted: number;
   busy: BusyGroup[];
+  rebootRequired: string[]; // machines of this run that wait for a restart (msiexec 3010/1641), sorted
 }
 
 type Waiting = { plan: MachinePlan; holder: MachineHolder };
@@ -93,6 +94,7 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
   let failed = 0;
   let done = 0; // finished machines that count for the threshold (busy ones do not)
   let started = 0;
+  const rebootRequired: string[] = [];
   let halted = false;
   const stopped = () => halted || run.softStop.aborted;
 
@@ -138,6 +140,7 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
     const held = (await leases.finish(id).catch(() => true)) && !lost.aborted;
     if (!held) result = lostResult(result);
     counts[result.status]++;
+    if (result.rebootRequired && held) rebootRequired.push(id);
     done++;
     const isFailed = isFailedStatus(result.status);
     if (isFailed) failed++;
@@ -180,6 +183,7 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
   }
   const outcome: RunOutcome = run.softStop.aborted ? 'interrupted' : halted ? 'halted' : failed > 0 ? 'failed' : 'ok';
   const busyGroups = groupBusy(busy);
-  emit({ kind: 'run-finished', outcome, counts, busy: busyGroups, at: now() });
-  return { outcome, counts, started, notStarted: total - reported, busy: busyGroups };
+  rebootRequired.sort();
+  emit({ kind: 'run-finished', outcome, counts, busy: busyGroups, ...(rebootRequired.length ? { rebootRequired } : {}), at: now() });
+  return { outcome, counts, started, notStarted: total - reported, busy: busyGroups, rebootRequired };
 }

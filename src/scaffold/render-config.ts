@@ -5,10 +5,12 @@ import type { InitAnswers, SiteAnswer } from './answers.js';
 export const DIRECTORY_HEADER = 'id,firstName,lastName,mailbox,site,role';
 const YAML_OPTS = { lineWidth: 0 };
 
-/** The editor hint line: `$schema` relative from the file to the package's schema folder. */
-export function schemaLine(dir: string, file: string, schemaDir: string, kind: string): string {
-  const from = path.dirname(path.join(dir, file));
-  const rel = path.relative(from, path.join(schemaDir, `${kind}.schema.json`)).split(path.sep).join('/');
+/** Where a rollout repository keeps its copy of the JSON schemas, so `$schema` lines hold wherever it is cloned. */
+export const SCHEMA_FOLDER = 'schema';
+
+/** The editor hint line: `$schema` relative from a repository file (path with '/') to the repository's schema copy. */
+export function schemaLine(file: string, kind: string): string {
+  const rel = path.posix.relative(path.posix.dirname(`/${file}`), `/${SCHEMA_FOLDER}/${kind}.schema.json`);
   return `# yaml-language-server: $schema=${rel}\n`;
 }
 

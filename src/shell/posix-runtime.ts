@@ -2,10 +2,25 @@
  * The sh functions every linux machine program starts with. Static code: values reach it only through the
  * quoted prelude. One step runs in a subshell: its vars, functions and files stay there.
  * Cheap by design: builtins wherever they are as clear, an external command only for real work (cmp, mv);
- * a step's output goes back as raw lines between markers; step durations are taken by the client from marker arrival, so no clock is read here.
+ * a step's output goes back as raw lines between markers. A step's duration is read from the kernel's uptime
+ * (/proc/uptime, 10 ms steps, read by a builtin: no fork); where there is none the field stays '-' and the client
+ * times the markers' arrival instead.
  */
 export const POSIX_RUNTIME = `hs_path() { printf '%s/%s' "\${HS_ROOT%/}" "$1"; }
 hs__marker() { printf '@@HS:%s:%s\\n' "$HS__NONCE" "$1"; }
+# hs__clock: hs__now is the uptime in ms, or empty without /proc/uptime; the fraction has two digits (10 ms)
+hs__clock() {
+  hs__now=
+  { IFS=' ' read -r hs__up hs__idle </proc/uptime; } 2>/dev/null || return 0
+  case $hs__up in *.[0-9][0-9]) ;; *) return 0 ;; esac
+  hs__frac=\${hs__up#*.}
+  hs__now=$(( (\${hs__up%.*} * 100 + \${hs__frac#0}) * 10 ))
+}
+# hs__elapsed: the ms since the step's start marker, or '-' when the PC keeps no clock
+hs__elapsed() {
+  hs__clock
+  if [ -n "$hs__now" ] && [ -n "\${HS__T0-}" ]; then hs__ms=$((hs__now - HS__T0)); else hs__ms=-; fi
+}
 # hs__block KIND FILE: appends a step's output to hs__msg as raw lines between two markers, with builtins; nothing
 # when empty. Past 200 lines only the last 2 KiB follow, after a cut marker (the client keeps no more than 2 KiB).
 hs__block() {
@@ -76,15 +91,16 @@ hs__write_files() {
     hs__n=$((hs__n + 1))
   done
 }
-# hs__end STATUS EXIT PHASE: the step's output blocks, then the end marker (tails '@': sent as blocks above);
-# the duration field stays '-' (the client times the markers)
+# hs__end STATUS EXIT PHASE: the step's output blocks, then the end marker with the step's elapsed ms (tails '@':
+# sent as blocks above)
 # One write for the blocks and the marker: every write becomes an SSH packet the control machine must decrypt.
 hs__end() {
   : >"$HS__TMP/end.$HS__INDEX"
   hs__msg=
   hs__block out "$HS__TMP/out"
   hs__block err "$HS__TMP/err"
-  printf '%s@@HS:%s:end %s %s %s - @ @ %s\n' "$hs__msg" "$HS__NONCE" "$HS__INDEX" "$1" "$2" "$3"
+  hs__elapsed
+  printf '%s@@HS:%s:end %s %s %s %s @ @ %s\n' "$hs__msg" "$HS__NONCE" "$HS__INDEX" "$1" "$2" "$hs__ms" "$3"
 }
 # The phases run as brace groups, not subshells (a fork each): a phase that calls exit ends the step's own
 # subshell instead, and hs__finish reports it under the phase written down here.
@@ -122,6 +138,8 @@ hs__step() {
 hs__begin() {
   : >"$HS__TMP/out" && : >"$HS__TMP/err" && : >"$HS__TMP/phase"
   HS__NFILES=0
+  hs__clock
+  HS__T0=$hs__now
   hs__marker "start $1"
 }
 # hs__finish INDEX STATUS: after the step's subshell; reports a step that died without its end marker

@@ -13,6 +13,9 @@ function Write-HsError([string]$Message) { $global:HsStderr.Add($Message) }
 # A file of the plan below the root, as a path .NET can use: resolved by PowerShell, not by string edits.
 function Get-HsPath([string]$Relative) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $HS_ROOT $Relative)) }
 function Write-HsMarker([string]$Text) { [Console]::Out.WriteLine('@@HS:' + $HS__Nonce + ':' + $Text); [Console]::Out.Flush() }
+# A step's apply calls this when what it did takes effect only after a restart (msiexec 3010/1641): the step
+# stays changed and its result says the PC waits for a reboot. $Index is the step Invoke-HsStep runs.
+function Request-HsReboot { Write-HsMarker "reboot $Index" }
 
 function ConvertTo-HsTail($Lines) {
   if ($Lines.Count -eq 0) { return '-' }

@@ -48,12 +48,15 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
   // a step's output block in flight, and the finished blocks of the step whose end marker is next
   let block: { kind: 'out' | 'err'; index: number; text: string } | null = null;
   const blocks = new Map<string, string>();
+  const reboots = new Set<number>(); // steps that asked for a restart (Request-HsReboot)
 
-  // a duration of '-' means the program kept no clock: the time between the step's two markers arriving
+  // The program's own clock where it keeps one ('-': none); the time between the step's two markers arriving
+  // where that says more (a PC clock in 10 ms steps reads 0 for a 6 ms step the client saw take 6 ms).
   function durationOf(index: number, field: string | undefined): number {
-    if (field !== '-') return Number(field) || 0;
     const started = startedAt.get(index);
-    return started === undefined ? 0 : Math.max(0, Math.round(now() - started));
+    const arrival = started === undefined ? 0 : Math.max(0, Math.round(now() - started));
+    const own = field === '-' || field === undefined ? 0 : Number(field);
+    return Math.max(Number.isFinite(own) && own > 0 ? Math.round(own) : 0, arrival);
   }
 
   function parseEnd(fields: string[]): StepResult | null {
@@ -76,6 +79,7 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
       message = lastFailed ? `skipped: ${lastFailed} failed` : 'skipped';
     }
     if (current === index) current = null;
+    const reboot = status === 'changed' && reboots.has(index) ? { rebootRequired: true as const } : {};
     return {
       step: step.id,
       status: status as StepStatus,
@@ -85,6 +89,7 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
       stdoutTail,
       stderrTail,
       message,
+      ...reboot,
     };
   }
 
@@ -118,6 +123,11 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
     if (kind === 'end') {
       const result = parseEnd(fields);
       return result ? { type: 'end', result } : null;
+    }
+    if (kind === 'reboot') {
+      const index = Number(fields[0]);
+      if (Number.isInteger(index) && plan.steps[index]) reboots.add(index);
+      return null;
     }
     if (kind === 'done') complete = true;
     return null;

@@ -1,5 +1,10 @@
-# Software bundle: every package at its planned version (winget list), installed with winget where not.
-# HS_PACKAGES holds one "wingetId=version" per line.
+# Software bundle: every package at its planned version, installed where not.
+# HS_PACKAGES holds one "wingetId=version" per line (winget list / winget install).
+# HS_MSI_PACKAGES one "productCode<TAB>version<TAB>name<TAB>path<TAB>msiexec arguments" per line: detected as Intune's
+# MSI rule does (the product code's uninstall key, DisplayVersion at least the version), installed with msiexec.
+# HS_EXE_PACKAGES one "name<TAB>version<TAB>path<TAB>arguments<TAB>rule<TAB>target<TAB>least version" per line;
+# rule file (target: the file, its VersionInfo), uninstall-key (target: the key name) or display-name (a DisplayName pattern).
+# msiexec's 3010 and 1641 mean installed, reboot required: the step is changed and the PC waits for a reboot.
 
 # winget with its stderr merged into its output. Windows PowerShell 5.1 turns redirected native stderr into
 # errors that $ErrorActionPreference = 'Stop' makes terminating, so the call runs with Continue; $LASTEXITCODE decides.
@@ -18,8 +23,116 @@ function Get-HsMissing {
   }
 }
 
+$HS__Uninstall = @('HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall', 'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall')
+
+# The leading dotted numbers of a version text as [version] ("24.08 (x64)" is 24.8), $null when it has none.
+function ConvertTo-HsVersion([string]$Text) {
+  if ("$Text".Trim() -notmatch '^\d+(\.\d+){0,3}') { return $null }
+  $v = $Matches[0]
+  if ($v -notmatch '\.') { $v += '.0' }
+  return [version]$v
+}
+
+function Test-HsAtLeast([string]$Found, [string]$Wanted) {
+  $f = ConvertTo-HsVersion $Found
+  return ($null -ne $f -and $f -ge (ConvertTo-HsVersion $Wanted))
+}
+
+function Get-HsLines([string]$Text) { @(("$Text" -split "`n") | Where-Object { $_ }) }
+
+# The DisplayVersion of an uninstall key (64-bit view, then the 32-bit one), $null when neither has the key.
+function Get-HsUninstallVersion([string]$Key) {
+  foreach ($root in $HS__Uninstall) {
+    $path = $root + '\' + $Key
+    if (-not (Test-Path -LiteralPath $path)) { continue }
+    $entry = Get-ItemProperty -LiteralPath $path
+    if ($entry -and $entry.DisplayVersion) { return [string]$entry.DisplayVersion }
+  }
+  return $null
+}
+
+function Get-HsDisplayNameVersion([string]$Pattern) {
+  foreach ($root in $HS__Uninstall) {
+    if (-not (Test-Path -LiteralPath $root)) { continue }
+    foreach ($key in @(Get-ChildItem -LiteralPath $root)) {
+      $entry = Get-ItemProperty -LiteralPath $key.PSPath
+      if ($entry -and "$($entry.DisplayName)" -like $Pattern -and $entry.DisplayVersion) { return [string]$entry.DisplayVersion }
+    }
+  }
+  return $null
+}
+
+# A path on the system drive is looked up below the root (C:\ on a PC).
+function Get-HsFileVersion([string]$Path) {
+  $local = if ($Path -match '^[Cc]:\\(.*)$') { Get-HsPath ($Matches[1] -replace '\\', '/') } else { $Path }
+  if (-not (Test-Path -LiteralPath $local -PathType Leaf)) { return $null }
+  $info = (Get-Item -LiteralPath $local).VersionInfo
+  if ($null -eq $info) { return $null }
+  return "$($info.FileMajorPart).$($info.FileMinorPart).$($info.FileBuildPart).$($info.FilePrivatePart)"
+}
+
+function Get-HsMissingMsi {
+  foreach ($line in (Get-HsLines $HS_MSI_PACKAGES)) {
+    $code, $version, $name, $path, $arguments = $line -split "`t"
+    if (Test-HsAtLeast (Get-HsUninstallVersion $code) $version) { continue }
+    [pscustomobject]@{ Id = $name; Version = $version; ProductCode = $code; Path = $path; Arguments = $arguments }
+  }
+}
+
+function Get-HsMissingExe {
+  foreach ($line in (Get-HsLines $HS_EXE_PACKAGES)) {
+    $name, $version, $path, $arguments, $rule, $target, $least = $line -split "`t"
+    $found = switch ($rule) {
+      'file' { Get-HsFileVersion $target }
+      'uninstall-key' { Get-HsUninstallVersion $target }
+      default { Get-HsDisplayNameVersion $target }
+    }
+    if (Test-HsAtLeast $found $least) { continue }
+    [pscustomobject]@{ Id = $name; Version = $version; Path = $path; Arguments = $arguments }
+  }
+}
+
+# What msiexec's exit codes mean (https://learn.microsoft.com/windows/win32/msi/error-codes), for the error line.
+$HS__MsiExit = @{
+  1602 = 'the installation was cancelled'
+  1603 = 'fatal error during installation'
+  1618 = 'another installation is already in progress'
+  1619 = 'the installation package could not be opened (missing or no access on the share)'
+  1620 = 'the installation package could not be opened (not a valid package)'
+  1625 = 'the installation is forbidden by system policy'
+  1633 = 'the package is not supported on this platform'
+  1638 = 'another version of this product is already installed'
+  1639 = 'invalid command line argument'
+}
+
+# Runs an installer to its end; returns its exit code.
+function Invoke-HsInstaller([string]$FilePath, [string]$Arguments) {
+  $start = @{ FilePath = $FilePath; Wait = $true; PassThru = $true; NoNewWindow = $true }
+  if ($Arguments) { $start.ArgumentList = $Arguments }
+  $process = Start-Process @start
+  # a process handle that was never read can report no exit code: never take that for success
+  if ($null -eq $process -or $null -eq $process.ExitCode) { throw "$FilePath reported no exit code" }
+  return [int]$process.ExitCode
+}
+
+# 0 done; 3010 and 1641 done, the PC must restart; anything else fails the step with what the code means.
+function Complete-HsInstall([string]$What, [int]$Code) {
+  if ($Code -eq 3010 -or $Code -eq 1641) {
+    Write-Output "$What`: installed, exit $Code - a reboot is required"
+    Request-HsReboot
+    return
+  }
+  if ($Code -ne 0) {
+    $meaning = $HS__MsiExit[$Code]
+    $why = if ($meaning) { " ($meaning)" } else { '' }
+    $global:LASTEXITCODE = $Code
+    throw "$What exited $Code$why"
+  }
+  Write-Output "$What`: installed"
+}
+
 function Test-HsState {
-  $missing = @(Get-HsMissing)
+  $missing = @(Get-HsMissing) + @(Get-HsMissingMsi) + @(Get-HsMissingExe)
   if ($missing.Count -eq 0) { return $true }
   Write-Output ("bundle $HS_BUNDLE_NAME $HS_BUNDLE_VERSION`: not at the planned version: " + (($missing | ForEach-Object { "$($_.Id)=$($_.Version)" }) -join ' '))
   return $false
@@ -33,5 +146,11 @@ function Invoke-HsApply {
     # winget reports why on its output: the last line goes into the error, so the cause names it
     $why = if ($output.Count -gt 0) { ': ' + "$($output[$output.Count - 1])".Trim() } else { '' }
     if ($code -ne 0) { throw "winget install $($package.Id) $($package.Version) exited $code$why" }
+  }
+  foreach ($package in @(Get-HsMissingMsi)) {
+    Complete-HsInstall "msiexec $($package.Id) $($package.Version)" (Invoke-HsInstaller 'msiexec.exe' $package.Arguments)
+  }
+  foreach ($package in @(Get-HsMissingExe)) {
+    Complete-HsInstall "installer $($package.Id) $($package.Version)" (Invoke-HsInstaller $package.Path $package.Arguments)
   }
 }

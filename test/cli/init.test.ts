@@ -18,15 +18,16 @@ afterEach(() => { fs.rmSync(tmp, { recursive: true, force: true }); });
 const answers = (over: Partial<InitAnswers> = {}): InitAnswers => ({ ...defaultAnswers('rollout', ROLES), ...over });
 
 describe('scaffold (pure)', () => {
-  const ctx = { dir: '/repo', schemaDir: '/pkg/schema', shippedProfiles: [], existingGitignore: null };
+  const ctx = { dir: '/repo', schemas: [{ name: 'inventory.schema.json', text: '{}\n' }], shippedProfiles: [], existingGitignore: null };
 
   test('one inventory file per site with an empty machine list and a schema line', () => {
     const files = buildScaffold(answers({ sites: [parseSiteSpec('bruehl:Service Center Brühl:vpn-bru.example.com'), parseSiteSpec('koeln:Köln:vpn-koe.example.com')] }), ctx);
-    expect(files.map((f) => f.path)).toEqual(['homeshift.yaml', 'inventory/bruehl.yaml', 'inventory/koeln.yaml', 'directory/employees.csv', '.gitignore', 'README.md']);
+    expect(files.map((f) => f.path)).toEqual(['homeshift.yaml', 'inventory/bruehl.yaml', 'inventory/koeln.yaml', 'directory/employees.csv', '.gitignore', 'README.md', 'schema/inventory.schema.json']);
     const site = files[1].text;
-    expect(site.split('\n')[0]).toBe('# yaml-language-server: $schema=../../pkg/schema/inventory.schema.json');
+    expect(site.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/inventory.schema.json');
     expect(site).toContain('machines: []\n');
-    expect(files[0].text).toMatch(/^# yaml-language-server: \$schema=\.\.\/pkg\/schema\/homeshift\.schema\.json\n/);
+    expect(files[0].text).toMatch(/^# yaml-language-server: \$schema=schema\/homeshift\.schema\.json\n/);
+    expect(files[6]).toEqual({ path: 'schema/inventory.schema.json', text: '{}\n', kind: 'schema' });
     expect(files[3].text).toBe('id,firstName,lastName,mailbox,site,role\n');
   });
 
@@ -66,6 +67,25 @@ describe('homeshift init (binary)', () => {
     const validate = await cli(['-C', dir, 'validate']);
     expect(validate.stdout).toContain('valid: 0 error(s)');
     expect(validate.exitCode).toBe(0);
+  });
+
+  test('a scaffolded repository moved elsewhere still validates, and its $schema lines name files it holds', async () => {
+    const first = path.join(tmp, 'first');
+    expect((await cli(['init', first, '--yes', '--domain', 'acme-telco.de', '--role', 'back-office'])).exitCode).toBe(0);
+    const moved = path.join(tmp, 'elsewhere', 'deeper', 'repo');
+    fs.mkdirSync(path.dirname(moved), { recursive: true });
+    fs.renameSync(first, moved);
+    expect((await cli(['-C', moved, 'validate'])).exitCode).toBe(0);
+    const yamlFiles = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []);
+    const refs = yamlFiles(moved).flatMap((file) => {
+      const m = /^# yaml-language-server: \$schema=(\S+)/m.exec(fs.readFileSync(file, 'utf8'));
+      return m ? [{ file: path.relative(moved, file), target: path.resolve(path.dirname(file), m[1]) }] : [];
+    });
+    expect(refs.map((r) => r.file).sort()).toEqual(expect.arrayContaining(['homeshift.yaml', 'inventory/main.yaml']));
+    for (const r of refs) {
+      expect([r.file, r.target.startsWith(moved + path.sep), fs.existsSync(r.target)]).toEqual([r.file, true, true]);
+    }
   });
 
   test('--yes alone takes defaults; not on a terminal without --yes it says what is missing', async () => {
@@ -148,5 +168,19 @@ const hasTmux = (() => { try { execFileSync('tmux', ['-V']); return true; } catc
     const validate = await cli(['-C', dir, 'validate']);
     expect(validate.stdout).toContain('valid: 0 error(s)');
     expect(validate.exitCode).toBe(0);
+  });
+});
+
+describe('the examples in a clone', () => {
+  test('their $schema lines are relative and name the schema files of the checkout', () => {
+    const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+    const yamlFiles = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []);
+    const refs = [...yamlFiles(path.join(root, 'examples')), ...yamlFiles(path.join(root, 'profiles'))].flatMap((file) => {
+      const m = /^# yaml-language-server: \$schema=(\S+)/m.exec(fs.readFileSync(file, 'utf8'));
+      return m ? [{ file: path.relative(root, file), ref: m[1], exists: fs.existsSync(path.resolve(path.dirname(file), m[1])) }] : [];
+    });
+    expect(refs.length).toBeGreaterThan(5);
+    expect(refs.filter((r) => path.isAbsolute(r.ref) || !r.exists)).toEqual([]);
   });
 });

@@ -109,10 +109,10 @@ describe('homeshift inventory import (binary)', () => {
     expect(machinesOf('bruehl').map((m) => m.id)).toEqual(['BRU-D0100', 'BRU-D0101']);
   });
 
-  test('--map, --site, ; separated, --dry-run prints and writes nothing', async () => {
+  test.each(['--check', '--dry-run'])('--map, --site, ; separated, %s prints and writes nothing', async (check) => {
     copyFixture('semicolon.csv');
     const r = await cli(['inventory', 'import', 'semicolon.csv', '--map', 'Inventarnummer=id', '--map', 'DNS Name=host', '--map', 'Betriebssystem=os',
-      '--map', 'Mitarbeiter=user', '--map', 'Rolle=role', '--site', 'bruehl', '--dry-run'], repo);
+      '--map', 'Mitarbeiter=user', '--map', 'Rolle=role', '--site', 'bruehl', check], repo);
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('  - { id: BRU-D0101, host: bru-d0101.example-telco.de, os: linux, user: e100101, role: team-lead }');

@@ -52,15 +52,15 @@ describe('case routing from lab faults', () => {
 
     const offline = lab.machines.find((m) => m.fault?.kind === 'offline')!;
     const before = cases.get(offline.id)!.owner!;
-    const assign = await runCli(['-C', lab.projectDir, 'case', 'assign', offline.id, '--to', 'it-ops@example-telco.de']);
+    const assign = await runCli(['-C', lab.projectDir, 'case', 'assign', offline.id.toLowerCase(), '--to', 'it-ops@example-telco.de']);
     expect([assign.exitCode, String(assign.stdout).trim()]).toEqual([0, `${offline.id}: case assigned to it-ops@example-telco.de (was ${before})`]);
     const note = await runCli(['-C', lab.projectDir, 'case', 'note', offline.id, 'PC switched off; employee back on Monday']);
     expect([note.exitCode, String(note.stdout).trim()]).toEqual([0, `${offline.id}: note added`]);
 
-    const log = String((await runCli(['-C', lab.projectDir, 'log', offline.id])).stdout);
-    expect(log).toMatch(/owner it-ops@example-telco\.de since \S+, due \S+Z:/);
+    const log = String((await runCli(['-C', lab.projectDir, 'log', offline.id], { env: { TZ: 'Europe/Berlin' } })).stdout);
+    expect(log).toMatch(/owner it-ops@example-telco\.de since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00, due \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00:/); // local time in Berlin
     const history = log.slice(log.indexOf('case history:')).split('\n').slice(1, 4);
-    expect(history.map((l) => l.replace(/^ {2}\S+ /, ''))).toEqual([
+    expect(history.map((l) => l.replace(/^ {2}\S+ \S+ \S+ /, ''))).toEqual([
       expect.stringMatching(new RegExp(`^opened by run \\S+, owner ${before.replace(/[.+<>]/g, '\\$&')}$`)),
       expect.stringMatching(/^assigned to it-ops@example-telco\.de by \S+$/),
       expect.stringMatching(/^note by \S+: PC switched off; employee back on Monday$/),
@@ -76,6 +76,8 @@ describe('case routing from lab faults', () => {
     expect(String(bad.stderr)).toMatch(/--to: .* is not a mail address/);
     const empty = await runCli(['-C', lab.projectDir, 'case', 'note', healthy.id, '  ']);
     expect([empty.exitCode, String(empty.stderr).trim()]).toEqual([1, 'homeshift: the note is empty']);
+    const unknown = await runCli(['-C', lab.projectDir, 'case', 'assign', `${healthy.id}X`, '--to', 'it-ops@example-telco.de']);
+    expect([unknown.exitCode, String(unknown.stderr)]).toEqual([1, expect.stringContaining(`no machine ${healthy.id}X in the inventory; did you mean ${healthy.id}`)]);
     const none = await runCli(['-C', lab.projectDir, 'case', 'note', healthy.id, 'hello']);
     expect([none.exitCode, String(none.stderr).trim()]).toEqual([1, `homeshift: ${healthy.id} has no case (a case opens when a rollout fails on it)`]);
   });

@@ -52,8 +52,8 @@ describe('aggregates in the store', () => eachStore((open) => {
       if (escalatedAt(c, POLICY, NOW)) e.escalated++;
     }
     const status = await statusBySite(store, { now: NOW, planHashes, machines: inventory.slice(30), escalation: POLICY });
-    expect(Object.fromEntries(status.sites.map(({ site, cases: list, ...counts }) => [site, { ...counts, listed: list.length }])))
-      .toEqual(Object.fromEntries([...expected].map(([site, e]) => [site, { ...e, listed: e.open }])));
+    expect(Object.fromEntries(status.sites.map(({ site, cases: list, rebootPending, ...counts }) => [site, { ...counts, listed: list.length, rebootPending }])))
+      .toEqual(Object.fromEntries([...expected].map(([site, e]) => [site, { ...e, listed: e.open, rebootPending: [] }])));
     expect(status.totals.stale).toBeGreaterThan(0);
     expect(status.totals.escalated).toBeGreaterThan(0);
     expect(status.totals.neverTried).toBeGreaterThan(0);
@@ -87,6 +87,26 @@ describe('aggregates in the store', () => eachStore((open) => {
     if (!all.grouped) throw new Error('expected groups');
     expect(all.groups.reduce((n, g) => n + g.count, 0)).toBe((await store.listCases({ status: 'open' })).length);
     expect(all.groups.find((g) => g.sites.includes('ham'))?.owners).not.toContain(null);
+  });
+
+  it('errors --limit: only the cases of the selected machines, grouped or not', async () => {
+    const open = await store.listCases({ status: 'open' });
+    const picked = open.filter((_, i) => i % 3 === 0).map((c) => c.machine);
+    const grouped = await listErrors(store, { group: true, machines: picked, now: NOW, escalation: POLICY });
+    if (!grouped.grouped) throw new Error('expected groups');
+    expect(grouped.groups.reduce((n, g) => n + g.count, 0)).toBe(picked.length);
+    expect(grouped.groups.flatMap((g) => g.machines).every((m) => picked.includes(m))).toBe(true);
+    const flat = await listErrors(store, { machines: picked, now: NOW, escalation: POLICY });
+    expect(!flat.grouped && flat.cases.map((c) => c.machine).sort()).toEqual([...picked].sort());
+  });
+
+  it('status --limit counts and lists only the selected machines', async () => {
+    const picked = inventory.slice(30, 40);
+    const status = await statusBySite(store, { now: NOW, planHashes, machines: picked, only: true, escalation: POLICY });
+    expect(status.totals.machines).toBe(picked.length);
+    const ids = new Set(picked.map((m) => m.id));
+    expect(status.sites.flatMap((s) => s.cases).every((c) => ids.has(c.machine))).toBe(true);
+    expect(status.totals.open).toBe(status.sites.flatMap((s) => s.cases).length);
   });
 
   it('the burn-down equals replaying every apply result in run order', async () => {

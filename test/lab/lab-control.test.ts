@@ -1,7 +1,9 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { formatLabStatus, labDown, labStatus, labUp } from '../../src/lab/lab-control.js';
+import { startLab } from '../../src/lab/start-lab.js';
 import { buildServeEntry } from './serve-entry.js';
 import { connect, isAlive, open, run, waitFor } from './ssh-client.js';
 
@@ -59,7 +61,7 @@ describe('lab up / status / down as a real background process', () => {
 
     const down = await labDown(dir, { log: (l) => lines.push(l) });
     client.end();
-    expect(down).toEqual({ stopped: true, pid: info.pid });
+    expect(down).toEqual({ stopped: true, pid: info.pid, kept: [], where: join(dir, 'project') });
     await waitFor(() => !isAlive(info.pid));
     await waitFor(() => !isAlive(sleepPid));
     expect(await exists(dir)).toBe(false);
@@ -79,7 +81,24 @@ describe('lab up / status / down as a real background process', () => {
 
   test('down without a lab says so and does not fail', async () => {
     const lines: string[] = [];
-    expect(await labDown(dir, { log: (l) => lines.push(l) })).toEqual({ stopped: false, pid: null });
+    expect(await labDown(dir, { log: (l) => lines.push(l) })).toMatchObject({ stopped: false, pid: null, kept: [] });
     expect(lines[0]).toMatch(/no lab recorded/);
+  });
+
+  test('down keeps the journal, logs and reports the operator made; --purge removes them too', async () => {
+    const lab = await startLab({ dir, machines: 2, sites: 1, windows: '0' });
+    await lab.stop();
+    const project = join(dir, 'project');
+    await mkdir(join(project, '.homeshift', 'logs'), { recursive: true });
+    await writeFile(join(project, '.homeshift', 'journal.db'), 'journal');
+    await writeFile(join(project, '.homeshift', 'logs', 'BRU-D0001.log'), 'log');
+    await writeFile(join(project, 'report.html'), '<html></html>');
+    const down = await labDown(dir);
+    expect(down).toMatchObject({ stopped: false, kept: ['.homeshift/', 'report.html'], where: project });
+    for (const made of ['homeshift.yaml', 'inventory', 'directory', 'schema', '.gitignore']) expect([made, await exists(join(project, made))]).toEqual([made, false]);
+    for (const made of ['pcs', 'keys', 'secrets', 'lab-made.json']) expect([made, await exists(join(dir, made))]).toEqual([made, false]);
+    expect(await readFile(join(project, '.homeshift', 'journal.db'), 'utf8')).toBe('journal');
+    expect(await labDown(dir, { purge: true })).toMatchObject({ kept: [] });
+    expect(await exists(dir)).toBe(false);
   });
 });

@@ -22,6 +22,7 @@ export async function buildServeEntry(): Promise<{ out: string; entry: string }>
     await writeFile(target, code);
   }
   await symlink(join(repo, 'node_modules'), join(out, 'node_modules'));
+  await symlink(join(repo, 'schema'), join(out, 'schema')); // lab up copies the schemas into its repository
   await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
   const entry = join(out, 'serve.js');
   await writeFile(

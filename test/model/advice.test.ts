@@ -20,4 +20,13 @@ describe('what to do about a failure', () => {
   it('sends a connection error to the site even when its text names a mailbox host', () => {
     expect(adviceFor('unreachable', 'mailbox host unreachable: connect ECONNREFUSED 10.0.0.1:25').who).toBe('site');
   });
+
+  it('names what to do for msiexec\'s common exit codes, as the bundle step words them', () => {
+    const msi = (code: number, meaning: string) => adviceFor('step-failed', `apply exited ${code}: msiexec contoso-agent 1.2.0 exited ${code} (${meaning})`);
+    expect(msi(1618, 'another installation is already in progress')).toMatchObject({ who: 'site', text: expect.stringMatching(/Windows Installer is busy/) });
+    expect(msi(1619, 'the installation package could not be opened (missing or no access on the share)').text).toMatch(/share/);
+    expect(msi(1625, 'the installation is forbidden by system policy').text).toMatch(/policy/);
+    expect(msi(1603, 'fatal error during installation').text).toMatch(/msiexec \/l\*v/);
+  });
 });
+

@@ -28,7 +28,14 @@ describe('selectMachines', () => {
     expect(() => parseSelector('colour=red')).toThrow(/column 1: unknown key colour/);
     expect(() => parseSelector('os=mac')).toThrow(/os must be linux or windows/);
     expect(() => parseSelector('site=')).toThrow(/site= needs a value/);
-    expect(() => parseSelector('@broken')).toThrow(/unknown group @broken/);
+    expect(() => parseSelector('@')).toThrow(/@ needs a file of machine ids/);
+  });
+  it('reads @FILE as a list of ids the caller resolved, ORed with the other ids', () => {
+    expect(parseSelector('@batch.txt')).toEqual([{ kind: 'file', pattern: 'batch.txt', col: 1 }]);
+    const files = new Map([['batch.txt', new Set(['KOE-D0001'])]]);
+    expect(selectMachines(machines, '@batch.txt,BRU-D0001', { files }).map((m) => m.id)).toEqual(['BRU-D0001', 'KOE-D0001']);
+    expect(selectMachines(machines, '@batch.txt,os=linux', { files }).map((m) => m.id)).toEqual([]);
+    expect(() => selectMachines(machines, '@other.txt', { files })).toThrow(/@other.txt: the file's machine ids were not read/);
   });
 });
 

@@ -2,6 +2,9 @@ import { parse } from 'csv-parse/sync';
 import { formatErrors, formatMachineLog, formatStatus } from '../../src/report/index.js';
 import type { ErrorList, MachineLog, OpenCaseView, StatusReport } from '../../src/journal/index.js';
 
+// text shows local time with its offset; JSON and CSV keep ISO UTC
+process.env.TZ = 'Europe/Berlin';
+
 const openCase: OpenCaseView = {
   machine: 'BRU-D0042', site: 'bruehl', errorClass: 'step-failed', message: 'apply exited 3: mailbox not found for anna@example.com, "retry"\nlater',
   fingerprint: 'step-failed:mailbox:3f2a9c1b', cause: 'apply exited <n>: mailbox not found for <mailbox>, <value> later', attempts: 2,
@@ -36,9 +39,9 @@ describe('status formatters', () => {
   it('lists runs not finished: who, from where, since when, how far, and the command that finishes one', () => {
     const text = formatStatus(status, 'text');
     expect(text).toContain('Runs not finished');
-    expect(text).toMatch(/20261122-075500-b0b0 +apply +anna +ctl-bruehl +2026-11-22T07:55:00.000Z +120\/300 +running \(30 PCs leased\) +-/);
+    expect(text).toMatch(/20261122-075500-b0b0 +apply +anna +ctl-bruehl +2026-11-22 08:55:00 \+01:00 +120\/300 +running \(30 PCs leased\) +-/);
     expect(text).toMatch(/20261121-170000-e0e0 +apply +cem +ctl-ham .* 8\/10 +ended, PCs left pending \(busy elsewhere\) +none: --resume takes the newest unfinished run/);
-    expect(text).toMatch(/20261121-171502-a3f9 +apply +ben +ctl-koeln +2026-11-21T17:15:02.000Z +3\/12 +interrupted +homeshift rollout --resume/);
+    expect(text).toMatch(/20261121-171502-a3f9 +apply +ben +ctl-koeln +2026-11-21 18:15:02 \+01:00 +3\/12 +interrupted +homeshift rollout --resume/);
   });
   it('gives json and csv', () => {
     expect(JSON.parse(formatStatus(status, 'json'))).toEqual(status);
@@ -92,10 +95,10 @@ describe('machine log formatter', () => {
   };
   it('prints every attempt with its steps and tails', () => {
     const text = formatMachineLog(log, 'text');
-    expect(text).toContain('run r1 (apply) by anna@pc1 at 2026-11-20T08:00:00.000Z: failed 5000ms');
+    expect(text).toContain('run r1 (apply) by anna@pc1 at 2026-11-20 09:00:00 +01:00: failed 5000ms');
     expect(text).toContain('    mailbox failed exit=3 120ms apply exited 3');
     expect(text).toContain('      stderr| "anna"');
-    expect(text).toContain('open case since 2026-11-20T08:00:00.000Z, 1 attempt(s), owner Anna Berg');
+    expect(text).toContain('open case since 2026-11-20 09:00:00 +01:00, 1 attempt(s), owner Anna Berg');
     const rows = parse(formatMachineLog(log, 'csv'), { columns: true }) as Record<string, string>[];
     expect(rows[0]).toMatchObject({ run: 'r1', step: 'mailbox', exit_code: '3', stderr_tail: 'no mailbox,\n"anna"' });
     expect(formatMachineLog({ ...log, attempts: [] }, 'text')).toBe('No runs recorded for BRU-D0042.\n');
@@ -111,11 +114,11 @@ describe('machine log formatter', () => {
         { machine: 'BRU-D0042', at: '2026-11-20T09:05:00.000Z', kind: 'note', owner: null, text: 'called on site\n\u001b[31mno answer', runId: null, who: 'ben@pc2' },
       ],
     }, 'text');
-    expect(text).toContain('owner Ben Kurz <ben@example.com> since 2026-11-20T09:00:00.000Z, due 2026-11-20T12:00:00.000Z: apply exited 3');
+    expect(text).toContain('owner Ben Kurz <ben@example.com> since 2026-11-20 10:00:00 +01:00, due 2026-11-20 13:00:00 +01:00: apply exited 3');
     expect(text).toContain([
       'case history:',
-      '  2026-11-20T08:00:00.000Z opened by run r1, owner Anna Berg',
-      '  2026-11-20T09:00:00.000Z assigned to Ben Kurz <ben@example.com> by anna@pc1',
+      '  2026-11-20 09:00:00 +01:00 opened by run r1, owner Anna Berg',
+      '  2026-11-20 10:00:00 +01:00 assigned to Ben Kurz <ben@example.com> by anna@pc1',
     ].join('\n'));
     const note = text.split('\n').find((l) => l.includes('note by ben@pc2'))!;
     expect(note).not.toMatch(/[\u0000-\u001f]/);

@@ -170,6 +170,17 @@ browserTest('homeshift report --html on a lab rollout, in headless Chromium', ()
     expect(result.stderr).toMatch(/JUnit report written to standard output/);
   });
 
+  it('takes --format junit --out FILE as --junit FILE, and --limit for the selected PCs alone', async () => {
+    const file = join(dir, 'out', 'machines.xml');
+    const result = await runReport(['-C', lab.projectDir, 'report', '--format', 'junit', '--out', file, '--limit', `site=${lab.machines[0].site}`]);
+    expect(result.exitCode).toBe(0);
+    const xml = await readFile(file, 'utf8');
+    expect(xml.match(/<testsuite /g)).toHaveLength(1);
+    expect(xml.match(/<testcase /g)).toHaveLength(lab.machines.filter((m) => m.site === lab.machines[0].site).length);
+    const both = await runReport(['-C', lab.projectDir, 'report', '--format', 'html', '--html', reportFile]);
+    expect([both.exitCode, both.stderr]).toEqual([1, expect.stringContaining('--format html and --html both name the html report')]);
+  });
+
   it('refuses a call without a report to write', async () => {
     const result = await runReport(['-C', lab.projectDir, 'report']);
     expect(result.exitCode).toBe(1);

@@ -44,6 +44,16 @@ describe('linux machine program', () => {
     expect(statuses.vpn).toBe('changed');
   });
 
+  it('the lab fault installer-busy holds the dpkg lock on a Linux PC: the bundle step fails saying so', async () => {
+    const { root, machine, scripts } = await labMachine('hs-prog-');
+    const fault = { kind: 'installer-busy' as const, heal: null };
+    await applyFileFault(root, fault, {});
+    const run = await runLinux(machine, scripts);
+    expect(run.results.find((r) => r.step === 'bundle:office-base')!.message).toMatch(/^apply exited 100: E: Could not get lock \/var\/lib\/dpkg\/lock-frontend/);
+    await healFileFault(root, fault, null);
+    expect((await runLinux(machine, scripts)).results.find((r) => r.step === 'bundle:office-base')!.status).toBe('changed');
+  });
+
   it('a check-only step that fails stops the machine before the VPN', async () => {
     const { root, machine, scripts } = await labMachine('hs-prog-');
     writeFileSync(join(root, 'etc', 'crypttab'), '# <target name> <source device> <key file> <options>\n');

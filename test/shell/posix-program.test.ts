@@ -114,3 +114,16 @@ describe('output tails of the linux program', () => {
     void root;
   });
 });
+
+describe('step durations of the linux program', () => {
+  it('are the PC\'s own elapsed time, not the arrival of the markers', async () => {
+    const { machine, scripts } = await labMachine('hs-posix-');
+    const script = 'hs_check() { sleep 1; return 1; }\nhs_apply() { :; }\nhs_verify() { :; }';
+    const custom = withSteps(machine, scripts, script, [customStep('slow', []), customStep('quick', [])]);
+    // the whole output is parsed at once, so only the program's own clock can say how long a step took
+    const run = await runLinux(custom.machine, custom.scripts);
+    expect(run.results.map((r) => r.status)).toEqual(['changed', 'changed']);
+    expect(run.results[0].durationMs).toBeGreaterThanOrEqual(1000);
+    expect(run.stdin).toContain('/proc/uptime');
+  });
+});

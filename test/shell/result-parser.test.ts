@@ -102,4 +102,16 @@ describe('createResultParser', () => {
     const [event] = createResultParser(machine, N).push(`@@HS:${N}:end 1 failed 1 5 ${cut} - apply\n`);
     expect(event.type === 'end' && event.result.stdoutTail).toBe('brig\n');
   });
+
+  it('a step that asked for a restart before its end marker is changed with rebootRequired; only changed steps carry it', () => {
+    const parser = createResultParser(machine, N);
+    const events = parser.push([
+      `@@HS:${N}:start 0\n`, `@@HS:${N}:reboot 0\n`, `@@HS:${N}:end 0 changed 0 12 - - apply\n`,
+      `@@HS:${N}:start 1\n`, `@@HS:${N}:reboot 1\n`, `@@HS:${N}:end 1 failed 1603 12 - - apply\n`,
+      `@@HS:${N}:reboot 9\n`, `reboot 2\n`, `@@HS:${N}:start 2\n`, `@@HS:${N}:end 2 changed 0 12 - - apply\n`,
+    ].join(''));
+    const results = events.flatMap((e) => (e.type === 'end' ? [e.result] : []));
+    expect(results.map((r) => [r.status, r.rebootRequired ?? false])).toEqual([['changed', true], ['failed', false], ['changed', false]]);
+    expect(Object.keys(results[0]).at(-1)).toBe('rebootRequired');
+  });
 });

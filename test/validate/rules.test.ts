@@ -28,6 +28,10 @@ describe('validate rules', () => {
     const p = await loadGood();
     p.machines[4].id = 'KOE-D0001';
     expect(run(p, 'duplicate-machine-id')).toEqual(['inventory/koeln.yaml:7:11 machine KOE-D0001: id is already used at inventory/koeln.yaml:6 [duplicate-machine-id]']);
+    p.machines[4].id = 'koe-d0001';
+    expect(run(p, 'duplicate-machine-id')).toEqual([
+      'inventory/koeln.yaml:7:11 machine koe-d0001: id is already used as KOE-D0001 (ids are compared ignoring case) at inventory/koeln.yaml:6 [duplicate-machine-id]',
+    ]);
   });
 
   it('duplicate-host compares host and effective port', async () => {

@@ -45,8 +45,11 @@ export function pwshArgv(pwsh: string, bootstrap: string): [string, ...string[]]
   return [pwsh, '-NoProfile', '-NonInteractive', '-EncodedCommand', encodePowerShellCommand(wrapper)];
 }
 
-/** The environment of pwsh on a Windows lab PC: Windows' variables pointing into the PC's folder. */
-export function windowsEnv(pcDir: string, machineId: string, fromClient: Record<string, string>): Record<string, string> {
+/**
+ * The environment of pwsh on a Windows lab PC: Windows' variables pointing into the PC's folder. `shares` is the
+ * folder that stands for the file servers (\\server\share\... is <shares>/server/share/...).
+ */
+export function windowsEnv(pcDir: string, machineId: string, fromClient: Record<string, string>, shares = join(pcDir, '.sim', 'shares')): Record<string, string> {
   const p = windowsPaths(pcDir);
   return {
     LANG: 'C.UTF-8',
@@ -54,6 +57,7 @@ export function windowsEnv(pcDir: string, machineId: string, fromClient: Record<
     PATH: `${p.bin}:/usr/bin:/bin`,
     HOME: p.home,
     HS_SIM_ROOT: pcDir,
+    HS_SIM_SHARES: shares,
     SystemDrive: 'C:',
     SystemRoot: join(p.drive, 'Windows'),
     windir: join(p.drive, 'Windows'),

@@ -247,7 +247,7 @@ function HsLab-RegRemoveKey {
 # The item cmdlets: registry paths go to the simulation above, every other path to the real cmdlet.
 function Test-Path { if (HsLab-IsRegistry $args) { HsLab-RegTest @args } else { Microsoft.PowerShell.Management\Test-Path @args } }
 function New-Item { if (HsLab-IsRegistry $args) { HsLab-RegNewItem @args } else { Microsoft.PowerShell.Management\New-Item @args } }
-function Get-Item { if (HsLab-IsRegistry $args) { HsLab-RegGetItem @args } else { Microsoft.PowerShell.Management\Get-Item @args } }
+function Get-Item { if (HsLab-IsRegistry $args) { HsLab-RegGetItem @args } else { Microsoft.PowerShell.Management\Get-Item @args | HsLab-WithVersion } }
 function Get-ChildItem { if (HsLab-IsRegistry $args) { HsLab-RegGetChildItem @args } else { Microsoft.PowerShell.Management\Get-ChildItem @args } }
 function Get-ItemProperty { if (HsLab-IsRegistry $args) { HsLab-RegGetItemProperty @args } else { Microsoft.PowerShell.Management\Get-ItemProperty @args } }
 function Set-ItemProperty { if (HsLab-IsRegistry $args) { HsLab-RegSetValue @args } else { Microsoft.PowerShell.Management\Set-ItemProperty @args } }

@@ -1,6 +1,7 @@
 /**
  * The Windows side of a lab PC: PowerShell functions that stand in for the Windows commands the shipped
- * templates call (VpnClient, BitLocker, the registry through the ordinary item cmdlets). The lab dot-sources
+ * templates call (VpnClient, BitLocker, the registry through the ordinary item cmdlets, installers through
+ * Start-Process). The lab dot-sources
  * this file into pwsh before the machine program runs (see pwsh-launch.ts), so the program itself stays
  * exactly what a real PC receives. Functions are defined at global scope, not in a module, so that they see
  * the caller's $ErrorActionPreference the way compiled cmdlets do.
@@ -8,6 +9,7 @@
  * State lives in tables under <PC>/.sim/state (vpn.tsv, bitlocker.tsv, registry-HKLM.tsv, ...; format in
  * state-files.ts); injected faults in <PC>/.sim/fail/commands.tsv. The registry part is in sim-registry.ts.
  */
+import { SIM_INSTALLERS_PS1 } from './installer-tools.js';
 import { SIM_REGISTRY_PS1 } from './sim-registry.js';
 
 export const SIM_WINDOWS_PS1 = String.raw`# homeshift lab: simulated Windows commands of one lab PC
@@ -194,7 +196,7 @@ function Get-BitLockerVolume {
   }
 }
 
-${SIM_REGISTRY_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
+${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
 function Set-Content {
   $target = $null
   for ($i = 0; $i -lt $args.Count - 1; $i++) { if ("$($args[$i])" -match '^-(LiteralPath|Path|PSPath|LP)$') { $target = "$($args[$i + 1])" } }

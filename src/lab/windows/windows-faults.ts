@@ -10,7 +10,7 @@ import { bitlockerRows, writeTable } from './state-files.js';
 /**
  * Faults of a Windows lab PC, all through the simulated Windows commands the steps call: a fail-<step> fault
  * breaks the command that step's apply (or check) relies on, disk-full makes winget installs fail, unencrypted
- * turns BitLocker protection off. Healing undoes exactly that.
+ * turns BitLocker protection off, installer-busy makes msiexec answer 1618 and winget installs fail. Healing undoes exactly that.
  */
 
 interface CommandRule {
@@ -29,6 +29,11 @@ type WindowsFault =
 const OUTLOOK_SETUP = 'HKLM:\\SOFTWARE\\Microsoft\\Office\\16.0\\Outlook\\Setup';
 const SCREEN_LOCK_POLICY = 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System';
 const DISK_FULL = { code: 112, message: 'There is not enough space on the disk. (0x80070070)' };
+// another installation holds Windows Installer's mutex: msiexec answers 1618, winget fails with the installer's code
+const INSTALLER_BUSY = [
+  { file: 'winget_install', code: 1618 & 0xff, message: 'Installer failed with exit code: 1618 (another installation is already in progress)' },
+  { file: 'msiexec', code: 1618, message: 'Another installation is already in progress.' },
+];
 
 /** The steps a Windows lab PC can be made to fail, as fail-<step>: every step the shipped profiles plan. */
 export function windowsFailSteps(): string[] {
@@ -38,6 +43,7 @@ export function windowsFailSteps(): string[] {
 function describe(fault: AssignedFault, context: { mailbox?: string; user: string }): WindowsFault | null {
   if (fault.kind === 'disk-full') return { wingetFail: [{ file: 'winget_install', ...DISK_FULL }] };
   if (fault.kind === 'unencrypted') return { bitlocker: 'off' };
+  if (fault.kind === 'installer-busy') return { wingetFail: INSTALLER_BUSY };
   if (!fault.kind.startsWith('fail-')) return null;
   const step = fault.kind.slice('fail-'.length);
   const message = `${step}: simulated failure`;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { windowsPaths } from './pwsh-launch.js';
 import { SIM_WINDOWS_PS1 } from './sim-windows.js';
 import { bitlockerRows, registryRows, writeTable, type RegValue } from './state-files.js';
+import { EXE_INSTALLER_TOOL, INSTALLER_LIB, MSIEXEC_TOOL } from './installer-tools.js';
 import { WINGET_TOOL } from './winget-tool.js';
 
 const value = (name: string, type: string, v: string | number): Record<string, RegValue> => ({ [name]: { type, value: v } });
@@ -35,8 +36,11 @@ export async function installWindowsPc(pcDir: string, opts: { user?: string } = 
   for (const dir of [p.temp, p.programData, join(p.users, user, 'Documents'), join(p.drive, 'Program Files'), p.bin, join(p.sim, 'lab'), p.state, p.fail, p.home]) {
     await mkdir(dir, { recursive: true });
   }
-  await writeFile(join(p.bin, 'winget'), WINGET_TOOL);
-  await chmod(join(p.bin, 'winget'), 0o755);
+  for (const [name, text] of [['winget', WINGET_TOOL], ['msiexec.exe', MSIEXEC_TOOL], ['exe-installer', EXE_INSTALLER_TOOL]] as const) {
+    await writeFile(join(p.bin, name), text);
+    await chmod(join(p.bin, name), 0o755);
+  }
+  await writeFile(join(p.sim, 'lab', 'installer.sh'), INSTALLER_LIB);
   await writeFile(p.script, SIM_WINDOWS_PS1);
   await writeTable(join(p.state, 'bitlocker.tsv'), bitlockerRows(true));
   await writeTable(join(p.state, 'registry-HKLM.tsv'), registryRows(baseHklm()));

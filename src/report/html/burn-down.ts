@@ -1,5 +1,6 @@
 import type { BurnDownPoint } from '../../journal/index.js';
-import { countOf, escapeHtml, formatTime } from './escape.js';
+import { localTime } from '../../model/local-time.js';
+import { countOf, escapeHtml } from './escape.js';
 
 const W = 760;
 const H = 280;
@@ -43,14 +44,14 @@ export function renderBurnDown(points: BurnDownPoint[]): string {
   const area = `${line} L${fixed(xs[xs.length - 1])},${fixed(y(0))} L${fixed(xs[0])},${fixed(y(0))} Z`;
   const labelEvery = Math.max(1, Math.ceil(points.length / 8));
   const dots = points.map((p, i) => {
-    const label = `${formatTime(p.at)} UTC, run ${p.runId}: ${countOf(p.open, 'open case')}`;
+    const label = `${localTime(p.at)}, run ${p.runId}: ${countOf(p.open, 'open case')}`;
     const value = points.length <= 30 ? `<text class="value" x="${fixed(xs[i])}" y="${fixed(y(p.open) - 9)}" text-anchor="middle">${p.open}</text>` : '';
     return `<g class="point"><circle cx="${fixed(xs[i])}" cy="${fixed(y(p.open))}" r="4.5"><title>${escapeHtml(label)}</title></circle>${value}</g>`;
   });
   const xLabels = points
     .map((p, i) => ({ p, i }))
     .filter(({ i }) => i % labelEvery === 0 || i === points.length - 1)
-    .map(({ p, i }) => `<text class="tick" x="${fixed(xs[i])}" y="${H - M.bottom + 18}" text-anchor="${anchorAt(i, points.length)}">${escapeHtml(formatTime(p.at).slice(5, 16))}</text>`);
+    .map(({ p, i }) => `<text class="tick" x="${fixed(xs[i])}" y="${H - M.bottom + 18}" text-anchor="${anchorAt(i, points.length)}">${escapeHtml(localTime(p.at).slice(5, 16))}</text>`);
   const summary = `Open cases after each of ${countOf(points.length, 'run')}: ${points.map((p) => p.open).join(', ')}`;
   return `<svg class="burn-down" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="burn-down-title" xmlns="http://www.w3.org/2000/svg">
 <title id="burn-down-title">${escapeHtml(summary)}</title>
@@ -60,7 +61,7 @@ ${grid.join('\n')}
 <path class="line" d="${line}"/>
 ${dots.join('\n')}
 ${xLabels.join('\n')}
-<text class="axis-label" x="${M.left + PLOT_W / 2}" y="${H - 10}" text-anchor="middle">run finished (UTC)</text>
+<text class="axis-label" x="${M.left + PLOT_W / 2}" y="${H - 10}" text-anchor="middle">run finished</text>
 <text class="axis-label" transform="translate(14 ${M.top + PLOT_H / 2}) rotate(-90)" text-anchor="middle">open cases</text>
 </svg>
 <p class="caption">${escapeHtml(summary)}.</p>`;

@@ -12,13 +12,6 @@ export function toClassName(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
 }
 
-/** "2026-11-21 17:15:02" (UTC) from an ISO time; '' for none. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toISOString().slice(0, 19).replace('T', ' ');
-}
-
 /** Pluralised count: "1 machine", "3 machines". */
 export function countOf(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

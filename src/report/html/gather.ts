@@ -21,6 +21,7 @@ export interface ReportInput {
   title: string;
   store: JournalStore;
   machines: ReportMachine[];
+  only?: boolean; // machines is a selection (--limit): machines only the journal knows are left out
   sites: ReportSite[];
   planHashes: Map<string, string>; // machine -> current plan hash (for stale machines)
   escalation: EscalationPolicy;
@@ -38,6 +39,7 @@ export interface MachineRow extends ReportMachine {
   errorClass: ErrorClass | null;
   message: string | null;
   escalated: boolean;
+  rebootPending?: true; // waits for a restart (status' reboot pending)
 }
 
 /** Everything the HTML report shows, gathered from the journal and the project before rendering. */
@@ -74,18 +76,20 @@ function machineRow(m: ReportMachine, last: LastResult | undefined, state: Machi
 /** Reads the journal once for every section of the report. */
 export async function gatherReportData(input: ReportInput): Promise<HtmlReportData> {
   const { store, now, escalation } = input;
-  const status = await statusBySite(store, { now, planHashes: input.planHashes, machines: input.machines, escalation });
-  const errors = await listErrors(store, { group: true, now, escalation });
+  const status = await statusBySite(store, { now, planHashes: input.planHashes, machines: input.machines, only: input.only, escalation });
+  const errors = await listErrors(store, { group: true, now, escalation, machines: input.only ? input.machines.map((m) => m.id) : undefined });
   const cases = status.sites.flatMap((s) => s.cases);
   const openByMachine = new Map(cases.map((c) => [c.machine, c]));
   const successes = new Map((await store.listMachineStates()).map((s) => [s.machine, s.lastSuccessPlanHash]));
   const last = await lastResults(store);
 
   const inventory = new Map(input.machines.map((m) => [m.id, m]));
-  for (const [id, r] of last) if (!inventory.has(id)) inventory.set(id, { id, site: r.site, role: '', os: '' });
+  for (const [id, r] of last) if (!inventory.has(id) && !input.only) inventory.set(id, { id, site: r.site, role: '', os: '' });
+  const rebooting = new Set(status.sites.flatMap((s) => s.rebootPending ?? []));
   const machines = [...inventory.values()].map((m) => {
     const c = openByMachine.get(m.id);
-    return machineRow(m, last.get(m.id), stateOf(c !== undefined, successes.get(m.id), input.planHashes.get(m.id)), c?.escalated ?? false);
+    const row = machineRow(m, last.get(m.id), stateOf(c !== undefined, successes.get(m.id), input.planHashes.get(m.id)), c?.escalated ?? false);
+    return rebooting.has(m.id) ? { ...row, rebootPending: true as const } : row;
   });
   machines.sort((a, b) => a.site.localeCompare(b.site) || a.id.localeCompare(b.id));
 

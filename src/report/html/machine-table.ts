@@ -1,10 +1,11 @@
 import { renderClassBadge } from './causes.js';
-import { countOf, escapeHtml, formatTime, toClassName } from './escape.js';
+import { localTime } from '../../model/local-time.js';
+import { countOf, escapeHtml, toClassName } from './escape.js';
 import type { MachineRow } from './gather.js';
 
 function renderRow(m: MachineRow): string {
-  const last = m.lastStatus ? `${escapeHtml(formatTime(m.lastRun))} <span class="muted">${escapeHtml(m.lastStatus)}</span>` : '<span class="muted">never</span>';
-  const flag = m.escalated ? ' <span class="badge escalated">escalated</span>' : '';
+  const last = m.lastStatus ? `${escapeHtml(localTime(m.lastRun))} <span class="muted">${escapeHtml(m.lastStatus)}</span>` : '<span class="muted">never</span>';
+  const flag = (m.escalated ? ' <span class="badge escalated">escalated</span>' : '') + (m.rebootPending ? ' <span class="badge reboot">reboot pending</span>' : '');
   return `<tr data-state="${escapeHtml(m.state)}">
 <td><code>${escapeHtml(m.id)}</code></td><td>${escapeHtml(m.site)}</td><td class="nowrap">${escapeHtml(m.role)}</td><td>${escapeHtml(m.os)}</td>
 <td><span class="state st-${toClassName(m.state)}">${escapeHtml(m.state)}</span>${flag}</td><td class="nowrap">${last}</td>
@@ -22,7 +23,7 @@ export function renderMachineTable(machines: MachineRow[]): string {
 </div>
 <table class="machines" id="machine-table">
 <thead><tr><th scope="col">machine</th><th scope="col">site</th><th scope="col">profile</th><th scope="col">os</th><th scope="col">status</th>
-<th scope="col">last run (UTC)</th><th scope="col">class</th><th scope="col">message</th></tr></thead>
+<th scope="col">last run</th><th scope="col">class</th><th scope="col">message</th></tr></thead>
 <tbody>
 ${machines.map(renderRow).join('\n')}
 </tbody>

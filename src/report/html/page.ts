@@ -1,6 +1,7 @@
 import { renderBurnDown } from './burn-down.js';
+import { localTime } from '../../model/local-time.js';
 import { renderCauses } from './causes.js';
-import { countOf, escapeHtml, formatTime } from './escape.js';
+import { countOf, escapeHtml } from './escape.js';
 import type { HtmlReportData } from './gather.js';
 import { renderMachineTable } from './machine-table.js';
 import { SEARCH_SCRIPT } from './script.js';
@@ -44,7 +45,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
 <body>
 <header class="top">
 <h1>${escapeHtml(data.title)}: rollout report</h1>
-<div class="meta">Generated ${escapeHtml(formatTime(data.generatedAt))} UTC from <code>${escapeHtml(data.journal)}</code></div>
+<div class="meta">Generated ${escapeHtml(localTime(data.generatedAt))} from <code>${escapeHtml(data.journal)}</code></div>
 <nav>${nav}</nav>
 </header>
 <main>
@@ -55,7 +56,7 @@ ${section('burn-down', 'Burn-down of open cases', 'open cases after each rollout
 ${section('worklists', 'Worklists per supporter', 'escalated cases first, then the oldest', `<div class="worklists">${renderWorklists(data.worklists)}</div>`)}
 ${section('machines', 'Machines', countOf(data.machines.length, 'machine'), renderMachineTable(data.machines), 'machines-section')}
 </main>
-<footer>homeshift report &middot; ${escapeHtml(formatTime(data.generatedAt))} UTC</footer>
+<footer>homeshift report &middot; ${escapeHtml(localTime(data.generatedAt))}</footer>
 <script>${SEARCH_SCRIPT}</script>
 </body>
 </html>

@@ -43,5 +43,17 @@ export function renderSiteProgress(status: StatusReport, siteNames: Record<strin
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>`;
+</table>${renderRebootPending(status)}`;
+}
+
+/** The PCs that wait for a restart (an installer answered 3010 or 1641), by site; nothing when none does. */
+function renderRebootPending(status: StatusReport): string {
+  const waiting = status.sites.filter((s) => s.rebootPending?.length);
+  if (waiting.length === 0) return '';
+  const total = waiting.reduce((n, s) => n + (s.rebootPending?.length ?? 0), 0);
+  const items = waiting.map((s) => `<li><strong>${escapeHtml(s.site)}</strong>: ${s.rebootPending!.length} &mdash; ${s.rebootPending!.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}</li>`);
+  return `
+<section class="reboot-pending"><h3>Reboot pending: ${total} PC${total === 1 ? '' : 's'}</h3>
+<p class="caption">Installed; the software takes effect after the PC restarts.</p>
+<ul>${items.join('')}</ul></section>`;
 }

@@ -44,6 +44,9 @@ code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 tr.total th, tr.total td { border-top: 2px solid var(--line); font-weight: 600; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 11px; font-weight: 600; white-space: nowrap; background: #eceff3; color: #37414b; }
 .badge.escalated { background: #f3e5f5; color: var(--escalated); }
+.badge.reboot { background: #fff4e0; color: #8a5300; }
+.reboot-pending h3 { font-size: 14px; margin: 14px 0 2px; }
+.reboot-pending ul { margin: 4px 0 0; padding-left: 18px; }
 .cls-step-failed { background: #fdecea; color: #a31515; } .cls-unreachable { background: #e8eaed; color: #3c4650; }
 .cls-auth { background: #fff1e0; color: #a55300; } .cls-timeout { background: #fff8d6; color: #7a5b00; }
 .cls-validation { background: #e3f0fd; color: #1f5fa8; } .cls-internal, .cls-interrupted { background: #efe7f7; color: #5b2d8a; }

@@ -1,12 +1,13 @@
 import type { OpenCaseView, SupporterWorklist } from '../../journal/index.js';
+import { localTime } from '../../model/local-time.js';
 import { renderClassBadge } from './causes.js';
-import { countOf, escapeHtml, formatTime, renderPerson } from './escape.js';
+import { countOf, escapeHtml, renderPerson } from './escape.js';
 
 function renderCase(c: OpenCaseView): string {
-  const flag = c.escalated ? `<span class="badge escalated" title="${escapeHtml(`escalated ${formatTime(c.escalatedAt)} UTC`)}">escalated</span>` : '';
+  const flag = c.escalated ? `<span class="badge escalated" title="${escapeHtml(`escalated ${localTime(c.escalatedAt)}`)}">escalated</span>` : '';
   return `<tr${c.escalated ? ' class="is-escalated"' : ''}>
 <td><code>${escapeHtml(c.machine)}</code></td><td>${escapeHtml(c.site)}</td><td>${flag}</td>
-<td class="num" title="${escapeHtml(`first failed ${formatTime(c.firstFailed)} UTC`)}">${escapeHtml(c.age)}</td><td class="num">${c.attempts}</td>
+<td class="num" title="${escapeHtml(`first failed ${localTime(c.firstFailed)}`)}">${escapeHtml(c.age)}</td><td class="num">${c.attempts}</td>
 <td>${renderClassBadge(c.errorClass)}</td><td class="msg">${escapeHtml(c.message ?? c.cause)}</td>
 </tr>`;
 }

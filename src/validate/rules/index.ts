@@ -5,6 +5,7 @@ import { duplicateHost, duplicateMachineId, employeeOnTwoMachines, roleMismatch,
 import { profileExtendsCycle, profileExtendsUnknown, unknownBundle, unknownSecret } from './profile-rules.js';
 import { powershell51Syntax } from './powershell-syntax.js';
 import { bundleOsUnsupported, unknownTemplate } from './usage-rules.js';
+import { bundleWindowsInstall, exeDetectRule, installerText, installerVersion } from './windows-installer-rules.js';
 
 /** Every validate rule, in the order they are documented. */
 export const RULES: readonly Rule[] = [
@@ -13,4 +14,5 @@ export const RULES: readonly Rule[] = [
   unknownUser, employeeOnTwoMachines, duplicateEmployeeId, employeeIdPattern, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
   sharedMailboxIsPersonal, mixedScript,
   siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
+  bundleWindowsInstall, installerVersion, exeDetectRule, installerText,
 ];

@@ -20,11 +20,12 @@ function firstSeen<T>(items: T[], keyOf: (item: T) => string | null, onRepeat: (
 }
 
 export const duplicateMachineId: Rule = {
-  id: 'duplicate-machine-id', severity: 'error', description: 'every machine id appears once in the inventory',
+  id: 'duplicate-machine-id', severity: 'error', description: 'every machine id appears once in the inventory, whatever its case',
   check(project) {
     const report = reporter(this);
-    return firstSeen(project.machines, (m) => m.id, (m, first) =>
-      report(`machine ${m.id}: id is already used at ${formatWhere(first.pos)}`, fieldAt(m, 'id'), m.id));
+    // ids are typed in any case on the command line (log bru-d0001), so two that differ only by case would clash
+    return firstSeen(project.machines, (m) => m.id.toLowerCase(), (m, first) =>
+      report(`machine ${m.id}: id is already used${first.id === m.id ? '' : ` as ${first.id} (ids are compared ignoring case)`} at ${formatWhere(first.pos)}`, fieldAt(m, 'id'), m.id));
   },
 };
 
