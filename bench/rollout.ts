@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       await resetRoots(fleet.roots, user);
       const ours = await measure('ours', planFile, join(fleet.dir, 'ours.json'));
       console.log(line(ours));
-      console.log(`  homeshift / floor: ${(floor.wallMs / ours.wallMs).toFixed(2)} of the floor's machines/s (target >= 0.75)`);
+      console.log(`  homeshift / floor: ${(floor.wallMs / ours.wallMs).toFixed(2)} of the floor's machines/s (target >= 0.85 at N = 1,000)`);
       if (n >= 1000) {
         await resetRoots(fleet.roots, user);
         const bare = await measure('ours-nojournal', planFile, join(fleet.dir, 'bare.json'));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: every benchmark in turn; each prints its own figures.
-// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, journal, notify), with its arguments.
+// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, wide, journal, notify), with its arguments.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,7 @@ const BENCHES = {
   plan: (args) => run(['bench/plan.js', ...args]),
   import: (args) => run(['bench/import.js', ...args]),
   rollout: (args) => run(['dist-bench/bench/rollout.js', ...args]),
+  wide: (args) => run(['dist-bench/bench/wide.js', ...args]),
   journal: (args) => run(['dist-bench/bench/journal.js', ...args]),
   notify: (args) => run(['bench/notify.js', ...args]),
 };
@@ -25,6 +26,9 @@ else if (name && !name.startsWith('-')) {
   process.exitCode = 1;
 } else {
   BENCHES.plan([]);
+  BENCHES.import([]);
   BENCHES.rollout(process.argv.slice(2));
+  BENCHES.wide([]);
   BENCHES.journal([]);
+  BENCHES.notify([]);
 }

@@ -1,8 +1,9 @@
 /**
  * One measurement in its own process, so that peak RSS belongs to it alone:
- *   node measure.js ours|ours-nojournal|floor PLAN.json FORKS OUT.json
+ *   node measure.js ours|ours-nojournal|floor|connect PLAN.json FORKS OUT.json
  * ours: homeshift's scheduler + ssh transport + machine program (+ SQLite journal and log files);
- * floor: bare ssh2, connect + one exec that writes the same files, same concurrency.
+ * floor: bare ssh2, connect + one exec that writes the same files, same concurrency;
+ * connect: bare ssh2, every PC connected (FORKS at a time) and held open until the last is ready; wallMs is then.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -117,11 +118,39 @@ async function runFloor(plan: Plan, forks: number): Promise<{ durations: number[
   return { durations, statuses };
 }
 
+/** Connect every machine, FORKS at a time, each held open until the last one is ready (bench/wide's floor). */
+async function runConnect(plan: Plan, forks: number): Promise<{ durations: number[]; statuses: Record<string, number> }> {
+  const key = await readFile(plan.machines[0].ssh.identityFile!);
+  const durations: number[] = [];
+  const statuses: Record<string, number> = {};
+  const open: ssh2.Client[] = [];
+  let next = 0;
+  const connectOne = (m: MachinePlan) => new Promise<void>((resolve, reject) => {
+    const client = new ssh2.Client();
+    client.on('error', reject);
+    client.on('ready', () => { open.push(client); resolve(); });
+    client.connect({ host: m.machine.host, port: m.machine.port, username: m.ssh.user, privateKey: key, readyTimeout: 120_000 });
+  });
+  const worker = async () => {
+    while (next < plan.machines.length) {
+      const m = plan.machines[next++];
+      const t = performance.now();
+      const ok = await connectOne(m).then(() => true, () => false);
+      durations.push(performance.now() - t);
+      statuses[ok ? 'connected' : 'failed'] = (statuses[ok ? 'connected' : 'failed'] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: forks }, worker));
+  for (const client of open) client.end();
+  return { durations, statuses };
+}
+
 const [method, planFile, forksText, outFile] = process.argv.slice(2);
 const plan = JSON.parse(await readFile(planFile, 'utf8')) as Plan;
 const forks = Number(forksText);
 const t0 = performance.now();
-const { durations, statuses } = method === 'floor' ? await runFloor(plan, forks) : await runOurs(plan, forks, method === 'ours', dirname(planFile));
+const run = method === 'floor' ? runFloor(plan, forks) : method === 'connect' ? runConnect(plan, forks) : runOurs(plan, forks, method === 'ours', dirname(planFile));
+const { durations, statuses } = await run;
 const wallMs = performance.now() - t0;
 const result: Measurement = { method, machines: plan.machines.length, wallMs, perMachineMs: durations, rssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000, statuses };
 await writeFile(outFile, JSON.stringify(result));

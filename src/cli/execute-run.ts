@@ -10,6 +10,7 @@ import { runRollout, type RolloutPreview } from '../run/rollout.js';
 import { SecretError } from '../run/secrets.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
+import { describeDescriptorShortage, readOpenFileLimit } from './descriptor-limit.js';
 import { EXIT, inputError, usageError } from './exit.js';
 import { caseContextOf, escalationOf, logFolderOf, recordCaseEscalations } from './journal.js';
 import type { Output } from './output.js';
@@ -95,6 +96,8 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     return EXIT.ok;
   }
   const logToErr = settings.json ? out.err : out.out;
+  const shortage = describeDescriptorShortage(Math.min(settings.forks, plan.machines.length), readOpenFileLimit());
+  if (shortage) out.err(shortage);
   const views: ProgressView[] = [];
   const signals = interruptSignals();
   let summary;

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AssignedFault } from './faults.js';
+import { installFileFaultTools } from './sim-tools.js';
 
 /**
  * Faults that live in a PC's files, read by the sim tools: `<root>/.sim/fail/tool_<name>` fails every call of
@@ -54,6 +55,7 @@ export async function applyFileFault(root: string, fault: AssignedFault, context
     if (touches && fault.kind.startsWith('fail-')) {
       const lines = [...touches.files.map((f) => `file ${f}`), ...touches.packages.map((p) => `package ${p}`)];
       await writeFile(`${failFilePath(root, fail.name)}.on`, `${lines.join('\n')}\n`);
+      if (touches.files.length > 0) await installFileFaultTools(root);
     }
     return null;
   }

@@ -156,7 +156,10 @@ const DCONF = `${header('dconf')}case \${1:-} in
 esac
 `;
 
-export const SIM_TOOLS: Record<string, string> = { 'apt-get': APT_GET, 'dpkg-query': DPKG_QUERY, nmcli: NMCLI, dconf: DCONF, mv: MV };
+export const SIM_TOOLS: Record<string, string> = { 'apt-get': APT_GET, 'dpkg-query': DPKG_QUERY, nmcli: NMCLI, dconf: DCONF };
+// mv stands in front of the real one only on a PC with a step fault bound to a file: every file a step writes is
+// moved into place, and a shell started per move would be simulation cost a real PC does not pay.
+const FILE_FAULT_TOOLS: Record<string, string> = { mv: MV };
 
 /** PATH for the commands of a lab PC: its simulated tools first. */
 export function simPath(root: string, rest = '/usr/local/bin:/usr/bin:/bin'): string {
@@ -186,4 +189,14 @@ export async function installSimTools(root: string, opts: { user?: string } = {}
   }
   await writeIfMissing(join(root, 'etc', 'crypttab'), CRYPTTAB);
   await writeIfMissing(join(root, 'etc', 'hostname'), `${user}-pc\n`);
+}
+
+/** The tools a step fault bound to a file needs besides the others (mv, which fails for that file only). */
+export async function installFileFaultTools(root: string): Promise<void> {
+  const bin = join(root, '.sim', 'bin');
+  await mkdir(bin, { recursive: true });
+  for (const [name, text] of Object.entries(FILE_FAULT_TOOLS)) {
+    await writeFile(join(bin, name), text);
+    await chmod(join(bin, name), 0o755);
+  }
 }

@@ -13,6 +13,7 @@ import {
   fingerprintKey,
   formatHostName,
   formatKnownHostsLine,
+  indexKnownHosts,
   listKnownKeyTypes,
   parseKnownHosts,
   readKeyType,
@@ -50,7 +51,7 @@ export function resolveKnownHostsFile(target: Target, fallback?: string): string
 export async function prepareHostKeyCheck(target: Target, file: string, log: Log, pin = true): Promise<HostKeyCheck> {
   if (target.hostKeyPolicy === 'off') return { knownKeyTypes: [], verify: async () => null };
   const name = formatHostName(target.host, target.port);
-  const entries = await readEntries(file, log);
+  const entries = await readEntries(file, log, name);
   const knownKeyTypes = listKnownKeyTypes(entries, name);
   const verify = async (keyBlob: Buffer): Promise<string | null> => {
     const verdict = checkHostKey(entries, name, keyBlob);
@@ -63,11 +64,15 @@ export async function prepareHostKeyCheck(target: Target, file: string, log: Log
   return { knownKeyTypes, verify };
 }
 
-const readKnownHosts = createFileCache((content) => parseKnownHosts(content.toString('utf8')));
+const readKnownHosts = createFileCache((content) => {
+  const parsed = parseKnownHosts(content.toString('utf8'));
+  return { problems: parsed.problems, entriesFor: indexKnownHosts(parsed.entries) };
+});
 const reported = new Set<string>();
 
-async function readEntries(file: string, log: Log): Promise<KnownHostEntry[]> {
-  let parsed: ReturnType<typeof parseKnownHosts>;
+/** The entries of the file that may name this host (see indexKnownHosts). */
+async function readEntries(file: string, log: Log, name: string): Promise<KnownHostEntry[]> {
+  let parsed: Awaited<ReturnType<typeof readKnownHosts>>;
   try {
     parsed = await readKnownHosts(file);
   } catch (error) {
@@ -80,7 +85,7 @@ async function readEntries(file: string, log: Log): Promise<KnownHostEntry[]> {
     if (!reported.has(line)) log(line); // once per process, not once per connection
     reported.add(line);
   }
-  return parsed.entries;
+  return parsed.entriesFor(name);
 }
 
 function pinHostKey(target: Target, name: string, file: string, keyBlob: Buffer, log: Log): Promise<string | null> {

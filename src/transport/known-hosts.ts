@@ -105,6 +105,31 @@ function matchesWildcard(pattern: string, name: string): boolean {
   return new RegExp(`^${source}$`, 'i').test(name);
 }
 
+/**
+ * The entries that may name a host, in file order: those with a plain pattern equal to the name, and every hashed,
+ * wildcard or negated one (those are matched one by one). A connect then looks at its own lines, not at all of a
+ * 16,000-line file; checkHostKey and listKnownKeyTypes give the same answers on this subset as on the whole file.
+ */
+export function indexKnownHosts(entries: KnownHostEntry[]): (name: string) => KnownHostEntry[] {
+  const byName = new Map<string, KnownHostEntry[]>();
+  const general: KnownHostEntry[] = [];
+  for (const entry of entries) {
+    if (entry.hashed || entry.patterns.some((p) => /[*?!]/.test(p))) {
+      general.push(entry);
+      continue;
+    }
+    for (const name of new Set(entry.patterns.map((p) => p.toLowerCase()))) {
+      const list = byName.get(name);
+      if (list) list.push(entry);
+      else byName.set(name, [entry]);
+    }
+  }
+  return (name) => {
+    const exact = byName.get(name.toLowerCase()) ?? [];
+    return general.length === 0 ? exact : [...exact, ...general].sort((a, b) => a.line - b.line);
+  };
+}
+
 /** Compare the key a host presented with what the file knows about that host. */
 export function checkHostKey(entries: KnownHostEntry[], name: string, keyBlob: Buffer): HostKeyVerdict {
   const seen = keyBlob.toString('base64');

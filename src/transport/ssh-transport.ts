@@ -6,6 +6,7 @@
  * accepted, or the host key refused by the policy; not retryable). Host keys are checked in
  * ssh2's hostVerifier, before authentication (see host-key-policy.ts).
  * Execs: see ssh-exec.ts (a connection lost mid-exec rejects with `unreachable`).
+ * close() sends the disconnect and resolves; the socket ends in the background (see closeClient).
  */
 import { createFileCache } from './file-cache.js';
 import { Client } from 'ssh2';
@@ -161,18 +162,15 @@ function openLink(
   });
 }
 
+/**
+ * Ends the session without waiting for the PC's side of the teardown: the result is known by now, and a fork slot
+ * (or the end of the run) must not wait a round trip for it. The socket is destroyed if the PC never closes it.
+ */
 function closeClient(client: Client, link: SshLink, markClosing: () => void): Promise<void> {
   if (link.lost) return Promise.resolve();
   markClosing();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      client.destroy();
-      resolve();
-    }, CLOSE_WAIT_MS);
-    client.once('close', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.end();
-  });
+  const timer = setTimeout(() => client.destroy(), CLOSE_WAIT_MS);
+  client.once('close', () => clearTimeout(timer));
+  client.end();
+  return Promise.resolve();
 }

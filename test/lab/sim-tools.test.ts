@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installSimTools } from '../../src/lab/sim-tools.js';
+import { installFileFaultTools, installSimTools } from '../../src/lab/sim-tools.js';
 
 let root: string;
 beforeAll(async () => {
@@ -54,7 +54,9 @@ describe('simulated lab tools', () => {
     expect(tool(['../../.sim/bin/dpkg-query', '-W', 'zoiper5'], join(root, 'etc/dconf')).out).toBe('zoiper5\t1.0-1\n');
   });
 
-  it('mv moves like mv, except a file a step fault is bound to; apt-get fails for a bound package only', () => {
+  it('mv moves like mv, except a file a step fault is bound to; apt-get fails for a bound package only', async () => {
+    expect(existsSync(join(root, '.sim/bin/mv'))).toBe(false); // a PC without a file fault moves with the real mv
+    await installFileFaultTools(root);
     mkdirSync(join(root, 'etc/homeshift'), { recursive: true });
     writeFileSync(join(root, 'etc/homeshift/a.new'), 'a');
     expect(tool(['mv', '-f', join(root, 'etc/homeshift/a.new'), join(root, 'etc/homeshift/a.json')])).toEqual({ code: 0, out: '', err: '' });

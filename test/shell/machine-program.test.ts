@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyFileFault, healFileFault } from '../../src/lab/fault-files.js';
+import { installFileFaultTools } from '../../src/lab/sim-tools.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { buildMachineProgram } from '../../src/shell/machine-program.js';
 import { MissingSecretError } from '../../src/shell/secrets.js';
@@ -10,10 +11,11 @@ import { NONCE, runLinux, SECRETS, labMachine } from './run-helpers.js';
 
 
 /** A lab fault file; `on`: what it is bound to (a step fault), none for a tool fault. */
-function fail(root: string, name: string, text: string, on?: string) {
+async function fail(root: string, name: string, text: string, on?: string) {
   mkdirSync(join(root, '.sim', 'fail'), { recursive: true });
   writeFileSync(join(root, '.sim', 'fail', name), text);
   if (on) writeFileSync(join(root, '.sim', 'fail', `${name}.on`), `${on}\n`);
+  if (on?.startsWith('file ')) await installFileFaultTools(root); // the mv that fails for that file
 }
 
 describe('linux machine program', () => {
@@ -34,7 +36,7 @@ describe('linux machine program', () => {
 
   it('a sim tool fault (apt-get disk full) fails the bundle step and skips the rest', async () => {
     const { root, machine, scripts } = await labMachine('hs-prog-');
-    fail(root, 'tool_apt-get', "100\nE: You don't have enough free space in /var/cache/apt/archives/.\n");
+    await fail(root, 'tool_apt-get', "100\nE: You don't have enough free space in /var/cache/apt/archives/.\n");
     const run = await runLinux(machine, scripts);
     const statuses = Object.fromEntries(run.results.map((r) => [r.step, r.status]));
     expect(statuses['bundle:office-base']).toBe('failed');
@@ -68,7 +70,7 @@ describe('linux machine program', () => {
 
   it('a hanging apply is left to the run layer timeout: start marker without end', async () => {
     const { root, machine, scripts } = await labMachine('hs-prog-');
-    fail(root, 'vpn', 'hang\n', `file ${machine.steps.find((s) => s.id === 'vpn')!.files[0].path}`);
+    await fail(root, 'vpn', 'hang\n', `file ${machine.steps.find((s) => s.id === 'vpn')!.files[0].path}`);
     const run = await runLinux(machine, scripts, 'apply', 4000);
     expect(run.result.timedOut).toBe(true);
     expect(run.ended).toEqual({ complete: false, current: machine.steps.findIndex((s) => s.id === 'vpn') });

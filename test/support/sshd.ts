@@ -41,7 +41,13 @@ case $SSH_ORIGINAL_COMMAND in
 esac
 program=$(cat; echo x)
 program=\${program%x}
-root=$(printf '%s\\n' "$program" | sed -n "s/^HS_ROOT='\\(.*\\)'$/\\1/p;T;q")
+# its HS_ROOT='...' line, read with the shell's own expansions: the floor it is compared with starts no sed either
+root=
+case $program in
+  *"
+HS_ROOT='"*) root=\${program#*"
+HS_ROOT='"}; root=\${root%%"'"*} ;;
+esac
 if [ -n "$root" ] && [ -d "$root/.sim/bin" ]; then PATH="$root/.sim/bin:$PATH"; export PATH; fi
 printf '%s' "$program" | exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
 `;

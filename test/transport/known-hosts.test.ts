@@ -7,6 +7,8 @@ import {
   fingerprintKey,
   formatHostName,
   formatKnownHostsLine,
+  indexKnownHosts,
+  listKnownKeyTypes,
   parseKnownHosts,
 } from '../../src/transport/known-hosts.js';
 import { generateKeyPair } from '../support/keys.js';
@@ -92,5 +94,29 @@ describe('known_hosts', () => {
     const line = formatKnownHostsLine('[127.0.0.1]:2022', ed.blob);
     const { entries } = parseKnownHosts(line);
     expect(checkHostKey(entries, '[127.0.0.1]:2022', ed.blob).status).toBe('match');
+  });
+
+  it('answers from the index exactly as from the whole file: plain, listed, wildcard, negated, hashed, revoked', async () => {
+    const hashedFile = join(dir, 'index_hashed');
+    await writeFile(hashedFile, `pc9 ${ecdsa.publicKey}\n`);
+    await execa('ssh-keygen', ['-H', '-f', hashedFile]);
+    const hashedLine = (await readFile(hashedFile, 'utf8')).split('\n').find((l) => l.startsWith('|1|'))!;
+    const text = [
+      `pc1,PC2 ${ed.publicKey}`,
+      `*.lab,!bad.lab ${rsa.publicKey}`,
+      hashedLine,
+      `@revoked pc1 ${rsa.publicKey}`,
+      `[127.0.0.1]:2022 ${ecdsa.publicKey}`,
+      `pc2 ${ecdsa.publicKey}`,
+      ...Array.from({ length: 50 }, (_, i) => `[127.0.0.1]:${3000 + i} ${ed.publicKey}`),
+    ].join('\n');
+    const { entries } = parseKnownHosts(text);
+    const entriesFor = indexKnownHosts(entries);
+    for (const name of ['pc1', 'pc2', 'Pc2', 'x.lab', 'bad.lab', 'pc9', '[127.0.0.1]:2022', '[127.0.0.1]:3007', 'nobody']) {
+      for (const key of [ed, ecdsa, rsa]) expect(checkHostKey(entriesFor(name), name, key.blob)).toEqual(checkHostKey(entries, name, key.blob));
+      expect(listKnownKeyTypes(entriesFor(name), name)).toEqual(listKnownKeyTypes(entries, name));
+    }
+    expect(entriesFor('[127.0.0.1]:3007').filter((e) => e.patterns.includes('[127.0.0.1]:3007'))).toHaveLength(1);
+    expect(entriesFor('[127.0.0.1]:3007').length).toBeLessThan(5); // its own line and the hashed and wildcard ones
   });
 });
