@@ -52,7 +52,13 @@ export async function selectFromProject(project: Project, selector: string | und
       await store?.close();
     }
     const files = new Map(terms.filter((t) => t.kind === 'file').map((t) => [t.pattern, readIdFile(t.pattern, project.machines)]));
-    return selectMachines(project.machines, selector, { failed, files });
+    const selected = selectMachines(project.machines, selector, { failed, files });
+    // Each part names something, yet together they select nothing (site=bruehl,KOE-*): a mistake, not an empty batch.
+    // An empty @failed is a fact of the journal (nothing is open), not a typo.
+    if (selected.length === 0 && !terms.some((t) => t.kind === 'failed')) {
+      throw usageError(`--limit: ${printable(selector)} selects no machine: its parts name machines, but none has them all`);
+    }
+    return selected;
   } catch (err) {
     if (err instanceof SelectorError) throw usageError(`--limit: ${err.message}`);
     throw err;

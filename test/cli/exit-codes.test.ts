@@ -36,6 +36,14 @@ describe('exit codes', () => {
     const rollout = await cli('rollout', '--yes', '--limit', 'XYZ-*');
     expect(rollout.exitCode).toBe(1);
     expect(rollout.stderr).toMatch(/no machine id matches XYZ-\*; did you mean [A-Z]{3}-\*/);
+    // Parts that each name something but have no machine in common: one site with the other site's machines.
+    const ids = lab.machines.map((m) => m.id);
+    const first = lab.machines[0];
+    const other = lab.machines.find((m) => m.site !== first.site)!;
+    expect(ids.length).toBeGreaterThan(1);
+    const apart = await cli('rollout', '--yes', '--limit', `site=${first.site},${other.id.slice(0, 4)}*`);
+    expect(apart.exitCode).toBe(1);
+    expect(apart.stderr).toMatch(/selects no machine: its parts name machines, but none has them all/);
     expect(lab.stats().connections).toBe(before);
   });
 
