@@ -1,5 +1,5 @@
 import { adviceFor, type Advice } from '../model/advice.js';
-import { normaliseMessage } from '../model/fingerprint.js';
+import { causePattern } from '../model/fingerprint.js';
 import { editDistance } from '../model/suggest.js';
 import type { ErrorClass, RunMode } from '../model/result.js';
 import { describeInvoker, processAlive } from './invoker.js';
@@ -35,7 +35,7 @@ export function viewCase(c: CaseRecord, now: Date, policy: EscalationPolicy = DE
   const at = escalatedAt(c, policy, now);
   return {
     machine: c.machine, site: c.site, errorClass: c.errorClass, message: c.message, fingerprint: c.fingerprint,
-    cause: normaliseMessage(c.message ?? ''), ...whatToDo(c.errorClass, c.message), attempts: c.attempts, owner: c.owner, dueAt: c.dueAt, overdue: isOverdue(c, now), firstFailed: c.firstFailed,
+    cause: causePattern(c.errorClass, c.message), ...whatToDo(c.errorClass, c.message), attempts: c.attempts, owner: c.owner, dueAt: c.dueAt, overdue: isOverdue(c, now), firstFailed: c.firstFailed,
     lastAttempt: c.lastAttempt, lastRun: c.lastRun, ageMs, age: formatAge(ageMs), escalated: at !== null, escalatedAt: at,
   };
 }
@@ -186,7 +186,7 @@ export async function listErrors(store: JournalStore, options: ErrorOptions): Pr
     errorClass: options.class, site: options.site, lastRun: options.run, machines: options.machines, escalation: escalationRule(policy, options.now),
   });
   const list: ErrorGroup[] = groups.map((g) => ({
-    fingerprint: g.fingerprint, errorClass: g.errorClass, example: g.message ?? '', cause: normaliseMessage(g.message ?? ''),
+    fingerprint: g.fingerprint, errorClass: g.errorClass, example: g.message ?? '', cause: causePattern(g.errorClass, g.message),
     ...whatToDo(g.errorClass, g.message), count: g.count,
     machines: g.machines, sites: g.sites, owners: g.owners, escalated: g.escalated, overdue: g.overdue, dueAt: g.dueAt, firstFailed: g.firstFailed,
   }));

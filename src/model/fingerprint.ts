@@ -79,3 +79,16 @@ export function fingerprintMessage(errorClass: ErrorClass | null, message: strin
   const digest = createHash('sha256').update(`${errorClass ?? 'error'}\n${stepPart ?? ''}\n${normalised}`).digest('hex').slice(0, 8);
   return [errorClass ?? 'error', stepPart, digest].filter((part) => part).join(':');
 }
+
+// A step id leading a message ("check:customer-data: connection lost …"), as the executor prefixes it.
+const LEADING_STEP = /^[a-z][a-z0-9-]*(?::[a-z0-9._-]+)?: /;
+
+/**
+ * The pattern shown for a cause: the normalised message, without the step a connection failure happened to cut,
+ * so that the one cause of ten dropped connections reads the same whichever PC is its example.
+ */
+export function causePattern(errorClass: ErrorClass | string | null, message: string | null): string {
+  let text = message ?? '';
+  if (errorClass !== null && CONNECTION_CLASSES.has(errorClass)) text = text.replace(LEADING_STEP, '');
+  return normaliseMessage(text);
+}

@@ -74,3 +74,15 @@ describe('transport messages', () => {
     expect(normaliseMessage('BRU-D0055 (homeshift@127.0.0.1:45199): unreachable: connect ECONNREFUSED 127.0.0.1:45199')).toBe('<machine> (<user>@<ip>:<port>): unreachable: connect ECONNREFUSED <ip>:<port>');
   });
 });
+
+describe('the pattern shown for a cause', () => {
+  it('drops the step a connection failure cut, and keeps a step failure whole', async () => {
+    const { causePattern } = await import('../../src/model/fingerprint.js');
+    const a = causePattern('unreachable', 'check:customer-data: connection lost during the step');
+    const b = causePattern('unreachable', 'vpn: connection lost during the step');
+    expect(a).toBe('connection lost during the step');
+    expect(b).toBe(a);
+    expect(causePattern('step-failed', 'mailbox: apply exited 3')).toBe('mailbox: apply exited <n>');
+    expect(causePattern('unreachable', 'BRU-D0001 (root@10.0.0.1:22): unreachable: connect ECONNREFUSED 10.0.0.1:22')).toMatch(/^<machine> \(<user>@<ip>:<port>\): unreachable/);
+  });
+});
