@@ -156,6 +156,11 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
   }
   const failed = results.find((r) => r.status === 'failed');
   if (failed) return finish('failed', failed.errorClass ?? 'step-failed', `${failed.step}: ${failed.message ?? 'failed'}`, attempts, results);
+  if (exec.exitCode === null && exec.signal === null && !exec.timedOut && !exec.aborted && !why) {
+    // Every step had reported, then the line went before the program's exit status: the same cause as any drop.
+    const last = plan.steps.at(-1)?.id ?? 'program';
+    return finish('unreachable', 'unreachable', `${last}: ${CONNECTION_LOST}`, attempts, results);
+  }
   if (exec.exitCode !== 0) {
     return finish('failed', 'internal', `the machine program ended with exit code ${exec.exitCode}: ${lastLine(exec.stderr)}`, attempts, results);
   }
@@ -172,6 +177,9 @@ function lastLine(text: string): string {
   return lines[lines.length - 1] ?? '';
 }
 
+// One wording whether the line went mid-step or after the last step's report, so a dropped connection is one cause.
+const CONNECTION_LOST = 'connection lost before the machine program ended';
+
 function explainIncomplete(
   why: 'step-timeout' | 'machine-timeout' | 'interrupted' | null,
   exec: { timedOut: boolean; exitCode: number | null; signal: string | null; stderr: string },
@@ -181,7 +189,7 @@ function explainIncomplete(
   if (why === 'interrupted') return { cls: 'interrupted', message: `${stepId}: interrupted by the operator` };
   if (why === 'step-timeout') return { cls: 'timeout', message: `${stepId}: step exceeded its time limit` };
   if (exec.timedOut) return { cls: 'timeout', message: `${stepId}: machine exceeded its deadline` };
-  if (exec.exitCode === null) return { cls: 'unreachable', message: `${stepId}: connection lost during the step${exec.signal ? ` (${exec.signal})` : ''}` };
+  if (exec.exitCode === null) return { cls: 'unreachable', message: `${stepId}: ${CONNECTION_LOST}${exec.signal ? ` (${exec.signal})` : ''}` };
   const detail = redact(lastLine(exec.stderr));
   return { cls: 'internal', message: `${stepId}: the machine program stopped early (exit ${exec.exitCode})${detail ? `: ${detail}` : ''}` };
 }

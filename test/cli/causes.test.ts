@@ -35,7 +35,7 @@ describe('causes for people', () => {
     const first = await cli('rollout', '--yes', '--forks', '12');
     expect(first.exitCode).toBe(3);
     // the run summary: the example first, its class, key and pattern second, then what to do
-    expect(first.stdout).toMatch(/\n {3}10 {2}\S+: connection lost during the step\n {7}unreachable {2}unreachable:[0-9a-f]{8} {2}.*\n {7}what to do \(site\): Connection dropped while the PC was worked on/);
+    expect(first.stdout).toMatch(/\n {3}10 {2}\S+: connection lost before the machine program ended\n {7}unreachable {2}unreachable:[0-9a-f]{8} {2}.*\n {7}what to do \(site\): Connection dropped while the PC was worked on/);
     const before = await fingerprints();
     expect(before.size).toBe(10);
     expect(new Set([...before.values()].map((c) => c.fingerprint)).size).toBe(1);
@@ -44,7 +44,7 @@ describe('causes for people', () => {
     expect(grouped.groups).toHaveLength(1);
     expect(grouped.groups[0]).toMatchObject({
       count: 10, errorClass: 'unreachable', fingerprint: expect.stringMatching(/^unreachable:[0-9a-f]{8}$/),
-      example: expect.stringMatching(/^\S+: connection lost during the step/), whatToDo: expect.stringMatching(/^Connection dropped/), who: 'site',
+      example: expect.stringMatching(/^\S+: connection lost before the machine program ended/), whatToDo: expect.stringMatching(/^Connection dropped/), who: 'site',
     });
 
     const second = await cli('rollout', '--yes', '--forks', '12');

@@ -48,7 +48,7 @@ describe('fingerprintMessage', () => {
   });
 
   it('makes a dropped connection one cause whatever step it cut', () => {
-    const cut = ['vpn', 'mailbox', 'bundles', 'disk-encryption'].map((step) => fingerprintMessage('unreachable', `${step}: connection lost during the step`, step));
+    const cut = ['vpn', 'mailbox', 'bundles', 'disk-encryption'].map((step) => fingerprintMessage('unreachable', `${step}: connection lost before the machine program ended`, step));
     expect(new Set(cut).size).toBe(1);
     expect(cut[0]).toMatch(/^unreachable:[0-9a-f]{8}$/);
     expect(fingerprintMessage('interrupted', 'vpn: interrupted by the operator', 'vpn')).toBe(fingerprintMessage('interrupted', 'mailbox: interrupted by the operator', 'mailbox'));
@@ -78,9 +78,9 @@ describe('transport messages', () => {
 describe('the pattern shown for a cause', () => {
   it('drops the step a connection failure cut, and keeps a step failure whole', async () => {
     const { causePattern } = await import('../../src/model/fingerprint.js');
-    const a = causePattern('unreachable', 'check:customer-data: connection lost during the step');
-    const b = causePattern('unreachable', 'vpn: connection lost during the step');
-    expect(a).toBe('connection lost during the step');
+    const a = causePattern('unreachable', 'check:customer-data: connection lost before the machine program ended');
+    const b = causePattern('unreachable', 'vpn: connection lost before the machine program ended');
+    expect(a).toBe('connection lost before the machine program ended');
     expect(b).toBe(a);
     expect(causePattern('step-failed', 'mailbox: apply exited 3')).toBe('mailbox: apply exited <n>');
     expect(causePattern('unreachable', 'BRU-D0001 (root@10.0.0.1:22): unreachable: connect ECONNREFUSED 10.0.0.1:22')).toMatch(/^<machine> \(<user>@<ip>:<port>\): unreachable/);
