@@ -10,6 +10,7 @@ import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
+import { acquireLeases, listLeases, releaseLeases, renewLeases } from './postgres-leases.js';
 import type {
   BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, DeliveryRecord, HeldLease, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
@@ -54,28 +55,6 @@ const UPSERT_STATES = `
   INSERT INTO machine_state SELECT * FROM jsonb_populate_recordset(NULL::machine_state, $1::jsonb)
   ON CONFLICT (machine) DO UPDATE SET site = excluded.site, last_success_run = excluded.last_success_run,
     last_success_plan_hash = excluded.last_success_plan_hash, last_success_at = excluded.last_success_at`;
-
-const SAME_HOLDER = 'leases.run_id = excluded.run_id AND leases.who = excluded.who AND leases.pid = excluded.pid';
-
-/** A lease is ours to take when it is free, expired, or already held by exactly this holder; expiry by the server's clock. */
-const ACQUIRE = `
-  INSERT INTO leases (machine, run_id, who, pid, taken_at, expires_at)
-  SELECT m, $1, $2, $3, now(), now() + $4 * interval '1 millisecond' FROM (SELECT DISTINCT unnest($5::text[]) AS m) wanted ORDER BY m
-  ON CONFLICT (machine) DO UPDATE SET run_id = excluded.run_id, who = excluded.who, pid = excluded.pid,
-    taken_at = CASE WHEN ${SAME_HOLDER} THEN leases.taken_at ELSE excluded.taken_at END, expires_at = excluded.expires_at
-  WHERE leases.expires_at < now() OR (${SAME_HOLDER})
-  RETURNING machine`;
-
-const HOLDER = 'run_id = $1 AND who = $2 AND pid = $3';
-
-function toHeldLease(r: Row): HeldLease {
-  return {
-    machine: String(r.machine),
-    holder: { runId: String(r.run_id), who: String(r.who), pid: Number(r.pid) },
-    takenAt: String(r.taken_at),
-    expiresAt: String(r.expires_at),
-  };
-}
 
 /** The journal in a PostgreSQL database, shared by every control machine of a team (node-postgres, one pool). */
 export class PostgresStore implements JournalStore {
@@ -326,33 +305,19 @@ export class PostgresStore implements JournalStore {
 
   async acquireLeases(holder: LeaseHolder, machines: string[], ttlMs: number): Promise<LeaseGrant> {
     if (machines.length === 0) return { granted: [], busy: [] };
-    return this.write(async (q) => {
-      const taken = await q(ACQUIRE, [holder.runId, holder.who, holder.pid, ttlMs, machines]);
-      const granted = new Set(taken.rows.map((r) => String(r.machine)));
-      const others = [...new Set(machines)].filter((m) => !granted.has(m));
-      const busy = others.length > 0 ? (await q('SELECT * FROM leases WHERE machine = ANY($1::text[]) ORDER BY machine COLLATE "C"', [others])).rows.map(toHeldLease) : [];
-      return { granted: machines.filter((m) => granted.has(m)), busy };
-    });
+    return this.write((q) => acquireLeases(q, holder, machines, ttlMs));
   }
 
   async renewLeases(holder: LeaseHolder, machines: string[], ttlMs: number): Promise<string[]> {
-    if (machines.length === 0) return [];
-    const { rows } = await this.query(
-      `UPDATE leases SET expires_at = now() + $4 * interval '1 millisecond' WHERE ${HOLDER} AND machine = ANY($5::text[]) RETURNING machine`,
-      [holder.runId, holder.who, holder.pid, ttlMs, machines],
-    );
-    const kept = new Set(rows.map((r) => String(r.machine)));
-    return machines.filter((m) => !kept.has(m));
+    return renewLeases(this.query, holder, machines, ttlMs);
   }
 
   async releaseLeases(holder: LeaseHolder, machines: string[]): Promise<void> {
-    if (machines.length === 0) return;
-    await this.query(`DELETE FROM leases WHERE ${HOLDER} AND machine = ANY($4::text[])`, [holder.runId, holder.who, holder.pid, machines]);
+    return releaseLeases(this.query, holder, machines);
   }
 
   async listLeases(): Promise<HeldLease[]> {
-    const { rows } = await this.query('SELECT * FROM leases WHERE expires_at >= now() ORDER BY machine COLLATE "C"');
-    return rows.map(toHeldLease);
+    return listLeases(this.query);
   }
 
   async rebootPending(): Promise<RebootPendingRecord[]> {
