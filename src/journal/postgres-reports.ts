@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { FAILED_IN, toLastResult } from './sqlite-reports.js';
+import { burnDownSql, FAILED_IN, toLastResult } from './sqlite-reports.js';
 import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
@@ -85,24 +85,9 @@ export async function groupOpenCases(q: Query, query: CauseQuery): Promise<Cause
   }));
 }
 
-const BURN_DOWN = `
-  WITH ordered AS (SELECT id, started_at, finished_at, row_number() OVER (ORDER BY started_at, id ${C}) AS seq FROM runs WHERE mode = 'apply'),
-  transitions AS (
-    SELECT o.seq, CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END AS failing,
-      lag(CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END) OVER (PARTITION BY m.machine ORDER BY o.seq) AS before
-    FROM run_machines m JOIN ordered o ON o.id = m.run_id
-    WHERE m.status IN (${FAILED_IN}, 'ok', 'changed')),
-  per_run AS (
-    SELECT seq, sum(CASE WHEN failing = 1 AND coalesce(before, 0) = 0 THEN 1 WHEN failing = 0 AND before = 1 THEN -1 ELSE 0 END) AS delta
-    FROM transitions GROUP BY seq),
-  last_result AS (SELECT run_id, max(finished_at) AS at FROM run_machines GROUP BY run_id)
-  SELECT o.id AS run_id, coalesce(o.finished_at, greatest(l.at, o.started_at)) AS at,
-    sum(coalesce(p.delta, 0)) OVER (ORDER BY o.seq) AS open
-  FROM ordered o LEFT JOIN per_run p ON p.seq = o.seq LEFT JOIN last_result l ON l.run_id = o.id
-  ORDER BY o.seq`;
 
 export async function burnDown(q: Query): Promise<BurnDownPoint[]> {
-  return (await q(BURN_DOWN)).rows.map((r) => ({ runId: String(r.run_id), at: String(r.at), open: Number(r.open) }));
+  return (await q(burnDownSql(C))).rows.map((r) => ({ runId: String(r.run_id), at: String(r.at), open: Number(r.open) }));
 }
 
 const LAST_RESULTS = `

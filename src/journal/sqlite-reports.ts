@@ -99,9 +99,12 @@ export function groupOpenCases(db: Database.Database, query: CauseQuery): CauseG
   });
 }
 
-/** Every transition of a machine between open (failed, unreachable) and closed (ok, changed), summed per apply run. */
-export const BURN_DOWN = `
-  WITH ordered AS (SELECT id, started_at, finished_at, row_number() OVER (ORDER BY started_at, id) AS seq FROM runs WHERE mode = 'apply'),
+/**
+ * Every transition of a machine between open (failed, unreachable) and closed (ok, changed), summed per apply run;
+ * one text for both stores, `idOrder` the collation that orders run ids alike (PostgreSQL's `COLLATE "C"`).
+ */
+export const burnDownSql = (idOrder = '') => `
+  WITH ordered AS (SELECT id, started_at, finished_at, row_number() OVER (ORDER BY started_at, id ${idOrder}) AS seq FROM runs WHERE mode = 'apply'),
   transitions AS (
     SELECT o.seq, CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END AS failing,
       lag(CASE WHEN m.status IN (${FAILED_IN}) THEN 1 ELSE 0 END) OVER (PARTITION BY m.machine ORDER BY o.seq) AS before
@@ -118,7 +121,7 @@ export const BURN_DOWN = `
   ORDER BY o.seq`;
 
 export function burnDown(db: Database.Database): BurnDownPoint[] {
-  return (db.prepare(BURN_DOWN).all() as Row[]).map((r) => ({ runId: String(r.run_id), at: String(r.at), open: Number(r.open) }));
+  return (db.prepare(burnDownSql()).all() as Row[]).map((r) => ({ runId: String(r.run_id), at: String(r.at), open: Number(r.open) }));
 }
 
 export const LAST_RESULTS = `
