@@ -60,6 +60,9 @@ export function normaliseMessage(message: string): string {
   return text;
 }
 
+// A step id leading a message ("check:customer-data: connection lost …"), as the executor prefixes it.
+const LEADING_STEP = /^[a-z][a-z0-9-]*(?::[a-z0-9._-]+)?: /;
+
 // Failures of the connection, not of a step: the step they happened to cut says nothing about the cause.
 const CONNECTION_CLASSES: ReadonlySet<string> = new Set<ErrorClass>(['unreachable', 'auth', 'interrupted']);
 
@@ -72,7 +75,7 @@ export function fingerprintMessage(errorClass: ErrorClass | null, message: strin
   let text = message ?? '';
   let stepPart = step ?? null;
   if (errorClass !== null && CONNECTION_CLASSES.has(errorClass)) {
-    if (stepPart && text.startsWith(`${stepPart}: `)) text = text.slice(stepPart.length + 2);
+    text = stepPart && text.startsWith(`${stepPart}: `) ? text.slice(stepPart.length + 2) : text.replace(LEADING_STEP, '');
     stepPart = null;
   }
   const normalised = normaliseMessage(text);
@@ -80,8 +83,6 @@ export function fingerprintMessage(errorClass: ErrorClass | null, message: strin
   return [errorClass ?? 'error', stepPart, digest].filter((part) => part).join(':');
 }
 
-// A step id leading a message ("check:customer-data: connection lost …"), as the executor prefixes it.
-const LEADING_STEP = /^[a-z][a-z0-9-]*(?::[a-z0-9._-]+)?: /;
 
 /**
  * The pattern shown for a cause: the normalised message, without the step a connection failure happened to cut,

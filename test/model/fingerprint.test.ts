@@ -86,3 +86,11 @@ describe('the pattern shown for a cause', () => {
     expect(causePattern('unreachable', 'BRU-D0001 (root@10.0.0.1:22): unreachable: connect ECONNREFUSED 10.0.0.1:22')).toMatch(/^<machine> \(<user>@<ip>:<port>\): unreachable/);
   });
 });
+
+describe('a connection cause whose step is not passed', () => {
+  it('has the fingerprint of the same drop with its step named', async () => {
+    const { fingerprintMessage } = await import('../../src/model/fingerprint.js');
+    const message = 'connection lost before the machine program ended';
+    expect(fingerprintMessage('unreachable', `mailbox: ${message}`, null)).toBe(fingerprintMessage('unreachable', `vpn: ${message}`, 'vpn'));
+  });
+});
