@@ -90,12 +90,16 @@ describe('rollout on a terminal and on a pipe', () => {
     await execa('tmux', ['send-keys', '-t', SESSION, 'y', 'Enter']);
     const wave = /wave 1\/1\s+done (\d+)\/40\s+changed \d+\s+failed \d+\s+remaining ([1-9]\d*)\s+\d+\.\d machines\/s/;
     const site = /^\s+\S+ \S+\s+done \d+\/1[34]\s+changed \d+\s+failed \d+\s+remaining \d+/m;
-    const live = await waitForPane('the live progress', (p) => wave.test(p) && site.test(p) && Number(wave.exec(p)![1]) > 0, 30_000);
+    const siteLines = (p: string) => p.split('\n').filter((l) => site.test(l)).length;
+    // listr2 may draw a frame before every concurrent site subtask has started: wait for a full frame.
+    const live = await waitForPane('the live progress', (p) => wave.test(p) && siteLines(p) === 3 && Number(wave.exec(p)![1]) > 0, 30_000).finally(
+      // whatever happens above, the run must end before the next test: its leases would make that test's PCs busy
+      () => waitForPane('the end of the run', (p) => /EXIT=\d+/.test(p), 90_000),
+    );
     await save('tty-progress.txt', live);
-    expect(live.split('\n').filter((l) => site.test(l))).toHaveLength(3); // one line per site, not one per PC
+    expect(siteLines(live)).toBe(3); // one line per site, not one per PC
     expect(live).not.toMatch(MACHINE_ID);
 
-    await waitForPane('the end of the run', (p) => /EXIT=\d+/.test(p), 60_000);
     const final = await capture(true);
     await save('tty-final.txt', final);
     expect(final).toMatch(/wave 1\/1\s+done 40\/40\s+changed 39\s+failed 1\s+remaining 0/);
