@@ -124,14 +124,21 @@ loaded="$sim_state/nmcli/loaded"
 [ -f "$loaded" ] || : >"$loaded"
 case "\${1:-} \${2:-}" in
   "connection reload"|"con reload"|"c reload")
-    : >"$loaded.new"
-    # like NetworkManager, only files readable by root alone (mode 0600) are loaded
-    for f in $(find "$conns" -maxdepth 1 -type f -name '*.nmconnection' -perm 0600 2>/dev/null | sort); do
+    # like NetworkManager, only files readable by root alone (mode 0600) are loaded; the glob gives name order
+    private=$(find "$conns" -maxdepth 1 -type f -name '*.nmconnection' -perm 0600 2>/dev/null)
+    ids=
+    for f in "$conns"/*.nmconnection; do
+      case "
+$private
+" in *"
+$f
+"*) ;; *) continue ;; esac
       while IFS= read -r line || [ -n "$line" ]; do
-        case $line in id=*) printf '%s\\n' "\${line#id=}"; break ;; esac
-      done <"$f" >>"$loaded.new"
+        case $line in id=*) ids="$ids\${line#id=}
+"; break ;; esac
+      done <"$f"
     done
-    mv -f "$loaded.new" "$loaded" ;;
+    printf '%s' "$ids" >"$loaded" ;;
   "connection show"|"con show"|"c show")
     if [ $# -lt 3 ]; then cat "$loaded"; exit 0; fi
     while IFS= read -r line; do
@@ -150,7 +157,7 @@ const DCONF = `${header('dconf')}case \${1:-} in
       # like dconf, the keyfiles in name order (the glob sorts them), hidden files left out
       set --
       for f in "$d"/*; do [ ! -f "$f" ] || set -- "$@" "$f"; done
-      { echo "# simulated GVariant database"; [ $# -eq 0 ] || cat "$@"; } >"\${d%.d}.new" && mv -f "\${d%.d}.new" "\${d%.d}"
+      { echo "# simulated GVariant database"; [ $# -eq 0 ] || cat "$@"; } >"\${d%.d}"
     done ;;
   *) echo "error: the simulated dconf knows update only" >&2; exit 1 ;;
 esac
@@ -180,7 +187,7 @@ async function writeIfMissing(file: string, content: string): Promise<void> {
 export async function installSimTools(root: string, opts: { user?: string } = {}): Promise<void> {
   const bin = join(root, '.sim', 'bin');
   const user = opts.user ?? 'agent';
-  for (const dir of [bin, join(root, '.sim', 'fail'), join(root, 'var', 'lib', 'sim'), join(root, 'etc', 'NetworkManager', 'system-connections'), join(root, 'etc', 'dconf', 'db', 'local.d'), join(root, 'home', user, 'Documents')]) {
+  for (const dir of [bin, join(root, '.sim', 'fail'), join(root, 'var', 'lib', 'sim', 'dpkg'), join(root, 'var', 'lib', 'sim', 'nmcli'), join(root, 'etc', 'NetworkManager', 'system-connections'), join(root, 'etc', 'dconf', 'db', 'local.d'), join(root, 'home', user, 'Documents')]) {
     await mkdir(dir, { recursive: true });
   }
   for (const [name, text] of Object.entries(SIM_TOOLS)) {

@@ -83,7 +83,9 @@ hs__write_file() {
 }
 # A file that cannot be written fails the apply with the status and complaint of the command that failed
 # (mkdir, mv: they say why); the path goes to the output, and is the message only when that command said nothing.
+# The umask is read (a fork: no builtin prints it into a variable) only when the step has a file to write.
 hs__write_files() {
+  [ "$HS__NFILES" -gt 0 ] || return 0
   hs__umask=$(umask)
   hs__n=1
   while [ "$hs__n" -le "$HS__NFILES" ]; do

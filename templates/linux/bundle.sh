@@ -25,13 +25,15 @@ hs_missing() {
 
 hs_check() {
   hs_missing
+  checked=1
   [ -z "$missing" ] && return 0
   echo "bundle $HS_BUNDLE_NAME $HS_BUNDLE_VERSION: not at the planned version: $missing"
   return 1
 }
 
+# apply follows the check in the same step: its list of missing packages is current, no second dpkg-query
 hs_apply() {
-  hs_missing
+  [ "${checked:-}" = 1 ] || hs_missing
   [ -n "$missing" ] || return 0
   set -f
   # word splitting gives one argument per package=version
