@@ -54,6 +54,17 @@ export async function releaseLeases(q: Query, holder: LeaseHolder, machines: str
   await q(`DELETE FROM leases WHERE ${HOLDER} AND machine = ANY($4::text[])`, [holder.runId, holder.who, holder.pid, machines]);
 }
 
+/** The machines of `machines` whose row in the run has a final status; one query for the whole batch. */
+export async function finishedInRun(q: Query, runId: string, machines: string[]): Promise<string[]> {
+  if (machines.length === 0) return [];
+  const { rows } = await q(
+    `SELECT machine FROM run_machines WHERE run_id = $1 AND machine = ANY($2::text[]) AND status NOT IN ('pending', 'interrupted')`,
+    [runId, machines],
+  );
+  const finished = new Set(rows.map((r) => String(r.machine)));
+  return machines.filter((m) => finished.has(m));
+}
+
 /** The live leases, by machine. */
 export async function listLeases(q: Query): Promise<HeldLease[]> {
   const { rows } = await q('SELECT * FROM leases WHERE expires_at >= now() ORDER BY machine COLLATE "C"');

@@ -10,7 +10,7 @@ import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
-import { acquireLeases, listLeases, releaseLeases, renewLeases } from './postgres-leases.js';
+import { acquireLeases, finishedInRun, listLeases, releaseLeases, renewLeases } from './postgres-leases.js';
 import type {
   BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, DeliveryRecord, HeldLease, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
@@ -318,6 +318,10 @@ export class PostgresStore implements JournalStore {
 
   async listLeases(): Promise<HeldLease[]> {
     return listLeases(this.query);
+  }
+
+  async finishedInRun(runId: string, machines: string[]): Promise<string[]> {
+    return finishedInRun(this.query, runId, machines);
   }
 
   async rebootPending(): Promise<RebootPendingRecord[]> {

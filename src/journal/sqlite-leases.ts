@@ -55,6 +55,16 @@ export function releaseRecorded(db: Database.Database, runId: string, machine: s
   db.prepare('DELETE FROM leases WHERE machine = ? AND run_id = ?').run(machine, runId);
 }
 
+/** The machines of `machines` whose row in the run has a final status; one statement for the whole batch. */
+export function finishedInRun(db: Database.Database, runId: string, machines: string[]): string[] {
+  if (machines.length === 0) return [];
+  const rows = db.prepare(
+    `SELECT machine FROM run_machines WHERE run_id = ? AND machine IN (SELECT value FROM json_each(?)) AND status NOT IN ('pending', 'interrupted')`,
+  ).all(runId, JSON.stringify(machines)) as { machine: string }[];
+  const finished = new Set(rows.map((r) => r.machine));
+  return machines.filter((m) => finished.has(m));
+}
+
 export function listLeases(db: Database.Database, now = new Date()): HeldLease[] {
   const rows = db.prepare('SELECT * FROM leases WHERE expires_at >= ? ORDER BY machine').all(now.toISOString()) as LeaseRow[];
   return rows.map(toHeldLease);

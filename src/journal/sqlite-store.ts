@@ -340,6 +340,10 @@ export class SqliteStore implements JournalStore {
     return leases.listLeases(this.db);
   }
 
+  async finishedInRun(runId: string, machines: string[]): Promise<string[]> {
+    return leases.finishedInRun(this.db, runId, machines);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

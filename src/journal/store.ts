@@ -329,5 +329,8 @@ export interface JournalStore {
   releaseLeases(holder: LeaseHolder, machines: string[]): Promise<void>;
   /** Live (unexpired) leases, by machine; for status and for --wait-busy. */
   listLeases(): Promise<HeldLease[]>;
+  /** Which of `machines` this run has already finished (a status other than pending or interrupted), in one query:
+   *  a lease just taken on one of them goes back (another controller of the run got there first). */
+  finishedInRun(runId: string, machines: string[]): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -12,8 +12,6 @@ export function renewalPeriod(ttlMs: number): number {
   return ttlMs / 3;
 }
 
-const UNFINISHED = new Set(['pending', 'interrupted']);
-
 
 /**
  * Leases of a controller that died on this same control machine (same user@host, its pid gone, e.g. kill -9)
@@ -61,11 +59,10 @@ export function createLeaseKeeper(store: JournalStore, holder: LeaseHolder, opti
     const grant = await acquireTakingOverDead(store, holder, machines, ttl);
     const out = new Map<string, LeaseTake>(grant.busy.map((b) => [b.machine, { granted: false, holder: b.holder }]));
     // Another controller of this same run (a second --resume) may have finished a machine before its lease was free.
-    const rows = await Promise.all(grant.granted.map((machine) => store.listRunMachines({ runId: holder.runId, machine })));
-    const finished = grant.granted.filter((_, i) => rows[i].length > 0 && !UNFINISHED.has(rows[i][0].status));
-    if (finished.length > 0) await store.releaseLeases(holder, finished);
+    const finished = new Set(await store.finishedInRun(holder.runId, grant.granted));
+    if (finished.size > 0) await store.releaseLeases(holder, [...finished]);
     for (const machine of grant.granted) {
-      if (finished.includes(machine)) {
+      if (finished.has(machine)) {
         out.set(machine, { granted: false, holder: null });
         continue;
       }

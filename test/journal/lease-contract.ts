@@ -92,5 +92,19 @@ export function describeLeaseContract(name: string, open: () => Promise<JournalS
       await store.recordResults('run-a', ['BRU-1', 'BRU-2'].map((m) => ({ result: makeResult(m, 'changed', { site: 'bru' }), wave: 1, fingerprint: null })), context);
       expect((await store.listLeases()).map((l) => [l.machine, l.holder.runId])).toEqual([['BRU-2', 'run-b']]);
     });
+
+    it('names, in one call, the machines of a batch the run has already finished; pending and unknown ones are not', async () => {
+      const planned = ['BRU-1', 'BRU-2', 'BRU-3'].map((machine) => ({ machine, site: 'bru', wave: 1, planHash: 'plan-a' }));
+      const run = { mode: 'apply' as const, startedAt: '2026-11-21T17:00:00.000Z', commandLine: 'homeshift rollout', planHash: 'p', selector: null };
+      await store.startRun({ id: 'run-a', ...run }, planned);
+      await store.startRun({ id: 'run-b', ...run }, planned);
+      const context = { route: () => ({ owner: null, dueInMs: null }), escalateAfterAttempts: null };
+      await store.recordResults('run-a', [makeResult('BRU-1', 'changed', { site: 'bru' }), makeResult('BRU-3', 'failed', { site: 'bru' })].map((result) => ({ result, wave: 1, fingerprint: null })), context);
+      await store.recordResults('run-b', [makeResult('BRU-2', 'ok', { site: 'bru' })].map((result) => ({ result, wave: 1, fingerprint: null })), context);
+      expect(await store.finishedInRun('run-a', ['BRU-3', 'BRU-2', 'BRU-1', 'BRU-9'])).toEqual(['BRU-3', 'BRU-1']);
+      expect(await store.finishedInRun('run-b', ['BRU-1', 'BRU-2'])).toEqual(['BRU-2']);
+      expect(await store.finishedInRun('run-z', ['BRU-1'])).toEqual([]);
+      expect(await store.finishedInRun('run-a', [])).toEqual([]);
+    });
   });
 }
