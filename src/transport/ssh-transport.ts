@@ -7,12 +7,14 @@
  * ssh2's hostVerifier, before authentication (see host-key-policy.ts).
  * Execs: see ssh-exec.ts (a connection lost mid-exec rejects with `unreachable`).
  * close() sends the disconnect and resolves; the socket ends in the background (see closeClient).
+ * At most 64 handshakes run at once (handshake-window.ts); a connect waiting for its turn has no timeout yet.
  */
 import { createFileCache } from './file-cache.js';
 import { Client } from 'ssh2';
 import type { ConnectConfig } from 'ssh2';
 import { expandHome, prepareHostKeyCheck, resolveKnownHostsFile } from './host-key-policy.js';
 import { classifyConnectError, createConnectionLostError, describeTarget } from './ssh-errors.js';
+import { createHandshakeWindow } from './handshake-window.js';
 import { execOverSsh } from './ssh-exec.js';
 import type { SshLink } from './ssh-exec.js';
 import { TransportError } from './transport.js';
@@ -25,9 +27,12 @@ export interface SshTransportOptions {
   pinNewHostKeys?: boolean;
   /** Diagnostics: pinned keys, skipped known_hosts lines. */
   log?: (line: string) => void;
+  /** SSH handshakes in flight at once (default 64); more connects wait, before their connect timeout starts. */
+  handshakes?: number;
 }
 
 const DEFAULT_KEEPALIVE_MS = 15_000;
+const DEFAULT_HANDSHAKES = 64;
 const CLOSE_WAIT_MS = 2000;
 const HOST_KEY_ALGORITHMS = [
   'ssh-ed25519',
@@ -42,13 +47,14 @@ const HOST_KEY_ALGORITHMS = [
 /** Create the SSH transport. */
 export function createSshTransport(opts: SshTransportOptions = {}): Transport {
   const log = opts.log ?? (() => undefined);
+  const window = createHandshakeWindow(opts.handshakes ?? DEFAULT_HANDSHAKES);
   return {
     name: 'ssh',
     async connect(target: Target): Promise<Connection> {
       const file = resolveKnownHostsFile(target, opts.pinnedKnownHosts);
       const check = await prepareHostKeyCheck(target, file, log, opts.pinNewHostKeys !== false);
       const config = await buildConnectConfig(target, check.knownKeyTypes);
-      return openLink(target, config, check.verify);
+      return window(() => openLink(target, config, check.verify));
     },
   };
 }
