@@ -4,6 +4,7 @@ import ssh2 from 'ssh2';
 import type { AuthContext, ClientInfo, Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
 import { createPcEnv, refuseExec, startExec, type ExecHandle, type ExecRequest } from './exec-session.js';
 import { healFileFault } from './fault-files.js';
+import { parseHostKey } from './ssh-keys.js';
 import type { AssignedFault } from './faults.js';
 import type { LabCounters } from './lab-stats.js';
 import { parseWindowsCommand, pwshArgv, windowsEnv, windowsPaths } from './windows/pwsh-launch.js';
@@ -32,6 +33,7 @@ export interface PcState {
 /** What every PC of the fleet shares: the client key it accepts and the lab-wide bookkeeping. */
 export interface FleetContext {
   clientKey: ParsedKey;
+  verifyClient: (data: Buffer, signature: Buffer, hashAlgo?: string) => boolean; // with clientKey (createVerifier)
   pwsh: string | null; // what Windows PCs run PowerShell with
   counters: LabCounters;
   live: Set<{ stop(): void }>; // sockets, execs and timers to end when the lab stops
@@ -72,8 +74,8 @@ export class PcServer {
 
   /** Start answering SSH with this host key; a hostkey fault presents `wrongHostKey` instead. */
   serve(hostKey: string, wrongHostKey?: string): void {
-    this.ssh = new SshServer({ hostKeys: [hostKey] }, (client, info) => this.onClient(client, info));
-    if (wrongHostKey) this.wrongSsh = new SshServer({ hostKeys: [wrongHostKey] }, (client, info) => this.onClient(client, info));
+    this.ssh = new SshServer({ hostKeys: [{ key: parseHostKey(hostKey) }] }, (client, info) => this.onClient(client, info));
+    if (wrongHostKey) this.wrongSsh = new SshServer({ hostKeys: [{ key: parseHostKey(wrongHostKey) }] }, (client, info) => this.onClient(client, info));
   }
 
   /** Stop listening (the offline fault, or the lab stopping). */
@@ -169,7 +171,7 @@ export class PcServer {
     const { clientKey } = this.fleet;
     if (ctx.key.algo !== clientKey.type || !ctx.key.data.equals(clientKey.getPublicSSH())) return false;
     if (!ctx.signature) return true; // the client only asks whether the key would do
-    return clientKey.verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
+    return this.fleet.verifyClient(ctx.blob!, ctx.signature, ctx.hashAlgo);
   }
 
   private onSession(session: Session, entry: PcConnection | undefined, fault: AssignedFault | null): void {

@@ -12,6 +12,7 @@ import { applyFileFault } from './fault-files.js';
 import { assignFaults, type AssignedFault, type FaultPlan } from './faults.js';
 import { generateFleet } from './generate.js';
 import { recordLabMade, removeLabMade } from './lab-made.js';
+import { createVerifier } from './ssh-keys.js';
 import { generateEd25519 } from './lab-keys.js';
 import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
@@ -95,7 +96,8 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const pwsh = findPwsh();
   const windows = windowsCount(options.windows ?? '0', options.machines);
   if (windows > 0 && !pwsh) throw new Error(pwshMissingMessage(windows));
-  const fleet: FleetContext = { clientKey: Array.isArray(clientKey) ? clientKey[0] : clientKey, pwsh, counters: createCounters(), live: new Set(), shares: paths.shares };
+  const accepted = Array.isArray(clientKey) ? clientKey[0] : clientKey;
+  const fleet: FleetContext = { clientKey: accepted, verifyClient: createVerifier(accepted), pwsh, counters: createCounters(), live: new Set(), shares: paths.shares };
   const servers = Array.from({ length: options.machines }, () => new PcServer(emptyPc(), fleet));
   const stop = () => stopServers(servers, fleet);
   try {

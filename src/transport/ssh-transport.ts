@@ -11,11 +11,12 @@
  */
 import { createFileCache } from './file-cache.js';
 import { Client } from 'ssh2';
-import type { ConnectConfig } from 'ssh2';
+import type { ConnectConfig, ParsedKey } from 'ssh2';
 import { expandHome, prepareHostKeyCheck, resolveKnownHostsFile } from './host-key-policy.js';
 import { classifyConnectError, createConnectionLostError, describeTarget } from './ssh-errors.js';
 import { createHandshakeWindow } from './handshake-window.js';
 import { execOverSsh } from './ssh-exec.js';
+import { parseSigningKey } from './signing-key.js';
 import type { SshLink } from './ssh-exec.js';
 import { TransportError } from './transport.js';
 import type { Connection, Target, Transport } from './transport.js';
@@ -69,8 +70,10 @@ async function buildConnectConfig(target: Target, knownKeyTypes: string[]): Prom
     keepaliveCountMax: 3,
     algorithms: { serverHostKey: orderHostKeyAlgorithms(knownKeyTypes) as never },
   };
-  if (target.privateKey !== undefined) config.privateKey = target.privateKey;
-  else if (target.identityFile) config.privateKey = await readIdentityFile(target);
+  let key: ParsedKey | Error | undefined;
+  if (target.privateKey !== undefined) key = parseSigningKey(target.privateKey);
+  else if (target.identityFile) key = await readIdentityFile(target);
+  if (key instanceof Error) throw new TransportError(`${describeTarget(target)}: cannot use private key: ${key.message}`, 'auth', false);
   if (target.agent) {
     const socket = target.agent === true ? process.env.SSH_AUTH_SOCK : target.agent;
     if (!socket) {
@@ -78,12 +81,14 @@ async function buildConnectConfig(target: Target, knownKeyTypes: string[]): Prom
     }
     config.agent = socket;
   }
+  // ssh2's own order (none, the key, the agent), with the key parsed once per run instead of once per connect
+  config.authHandler = ['none', ...(key ? [{ type: 'publickey' as const, username: target.user, key }] : []), ...(config.agent ? ['agent' as const] : [])] as never;
   return config;
 }
 
-const readKeyFile = createFileCache((content) => content);
+const readKeyFile = createFileCache((content) => parseSigningKey(content));
 
-async function readIdentityFile(target: Target): Promise<Buffer> {
+async function readIdentityFile(target: Target): Promise<ParsedKey | Error> {
   const file = expandHome(target.identityFile ?? '');
   try {
     return await readKeyFile(file);

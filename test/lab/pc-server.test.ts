@@ -6,6 +6,7 @@ import type { ParsedKey } from 'ssh2';
 import { generateEd25519 } from '../../src/lab/lab-keys.js';
 import { createCounters } from '../../src/lab/lab-stats.js';
 import { PcServer, type FleetContext } from '../../src/lab/pc-server.js';
+import { createVerifier } from '../../src/lab/ssh-keys.js';
 import type { AssignedFault } from '../../src/lab/faults.js';
 import { connect, isAlive, open, run, waitFor } from './ssh-client.js';
 
@@ -16,7 +17,8 @@ const servers: PcServer[] = [];
 
 beforeEach(async () => {
   base = await mkdtemp(join(tmpdir(), 'hs-pc-'));
-  fleet = { clientKey: ssh2.utils.parseKey(clientKeys.public) as ParsedKey, pwsh: null, counters: createCounters(), live: new Set() };
+  const accepted = ssh2.utils.parseKey(clientKeys.public) as ParsedKey;
+  fleet = { clientKey: accepted, verifyClient: createVerifier(accepted), pwsh: null, counters: createCounters(), live: new Set() };
 });
 
 afterEach(async () => {

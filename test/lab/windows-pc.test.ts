@@ -6,6 +6,7 @@ import type { ParsedKey } from 'ssh2';
 import { generateEd25519 } from '../../src/lab/lab-keys.js';
 import { createCounters } from '../../src/lab/lab-stats.js';
 import { PcServer, type FleetContext } from '../../src/lab/pc-server.js';
+import { createVerifier } from '../../src/lab/ssh-keys.js';
 import { installWindowsPc } from '../../src/lab/windows/windows-pc.js';
 import { readRegistry, readVpnConnections } from '../../src/lab/windows/state-files.js';
 import { findPwsh } from '../../src/shell/pwsh-path.js';
@@ -25,7 +26,8 @@ let port: number;
 beforeAll(async () => {
   if (!pwshAvailable()) return;
   base = await mkdtemp(join(tmpdir(), 'hs-winpc-'));
-  fleet = { clientKey: ssh2.utils.parseKey(clientKeys.public) as ParsedKey, pwsh: findPwsh(), counters: createCounters(), live: new Set() };
+  const accepted = ssh2.utils.parseKey(clientKeys.public) as ParsedKey;
+  fleet = { clientKey: accepted, verifyClient: createVerifier(accepted), pwsh: findPwsh(), counters: createCounters(), live: new Set() };
   const root = join(base, 'WIN-1');
   await installWindowsPc(root, { user: 'e1' });
   server = new PcServer({ id: 'WIN-1', site: 's', os: 'windows', user: 'e1', root, port: 0, fault: null, attempts: 0, healed: false, saved: null }, fleet);
