@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ServerChannel } from 'ssh2';
 import { simPath } from './sim-tools.js';
+import { RemoteChild, type Spawner } from './spawner.js';
 
 /** One exec request on a simulated PC: a real `/bin/sh -c` (or the program in argv) in the PC root, piped to the channel. */
 export interface ExecHandle {
@@ -18,6 +19,18 @@ export interface ExecRequest {
   argv?: [string, ...string[]];
   /** Sees every stdout chunk before it is sent; returns false to stop forwarding (the connection is being dropped). */
   onStdout?: (chunk: Buffer) => boolean;
+  /** Starts the command off the lab's thread (see spawner.ts); spawned here without one. */
+  spawner?: Spawner;
+}
+
+/** What a session uses of its command's process, started here or by a spawner's worker. */
+interface ChildLike {
+  pid?: number;
+  stdout: { on(event: 'data', listener: (chunk: Buffer) => void): unknown } | null;
+  stderr: { on(event: 'data', listener: (chunk: Buffer) => void): unknown } | null;
+  stdin: { write(chunk: Buffer): unknown; end(): unknown; on(event: 'error', listener: () => void): unknown } | null;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'close', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
 }
 
 /** The environment a simulated PC gives its commands: its sim tools first on PATH, HOME in its root. */
@@ -34,15 +47,21 @@ export function createPcEnv(root: string, fromClient: Record<string, string>): R
 export function startExec(request: ExecRequest): ExecHandle {
   const { channel } = request;
   const [file, ...args] = request.argv ?? ['/bin/sh', '-c', request.command];
-  const child = spawn(file, args, {
-    cwd: request.root,
-    env: request.env,
-    detached: true, // own process group, so the whole command tree can be killed by -pid
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child: ChildLike = request.spawner
+    ? request.spawner.spawn(file, args, { cwd: request.root, env: request.env })
+    : spawn(file, args, {
+      cwd: request.root,
+      env: request.env,
+      detached: true, // own process group, so the whole command tree can be killed by -pid
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }) as ChildLike;
   let finished = false;
   let forwarding = true;
-  const kill = (signal: NodeJS.Signals = 'SIGKILL'): void => killGroup(child, signal, () => finished);
+  const kill = (signal: NodeJS.Signals = 'SIGKILL'): void => {
+    if (child instanceof RemoteChild) {
+      if (!finished) child.killGroup(signal);
+    } else killGroup(child, signal, () => finished);
+  };
 
   child.stdout!.on('data', (chunk: Buffer) => {
     if (!forwarding) return;
@@ -85,7 +104,7 @@ function sendExit(channel: ServerChannel, code: number | null, signal: NodeJS.Si
   channel.end();
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals, isFinished: () => boolean): void {
+function killGroup(child: ChildLike, signal: NodeJS.Signals, isFinished: () => boolean): void {
   if (isFinished() || child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);

@@ -4,6 +4,7 @@ import ssh2 from 'ssh2';
 import type { AuthContext, ClientInfo, Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
 import { createPcEnv, refuseExec, startExec, type ExecHandle, type ExecRequest } from './exec-session.js';
 import { healFileFault } from './fault-files.js';
+import type { Spawner } from './spawner.js';
 import { parseHostKey } from './ssh-keys.js';
 import type { AssignedFault } from './faults.js';
 import type { LabCounters } from './lab-stats.js';
@@ -38,6 +39,7 @@ export interface FleetContext {
   counters: LabCounters;
   live: Set<{ stop(): void }>; // sockets, execs and timers to end when the lab stops
   shares?: string; // the file servers Windows PCs see (see windowsEnv)
+  spawner?: Spawner; // starts the PCs' commands off the lab's thread; without one they are spawned on it
 }
 
 interface PcConnection {
@@ -214,7 +216,8 @@ export class PcServer {
   /** How this PC runs a command: sh on Linux; on Windows the one PowerShell command line or a refusal (null). */
   private execRequest(command: string, env: Record<string, string>, channel: ServerChannel): ExecRequest | null {
     const { pc } = this;
-    if (pc.os === 'linux') return { command, root: pc.root, env: createPcEnv(pc.root, env), channel };
+    const { spawner } = this.fleet;
+    if (pc.os === 'linux') return { command, root: pc.root, env: createPcEnv(pc.root, env), channel, spawner };
     const parsed = parseWindowsCommand(command);
     if (parsed.kind === 'refused') {
       refuseExec(channel, parsed.stderr, parsed.exitCode);
@@ -224,7 +227,7 @@ export class PcServer {
       refuseExec(channel, "'powershell.exe' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n", 1);
       return null;
     }
-    return { command, argv: pwshArgv(this.fleet.pwsh, parsed.bootstrap), root: windowsPaths(pc.root).drive, env: windowsEnv(pc.root, pc.id, env, this.fleet.shares), channel };
+    return { command, argv: pwshArgv(this.fleet.pwsh, parsed.bootstrap), root: windowsPaths(pc.root).drive, env: windowsEnv(pc.root, pc.id, env, this.fleet.shares), channel, spawner };
   }
 
   /** The drop fault: destroy the connection after the first step-end marker or after `maxBytes` of stdout. */

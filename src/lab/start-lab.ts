@@ -12,6 +12,7 @@ import { applyFileFault } from './fault-files.js';
 import { assignFaults, type AssignedFault, type FaultPlan } from './faults.js';
 import { generateFleet } from './generate.js';
 import { recordLabMade, removeLabMade } from './lab-made.js';
+import { createSpawner } from './spawner.js';
 import { createVerifier } from './ssh-keys.js';
 import { generateEd25519 } from './lab-keys.js';
 import { pinLabSettings, readFleet } from './lab-project.js';
@@ -97,7 +98,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const windows = windowsCount(options.windows ?? '0', options.machines);
   if (windows > 0 && !pwsh) throw new Error(pwshMissingMessage(windows));
   const accepted = Array.isArray(clientKey) ? clientKey[0] : clientKey;
-  const fleet: FleetContext = { clientKey: accepted, verifyClient: createVerifier(accepted), pwsh, counters: createCounters(), live: new Set(), shares: paths.shares };
+  const fleet: FleetContext = { clientKey: accepted, verifyClient: createVerifier(accepted), pwsh, counters: createCounters(), live: new Set(), shares: paths.shares, spawner: createSpawner() };
   const servers = Array.from({ length: options.machines }, () => new PcServer(emptyPc(), fleet));
   const stop = () => stopServers(servers, fleet);
   try {
@@ -182,6 +183,7 @@ async function stopServers(servers: PcServer[], fleet: FleetContext): Promise<vo
   for (const item of [...fleet.live]) item.stop();
   fleet.live.clear();
   await Promise.all(closing);
+  await fleet.spawner?.stop();
 }
 
 function collectStats(servers: PcServer[], counters: LabCounters): LabStats {
