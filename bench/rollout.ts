@@ -2,7 +2,9 @@
  * bench/rollout: homeshift against a real OpenSSH sshd on loopback, N = 200 and 1,000 machine entries, next to a bare
  * ssh2 floor doing the same file work at the same concurrency; journal overhead at 1,000; ansible-playbook at 100;
  * N = 200 Windows lab PCs (real pwsh). Prints figures; asserts nothing.
- * Usage: npm run bench (or node dist-bench/bench/rollout.js [SIZES...] [--no-ansible] [--no-windows | --windows-only] [--windows-n=N]).
+ * Usage: npm run bench (or node dist-bench/bench/rollout.js [SIZES...] [--no-ansible] [--no-windows | --windows-only] [--windows-n=N]
+ * [--node-arg=ARG ...]). --node-arg passes ARG to the node of every measurement, e.g. --node-arg=--cpu-prof
+ * --node-arg=--cpu-prof-dir=/tmp/prof (one profile per measurement: floor, ours, ours-nojournal).
  */
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
@@ -22,6 +24,7 @@ const FORKS = 50;
 // A Windows lab PC's pwsh is CPU-bound on the PC side; more forks than a few per core only add memory.
 const WINDOWS_FORKS = 8;
 const MEASURE = fileURLToPath(new URL('./support/measure.js', import.meta.url));
+const NODE_ARGS = process.argv.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 
 function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -29,7 +32,7 @@ function pct(values: number[], p: number): number {
 }
 
 async function measure(method: string, planFile: string, outFile: string, forks = FORKS): Promise<Measurement> {
-  await execa(process.execPath, [MEASURE, method, planFile, String(forks), outFile], { stdio: 'inherit' });
+  await execa(process.execPath, [...NODE_ARGS, MEASURE, method, planFile, String(forks), outFile], { stdio: 'inherit' });
   return JSON.parse(await readFile(outFile, 'utf8')) as Measurement;
 }
 
