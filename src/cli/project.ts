@@ -8,6 +8,8 @@ import type { PlanOf } from '../plan/build-plan.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { inputError } from './exit.js';
 import type { JournalProject } from './journal.js';
+import { localStateFolder, resolveJournalLocation } from '../journal/location.js';
+import { cacheFileIn, inputDigest, readRepositoryFacts, writeRepositoryFacts, type RepositoryFacts } from './plan-hash-cache.js';
 import type { Output } from './output.js';
 
 export interface GlobalOptions {
@@ -104,21 +106,63 @@ export async function requireProjectConfig(opts: GlobalOptions, out: Output): Pr
 /** What status reads besides the journal: the inventory and each machine's current plan hash, when the repository is valid. */
 export interface StatusInputs {
   project: JournalProject;
-  inventory: { project: Project; planHashes: Map<string, string> } | null;
+  inventory: StatusInventory | null;
   skipped: string | null; // why stale detection was left out (an invalid repository); the journal's own machines are counted
 }
 
+export interface StatusInventory {
+  sites: string[];
+  machines: { id: string; site: string }[];
+  planHashes: Map<string, string>;
+  project: Project | null; // loaded only when asked for (a --limit selects from it); else the facts came from the cache
+}
+
 /**
- * For status: load and check the repository without the template render pass, since a plan hash is taken over the
- * plan's inputs (planHashes). An invalid repository does not stop status: it reads the journal without stale detection.
+ * For status: the repository's facts (sites, machines, plan hashes) from the cache next to the journal's local state
+ * when every input file is byte for byte the one they were taken from; else load and check the repository without
+ * the template render pass, since a plan hash is taken over the plan's inputs (planHashes), and cache the answer.
+ * An invalid repository does not stop status: it reads the journal without stale detection.
  * Errors in homeshift.yaml itself stop with exit 2, as they leave no journal to read.
+ * needProject: load the repository even when the cache answers (a --limit selects from the inventory).
  */
-export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promise<StatusInputs> {
+export async function loadStatusInputs(opts: GlobalOptions, out: Output, { needProject = false }: { needProject?: boolean } = {}): Promise<StatusInputs> {
+  const config = await loadProjectConfig({ cwd: process.cwd(), projectDir: opts.project });
+  const configOk = config.root !== null && !config.diagnostics.some((d) => d.severity === 'error');
+  const cache = configOk ? cacheOf(config as ConfigResult) : null;
+  if (cache && !needProject) {
+    const facts = readRepositoryFacts(cache.file, cache.digest);
+    if (facts) return statusInputsOf(config as ConfigResult, facts, null);
+  }
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const project = loaded.project;
   if (!project) return { project: await requireProjectConfig(opts, out), inventory: null, skipped: 'homeshift.yaml did not load' };
   const errors = [...loaded.diagnostics, ...validateProject(project, IN_PROCESS_RULES)].filter((d) => d.severity === 'error').length;
-  if (errors > 0) return { project, inventory: null, skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
-  const { planHashes } = await import('../plan/plan-hashes.js');
-  return { project, inventory: { project, planHashes: planHashes(project) }, skipped: null };
+  let facts: RepositoryFacts;
+  if (errors > 0) facts = { skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
+  else {
+    const { planHashes } = await import('../plan/plan-hashes.js');
+    facts = { skipped: null, sites: [...project.sites.keys()], machines: project.machines, planHashes: planHashes(project) };
+  }
+  if (cache) cacheFacts(cache, config as ConfigResult, facts);
+  return statusInputsOf(project, facts, project);
+}
+
+function statusInputsOf(journalProject: JournalProject, facts: RepositoryFacts, project: Project | null): StatusInputs {
+  if (facts.skipped !== null) return { project: journalProject, inventory: null, skipped: facts.skipped };
+  return { project: journalProject, inventory: { sites: facts.sites, machines: facts.machines, planHashes: facts.planHashes, project }, skipped: null };
+}
+
+interface CacheAt {
+  file: string;
+  digest: string; // of the inputs before they were loaded
+}
+
+function cacheOf(config: ConfigResult): CacheAt | null {
+  const digest = inputDigest(config.root, config.config);
+  return digest === null ? null : { file: cacheFileIn(localStateFolder(config.root, resolveJournalLocation(config.root, config.config.journal))), digest };
+}
+
+/** Caches facts taken from the inputs of `cache.digest`, unless a file changed while they were loaded. */
+function cacheFacts(cache: CacheAt, config: ConfigResult, facts: RepositoryFacts): void {
+  if (inputDigest(config.root, config.config) === cache.digest) writeRepositoryFacts(cache.file, cache.digest, facts);
 }
