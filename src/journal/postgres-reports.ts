@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { burnDownSql, FAILED_IN, toLastResult } from './sqlite-reports.js';
+import { burnDownSql, FAILED_IN, toLastResult, UNFINISHED_MACHINES } from './sqlite-reports.js';
 import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
@@ -29,10 +29,6 @@ function knownMachines(withInventory: boolean): string {
       SELECT machine, site FROM run_machines UNION SELECT machine, site FROM machine_state UNION SELECT machine, site FROM cases WHERE status = 'open'
     ) u GROUP BY machine)`;
 }
-
-/** Machines a run left unfinished (pending or interrupted in an apply run that never finished, e.g. after kill -9). */
-const UNFINISHED_MACHINES = `(SELECT DISTINCT m.machine FROM run_machines m JOIN runs r ON r.id = m.run_id
-  WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted') AND m.status IN ('pending', 'interrupted'))`;
 
 export async function countBySite(q: Query, query: SiteCountQuery): Promise<SiteCounts[]> {
   const params: unknown[] = [query.site ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy];
