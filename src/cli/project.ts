@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { statKind } from '../config/list-files.js';
 import { loadProject, loadProjectConfig, type ConfigResult } from '../config/index.js';
 import { sortDiagnostics, validateProject } from '../validate/validate-project.js';
 import { IN_PROCESS_RULES } from '../validate/rules/index.js';
@@ -35,6 +37,7 @@ export interface Checked {
  * keepPlan: keep the plan of every machine that the template check builds anyway, so plan need not render twice.
  */
 export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, encode = false }: { keepPlan?: boolean; encode?: boolean } = {}): Promise<Checked> {
+  const cache = keepPlan ? await statusCacheOf(opts) : null; // the inputs' digest before they load: status reads the hashes kept below
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const found = [...loaded.diagnostics];
   const project = loaded.project;
@@ -52,6 +55,13 @@ export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, e
   }
   const diagnostics = sortDiagnostics(found);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (cache && project && errors === 0) {
+    const machines = plan?.machines.map((m) => ({ id: m.machine.id, site: m.machine.site, hash: m.hash })) ?? encoded?.machines;
+    if (machines && machines.length === project.machines.length) {
+      const planHashes = new Map(machines.map((m) => [m.id, m.hash]));
+      cacheFacts(cache, { skipped: null, sites: [...project.sites.keys()], machines: machines.map((m) => ({ id: m.id, site: m.site })), planHashes });
+    }
+  }
   return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan, encoded: errors > 0 ? null : encoded };
 }
 
@@ -126,12 +136,10 @@ export interface StatusInventory {
  * needProject: load the repository even when the cache answers (a --limit selects from the inventory).
  */
 export async function loadStatusInputs(opts: GlobalOptions, out: Output, { needProject = false }: { needProject?: boolean } = {}): Promise<StatusInputs> {
-  const config = await loadProjectConfig({ cwd: process.cwd(), projectDir: opts.project });
-  const configOk = config.root !== null && !config.diagnostics.some((d) => d.severity === 'error');
-  const cache = configOk ? cacheOf(config as ConfigResult) : null;
+  const cache = await statusCacheOf(opts);
   if (cache && !needProject) {
     const facts = readRepositoryFacts(cache.file, cache.digest);
-    if (facts) return statusInputsOf(config as ConfigResult, facts, null);
+    if (facts) return statusInputsOf(cache.config, facts, null);
   }
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const project = loaded.project;
@@ -143,7 +151,7 @@ export async function loadStatusInputs(opts: GlobalOptions, out: Output, { needP
     const { planHashes } = await import('../plan/plan-hashes.js');
     facts = { skipped: null, sites: [...project.sites.keys()], machines: project.machines, planHashes: planHashes(project) };
   }
-  if (cache) cacheFacts(cache, config as ConfigResult, facts);
+  if (cache) cacheFacts(cache, facts);
   return statusInputsOf(project, facts, project);
 }
 
@@ -153,16 +161,23 @@ function statusInputsOf(journalProject: JournalProject, facts: RepositoryFacts, 
 }
 
 interface CacheAt {
+  config: ConfigResult;
   file: string;
   digest: string; // of the inputs before they were loaded
 }
 
-function cacheOf(config: ConfigResult): CacheAt | null {
-  const digest = inputDigest(config.root, config.config);
-  return digest === null ? null : { file: cacheFileIn(localStateFolder(config.root, resolveJournalLocation(config.root, config.config.journal))), digest };
+/** Where status's cache of this repository is and the digest of its inputs now; null when homeshift.yaml has errors. */
+async function statusCacheOf(opts: GlobalOptions): Promise<CacheAt | null> {
+  const config = await loadProjectConfig({ cwd: process.cwd(), projectDir: opts.project });
+  if (config.root === null || config.diagnostics.some((d) => d.severity === 'error')) return null;
+  const found = config as ConfigResult;
+  const digest = inputDigest(found.root, found.config);
+  if (digest === null) return null;
+  return { config: found, digest, file: cacheFileIn(localStateFolder(found.root, resolveJournalLocation(found.root, found.config.journal))) };
 }
 
 /** Caches facts taken from the inputs of `cache.digest`, unless a file changed while they were loaded. */
-function cacheFacts(cache: CacheAt, config: ConfigResult, facts: RepositoryFacts): void {
-  if (inputDigest(config.root, config.config) === cache.digest) writeRepositoryFacts(cache.file, cache.digest, facts);
+function cacheFacts(cache: CacheAt, facts: RepositoryFacts): void {
+  if (statKind(dirname(cache.file)) !== 'dir') return; // see writeRepositoryFacts
+  if (inputDigest(cache.config.root, cache.config.config) === cache.digest) writeRepositoryFacts(cache.file, cache.digest, facts);
 }

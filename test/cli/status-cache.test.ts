@@ -167,6 +167,20 @@ test('an invalid repository is remembered as such: every status warns and counts
   expect(await totals()).toMatchObject({ machines: 40, done: DONE });
 });
 
+test('plan keeps the hashes it took for status, which then answers from them', async () => {
+  fs.rmSync(cacheFile, { force: true });
+  for (const args of [['plan'], ['plan', '--format', 'json']]) {
+    fs.rmSync(cacheFile, { force: true });
+    expect((await cli(...args)).exitCode).toBe(0);
+    const facts = cachedFacts();
+    if (!facts || facts.skipped !== null) throw new Error('plan left no cache');
+    expect(facts.planHashes).toEqual(await currentHashes());
+    const written = fs.statSync(cacheFile).mtimeMs;
+    expect(await totals()).toMatchObject({ machines: 40, done: DONE, stale: 0 });
+    expect(fs.statSync(cacheFile).mtimeMs).toBe(written);
+  }
+});
+
 test('status before the first rollout leaves no local state behind', async () => {
   const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-status-cache-fresh-'));
   try {
