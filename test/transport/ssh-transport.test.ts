@@ -1,5 +1,8 @@
 import { execa } from 'execa';
-import { readFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { createSshTransport } from '../../src/transport/ssh-transport.js';
@@ -73,17 +76,26 @@ describeSshd('ssh transport against a real sshd', () => {
   });
 
   it('streams output as it arrives', async () => {
+    // Each line waits for a file the test makes only once it has seen the line before: without streaming the
+    // command could never end before its time limit.
+    const dir = await mkdtemp(join(tmpdir(), 'hs-stream-'));
+    await chmod(dir, 0o755);
     const connection = await transport.connect(targetFor(sshd));
-    const chunks: { at: number; text: string }[] = [];
-    const started = Date.now();
-    const result = await connection.exec('echo one; sleep 0.4; echo two >&2; sleep 0.4; echo three', {
-      timeoutMs: 15_000,
-      onStdout: (text) => chunks.push({ at: Date.now() - started, text }),
-      onStderr: (text) => chunks.push({ at: Date.now() - started, text: `err:${text}` }),
+    const texts: string[] = [];
+    const seen = (text: string) => {
+      texts.push(text);
+      writeFileSync(join(dir, String(texts.length)), '');
+    };
+    const wait = (n: number) => `while [ ! -e '${join(dir, String(n))}' ]; do sleep 0.05; done`;
+    const result = await connection.exec(`echo one; ${wait(1)}; echo two >&2; ${wait(2)}; echo three`, {
+      timeoutMs: 30_000,
+      onStdout: seen,
+      onStderr: (text) => seen(`err:${text}`),
     });
     await connection.close();
-    expect(chunks.map((c) => c.text).join('')).toBe('one\nerr:two\nthree\n');
-    expect(chunks[0].at).toBeLessThan(result.durationMs - 500);
+    await rm(dir, { recursive: true, force: true });
+    expect(result.timedOut).toBe(false);
+    expect(texts.join('')).toBe('one\nerr:two\nthree\n');
     expect(result.stdout).toBe('one\nthree\n');
   });
 
@@ -102,7 +114,7 @@ describeSshd('ssh transport against a real sshd', () => {
     const connection = await transport.connect(targetFor(sshd, asUser));
     const result = await connection.exec('sleep 100.4711', { timeoutMs: 500 });
     expect(result).toMatchObject({ timedOut: true, aborted: false, exitCode: null, signal: 'SIGKILL' });
-    expect(result.durationMs).toBeLessThan(3000);
+    expect(result.durationMs).toBeLessThan(30_000); // far below the 100 s sleep: it was ended, not waited for
     const after = await connection.exec('echo still usable', { timeoutMs: 15_000 });
     expect(after.stdout).toBe('still usable\n');
     await connection.close();
@@ -125,7 +137,7 @@ describeSshd('ssh transport against a real sshd', () => {
     const connection = await transport.connect(targetFor(sshd));
     const result = await connection.exec('sleep 100.4714', { timeoutMs: 300 });
     expect(result).toMatchObject({ timedOut: true, exitCode: null });
-    expect(result.durationMs).toBeLessThan(4000);
+    expect(result.durationMs).toBeLessThan(30_000); // far below the 100 s sleep
     killPids(await listDescendantPids(sshd.pid)); // what the root session left running
     await connection.close();
   });
