@@ -26,19 +26,21 @@ export function cacheFileIn(stateFolder: string): string {
   return join(stateFolder, CACHE_FILE);
 }
 
-// The modules whose code decides what loads, what is valid and what a plan hash is; their sizes and times stand for it.
+// The modules whose code decides what loads, what is valid and what a plan hash is, and the JSON schemas validate
+// reads; their sizes and times stand for them (an installed package's times are fixed: its version counts too).
 const CODE_FOLDERS = ['config', 'validate', 'plan', 'model', 'render'];
 
 function codeStamp(): string {
   const code = fileURLToPath(new URL('..', import.meta.url));
+  const packageRoot = findPackageRoot();
   const parts: string[] = [];
-  for (const folder of CODE_FOLDERS) {
-    for (const [name, abs] of listFilesDeep(join(code, folder))) {
+  for (const [label, dir] of [...CODE_FOLDERS.map((f) => [f, join(code, f)]), ['schema', join(packageRoot, 'schema')]]) {
+    for (const [name, abs] of listFilesDeep(dir)) {
       const st = statSync(abs);
-      parts.push(`${folder}/${name}:${st.size}:${st.mtimeMs}`);
+      parts.push(`${label}/${name}:${st.size}:${st.mtimeMs}`);
     }
   }
-  const pkg = JSON.parse(readFileSync(join(findPackageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version?: unknown };
   parts.push(`version:${String(pkg.version)}`);
   return parts.join('\n');
 }
