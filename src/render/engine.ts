@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
+import { SECRET_NAME, secretMark } from './secret-mark.js';
 
 type RuntimeOptions = Handlebars.RuntimeOptions;
-import { SECRET_NAME, secretMark } from './secret-mark.js';
 
 /** A template that could not be compiled or rendered: names the template, the variable and the line. */
 export class TemplateError extends Error {
