@@ -27,11 +27,11 @@ Examples:
     .action(async (opts: { site?: string; limit?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const { project, inventory, skipped } = await loadStatusInputs(g, out);
-      if (opts.site && inventory && !inventory.project.sites.has(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${[...inventory.project.sites.keys()].join(', ')})`);
+      const { project, inventory, skipped } = await loadStatusInputs(g, out, { needProject: opts.limit !== undefined });
+      if (opts.site && inventory && !inventory.sites.includes(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${inventory.sites.join(', ')})`);
       if (skipped && opts.limit !== undefined) throw inputError(`${skipped}: --limit needs a valid inventory; nothing was read`);
       if (skipped) out.err(`homeshift: warning: stale detection skipped: ${skipped}; counts are of the machines the journal knows`);
-      const machines = inventory ? await selectFromProject(inventory.project, opts.limit) : undefined;
+      const machines = inventory?.project && opts.limit !== undefined ? await selectFromProject(inventory.project, opts.limit) : inventory?.machines;
       const report = await withJournal(project, false, (store) => statusBySite(store, {
         site: opts.site, now: new Date(), planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project),
       }));

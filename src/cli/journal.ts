@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { EscalationPolicy } from '../journal/escalation.js';
-import { resolveJournalLocation, type JournalLocation } from '../journal/location.js';
+import { localStateFolder, resolveJournalLocation, type JournalLocation } from '../journal/location.js';
 import { createCaseRouter } from '../journal/routing.js';
 import { JournalError, type CaseContext, type JournalStore } from '../journal/store.js';
 import { describeInvoker } from '../journal/invoker.js';
@@ -19,8 +18,7 @@ export function journalLocationOf(project: JournalProject): JournalLocation {
 
 /** Where per-machine log files go: next to a SQLite journal, in the repository's .homeshift/ for a PostgreSQL one. */
 export function logFolderOf(project: JournalProject): string {
-  const location = journalLocationOf(project);
-  return location.kind === 'sqlite' ? dirname(location.file) : join(project.root, '.homeshift');
+  return localStateFolder(project.root, journalLocationOf(project));
 }
 
 /** The PostgreSQL password from a declared secret, when homeshift.yaml names one; else libpq's own sources. */

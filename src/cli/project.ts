@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { statKind } from '../config/list-files.js';
 import { loadProject, loadProjectConfig, type ConfigResult } from '../config/index.js';
 import { sortDiagnostics, validateProject } from '../validate/validate-project.js';
 import { IN_PROCESS_RULES } from '../validate/rules/index.js';
@@ -8,6 +10,8 @@ import type { PlanOf } from '../plan/build-plan.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { inputError } from './exit.js';
 import type { JournalProject } from './journal.js';
+import { localStateFolder, resolveJournalLocation } from '../journal/location.js';
+import { cacheFileIn, inputDigest, readRepositoryFacts, writeRepositoryFacts, type RepositoryFacts } from './plan-hash-cache.js';
 import type { Output } from './output.js';
 
 export interface GlobalOptions {
@@ -33,6 +37,7 @@ export interface Checked {
  * keepPlan: keep the plan of every machine that the template check builds anyway, so plan need not render twice.
  */
 export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, encode = false }: { keepPlan?: boolean; encode?: boolean } = {}): Promise<Checked> {
+  const cache = keepPlan ? await statusCacheOf(opts) : null; // the inputs' digest before they load: status reads the hashes kept below
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const found = [...loaded.diagnostics];
   const project = loaded.project;
@@ -50,6 +55,13 @@ export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, e
   }
   const diagnostics = sortDiagnostics(found);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (cache && project && errors === 0) {
+    const machines = plan?.machines.map((m) => ({ id: m.machine.id, site: m.machine.site, hash: m.hash })) ?? encoded?.machines;
+    if (machines && machines.length === project.machines.length) {
+      const planHashes = new Map(machines.map((m) => [m.id, m.hash]));
+      cacheFacts(cache, { skipped: null, sites: [...project.sites.keys()], machines: machines.map((m) => ({ id: m.id, site: m.site })), planHashes });
+    }
+  }
   return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan, encoded: errors > 0 ? null : encoded };
 }
 
@@ -104,21 +116,68 @@ export async function requireProjectConfig(opts: GlobalOptions, out: Output): Pr
 /** What status reads besides the journal: the inventory and each machine's current plan hash, when the repository is valid. */
 export interface StatusInputs {
   project: JournalProject;
-  inventory: { project: Project; planHashes: Map<string, string> } | null;
+  inventory: StatusInventory | null;
   skipped: string | null; // why stale detection was left out (an invalid repository); the journal's own machines are counted
 }
 
+export interface StatusInventory {
+  sites: string[];
+  machines: { id: string; site: string }[];
+  planHashes: Map<string, string>;
+  project: Project | null; // loaded only when asked for (a --limit selects from it); else the facts came from the cache
+}
+
 /**
- * For status: load and check the repository without the template render pass, since a plan hash is taken over the
- * plan's inputs (planHashes). An invalid repository does not stop status: it reads the journal without stale detection.
+ * For status: the repository's facts (sites, machines, plan hashes) from the cache next to the journal's local state
+ * when every input file is byte for byte the one they were taken from; else load and check the repository without
+ * the template render pass, since a plan hash is taken over the plan's inputs (planHashes), and cache the answer.
+ * An invalid repository does not stop status: it reads the journal without stale detection.
  * Errors in homeshift.yaml itself stop with exit 2, as they leave no journal to read.
+ * needProject: load the repository even when the cache answers (a --limit selects from the inventory).
  */
-export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promise<StatusInputs> {
+export async function loadStatusInputs(opts: GlobalOptions, out: Output, { needProject = false }: { needProject?: boolean } = {}): Promise<StatusInputs> {
+  const cache = await statusCacheOf(opts);
+  if (cache && !needProject) {
+    const facts = readRepositoryFacts(cache.file, cache.digest);
+    if (facts) return statusInputsOf(cache.config, facts, null);
+  }
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const project = loaded.project;
   if (!project) return { project: await requireProjectConfig(opts, out), inventory: null, skipped: 'homeshift.yaml did not load' };
   const errors = [...loaded.diagnostics, ...validateProject(project, IN_PROCESS_RULES)].filter((d) => d.severity === 'error').length;
-  if (errors > 0) return { project, inventory: null, skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
-  const { planHashes } = await import('../plan/plan-hashes.js');
-  return { project, inventory: { project, planHashes: planHashes(project) }, skipped: null };
+  let facts: RepositoryFacts;
+  if (errors > 0) facts = { skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
+  else {
+    const { planHashes } = await import('../plan/plan-hashes.js');
+    facts = { skipped: null, sites: [...project.sites.keys()], machines: project.machines, planHashes: planHashes(project) };
+  }
+  if (cache) cacheFacts(cache, facts);
+  return statusInputsOf(project, facts, project);
+}
+
+function statusInputsOf(journalProject: JournalProject, facts: RepositoryFacts, project: Project | null): StatusInputs {
+  if (facts.skipped !== null) return { project: journalProject, inventory: null, skipped: facts.skipped };
+  return { project: journalProject, inventory: { sites: facts.sites, machines: facts.machines, planHashes: facts.planHashes, project }, skipped: null };
+}
+
+interface CacheAt {
+  config: ConfigResult;
+  file: string;
+  digest: string; // of the inputs before they were loaded
+}
+
+/** Where status's cache of this repository is and the digest of its inputs now; null when homeshift.yaml has errors. */
+async function statusCacheOf(opts: GlobalOptions): Promise<CacheAt | null> {
+  const config = await loadProjectConfig({ cwd: process.cwd(), projectDir: opts.project });
+  if (config.root === null || config.diagnostics.some((d) => d.severity === 'error')) return null;
+  const found = config as ConfigResult;
+  const digest = inputDigest(found.root, found.config);
+  if (digest === null) return null;
+  return { config: found, digest, file: cacheFileIn(localStateFolder(found.root, resolveJournalLocation(found.root, found.config.journal))) };
+}
+
+/** Caches facts taken from the inputs of `cache.digest`, unless a file changed while they were loaded. */
+function cacheFacts(cache: CacheAt, facts: RepositoryFacts): void {
+  if (statKind(dirname(cache.file)) !== 'dir') return; // see writeRepositoryFacts
+  if (inputDigest(cache.config.root, cache.config.config) === cache.digest) writeRepositoryFacts(cache.file, cache.digest, facts);
 }

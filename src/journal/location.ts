@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { isPostgresUrl, redactUrl } from '../model/journal-url.js';
 import { DEFAULT_JOURNAL, resolveJournalPath } from './invoker.js';
 
@@ -13,4 +14,12 @@ export function resolveJournalLocation(projectRoot: string, configured?: string 
   const value = configured && configured.trim() ? configured.trim() : DEFAULT_JOURNAL;
   if (isPostgresUrl(value)) return { kind: 'postgres', url: value, shown: redactUrl(value) };
   return { kind: 'sqlite', file: resolveJournalPath(projectRoot, value) };
+}
+
+/**
+ * The folder of a repository's local state (per-machine logs, caches): next to a SQLite journal, the repository's
+ * .homeshift/ for a PostgreSQL one.
+ */
+export function localStateFolder(projectRoot: string, location: JournalLocation): string {
+  return location.kind === 'sqlite' ? dirname(location.file) : join(projectRoot, '.homeshift');
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { burnDownSql, FAILED_IN, toLastResult } from './sqlite-reports.js';
+import { burnDownSql, FAILED_IN, toLastResult, UNFINISHED_MACHINES } from './sqlite-reports.js';
 import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
@@ -19,10 +19,12 @@ const escalated = (attempts: string, by: string, now: string): string =>
 
 function knownMachines(withInventory: boolean): string {
   if (withInventory) {
-    return `known AS (
-      SELECT * FROM unnest($4::text[], $5::text[], $6::text[]) AS inv(machine, site, plan_hash)
+    // one JSON text of [id, site, hash] rows: three text[] parameters cost the client more to encode than the query
+    return `inventory AS MATERIALIZED (SELECT e ->> 0 AS machine, e ->> 1 AS site, e ->> 2 AS plan_hash FROM jsonb_array_elements($4::jsonb) e),
+    known AS (
+      SELECT machine, site, plan_hash FROM inventory
       UNION ALL
-      SELECT machine, site, NULL FROM cases WHERE status = 'open' AND NOT $7::boolean AND NOT (machine = ANY($4::text[])))`;
+      SELECT machine, site, NULL FROM cases WHERE status = 'open' AND NOT $5::boolean AND machine NOT IN (SELECT machine FROM inventory))`;
   }
   return `known AS (
     SELECT machine, min(site ${C}) AS site, NULL::text AS plan_hash FROM (
@@ -30,14 +32,10 @@ function knownMachines(withInventory: boolean): string {
     ) u GROUP BY machine)`;
 }
 
-/** Machines a run left unfinished (pending or interrupted in an apply run that never finished, e.g. after kill -9). */
-const UNFINISHED_MACHINES = `(SELECT DISTINCT m.machine FROM run_machines m JOIN runs r ON r.id = m.run_id
-  WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted') AND m.status IN ('pending', 'interrupted'))`;
-
 export async function countBySite(q: Query, query: SiteCountQuery): Promise<SiteCounts[]> {
   const params: unknown[] = [query.site ?? null, query.escalation.afterAttempts, query.escalation.firstFailedBy];
   if (query.machines) {
-    params.push(query.machines.map((m) => m.id), query.machines.map((m) => m.site), query.machines.map((m) => m.planHash ?? null), query.only === true);
+    params.push(JSON.stringify(query.machines.map((m) => [m.id, m.site, m.planHash ?? null])), query.only === true);
   }
   params.push(query.escalation.now);
   const now = `$${params.length}`;

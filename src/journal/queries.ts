@@ -82,15 +82,19 @@ const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases' | 'rebootPending'> => 
 export async function statusBySite(store: JournalStore, options: StatusOptions): Promise<StatusReport> {
   const policy = options.escalation ?? DEFAULT_ESCALATION;
   const machines = options.machines?.map((m) => ({ id: m.id, site: m.site, planHash: options.planHashes?.get(m.id) }));
-  const counts = await store.countBySite({ machines, only: options.only, site: options.site, escalation: escalationRule(policy, options.now) });
+  // independent reads: a PostgreSQL journal answers them side by side, on connections of its pool
+  const [counts, openCases, reboots, runs] = await Promise.all([
+    store.countBySite({ machines, only: options.only, site: options.site, escalation: escalationRule(policy, options.now) }),
+    store.listCases({ status: 'open' }), store.rebootPending(), runsInProgress(store),
+  ]);
   const inventorySite = new Map(options.machines?.map((m) => [m.id, m.site]));
   const sites = new Map<string, SiteStatus>(counts.map((c) => [c.site, { ...c, cases: [], rebootPending: [] }]));
-  for (const c of await store.listCases({ status: 'open' })) {
+  for (const c of openCases) {
     if (options.only && !inventorySite.has(c.machine)) continue;
     sites.get(inventorySite.get(c.machine) ?? c.site)?.cases.push(viewCase(c, options.now, policy));
   }
   let rebootPending = 0;
-  for (const r of await store.rebootPending()) {
+  for (const r of reboots) {
     if (options.machines && !inventorySite.has(r.machine)) continue;
     const site = sites.get(inventorySite.get(r.machine) ?? r.site);
     if (!site) continue;
@@ -103,7 +107,7 @@ export async function statusBySite(store: JournalStore, options: StatusOptions):
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += s[key];
     s.cases.sort((a, b) => overdueFirst(a, b) || a.machine.localeCompare(b.machine));
   }
-  return { now: options.now.toISOString(), sites: list, totals, rebootPending, runs: await runsInProgress(store) };
+  return { now: options.now.toISOString(), sites: list, totals, rebootPending, runs };
 }
 
 /** A run that has not finished, as status shows it. */

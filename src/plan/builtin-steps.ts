@@ -62,6 +62,13 @@ function list(value: unknown, fallback: string[]): string {
 
 function checkSteps(profile: ResolvedProfile, os: Os): StepSpec[] {
   const steps: StepSpec[] = [];
+  // machines mostly share one value (the profile's or the project's): listed once for a run of them
+  let lastValue: unknown;
+  let lastList: string | undefined;
+  const patterns = (value: unknown): string => {
+    if (lastList === undefined || value !== lastValue) [lastValue, lastList] = [value, list(value, DEFAULT_CUSTOMER_DATA_PATTERNS)];
+    return lastList;
+  };
   if (profile.checks.diskEncryption) {
     steps.push({ id: 'check:disk-encryption', title: 'Disk is encrypted', script: `${os}/check-disk-encryption.${ext(os)}`, checkOnly: true, files: [], secrets: [], vars: () => ({}) });
   }
@@ -74,7 +81,7 @@ function checkSteps(profile: ResolvedProfile, os: Os): StepSpec[] {
       files: [],
       secrets: [],
       vars: (ctx) => ({
-        HS_CUSTOMER_DATA_PATTERNS: list(ctx.vars.customerDataPatterns, DEFAULT_CUSTOMER_DATA_PATTERNS),
+        HS_CUSTOMER_DATA_PATTERNS: patterns(ctx.vars.customerDataPatterns),
         HS_CUSTOMER_DATA_DIR: os === 'linux' ? 'home' : 'Users',
       }),
     });

@@ -37,6 +37,8 @@ export function createMachineEncoder(): (m: MachinePlan) => EncodedMachine {
 
 /** The plan of the given machines (inventory order), taken from an encoded plan of all of them. */
 export function selectEncoded(plan: PlanOf<EncodedMachine>, machines: readonly Machine[]): PlanOf<EncodedMachine> {
+  // every machine, as plan without --limit asks: the plan as it is, not assembled and hashed a second time
+  if (machines.length === plan.machines.length && machines.every((m, i) => m.id === plan.machines[i].id)) return plan;
   const byId = new Map(plan.machines.map((m) => [m.id, m]));
   const picked = machines.map((m) => byId.get(m.id)).filter((m): m is EncodedMachine => m !== undefined);
   return assemblePlanOf(plan.project, picked, (m) => m, (name) => plan.scripts[name] as Plan['scripts'][string]);

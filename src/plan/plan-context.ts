@@ -24,6 +24,8 @@ export interface PlanContext {
   recipes: Map<string, Recipe>;
   templates: Map<string, RenderFn>;
   scripts: Map<string, { hash: string; text: string }>;
+  fixedPaths: Map<string, string>; // file paths without placeholders, normalised
+  hashParts: WeakMap<object, string>; // JSON of what many machines' hashes share (a site's part, the project's vars)
 }
 
 export class RecipeError extends Error {
@@ -34,7 +36,7 @@ export class RecipeError extends Error {
 }
 
 export function createPlanContext(project: Project, opts: { compile?: boolean } = {}): PlanContext {
-  return { project, compile: opts.compile ?? true, recipes: new Map(), templates: new Map(), scripts: new Map() };
+  return { project, compile: opts.compile ?? true, recipes: new Map(), templates: new Map(), scripts: new Map(), fixedPaths: new Map(), hashParts: new WeakMap() };
 }
 
 function planBundles(project: Project, names: string[], os: Os, profile: string): PlannedBundle[] {

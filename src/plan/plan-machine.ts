@@ -58,7 +58,18 @@ function renderPath(ctx: PlanContext, path: string, context: RenderContext, mach
     let render = ctx.templates.get(key);
     if (!render) ctx.templates.set(key, (render = compileTemplate(`path ${path}`, path)));
     rendered = render(context);
+  } else {
+    // a path without placeholders comes out the same for every machine: normalised once (a bad one fails each time)
+    const known = ctx.fixedPaths.get(path);
+    if (known !== undefined) return known;
+    const normal = normalPath(path, path, machine);
+    ctx.fixedPaths.set(path, normal);
+    return normal;
   }
+  return normalPath(path, rendered, machine);
+}
+
+function normalPath(path: string, rendered: string, machine: string): string {
   if (hasSecretMark(rendered)) throw new PlanError({ machine, template: path, message: `machine ${machine}: file path ${path} asks for a secret; secrets go into file content only` });
   const normal = rendered.replace(/\\/g, '/').replace(/^\/+/, '').replace(/^[A-Za-z]:\//, '');
   if (!normal || normal.split('/').some((part) => part === '..' || part === '')) {
@@ -109,17 +120,18 @@ function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, reci
  * the rendered plan: the same plan always gets the same hash, and hashing 16,000 machines stays cheap. Positions
  * (file names) are left out so that the hash does not depend on where the repository lies.
  */
-function machineHash(project: Project, recipe: Recipe, machine: Machine, site: Site, employee: Employee, ssh: SshSettings): string {
+function machineHash(ctx: PlanContext, recipe: Recipe, machine: Machine, site: Site, employee: Employee, ssh: SshSettings): string {
+  // The JSON of an array is its elements' JSON joined by commas: the parts a site or the project shares are made once.
+  const siteJson = ctx.hashParts.get(site) ?? remember(ctx, site, JSON.stringify([site.id, site.name, site.vpnGateway, site.sharedMailboxes, sortedKeys(site.vars)]));
+  const configJson = ctx.hashParts.get(ctx.project) ?? remember(ctx, ctx.project, JSON.stringify(sortedKeys(ctx.project.config.vars)));
   return sha256(
-    JSON.stringify([
-      recipe.digest,
-      [machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, sortedKeys(machine.vars)],
-      [site.id, site.name, site.vpnGateway, site.sharedMailboxes, sortedKeys(site.vars)],
-      [employee.id, employee.firstName, employee.lastName, employee.mailbox],
-      sortedKeys(project.config.vars),
-      sortedKeys(ssh),
-    ]),
+    `[${JSON.stringify(recipe.digest)},${JSON.stringify([machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, sortedKeys(machine.vars)])},${siteJson},${JSON.stringify([employee.id, employee.firstName, employee.lastName, employee.mailbox])},${configJson},${JSON.stringify(sortedKeys(ssh))}]`,
   );
+}
+
+function remember(ctx: PlanContext, key: object, json: string): string {
+  ctx.hashParts.set(key, json);
+  return json;
 }
 
 /** What a machine's plan is made of before anything is rendered; throws PlanError (unknown site, employee). */
@@ -139,7 +151,7 @@ function machineInputs(project: Project, machine: Machine, ctx: PlanContext): { 
 export function planMachineHash(project: Project, machine: Machine, ctx: PlanContext = createPlanContext(project)): string {
   try {
     const { site, employee, recipe, ssh } = machineInputs(project, machine, ctx);
-    return machineHash(project, recipe, machine, site, employee, ssh);
+    return machineHash(ctx, recipe, machine, site, employee, ssh);
   } catch (err) {
     throw toPlanError(err, machine, ctx);
   }
@@ -147,6 +159,15 @@ export function planMachineHash(project: Project, machine: Machine, ctx: PlanCon
 
 /** One machine's plan; throws PlanError (unknown site, employee, profile, bundle; template errors). */
 export function planMachine(project: Project, machine: Machine, ctx: PlanContext = createPlanContext(project)): MachinePlan {
+  return buildMachinePlan(project, machine, ctx, true) as MachinePlan;
+}
+
+/** Plans one machine only to find its errors (what validate asks): throws as planMachine does, hashes nothing. */
+export function checkMachine(project: Project, machine: Machine, ctx: PlanContext): void {
+  buildMachinePlan(project, machine, ctx, false);
+}
+
+function buildMachinePlan(project: Project, machine: Machine, ctx: PlanContext, withHash: boolean): Omit<MachinePlan, 'hash'> | MachinePlan {
   try {
     const { site, employee, recipe, ssh } = machineInputs(project, machine, ctx);
     const profile = recipe.profile;
@@ -185,7 +206,7 @@ export function planMachine(project: Project, machine: Machine, ctx: PlanContext
       root,
       steps,
     };
-    return { ...plan, hash: machineHash(project, recipe, machine, site, employee, ssh) };
+    return withHash ? { ...plan, hash: machineHash(ctx, recipe, machine, site, employee, ssh) } : plan;
   } catch (err) {
     throw toPlanError(err, machine, ctx);
   }

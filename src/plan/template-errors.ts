@@ -4,7 +4,7 @@ import type { Diagnostic } from '../model/source.js';
 import { TemplateError } from '../render/engine.js';
 import { PlanError } from './plan-error.js';
 import { createPlanContext, getRecipe, RecipeError, type PlanContext } from './plan-context.js';
-import { planMachine } from './plan-machine.js';
+import { checkMachine, planMachine } from './plan-machine.js';
 import { assemblePlan, assemblePlanOf, type PlanOf } from './build-plan.js';
 import { createMachineEncoder, type EncodedMachine } from './encoded-plan.js';
 
@@ -69,9 +69,10 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean; encod
       encoded.length = 0;
       continue;
     }
-    let planned: MachinePlan;
+    let planned: MachinePlan | null = null;
     try {
-      planned = planMachine(project, machine, ctx);
+      if (keepPlan) planned = planMachine(project, machine, ctx);
+      else checkMachine(project, machine, ctx);
     } catch (err) {
       failed = true;
       machines.length = 0; // no plan comes of it now: let the machines planned so far go
@@ -89,7 +90,7 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean; encod
       cause.first.push({ rule: err.rule, severity: 'error', message, pos: machine.pos, machine: machine.id });
       continue;
     }
-    if (keepPlan && !failed) {
+    if (planned && !failed) {
       if (encode) encoded.push(encode(planned));
       else machines.push(planned);
     }

@@ -17,6 +17,10 @@ describe('a plan kept as each machine\'s JSON', () => {
     const some = project.machines.filter((m) => m.os === 'windows').slice(0, 2);
     expect(some.length).toBeGreaterThan(0);
     expect(text(encodedPlanChunks(selectEncoded(encoded, some)))).toBe(text(planJsonChunks(buildPlan(project, { machines: some }))));
+    // all machines are the plan as it is; the same machines in another order are assembled anew
+    expect(selectEncoded(encoded, project.machines)).toBe(encoded);
+    const reversed = [...project.machines].reverse();
+    expect(text(encodedPlanChunks(selectEncoded(encoded, reversed)))).toBe(text(planJsonChunks(buildPlan(project, { machines: reversed }))));
   });
 
   it('keeps nothing when a machine cannot be planned', () => {

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { takeSecretMarks } from '../../src/render/secret-mark.js';
 import { compileTemplate, TemplateError } from '../../src/render/engine.js';
 
@@ -47,5 +49,33 @@ describe('helper arguments', () => {
     const render = compileTemplate('linux/prefs.js.hbs', 'a\nb {{json vars.mailServer}}\n');
     expect(() => render({ vars: {} })).toThrow('undefined variable vars.mailServer in template linux/prefs.js.hbs at line 2');
     expect(() => compileTemplate('t', '{{#each xs}}{{json @root.vars.z}}{{/each}}')({ xs: [1], vars: {} })).toThrow('undefined variable @root.vars.z in template t at line 1');
+  });
+});
+
+describe('renders as a top-level Handlebars call does', () => {
+  // compileTemplate renders with the helpers and hooks one top-level call prepared (see prepareRuntime)
+  const reference = (text: string, context: object) => {
+    const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
+    return hb.compile(text, { strict: true, noEscape: true })(context);
+  };
+  // Handlebars says once per property that it denied a prototype access; that is not this test's output
+  const quiet = { error: console.error, warn: console.warn, log: console.log };
+  beforeAll(() => Object.assign(console, { error: () => {}, warn: () => {}, log: () => {} }));
+  afterAll(() => Object.assign(console, quiet));
+  const context = { xs: ['a', 'b'], m: { id: 'BRU-1', n: { k: 'v' } }, key: 'id', flag: false, none: null, list: [] };
+  it.each([
+    ['each with @index, @first, @last and @root', '{{#each xs}}{{@index}}{{this}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}}{{@root.m.id}};{{/each}}'],
+    ['with, lookup, unless and else', '{{#with m}}{{id}} {{lookup this ../key}}{{/with}} {{#unless flag}}no{{else}}yes{{/unless}} {{lookup m "id"}}'],
+    ['sections on an object, a list, null and an empty list', '{{#m.n}}[{{k}}]{{/m.n}}{{#xs}}<{{this}}>{{/xs}}{{#none}}N{{else}}n{{/none}}{{#list}}L{{else}}empty{{/list}}'],
+    ['an inline partial', '{{#*inline "row"}}({{this}}){{/inline}}{{#each xs}}{{> row}}{{/each}}'],
+    ['prototype properties out of reach, own ones not', '{{m.constructor}}|{{xs.length}}|{{m.n.toString}}'],
+    ['parent paths and each over an object', '{{#each m.n}}{{@key}}={{this}}/{{../m.id}}{{/each}}'],
+  ])('%s', (_name, text) => {
+    expect(compileTemplate('t', text)(context)).toBe(reference(text, context));
+  });
+  it('reports an unknown partial and a missing field as a top-level call does', () => {
+    expect(() => reference('{{> nope}}', {})).toThrow('The partial nope could not be found');
+    expect(() => compileTemplate('t', '{{> nope}}')({})).toThrow('template t: The partial nope could not be found');
+    expect(() => compileTemplate('t', '{{#each xs}}{{this.nope}}{{/each}}')({ xs: [{}] })).toThrow('undefined variable this.nope in template t at line 1');
   });
 });
