@@ -7,7 +7,7 @@ import { escalationOf, withJournal } from './journal.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput } from './output.js';
 import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidProject } from './project.js';
-import { addLimitOption, machineIdOf, selectFromProject } from './select.js';
+import { addLimitOption, machineIdOf, selectFrom, selectFromProject } from './select.js';
 import { knownName } from '../model/suggest.js';
 
 const FORMATS = ['text', 'json', 'csv'] as const;
@@ -27,11 +27,11 @@ Examples:
     .action(async (opts: { site?: string; limit?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
-      const { project, inventory, skipped } = await loadStatusInputs(g, out, { needProject: opts.limit !== undefined });
+      const { project, inventory, skipped } = await loadStatusInputs(g, out);
       if (opts.site && inventory && !inventory.sites.includes(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${inventory.sites.join(', ')})`);
       if (skipped && opts.limit !== undefined) throw inputError(`${skipped}: --limit needs a valid inventory; nothing was read`);
       if (skipped) out.err(`homeshift: warning: stale detection skipped: ${skipped}; counts are of the machines the journal knows`);
-      const machines = inventory?.project && opts.limit !== undefined ? await selectFromProject(inventory.project, opts.limit) : inventory?.machines;
+      const machines = inventory && opts.limit !== undefined ? await selectFrom(inventory.machines, project, opts.limit) : inventory?.machines;
       const report = await withJournal(project, false, (store) => statusBySite(store, {
         site: opts.site, now: new Date(), planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project),
       }));

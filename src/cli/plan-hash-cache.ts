@@ -6,19 +6,22 @@ import { listInputFiles } from '../config/input-files.js';
 import { listFilesDeep, statKind } from '../config/list-files.js';
 import { findPackageRoot } from '../config/package-root.js';
 import type { ProjectConfig } from '../model/project.js';
+import type { Selectable } from '../plan/selector.js';
 
 /**
  * What status needs of the rollout repository, kept next to the journal's local state (plan-hashes.json) so that it
- * need not load, validate and hash 16,000 machines on every call: the sites, each machine's site and plan hash, or why
+ * need not load, validate and hash 16,000 machines on every call: the sites, each machine's plan hash and what a --limit
+ * selects by (id, site, role, os, host, user), or why
  * stale detection is skipped. The file is keyed by a digest of the exact bytes of every input file loadProject reads,
  * of the code that turns them into hashes and of the tool's version; a file whose digest, format or checksum does not
  * match is ignored (and rewritten by the next command that has the hashes).
  */
 export type RepositoryFacts =
   | { skipped: string } // the repository is not valid: status counts the machines the journal knows
-  | { skipped: null; sites: string[]; machines: { id: string; site: string }[]; planHashes: Map<string, string> };
+  | { skipped: null; sites: string[]; machines: Selectable[]; planHashes: Map<string, string> };
 
-const FORMAT = 'homeshift plan hashes 1';
+const FORMAT = 'homeshift plan hashes 2';
+const FIELDS = 7; // per machine: id, site, role, os, host, user, hash
 export const CACHE_FILE = 'plan-hashes.json';
 
 /** The cache file of a repository: in the folder that holds its journal's local state (see logFolderOf). */
@@ -71,7 +74,7 @@ export function inputDigest(root: string, config: ProjectConfig): string | null 
 interface CacheBody {
   skipped: string | null;
   sites: string[];
-  machines: string[]; // id, site, hash ('' when the machine has none), flat
+  machines: string[]; // FIELDS per machine, flat; the hash '' when the machine has none
 }
 
 const checksum = (body: CacheBody): string => createHash('sha256').update(JSON.stringify([body.skipped, body.sites, body.machines])).digest('hex');
@@ -89,15 +92,16 @@ export function readRepositoryFacts(file: string, digest: string): RepositoryFac
   if (typeof data !== 'object' || data === null) return null;
   const d = data as Record<string, unknown>;
   if (d.format !== FORMAT || d.digest !== digest || typeof d.check !== 'string') return null;
-  if (!(d.skipped === null || typeof d.skipped === 'string') || !isStrings(d.sites) || !isStrings(d.machines) || d.machines.length % 3 !== 0) return null;
+  if (!(d.skipped === null || typeof d.skipped === 'string') || !isStrings(d.sites) || !isStrings(d.machines) || d.machines.length % FIELDS !== 0) return null;
   const body: CacheBody = { skipped: d.skipped, sites: d.sites, machines: d.machines };
   if (checksum(body) !== d.check) return null;
   if (body.skipped !== null) return { skipped: body.skipped };
-  const machines: { id: string; site: string }[] = [];
+  const machines: Selectable[] = [];
   const planHashes = new Map<string, string>();
-  for (let i = 0; i < body.machines.length; i += 3) {
-    const [id, site, hash] = [body.machines[i], body.machines[i + 1], body.machines[i + 2]];
-    machines.push({ id, site });
+  for (let i = 0; i < body.machines.length; i += FIELDS) {
+    const [id, site, role, os, host, user, hash] = body.machines.slice(i, i + FIELDS);
+    if (os !== 'linux' && os !== 'windows') return null;
+    machines.push({ id, site, role, os, host, user });
     if (hash) planHashes.set(id, hash);
   }
   return { skipped: null, sites: body.sites, machines, planHashes };
@@ -112,7 +116,7 @@ export function writeRepositoryFacts(file: string, digest: string, facts: Reposi
   if (statKind(dirname(file)) !== 'dir') return;
   const body: CacheBody = facts.skipped !== null
     ? { skipped: facts.skipped, sites: [], machines: [] }
-    : { skipped: null, sites: facts.sites, machines: facts.machines.flatMap((m) => [m.id, m.site, facts.planHashes.get(m.id) ?? '']) };
+    : { skipped: null, sites: facts.sites, machines: facts.machines.flatMap((m) => [m.id, m.site, m.role, m.os, m.host, m.user, facts.planHashes.get(m.id) ?? '']) };
   const text = JSON.stringify({ format: FORMAT, digest, check: checksum(body), ...body });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {

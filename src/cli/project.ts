@@ -7,6 +7,7 @@ import { IN_PROCESS_RULES } from '../validate/rules/index.js';
 import type { Diagnostic, Plan, Project } from '../model/index.js';
 import type { EncodedMachine } from '../plan/encoded-plan.js';
 import type { PlanOf } from '../plan/build-plan.js';
+import type { Selectable } from '../plan/selector.js';
 import { formatDiagnosticsText } from '../validate/format.js';
 import { inputError } from './exit.js';
 import type { JournalProject } from './journal.js';
@@ -56,10 +57,9 @@ export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, e
   const diagnostics = sortDiagnostics(found);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (cache && project && errors === 0) {
-    const machines = plan?.machines.map((m) => ({ id: m.machine.id, site: m.machine.site, hash: m.hash })) ?? encoded?.machines;
-    if (machines && machines.length === project.machines.length) {
-      const planHashes = new Map(machines.map((m) => [m.id, m.hash]));
-      cacheFacts(cache, { skipped: null, sites: [...project.sites.keys()], machines: machines.map((m) => ({ id: m.id, site: m.site })), planHashes });
+    const hashes = plan?.machines.map((m): [string, string] => [m.machine.id, m.hash]) ?? encoded?.machines.map((m): [string, string] => [m.id, m.hash]);
+    if (hashes && hashes.length === project.machines.length) {
+      cacheFacts(cache, { skipped: null, sites: [...project.sites.keys()], machines: project.machines.map(selectableOf), planHashes: new Map(hashes) });
     }
   }
   return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan, encoded: errors > 0 ? null : encoded };
@@ -122,9 +122,8 @@ export interface StatusInputs {
 
 export interface StatusInventory {
   sites: string[];
-  machines: { id: string; site: string }[];
+  machines: Selectable[]; // what a --limit selects by
   planHashes: Map<string, string>;
-  project: Project | null; // loaded only when asked for (a --limit selects from it); else the facts came from the cache
 }
 
 /**
@@ -133,13 +132,12 @@ export interface StatusInventory {
  * the template render pass, since a plan hash is taken over the plan's inputs (planHashes), and cache the answer.
  * An invalid repository does not stop status: it reads the journal without stale detection.
  * Errors in homeshift.yaml itself stop with exit 2, as they leave no journal to read.
- * needProject: load the repository even when the cache answers (a --limit selects from the inventory).
  */
-export async function loadStatusInputs(opts: GlobalOptions, out: Output, { needProject = false }: { needProject?: boolean } = {}): Promise<StatusInputs> {
+export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promise<StatusInputs> {
   const cache = await statusCacheOf(opts);
-  if (cache && !needProject) {
+  if (cache) {
     const facts = readRepositoryFacts(cache.file, cache.digest);
-    if (facts) return statusInputsOf(cache.config, facts, null);
+    if (facts) return statusInputsOf(cache.config, facts);
   }
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const project = loaded.project;
@@ -149,16 +147,18 @@ export async function loadStatusInputs(opts: GlobalOptions, out: Output, { needP
   if (errors > 0) facts = { skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
   else {
     const { planHashes } = await import('../plan/plan-hashes.js');
-    facts = { skipped: null, sites: [...project.sites.keys()], machines: project.machines, planHashes: planHashes(project) };
+    facts = { skipped: null, sites: [...project.sites.keys()], machines: project.machines.map(selectableOf), planHashes: planHashes(project) };
   }
   if (cache) cacheFacts(cache, facts);
-  return statusInputsOf(project, facts, project);
+  return statusInputsOf(project, facts);
 }
 
-function statusInputsOf(journalProject: JournalProject, facts: RepositoryFacts, project: Project | null): StatusInputs {
+function statusInputsOf(journalProject: JournalProject, facts: RepositoryFacts): StatusInputs {
   if (facts.skipped !== null) return { project: journalProject, inventory: null, skipped: facts.skipped };
-  return { project: journalProject, inventory: { sites: facts.sites, machines: facts.machines, planHashes: facts.planHashes, project }, skipped: null };
+  return { project: journalProject, inventory: { sites: facts.sites, machines: facts.machines, planHashes: facts.planHashes }, skipped: null };
 }
+
+const selectableOf = ({ id, site, role, os, host, user }: Selectable): Selectable => ({ id, site, role, os, host, user });
 
 interface CacheAt {
   config: ConfigResult;

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { Machine, Project } from '../model/project.js';
 import { printable } from '../model/printable.js';
 import { didYouMean, knownName } from '../model/suggest.js';
-import { parseSelector, selectMachines, SelectorError } from '../plan/selector.js';
+import { parseSelector, selectMachines, SelectorError, type Selectable } from '../plan/selector.js';
+import type { JournalProject } from './journal.js';
 import { usageError } from './exit.js';
 
 export const LIMIT_HELP = 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed, @FILE (one id per line); comma-combined';
@@ -17,7 +18,7 @@ export function addLimitOption(cmd: Command): Command {
  * The machine ids of an `@FILE` list: one per line, blank lines and `#` comments ignored, matched to the
  * inventory regardless of case. An id the inventory lacks is a usage error at FILE:LINE.
  */
-export function readIdFile(file: string, machines: Machine[]): Set<string> {
+export function readIdFile(file: string, machines: readonly Pick<Machine, 'id'>[]): Set<string> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -39,7 +40,12 @@ export function readIdFile(file: string, machines: Machine[]): Set<string> {
 
 /** The machines a --limit selector picks; `@failed` reads the open cases from the journal, `@FILE` a list of ids. */
 export async function selectFromProject(project: Project, selector: string | undefined): Promise<Machine[]> {
-  if (!selector || !selector.trim()) return project.machines;
+  return selectFrom(project.machines, project, selector);
+}
+
+/** The same for any list of machines (status selects from its cache); `journal` says where @failed is read. */
+export async function selectFrom<M extends Selectable>(machines: M[], journal: JournalProject, selector: string | undefined): Promise<M[]> {
+  if (!selector || !selector.trim()) return machines;
   try {
     const terms = parseSelector(selector);
     let failed: Set<string> | undefined;
@@ -47,12 +53,12 @@ export async function selectFromProject(project: Project, selector: string | und
       // Only @failed needs the journal: plan --limit site=... loads no store.
       const { openJournal } = await import('./journal.js');
       const { openCaseMachines } = await import('../journal/queries.js');
-      const store = await openJournal(project, false).catch(() => null);
+      const store = await openJournal(journal, false).catch(() => null);
       failed = store ? await openCaseMachines(store) : new Set();
       await store?.close();
     }
-    const files = new Map(terms.filter((t) => t.kind === 'file').map((t) => [t.pattern, readIdFile(t.pattern, project.machines)]));
-    const selected = selectMachines(project.machines, selector, { failed, files });
+    const files = new Map(terms.filter((t) => t.kind === 'file').map((t) => [t.pattern, readIdFile(t.pattern, machines)]));
+    const selected = selectMachines(machines, selector, { failed, files });
     // Each part names something, yet together they select nothing (site=bruehl,KOE-*): a mistake, not an empty batch.
     // An empty @failed is a fact of the journal (nothing is open), not a typo.
     if (selected.length === 0 && !terms.some((t) => t.kind === 'failed')) {

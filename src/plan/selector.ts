@@ -11,6 +11,9 @@ export class SelectorError extends Error {
 }
 
 type Kind = 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | 'failed' | 'file';
+
+/** What a selector reads of a machine: status selects from these as kept in its cache, without the inventory. */
+export type Selectable = Pick<Machine, 'id' | 'site' | 'role' | 'os' | 'host' | 'user'>;
 const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
 
 export interface SelectorTerm {
@@ -55,7 +58,7 @@ export function parseSelector(selector: string): SelectorTerm[] {
 
 type FieldKind = Exclude<Kind, 'failed' | 'file'>;
 
-function field(machine: Machine, kind: FieldKind): string {
+function field(machine: Selectable, kind: FieldKind): string {
   return kind === 'id' ? machine.id : machine[kind];
 }
 
@@ -63,7 +66,7 @@ const GLOB_START = /[*?[\]{}()!+@]/;
 const NOUN: Record<FieldKind, string> = { id: 'machine id', site: 'site', role: 'role', os: 'os', host: 'host', user: 'user' };
 
 /** "no site matches hamburg; did you mean bruehl?": the nearest known values, a glob's literal start compared alike. */
-function namesNothing(machines: Machine[], kind: FieldKind, pattern: string): string {
+function namesNothing(machines: readonly Selectable[], kind: FieldKind, pattern: string): string {
   const glob = pattern.search(GLOB_START);
   const literal = glob < 0 ? pattern : pattern.slice(0, glob);
   const rest = glob < 0 ? '' : pattern.slice(glob);
@@ -77,11 +80,11 @@ function namesNothing(machines: Machine[], kind: FieldKind, pattern: string): st
  * The machines a selector names, in their given order. `@failed` needs the journal's failed set, each `@FILE` the
  * ids read from that file (`files`, by the name as written after the @).
  */
-export function selectMachines(machines: Machine[], selector: string, opts: { failed?: Set<string>; files?: Map<string, Set<string>> } = {}): Machine[] {
+export function selectMachines<M extends Selectable>(machines: M[], selector: string, opts: { failed?: Set<string>; files?: Map<string, Set<string>> } = {}): M[] {
   const terms = parseSelector(selector);
-  const byKind = new Map<Kind, ((m: Machine) => boolean)[]>();
+  const byKind = new Map<Kind, ((m: Selectable) => boolean)[]>();
   for (const term of terms) {
-    let test: (m: Machine) => boolean;
+    let test: (m: Selectable) => boolean;
     if (term.kind === 'failed') {
       const failed = opts.failed;
       if (!failed) throw new SelectorError('@failed needs the journal of an earlier run', selector, selector.indexOf('@failed') + 1);

@@ -52,7 +52,7 @@ test('a changed byte, a new file in a searched folder, or a folder that appears 
 
 test('facts are read back only for their own digest, and a write leaves no temporary file', () => {
   const file = path.join(dir, '.homeshift', 'plan-hashes.json');
-  const facts: RepositoryFacts = { skipped: null, sites: ['s'], machines: [{ id: 'A', site: 's' }, { id: 'B', site: 's' }], planHashes: new Map([['A', 'h1']]) };
+  const facts: RepositoryFacts = { skipped: null, sites: ['s'], machines: [{ id: 'A', site: 's', role: 'r', os: 'linux', host: '10.0.0.1', user: 'u' }, { id: 'B', site: 's', role: 'r', os: 'windows', host: '10.0.0.2', user: 'u' }], planHashes: new Map([['A', 'h1']]) };
   writeRepositoryFacts(file, 'd1', facts);
   expect(fs.existsSync(file)).toBe(false); // no .homeshift/ yet: a reading command creates no local state
   fs.mkdirSync(path.dirname(file));

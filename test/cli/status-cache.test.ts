@@ -191,3 +191,30 @@ test('status before the first rollout leaves no local state behind', async () =>
     fs.rmSync(fresh, { recursive: true, force: true });
   }
 });
+
+test('status --limit selects from the cache as it does from the inventory: the same answer, the same mistakes', async () => {
+  const limited = async (...limit: string[]) => {
+    const r = await cli('status', '--format', 'json', '--limit', ...limit);
+    return { exitCode: r.exitCode, stderr: String(r.stderr), body: r.exitCode === 0 ? JSON.parse(String(r.stdout)).totals : null };
+  };
+  const loaded = await loadProject({ projectDir: dir });
+  const ids = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-status-ids-'));
+  const idFile = path.join(ids, 'batch.txt');
+  fs.writeFileSync(idFile, `${loaded.project!.machines[0].id.toLowerCase()}\n${loaded.project!.machines[DONE].id}\n`);
+  const selectors = ['site=koeln', 'site=bruehl,os=linux', `@${idFile}`, 'site=hamburg', 'site=bruehl,KOE-*'];
+  try {
+    fs.rmSync(cacheFile, { force: true });
+    const cold = [];
+    for (const s of selectors) cold.push(await limited(s));
+    expect(fs.existsSync(cacheFile)).toBe(true);
+    const warm = [];
+    for (const s of selectors) warm.push(await limited(s));
+    expect(warm).toEqual(cold);
+    expect(warm[2].body).toMatchObject({ machines: 2, done: 1, neverTried: 1 });
+    expect(warm[3]).toMatchObject({ exitCode: 1, body: null });
+    expect(warm[3].stderr).toContain('no site matches hamburg');
+    expect(warm[4]).toMatchObject({ exitCode: 1, body: null });
+  } finally {
+    fs.rmSync(ids, { recursive: true, force: true });
+  }
+});
