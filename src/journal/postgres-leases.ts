@@ -1,4 +1,5 @@
 import type { Query } from './postgres-reports.js';
+import { UNFINISHED_IN } from './sqlite-reports.js';
 import type { HeldLease, LeaseGrant, LeaseHolder } from './store.js';
 
 /**
@@ -58,7 +59,7 @@ export async function releaseLeases(q: Query, holder: LeaseHolder, machines: str
 export async function finishedInRun(q: Query, runId: string, machines: string[]): Promise<string[]> {
   if (machines.length === 0) return [];
   const { rows } = await q(
-    `SELECT machine FROM run_machines WHERE run_id = $1 AND machine = ANY($2::text[]) AND status NOT IN ('pending', 'interrupted')`,
+    `SELECT machine FROM run_machines WHERE run_id = $1 AND machine = ANY($2::text[]) AND status NOT IN ${UNFINISHED_IN}`,
     [runId, machines],
   );
   const finished = new Set(rows.map((r) => String(r.machine)));

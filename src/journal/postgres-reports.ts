@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { burnDownSql, FAILED_IN, toLastResult, UNFINISHED_MACHINES } from './sqlite-reports.js';
+import { burnDownSql, FAILED_IN, toLastResult, UNFINISHED_IN, UNFINISHED_MACHINES } from './sqlite-reports.js';
 import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
@@ -124,7 +124,7 @@ export async function machineHistory(q: Query, machine: string): Promise<Machine
 export async function unfinishedRuns(q: Query): Promise<UnfinishedRun[]> {
   const { rows } = await q(
     `SELECT r.*,
-       (SELECT count(*) FROM run_machines m WHERE m.run_id = r.id AND m.status NOT IN ('pending', 'interrupted')) AS done_count,
+       (SELECT count(*) FROM run_machines m WHERE m.run_id = r.id AND m.status NOT IN ${UNFINISHED_IN}) AS done_count,
        (SELECT max(finished_at) FROM run_machines m WHERE m.run_id = r.id) AS last_result_at,
        (SELECT count(*) FROM leases l WHERE l.run_id = r.id AND l.expires_at >= now()) AS live_leases
      FROM runs r WHERE r.finished_at IS NULL ORDER BY r.started_at DESC, r.id ${C} DESC`,

@@ -6,6 +6,7 @@ import { migratePostgres } from './postgres-migrations.js';
 import { connectionConfig, describePgError } from './postgres-connection.js';
 import { importCurrent, importRun, listRunSteps } from './postgres-import.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, type Query } from './postgres-reports.js';
+import { UNFINISHED_IN } from './sqlite-reports.js';
 import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
@@ -26,7 +27,6 @@ export interface PostgresStoreOptions {
 
 type Row = Record<string, unknown>;
 
-const UNFINISHED = `('pending', 'interrupted')`;
 
 const UPSERT_RUN_MACHINES = `
   INSERT INTO run_machines SELECT * FROM jsonb_populate_recordset(NULL::run_machines, $1::jsonb)
@@ -191,7 +191,7 @@ export class PostgresStore implements JournalStore {
   async findResumableRun(): Promise<RunRecord | null> {
     const { rows } = await this.query(
       `SELECT * FROM runs r WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted')
-         AND EXISTS (SELECT 1 FROM run_machines m WHERE m.run_id = r.id AND m.status IN ${UNFINISHED})
+         AND EXISTS (SELECT 1 FROM run_machines m WHERE m.run_id = r.id AND m.status IN ${UNFINISHED_IN})
        ORDER BY r.started_at DESC, r.id COLLATE "C" DESC LIMIT 1`,
     );
     return rows[0] ? toRunRecord(rows[0]) : null;
@@ -199,7 +199,7 @@ export class PostgresStore implements JournalStore {
 
   async pendingMachines(runId: string): Promise<PlannedMachine[]> {
     const { rows } = await this.query(
-      `SELECT machine, site, wave, plan_hash FROM run_machines WHERE run_id = $1 AND status IN ${UNFINISHED} ORDER BY wave, machine COLLATE "C"`,
+      `SELECT machine, site, wave, plan_hash FROM run_machines WHERE run_id = $1 AND status IN ${UNFINISHED_IN} ORDER BY wave, machine COLLATE "C"`,
       [runId],
     );
     return rows.map((r) => ({ machine: String(r.machine), site: String(r.site), wave: Number(r.wave), planHash: String(r.plan_hash) }));

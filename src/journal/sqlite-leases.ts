@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { HeldLease, LeaseGrant, LeaseHolder } from './store.js';
+import { UNFINISHED_IN } from './sqlite-reports.js';
 
 /**
  * Machine leases in SQLite. Every method runs inside the store's BEGIN IMMEDIATE transaction, so controllers on
@@ -59,7 +60,7 @@ export function releaseRecorded(db: Database.Database, runId: string, machine: s
 export function finishedInRun(db: Database.Database, runId: string, machines: string[]): string[] {
   if (machines.length === 0) return [];
   const rows = db.prepare(
-    `SELECT machine FROM run_machines WHERE run_id = ? AND machine IN (SELECT value FROM json_each(?)) AND status NOT IN ('pending', 'interrupted')`,
+    `SELECT machine FROM run_machines WHERE run_id = ? AND machine IN (SELECT value FROM json_each(?)) AND status NOT IN ${UNFINISHED_IN}`,
   ).all(runId, JSON.stringify(machines)) as { machine: string }[];
   const finished = new Set(rows.map((r) => r.machine));
   return machines.filter((m) => finished.has(m));

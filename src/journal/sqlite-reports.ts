@@ -12,6 +12,9 @@ type Row = Record<string, unknown>;
 /** The failed statuses as an SQL list: the queries count failures as every other view does. */
 export const FAILED_IN = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 
+/** A machine's row in a run not done yet, as an SQL list in parentheses: not reached (pending) or cut off by the run's end. */
+export const UNFINISHED_IN = `('pending', 'interrupted')`;
+
 const ESCALATED = `(c.escalated_at IS NOT NULL OR c.attempts >= @attempts OR c.first_failed <= @first_failed_by OR c.due_at <= @now)`;
 
 /** The machines status counts: the inventory (and open cases outside it), or every machine the journal knows. */
@@ -38,7 +41,7 @@ function knownMachines(withInventory: boolean): string {
  */
 export const UNFINISHED_MACHINES = `(SELECT DISTINCT m.machine FROM run_machines m
   WHERE m.run_id IN (SELECT r.id FROM runs r WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted'))
-    AND m.status IN ('pending', 'interrupted'))`;
+    AND m.status IN ${UNFINISHED_IN})`;
 
 export function countBySite(db: Database.Database, query: SiteCountQuery): SiteCounts[] {
   const inventory = query.machines ? JSON.stringify(query.machines.map((m) => [m.id, m.site, m.planHash ?? null])) : null;
@@ -178,7 +181,7 @@ export function machineHistory(db: Database.Database, machine: string): MachineH
 export function unfinishedRuns(db: Database.Database): UnfinishedRun[] {
   const rows = db.prepare(
     `SELECT r.*,
-       (SELECT count(*) FROM run_machines m WHERE m.run_id = r.id AND m.status NOT IN ('pending', 'interrupted')) AS done_count,
+       (SELECT count(*) FROM run_machines m WHERE m.run_id = r.id AND m.status NOT IN ${UNFINISHED_IN}) AS done_count,
        (SELECT max(finished_at) FROM run_machines m WHERE m.run_id = r.id) AS last_result_at,
        (SELECT count(*) FROM leases l WHERE l.run_id = r.id AND l.expires_at >= @now) AS live_leases
      FROM runs r WHERE r.finished_at IS NULL ORDER BY r.started_at DESC, r.id DESC`,

@@ -14,7 +14,7 @@ import type {
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
 import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
-import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns } from './sqlite-reports.js';
+import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, UNFINISHED_IN } from './sqlite-reports.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, RebootPendingRecord, SiteCountQuery, SiteCounts, UnfinishedRun,
 } from './store.js';
@@ -24,7 +24,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number; // how long a writer waits for another process's transaction (default 5000)
 }
 
-const UNFINISHED = `('pending', 'interrupted')`;
 
 const UPSERT_RUN_MACHINE = `
   INSERT INTO run_machines (run_id, machine, site, wave, status, error_class, message, fingerprint, attempts, started_at, finished_at, duration_ms, plan_hash, reboot_required)
@@ -209,7 +208,7 @@ export class SqliteStore implements JournalStore {
   async findResumableRun(): Promise<RunRecord | null> {
     const row = this.db.prepare(
       `SELECT * FROM runs r WHERE r.mode = 'apply' AND (r.finished_at IS NULL OR r.outcome = 'interrupted')
-         AND EXISTS (SELECT 1 FROM run_machines m WHERE m.run_id = r.id AND m.status IN ${UNFINISHED})
+         AND EXISTS (SELECT 1 FROM run_machines m WHERE m.run_id = r.id AND m.status IN ${UNFINISHED_IN})
        ORDER BY r.started_at DESC, r.id DESC LIMIT 1`,
     ).get() as Record<string, unknown> | undefined;
     return row ? toRunRecord(row) : null;
@@ -217,7 +216,7 @@ export class SqliteStore implements JournalStore {
 
   async pendingMachines(runId: string): Promise<PlannedMachine[]> {
     const rows = this.db
-      .prepare(`SELECT machine, site, wave, plan_hash FROM run_machines WHERE run_id = ? AND status IN ${UNFINISHED} ORDER BY wave, machine`)
+      .prepare(`SELECT machine, site, wave, plan_hash FROM run_machines WHERE run_id = ? AND status IN ${UNFINISHED_IN} ORDER BY wave, machine`)
       .all(runId) as { machine: string; site: string; wave: number; plan_hash: string }[];
     return rows.map((r) => ({ machine: r.machine, site: r.site, wave: r.wave, planHash: r.plan_hash }));
   }
