@@ -1,22 +1,19 @@
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import ssh2 from 'ssh2';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { ParsedKey } from 'ssh2';
+import { parseSigningKey } from '../transport/signing-key.js';
 
 /**
- * A PC's host key and the client key it accepts, with their key objects made once. ssh2 signs and verifies with a
- * key's PEM text, which OpenSSL decodes again every time (about 4.5 ms a signature): a thousand PCs' handshakes
- * would spend most of the lab's time on it, a cost no real PC's sshd pays. Same signatures (node:crypto, as ssh2
- * calls it); lab keys are ed25519, any other type keeps ssh2's own path.
+ * A PC's host key, signing through a key object made once, as the controller's own key does (parseSigningKey): ssh2
+ * signs with a key's PEM text, which OpenSSL decodes again every time (about 4.5 ms a signature), so a thousand
+ * PCs' handshakes would spend most of the lab's time on it, a cost no real PC's sshd pays.
  */
 export function parseHostKey(privateKey: string): ParsedKey {
-  const key = parseOne(privateKey);
-  if (key.type !== 'ssh-ed25519') return key;
-  const keyObject = createPrivateKey(key.getPrivatePEM());
-  key.sign = ((data: Buffer | string) => sign(null, typeof data === 'string' ? Buffer.from(data) : data, keyObject)) as ParsedKey['sign'];
+  const key = parseSigningKey(privateKey);
+  if (key instanceof Error) throw key;
   return key;
 }
 
-/** Verifies a client's signature with the accepted key. */
+/** Verifies a client's signature with the accepted key, through a key object made once (ed25519, the lab's keys). */
 export function createVerifier(key: ParsedKey): (data: Buffer, signature: Buffer, hashAlgo?: string) => boolean {
   if (key.type !== 'ssh-ed25519') return (data, signature, hashAlgo) => key.verify(data, signature, hashAlgo) === true;
   const keyObject: KeyObject = createPublicKey(key.getPublicPEM());
@@ -27,10 +24,4 @@ export function createVerifier(key: ParsedKey): (data: Buffer, signature: Buffer
       return false;
     }
   };
-}
-
-function parseOne(text: string): ParsedKey {
-  const parsed = ssh2.utils.parseKey(text);
-  if (parsed instanceof Error) throw parsed;
-  return Array.isArray(parsed) ? parsed[0] : parsed;
 }
