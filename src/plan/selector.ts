@@ -11,10 +11,10 @@ export class SelectorError extends Error {
 }
 
 type Kind = 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | 'failed' | 'file';
+const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
 
 /** What a selector reads of a machine: status selects from these as kept in its cache, without the inventory. */
 export type Selectable = Pick<Machine, 'id' | 'site' | 'role' | 'os' | 'host' | 'user'>;
-const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
 
 export interface SelectorTerm {
   kind: Kind;

@@ -12,7 +12,6 @@ export function renewalPeriod(ttlMs: number): number {
   return ttlMs / 3;
 }
 
-
 /**
  * Leases of a controller that died on this same control machine (same user@host, its pid gone, e.g. kill -9)
  * need not wait for leaseTimeout: they are given back in the dead holder's name and taken again.
