@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadProject } from '../../src/config/index.js';
-import { openSqliteStore, routeBySite } from '../../src/journal/index.js';
+import { journalSucceededRun } from '../support/succeeded-run.js';
 import { generateFleet } from '../../src/lab/generate.js';
-import type { MachineResult } from '../../src/model/result.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { readRepositoryFacts } from '../../src/cli/plan-hash-cache.js';
 import { findPackageRoot } from '../../src/config/package-root.js';
@@ -29,18 +28,7 @@ async function writeJournal(): Promise<void> {
   const hashes = await currentHashes();
   const loaded = await loadProject({ projectDir: dir });
   const done = loaded.project!.machines.slice(0, DONE).map((m) => ({ id: m.id, site: m.site, hash: hashes.get(m.id)! }));
-  const store = await openSqliteStore(path.join(dir, '.homeshift', 'journal.db'));
-  const at = '2026-11-20T08:00:00.000Z';
-  const runId = '20261120-080000-ca01';
-  await store.startRun({ id: runId, mode: 'apply', startedAt: at, commandLine: 'homeshift rollout', planHash: 'p', selector: null },
-    done.map((m) => ({ machine: m.id, site: m.site, wave: 1, planHash: m.hash })));
-  const result = (m: (typeof done)[number]): MachineResult => ({
-    machine: m.id, site: m.site, status: 'changed', errorClass: null, message: null, fingerprint: null, attempts: 1,
-    startedAt: at, finishedAt: at, durationMs: 10, planHash: m.hash, steps: [],
-  });
-  await store.recordResults(runId, done.map((m) => ({ result: result(m), wave: 1, fingerprint: null })), { route: routeBySite(() => null), escalateAfterAttempts: 3 });
-  await store.finishRun(runId, 'ok', at);
-  await store.close();
+  await journalSucceededRun(path.join(dir, '.homeshift', 'journal.db'), { id: '20261120-080000-ca01', planHash: 'p', at: '2026-11-20T08:00:00.000Z' }, done);
 }
 
 async function totals(): Promise<Record<string, number>> {

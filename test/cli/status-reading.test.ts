@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadProject } from '../../src/config/index.js';
-import { openSqliteStore, routeBySite } from '../../src/journal/index.js';
+import { journalSucceededRun } from '../support/succeeded-run.js';
 import { generateFleet } from '../../src/lab/generate.js';
-import type { MachineResult } from '../../src/model/result.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { runCli } from './run-cli.js';
 
@@ -21,18 +20,7 @@ async function writeJournal(): Promise<void> {
   const loaded = await loadProject({ projectDir: dir });
   const plan = buildPlan(loaded.project!);
   const done = plan.machines.slice(0, 6).map((m, i) => ({ id: m.machine.id, site: m.machine.site, hash: i === 5 ? 'an-older-plan' : m.hash }));
-  const store = await openSqliteStore(path.join(dir, '.homeshift', 'journal.db'));
-  const at = '2026-11-20T08:00:00.000Z';
-  const runId = '20261120-080000-st01';
-  await store.startRun({ id: runId, mode: 'apply', startedAt: at, commandLine: 'homeshift rollout', planHash: plan.hash, selector: null },
-    done.map((m) => ({ machine: m.id, site: m.site, wave: 1, planHash: m.hash })));
-  const result = (m: (typeof done)[number]): MachineResult => ({
-    machine: m.id, site: m.site, status: 'changed', errorClass: null, message: null, fingerprint: null, attempts: 1,
-    startedAt: at, finishedAt: at, durationMs: 10, planHash: m.hash, steps: [],
-  });
-  await store.recordResults(runId, done.map((m) => ({ result: result(m), wave: 1, fingerprint: null })), { route: routeBySite(() => null), escalateAfterAttempts: 3 });
-  await store.finishRun(runId, 'ok', at);
-  await store.close();
+  await journalSucceededRun(path.join(dir, '.homeshift', 'journal.db'), { id: '20261120-080000-st01', planHash: plan.hash, at: '2026-11-20T08:00:00.000Z' }, done);
 }
 
 beforeAll(async () => {
