@@ -12,20 +12,12 @@ import { loadProject } from '../../src/config/index.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { readMessage, type ReadMessage } from '../support/mail-message.js';
 import { runCli } from './run-cli.js';
+import { EXAMPLE_ROUTING } from '../support/routing.js';
 
 // Many CLI processes in a row, each loading the project: generous under a loaded machine (no timing is asserted).
 const SLOW = 240_000;
 
-const ROUTING = `
-routing:
-  groups:
-    central-it: { members: [it-ops@example-telco.de], lead: it-lead@example-telco.de }
-    directory-team: { members: [hr-data@example-telco.de] }
-  rules:
-    - { class: [auth], to: central-it, reactWithin: 1h }
-    - { cause: "step-failed:mailbox:*", to: directory-team, reactWithin: 1d }
-    - { class: [unreachable], to: site-supporters, reactWithin: 4h }
-notify: { from: homeshift@example-telco.de, fromName: Rollout team, subjectPrefix: "[homeshift]" }
+const ROUTING = `${EXAMPLE_ROUTING}notify: { from: homeshift@example-telco.de, fromName: Rollout team, subjectPrefix: "[homeshift]" }
 `;
 
 /** stderr without the validation warning the hostile name draws (it is a warning, not an error, in names). */

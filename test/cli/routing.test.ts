@@ -8,17 +8,7 @@ import { join } from 'node:path';
 import { loadProject } from '../../src/config/index.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { runCli } from './run-cli.js';
-
-const ROUTING = `
-routing:
-  groups:
-    central-it: { members: [it-ops@example-telco.de], lead: it-lead@example-telco.de }
-    directory-team: { members: [hr-data@example-telco.de] }
-  rules:
-    - { class: [auth], to: central-it, reactWithin: 1h }
-    - { cause: "step-failed:mailbox:*", to: directory-team, reactWithin: 1d }
-    - { class: [unreachable], to: site-supporters, reactWithin: 4h }
-`;
+import { EXAMPLE_ROUTING } from '../support/routing.js';
 
 interface OpenCase { machine: string; site: string; owner: string | null; errorClass: string; firstFailed: string; dueAt: string | null }
 
@@ -28,7 +18,7 @@ describe('case routing from lab faults', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'homeshift-routing-'));
     lab = await startLab({ dir: join(dir, 'lab'), machines: 12, sites: 2, faults: 'offline=2,auth=2' });
-    await appendFile(join(lab.projectDir, 'homeshift.yaml'), ROUTING);
+    await appendFile(join(lab.projectDir, 'homeshift.yaml'), EXAMPLE_ROUTING);
   });
   afterAll(async () => {
     await lab?.stop();
