@@ -45,7 +45,7 @@ export interface StepSpec {
   timeout?: number;
   files: FileSpec[];
   secrets: string[];
-  vars: (ctx: RenderContext) => Record<string, string>;
+  vars: Record<string, string> | ((ctx: RenderContext) => Record<string, string>); // an object: the same for every machine
 }
 
 const DEFAULT_CUSTOMER_DATA_PATTERNS = ['*kunde*.csv', '*kunden*.xlsx', '*customer*.csv', '*.kdb', 'crm-export*'];
@@ -70,7 +70,7 @@ function checkSteps(profile: ResolvedProfile, os: Os): StepSpec[] {
     return lastList;
   };
   if (profile.checks.diskEncryption) {
-    steps.push({ id: 'check:disk-encryption', title: 'Disk is encrypted', script: `${os}/check-disk-encryption.${ext(os)}`, checkOnly: true, files: [], secrets: [], vars: () => ({}) });
+    steps.push({ id: 'check:disk-encryption', title: 'Disk is encrypted', script: `${os}/check-disk-encryption.${ext(os)}`, checkOnly: true, files: [], secrets: [], vars: {} });
   }
   if (profile.checks.noLocalCustomerData) {
     steps.push({
@@ -102,7 +102,7 @@ function checkSteps(profile: ResolvedProfile, os: Os): StepSpec[] {
       checkOnly: false,
       files,
       secrets: [],
-      vars: () => ({ HS_SCREEN_LOCK_MINUTES: String(minutes), HS_SCREEN_LOCK_SECONDS: String(minutes * 60) }),
+      vars: { HS_SCREEN_LOCK_MINUTES: String(minutes), HS_SCREEN_LOCK_SECONDS: String(minutes * 60) },
     });
   }
   return steps;
@@ -173,7 +173,7 @@ export function profileStepSpecs(profile: ResolvedProfile, os: Os): StepSpec[] {
         checkOnly: false,
         files: (step.files ?? []).map((f) => ({ path: f.path, template: f.template, mode: f.mode ?? '0644' })),
         secrets: [...step.secrets],
-        vars: () => vars,
+        vars,
       };
       if (step.timeout !== undefined) spec.timeout = step.timeout;
       return spec;
@@ -197,7 +197,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       timeout: 1800,
       files: [],
       secrets: [],
-      vars: () => vars,
+      vars,
     };
   });
   const wantsMailbox = Object.keys(profile.mailbox).length > 0;

@@ -2,6 +2,7 @@ import type { Machine } from '../model/project.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import { assemblePlanOf, summaryOf, type MachineSummary, type PlanOf } from './build-plan.js';
 import { planJsonFrame } from './format-plan.js';
+import { machinePlanParts } from './machine-json.js';
 
 /**
  * Where encoded machine plans are kept until the plan is known to be whole: an append-only log of bytes.
@@ -75,22 +76,26 @@ export function createMachineEncoder(spool: PlanSpool): MachineEncoder {
   };
   return {
     encode(m) {
-      const text = JSON.stringify(m);
-      let at: number;
-      let length: number;
-      if (text.length * 3 > PIECE) {
+      const parts = machinePlanParts(m);
+      let most = 0; // UTF-8 bytes at most: 3 a UTF-16 unit of text
+      for (const part of parts) most += typeof part === 'string' ? part.length * 3 : part.length;
+      if (most > PIECE) {
         flush();
-        const bytes = Buffer.from(text, 'utf8');
-        at = spool.append(bytes);
-        length = bytes.length;
-        start = at + length;
-      } else {
-        if (used + text.length * 3 > PIECE) flush();
-        length = piece.write(text, used, 'utf8');
-        at = start + used;
-        used += length;
+        const bytes = Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part)));
+        const at = spool.append(bytes);
+        start = at + bytes.length;
+        return { ...summaryOf(m), id: m.machine.id, spool, at, length: bytes.length };
       }
-      return { ...summaryOf(m), id: m.machine.id, spool, at, length };
+      if (used + most > PIECE) flush();
+      const at = start + used;
+      for (const part of parts) {
+        if (typeof part === 'string') used += piece.write(part, used, 'utf8');
+        else {
+          piece.set(part, used);
+          used += part.length;
+        }
+      }
+      return { ...summaryOf(m), id: m.machine.id, spool, at, length: start + used - at };
     },
     finish: flush,
   };

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import type { PlanOf } from './build-plan.js';
+import { machinePlanJson } from './machine-json.js';
 import { SECRET_PLACEHOLDER } from '../model/plan.js';
 import { formatPosixPrelude, formatPowerShellPrelude, secretVarName } from '../render/prelude.js';
 import { machineVars } from '../shell/machine-prelude.js';
@@ -88,7 +89,7 @@ export function formatPlanText(plan: Plan, opts: { machine?: string; color: bool
  * streams: 16,000 machines never sit in memory as one string, and grep finds a machine's line.
  */
 export function* planJsonChunks(plan: Plan): Generator<string> {
-  yield* planJsonFrame(plan, (m) => JSON.stringify(m));
+  yield* planJsonFrame(plan, machinePlanJson);
 }
 
 /** The JSON of a plan around its machines' own JSON, however the machines are kept (see encoded-plan.ts). */

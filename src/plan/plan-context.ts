@@ -1,6 +1,8 @@
-import type { Os, Project } from '../model/project.js';
+import type { Os, Project, SshSettings } from '../model/project.js';
 import { compileTemplate, TemplateError, type RenderFn } from '../render/engine.js';
+import type { MachinePlan, PlannedStep } from '../model/plan.js';
 import { sha256, sortedKeys } from './hash.js';
+import { sharedJson } from './machine-json.js';
 import { resolveProfile, type ResolvedProfile } from './resolve-profile.js';
 import { stepSpecs, type PlannedBundle, type StepSpec } from './builtin-steps.js';
 import { planExe, planMsi, type PlannedExe, type PlannedMsi } from './windows-installers.js';
@@ -12,6 +14,19 @@ export interface Recipe {
   bundles: PlannedBundle[];
   steps: StepSpec[];
   digest: string; // everything of the recipe a plan depends on: profile, bundles, step specs, script and template texts
+  planned: RecipeParts;
+}
+
+/**
+ * The parts of a machine plan that are the same for every machine of a recipe, made once and shared by their plans
+ * (plans are data that nothing changes): 16,000 plans then hold far fewer objects, and each part is encoded once.
+ */
+export interface RecipeParts {
+  profile: MachinePlan['profile'];
+  bundles: MachinePlan['bundles'];
+  checks: MachinePlan['checks'];
+  stepSecrets: string[][]; // by step index
+  fixedSteps: Map<number, PlannedStep>[]; // by step index, by time limit: steps without files and with fixed vars
 }
 
 /** Bumped whenever planning code changes what a plan looks like for the same inputs. */
@@ -26,6 +41,7 @@ export interface PlanContext {
   scripts: Map<string, { hash: string; text: string }>;
   fixedPaths: Map<string, string>; // file paths without placeholders, normalised
   hashParts: WeakMap<object, string>; // JSON of what many machines' hashes share (a site's part, the project's vars)
+  siteSsh: WeakMap<object, { settings: SshSettings; planned: MachinePlan['ssh'] | null }>; // the project's and a site's, merged
 }
 
 export class RecipeError extends Error {
@@ -36,7 +52,7 @@ export class RecipeError extends Error {
 }
 
 export function createPlanContext(project: Project, opts: { compile?: boolean } = {}): PlanContext {
-  return { project, compile: opts.compile ?? true, recipes: new Map(), templates: new Map(), scripts: new Map(), fixedPaths: new Map(), hashParts: new WeakMap() };
+  return { project, compile: opts.compile ?? true, recipes: new Map(), templates: new Map(), scripts: new Map(), fixedPaths: new Map(), hashParts: new WeakMap(), siteSsh: new WeakMap() };
 }
 
 function planBundles(project: Project, names: string[], os: Os, profile: string): PlannedBundle[] {
@@ -103,7 +119,14 @@ export function getRecipe(ctx: PlanContext, profileName: string, os: Os): Recipe
     registerScript(ctx, step.script);
     for (const file of step.files) (ctx.compile ? getTemplate : templateName)(ctx, file.template, os);
   }
-  const recipe = { profile, os, bundles, steps, digest: recipeDigest(ctx, profile, os, bundles, steps) };
+  const planned: RecipeParts = {
+    profile: sharedJson({ name: profile.name, chain: profile.chain }),
+    bundles: sharedJson(bundles.map((b) => ({ name: b.name, version: b.version, packages: b.packages }))),
+    checks: sharedJson(profile.checks),
+    stepSecrets: steps.map((s) => sharedJson([...new Set(s.secrets)].sort())),
+    fixedSteps: steps.map(() => new Map()),
+  };
+  const recipe = { profile, os, bundles, steps, digest: recipeDigest(ctx, profile, os, bundles, steps), planned };
   ctx.recipes.set(key, recipe);
   return recipe;
 }

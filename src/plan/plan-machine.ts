@@ -5,17 +5,22 @@ import { hasSecretMark, takeSecretMarks } from '../render/secret-mark.js';
 import { sha256, sortedKeys } from './hash.js';
 import { PlanError } from './plan-error.js';
 import { createPlanContext, getRecipe, getTemplate, type PlanContext, type Recipe } from './plan-context.js';
+import { sharedJson } from './machine-json.js';
 import { homeshiftPaths, type RenderContext, type StepSpec } from './builtin-steps.js';
 
 const DEFAULT_STEP_TIMEOUT = 300;
 
-// Parts of a machine plan that are the same for every machine of a recipe are built once and shared by their plans
-// (plans are data that nothing changes): 16,000 plans then hold far fewer objects.
-const shared = new WeakMap<object, unknown>();
-function sharedOf<T>(key: object, build: () => T): T {
-  let value = shared.get(key) as T | undefined;
-  if (value === undefined) shared.set(key, (value = build()));
-  return value;
+// A step without files and with fixed vars (bundles, most checks, many profile steps) is the same for every machine
+// of its recipe but for its time limit: one object per (step, limit), kept with the recipe.
+function fixedStep(recipe: Recipe, index: number, vars: Record<string, string>, timeout: number): PlannedStep {
+  const byTimeout = recipe.planned.fixedSteps[index];
+  let step = byTimeout.get(timeout);
+  if (!step) {
+    const spec = recipe.steps[index];
+    step = { id: spec.id, title: spec.title, script: spec.script, vars, files: [], secrets: recipe.planned.stepSecrets[index], checkOnly: spec.checkOnly, timeout };
+    byTimeout.set(timeout, sharedJson(step));
+  }
+  return step;
 }
 
 function mergeSsh(...layers: (SshSettings | undefined)[]): SshSettings {
@@ -92,7 +97,10 @@ function checkSecrets(ctx: PlanContext, spec: StepSpec, template: string, names:
   }
 }
 
-function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, recipe: Recipe, stepTimeout: number | undefined): PlannedStep {
+function planStep(ctx: PlanContext, index: number, context: RenderContext, recipe: Recipe, stepTimeout: number | undefined): PlannedStep {
+  const spec = recipe.steps[index];
+  const timeout = spec.timeout ?? stepTimeout ?? DEFAULT_STEP_TIMEOUT;
+  if (spec.files.length === 0 && typeof spec.vars !== 'function') return fixedStep(recipe, index, spec.vars, timeout);
   const files: PlannedFile[] = spec.files.map((file) => {
     const template = getTemplate(ctx, file.template, recipe.os);
     const { content, secrets } = takeSecretMarks(template.render(context));
@@ -107,11 +115,11 @@ function planStep(ctx: PlanContext, spec: StepSpec, context: RenderContext, reci
     id: spec.id,
     title: spec.title,
     script: spec.script,
-    vars: spec.vars(context),
+    vars: typeof spec.vars === 'function' ? spec.vars(context) : spec.vars,
     files,
-    secrets: sharedOf(spec, () => [...new Set(spec.secrets)].sort()),
+    secrets: recipe.planned.stepSecrets[index],
     checkOnly: spec.checkOnly,
-    timeout: spec.timeout ?? stepTimeout ?? DEFAULT_STEP_TIMEOUT,
+    timeout,
   };
 }
 
@@ -125,7 +133,7 @@ function machineHash(ctx: PlanContext, recipe: Recipe, machine: Machine, site: S
   const siteJson = ctx.hashParts.get(site) ?? remember(ctx, site, JSON.stringify([site.id, site.name, site.vpnGateway, site.sharedMailboxes, sortedKeys(site.vars)]));
   const configJson = ctx.hashParts.get(ctx.project) ?? remember(ctx, ctx.project, JSON.stringify(sortedKeys(ctx.project.config.vars)));
   return sha256(
-    `[${JSON.stringify(recipe.digest)},${JSON.stringify([machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, sortedKeys(machine.vars)])},${siteJson},${JSON.stringify([employee.id, employee.firstName, employee.lastName, employee.mailbox])},${configJson},${JSON.stringify(sortedKeys(ssh))}]`,
+    `[${JSON.stringify(recipe.digest)},${JSON.stringify([machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, sortedKeys(machine.vars)])},${siteJson},${JSON.stringify([employee.id, employee.firstName, employee.lastName, employee.mailbox])},${configJson},${ctx.hashParts.get(ssh) ?? remember(ctx, ssh, JSON.stringify(sortedKeys(ssh)))}]`,
   );
 }
 
@@ -134,14 +142,25 @@ function remember(ctx: PlanContext, key: object, json: string): string {
   return json;
 }
 
+interface MachineInputs {
+  site: Site;
+  employee: Employee;
+  recipe: Recipe;
+  ssh: SshSettings;
+  sitePlanned: { planned: MachinePlan['ssh'] | null } | null; // the site's planned SSH settings, shared (null: the machine's own)
+}
+
 /** What a machine's plan is made of before anything is rendered; throws PlanError (unknown site, employee). */
-function machineInputs(project: Project, machine: Machine, ctx: PlanContext): { site: Site; employee: Employee; recipe: Recipe; ssh: SshSettings } {
+function machineInputs(project: Project, machine: Machine, ctx: PlanContext): MachineInputs {
   const site = project.sites.get(machine.site);
   if (!site) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: unknown site ${machine.site}`, pos: machine.pos });
   const employee = project.employees.get(machine.user);
   if (!employee) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: user ${machine.user} is not in the directory`, pos: machine.pos });
   const recipe = getRecipe(ctx, machine.role, machine.os);
-  return { site, employee, recipe, ssh: mergeSsh(project.config.ssh, site.ssh, machine.ssh) };
+  if (machine.ssh) return { site, employee, recipe, ssh: mergeSsh(project.config.ssh, site.ssh, machine.ssh), sitePlanned: null };
+  let shared = ctx.siteSsh.get(site);
+  if (!shared) ctx.siteSsh.set(site, (shared = { settings: mergeSsh(project.config.ssh, site.ssh), planned: null }));
+  return { site, employee, recipe, ssh: shared.settings, sitePlanned: shared };
 }
 
 /**
@@ -169,7 +188,7 @@ export function checkMachine(project: Project, machine: Machine, ctx: PlanContex
 
 function buildMachinePlan(project: Project, machine: Machine, ctx: PlanContext, withHash: boolean): Omit<MachinePlan, 'hash'> | MachinePlan {
   try {
-    const { site, employee, recipe, ssh } = machineInputs(project, machine, ctx);
+    const { site, employee, recipe, ssh, sitePlanned } = machineInputs(project, machine, ctx);
     const profile = recipe.profile;
     const vars: Vars = { ...profile.vars, ...project.config.vars, ...site.vars, ...machine.vars };
     const root = typeof vars.root === 'string' && vars.root ? vars.root : machine.os === 'linux' ? '/' : 'C:\\';
@@ -193,16 +212,16 @@ function buildMachinePlan(project: Project, machine: Machine, ctx: PlanContext, 
       root,
       paths: homeshiftPaths(machine.os),
     };
-    const steps = recipe.steps.map((spec) => planStep(ctx, spec, context, recipe, ssh.stepTimeout));
+    const steps = recipe.steps.map((_, index) => planStep(ctx, index, context, recipe, ssh.stepTimeout));
     const plan: Omit<MachinePlan, 'hash'> = {
       machine: { id: machine.id, host: machine.host, port: machine.port ?? ssh.port ?? 22, os: machine.os, site: machine.site, role: machine.role },
-      ssh: planSsh(ssh),
+      ssh: sitePlanned ? (sitePlanned.planned ??= sharedJson(planSsh(ssh))) : planSsh(ssh),
       employee: { id: employee.id, name, mailbox: employee.mailbox },
-      profile: sharedOf(recipe.profile, () => ({ name: profile.name, chain: profile.chain })),
+      profile: recipe.planned.profile,
       mailbox,
       vpn,
-      bundles: sharedOf(recipe.bundles, () => recipe.bundles.map((b) => ({ name: b.name, version: b.version, packages: b.packages }))),
-      checks: profile.checks,
+      bundles: recipe.planned.bundles,
+      checks: recipe.planned.checks,
       root,
       steps,
     };

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadProject } from '../../src/config/index.js';
+import { generateFleet } from '../../src/lab/generate.js';
+import { buildPlan } from '../../src/plan/build-plan.js';
+import { machinePlanJson, machinePlanParts } from '../../src/plan/machine-json.js';
+import type { MachinePlan } from '../../src/model/plan.js';
+import { buildFixtureProject } from './fixture.js';
+
+describe('the JSON of a machine plan with its shared parts encoded once', () => {
+  it('is JSON.stringify of the plan, for every machine of a generated fleet and of the fixture', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homeshift-json-fleet-'));
+    try {
+      await generateFleet(dir, { machines: 300, sites: 6, seed: 11 });
+      const fleet = (await loadProject({ projectDir: dir })).project!;
+      for (const project of [fleet, buildFixtureProject()]) {
+        const plan = buildPlan(project);
+        for (const m of plan.machines) expect(machinePlanJson(m)).toBe(JSON.stringify(m));
+        // the shared parts really are shared: many machines, few distinct bundle and step objects
+        expect(new Set(plan.machines.map((m) => m.bundles)).size).toBeLessThan(10);
+      }
+      const parts = machinePlanParts(buildPlan(fleet).machines[0]);
+      expect(parts.some((p) => Buffer.isBuffer(p))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives a plan of another shape to JSON.stringify whole', () => {
+    const m = buildPlan(buildFixtureProject()).machines[0];
+    const extra = { ...m, note: 'added' } as MachinePlan;
+    expect(machinePlanParts(extra)).toEqual([JSON.stringify(extra)]);
+    const reordered = { hash: m.hash, ...m } as MachinePlan;
+    expect(machinePlanJson(reordered)).toBe(JSON.stringify(reordered));
+    const undefinedPart = { ...m, vpn: undefined } as unknown as MachinePlan;
+    expect(machinePlanJson(undefinedPart)).toBe(JSON.stringify(undefinedPart));
+    const oddSteps = { ...m, steps: [m.steps[0], null] } as unknown as MachinePlan;
+    expect(machinePlanJson(oddSteps)).toBe(JSON.stringify(oddSteps));
+  });
+});
