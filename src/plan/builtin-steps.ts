@@ -16,8 +16,11 @@ export interface RenderContext {
   paths: { config: string; state: string }; // where homeshift keeps its files, relative to root
 }
 
+const LINUX_PATHS: RenderContext['paths'] = { config: 'etc/homeshift', state: 'var/lib/homeshift' };
+const WINDOWS_PATHS: RenderContext['paths'] = { config: 'ProgramData/homeshift', state: 'ProgramData/homeshift' };
+
 export function homeshiftPaths(os: Os): RenderContext['paths'] {
-  return os === 'linux' ? { config: 'etc/homeshift', state: 'var/lib/homeshift' } : { config: 'ProgramData/homeshift', state: 'ProgramData/homeshift' };
+  return os === 'linux' ? LINUX_PATHS : WINDOWS_PATHS;
 }
 
 /** A bundle as one OS installs it: id is the apt package or the winget id; Windows may add MSI and EXE installers. */

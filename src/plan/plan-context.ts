@@ -1,10 +1,10 @@
-import type { Os, Project, SshSettings } from '../model/project.js';
+import type { Os, Project, SshSettings, Vars } from '../model/project.js';
 import { compileTemplate, TemplateError, type RenderFn } from '../render/engine.js';
 import type { MachinePlan, PlannedStep } from '../model/plan.js';
 import { sha256, sortedKeys } from './hash.js';
 import { sharedJson } from './machine-json.js';
 import { resolveProfile, type ResolvedProfile } from './resolve-profile.js';
-import { stepSpecs, type PlannedBundle, type StepSpec } from './builtin-steps.js';
+import { stepSpecs, type PlannedBundle, type RenderContext, type StepSpec } from './builtin-steps.js';
 import { planExe, planMsi, type PlannedExe, type PlannedMsi } from './windows-installers.js';
 
 /** Everything a (profile, os) pair shares across its machines: resolved once, compiled once. */
@@ -27,6 +27,7 @@ export interface RecipeParts {
   checks: MachinePlan['checks'];
   stepSecrets: string[][]; // by step index
   fixedSteps: Map<number, PlannedStep>[]; // by step index, by time limit: steps without files and with fixed vars
+  context: Pick<RenderContext, 'profile' | 'checks'>; // the recipe's part of the render context
 }
 
 /** Bumped whenever planning code changes what a plan looks like for the same inputs. */
@@ -41,7 +42,15 @@ export interface PlanContext {
   scripts: Map<string, { hash: string; text: string }>;
   fixedPaths: Map<string, string>; // file paths without placeholders, normalised
   hashParts: WeakMap<object, string>; // JSON of what many machines' hashes share (a site's part, the project's vars)
-  siteSsh: WeakMap<object, { settings: SshSettings; planned: MachinePlan['ssh'] | null }>; // the project's and a site's, merged
+  sites: WeakMap<object, SiteParts>; // by Site
+}
+
+/** What the machines of one site share: the project's and the site's SSH settings merged, its render context part. */
+export interface SiteParts {
+  ssh: SshSettings;
+  plannedSsh: MachinePlan['ssh'] | null; // made with the first machine that needs it
+  context: RenderContext['site'];
+  vars: Map<Recipe, Vars>; // profile < project < site vars, for machines without vars of their own
 }
 
 export class RecipeError extends Error {
@@ -52,7 +61,7 @@ export class RecipeError extends Error {
 }
 
 export function createPlanContext(project: Project, opts: { compile?: boolean } = {}): PlanContext {
-  return { project, compile: opts.compile ?? true, recipes: new Map(), templates: new Map(), scripts: new Map(), fixedPaths: new Map(), hashParts: new WeakMap(), siteSsh: new WeakMap() };
+  return { project, compile: opts.compile ?? true, recipes: new Map(), templates: new Map(), scripts: new Map(), fixedPaths: new Map(), hashParts: new WeakMap(), sites: new WeakMap() };
 }
 
 function planBundles(project: Project, names: string[], os: Os, profile: string): PlannedBundle[] {
@@ -125,6 +134,10 @@ export function getRecipe(ctx: PlanContext, profileName: string, os: Os): Recipe
     checks: sharedJson(profile.checks),
     stepSecrets: steps.map((s) => sharedJson([...new Set(s.secrets)].sort())),
     fixedSteps: steps.map(() => new Map()),
+    context: {
+      profile: { name: profile.name, chain: profile.chain, description: profile.description },
+      checks: { diskEncryption: profile.checks.diskEncryption, screenLockMinutes: profile.checks.screenLockMinutes ?? null, noLocalCustomerData: profile.checks.noLocalCustomerData },
+    },
   };
   const recipe = { profile, os, bundles, steps, digest: recipeDigest(ctx, profile, os, bundles, steps), planned };
   ctx.recipes.set(key, recipe);

@@ -4,11 +4,13 @@ import { compileTemplate, TemplateError } from '../render/engine.js';
 import { hasSecretMark, takeSecretMarks } from '../render/secret-mark.js';
 import { sha256, sortedKeys } from './hash.js';
 import { PlanError } from './plan-error.js';
-import { createPlanContext, getRecipe, getTemplate, type PlanContext, type Recipe } from './plan-context.js';
+import { createPlanContext, getRecipe, getTemplate, type PlanContext, type Recipe, type SiteParts } from './plan-context.js';
 import { sharedJson } from './machine-json.js';
 import { homeshiftPaths, type RenderContext, type StepSpec } from './builtin-steps.js';
 
 const DEFAULT_STEP_TIMEOUT = 300;
+const NO_MAILBOXES: string[] = [];
+const NO_VARS = {};
 
 // A step without files and with fixed vars (bundles, most checks, many profile steps) is the same for every machine
 // of its recipe but for its time limit: one object per (step, limit), kept with the recipe.
@@ -133,7 +135,7 @@ function machineHash(ctx: PlanContext, recipe: Recipe, machine: Machine, site: S
   const siteJson = ctx.hashParts.get(site) ?? remember(ctx, site, JSON.stringify([site.id, site.name, site.vpnGateway, site.sharedMailboxes, sortedKeys(site.vars)]));
   const configJson = ctx.hashParts.get(ctx.project) ?? remember(ctx, ctx.project, JSON.stringify(sortedKeys(ctx.project.config.vars)));
   return sha256(
-    `[${JSON.stringify(recipe.digest)},${JSON.stringify([machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, sortedKeys(machine.vars)])},${siteJson},${JSON.stringify([employee.id, employee.firstName, employee.lastName, employee.mailbox])},${configJson},${ctx.hashParts.get(ssh) ?? remember(ctx, ssh, JSON.stringify(sortedKeys(ssh)))}]`,
+    `["${recipe.digest}",${JSON.stringify([machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, hasKeys(machine.vars) ? sortedKeys(machine.vars) : NO_VARS])},${siteJson},${JSON.stringify([employee.id, employee.firstName, employee.lastName, employee.mailbox])},${configJson},${ctx.hashParts.get(ssh) ?? remember(ctx, ssh, JSON.stringify(sortedKeys(ssh)))}]`,
   );
 }
 
@@ -147,7 +149,8 @@ interface MachineInputs {
   employee: Employee;
   recipe: Recipe;
   ssh: SshSettings;
-  sitePlanned: { planned: MachinePlan['ssh'] | null } | null; // the site's planned SSH settings, shared (null: the machine's own)
+  siteParts: SiteParts;
+  ownSsh: boolean; // the machine has SSH settings of its own (else siteParts' are its)
 }
 
 /** What a machine's plan is made of before anything is rendered; throws PlanError (unknown site, employee). */
@@ -157,10 +160,31 @@ function machineInputs(project: Project, machine: Machine, ctx: PlanContext): Ma
   const employee = project.employees.get(machine.user);
   if (!employee) throw new PlanError({ machine: machine.id, message: `machine ${machine.id}: user ${machine.user} is not in the directory`, pos: machine.pos });
   const recipe = getRecipe(ctx, machine.role, machine.os);
-  if (machine.ssh) return { site, employee, recipe, ssh: mergeSsh(project.config.ssh, site.ssh, machine.ssh), sitePlanned: null };
-  let shared = ctx.siteSsh.get(site);
-  if (!shared) ctx.siteSsh.set(site, (shared = { settings: mergeSsh(project.config.ssh, site.ssh), planned: null }));
-  return { site, employee, recipe, ssh: shared.settings, sitePlanned: shared };
+  let siteParts = ctx.sites.get(site);
+  if (!siteParts) {
+    siteParts = {
+      ssh: mergeSsh(project.config.ssh, site.ssh),
+      plannedSsh: null,
+      context: { id: site.id, name: site.name, vpnGateway: site.vpnGateway, sharedMailboxes: site.sharedMailboxes },
+      vars: new Map(),
+    };
+    ctx.sites.set(site, siteParts);
+  }
+  if (machine.ssh) return { site, employee, recipe, ssh: mergeSsh(project.config.ssh, site.ssh, machine.ssh), siteParts, ownSsh: true };
+  return { site, employee, recipe, ssh: siteParts.ssh, siteParts, ownSsh: false };
+}
+
+function hasKeys(value: object | undefined): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
+// profile < project < site < machine; for a machine without vars of its own, the same object for its site and recipe
+function varsOf(project: Project, recipe: Recipe, site: Site, siteParts: SiteParts, machine: Machine): Vars {
+  if (hasKeys(machine.vars)) return { ...recipe.profile.vars, ...project.config.vars, ...site.vars, ...machine.vars };
+  let vars = siteParts.vars.get(recipe);
+  if (!vars) siteParts.vars.set(recipe, (vars = { ...recipe.profile.vars, ...project.config.vars, ...site.vars }));
+  return vars;
 }
 
 /**
@@ -188,26 +212,26 @@ export function checkMachine(project: Project, machine: Machine, ctx: PlanContex
 
 function buildMachinePlan(project: Project, machine: Machine, ctx: PlanContext, withHash: boolean): Omit<MachinePlan, 'hash'> | MachinePlan {
   try {
-    const { site, employee, recipe, ssh, sitePlanned } = machineInputs(project, machine, ctx);
+    const { site, employee, recipe, ssh, siteParts, ownSsh } = machineInputs(project, machine, ctx);
     const profile = recipe.profile;
-    const vars: Vars = { ...profile.vars, ...project.config.vars, ...site.vars, ...machine.vars };
+    const vars = varsOf(project, recipe, site, siteParts, machine);
     const root = typeof vars.root === 'string' && vars.root ? vars.root : machine.os === 'linux' ? '/' : 'C:\\';
     const shared = profile.mailbox.shared ?? 'none';
     const mailbox = {
       personal: profile.mailbox.personal === false ? null : employee.mailbox,
-      shared: shared === 'site' ? [...site.sharedMailboxes] : shared === 'none' ? [] : [...shared],
+      shared: shared === 'site' ? site.sharedMailboxes : shared === 'none' ? NO_MAILBOXES : shared, // shared lists, never changed
       client: machine.os === 'linux' ? 'thunderbird' : (profile.mailbox.client ?? 'outlook'),
     };
     const vpn = profile.vpn ? { ...profile.vpn, gateway: site.vpnGateway, identity: employee.mailbox } : null;
     const name = `${employee.firstName} ${employee.lastName}`;
     const context: RenderContext = {
       machine: { id: machine.id, host: machine.host, os: machine.os, site: machine.site, role: machine.role },
-      site: { id: site.id, name: site.name, vpnGateway: site.vpnGateway, sharedMailboxes: site.sharedMailboxes },
+      site: siteParts.context,
       employee: { id: employee.id, firstName: employee.firstName, lastName: employee.lastName, name, mailbox: employee.mailbox },
-      profile: { name: profile.name, chain: profile.chain, description: profile.description },
+      profile: recipe.planned.context.profile,
       vpn: vpn ? { type: vpn.type, connectionName: vpn.connectionName, splitTunnel: vpn.splitTunnel, pskSecret: vpn.pskSecret ?? null, dnsSuffix: vpn.dnsSuffix ?? '', gateway: vpn.gateway, identity: vpn.identity } : null,
       mailbox,
-      checks: { diskEncryption: profile.checks.diskEncryption, screenLockMinutes: profile.checks.screenLockMinutes ?? null, noLocalCustomerData: profile.checks.noLocalCustomerData },
+      checks: recipe.planned.context.checks,
       vars,
       root,
       paths: homeshiftPaths(machine.os),
@@ -215,7 +239,7 @@ function buildMachinePlan(project: Project, machine: Machine, ctx: PlanContext, 
     const steps = recipe.steps.map((_, index) => planStep(ctx, index, context, recipe, ssh.stepTimeout));
     const plan: Omit<MachinePlan, 'hash'> = {
       machine: { id: machine.id, host: machine.host, port: machine.port ?? ssh.port ?? 22, os: machine.os, site: machine.site, role: machine.role },
-      ssh: sitePlanned ? (sitePlanned.planned ??= sharedJson(planSsh(ssh))) : planSsh(ssh),
+      ssh: ownSsh ? planSsh(ssh) : (siteParts.plannedSsh ??= sharedJson(planSsh(ssh))),
       employee: { id: employee.id, name, mailbox: employee.mailbox },
       profile: recipe.planned.profile,
       mailbox,

@@ -31,7 +31,7 @@ describe('the JSON of a machine plan with its shared parts encoded once', () => 
     const m = buildPlan(buildFixtureProject()).machines[0];
     const extra = { ...m, note: 'added' } as MachinePlan;
     expect(machinePlanParts(extra)).toEqual([JSON.stringify(extra)]);
-    const reordered = { hash: m.hash, ...m } as MachinePlan;
+    const reordered = Object.assign({ hash: m.hash }, m) as MachinePlan;
     expect(machinePlanJson(reordered)).toBe(JSON.stringify(reordered));
     const undefinedPart = { ...m, vpn: undefined } as unknown as MachinePlan;
     expect(machinePlanJson(undefinedPart)).toBe(JSON.stringify(undefinedPart));
