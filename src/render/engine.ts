@@ -119,6 +119,22 @@ const loaded = () => {
   return engine;
 };
 const shared = (): typeof Handlebars => loaded().hb;
+
+// Handlebars' parser alone is a fifth of the whole engine to load: templates that the direct renderer takes need no
+// more (Handlebars compiles a template only when it first renders it). The full engine, where the parser's own module
+// is not found.
+type Parse = (text: string) => unknown;
+let parser: Parse | null = null;
+function parse(text: string): unknown {
+  if (!parser) {
+    try {
+      parser = (createRequire(import.meta.url)('handlebars/dist/cjs/handlebars/compiler/base.js') as { parse: Parse }).parse;
+    } catch {
+      parser = (source) => shared().parse(source);
+    }
+  }
+  return parser(text);
+}
 // Known helpers are called directly by the compiled code instead of being looked up on every render.
 const KNOWN_HELPERS = { secret: true, json: true, keyfile: true, join: true, times: true, add: true, uuid: true, eq: true };
 
@@ -184,21 +200,20 @@ function checkSecretUse(name: string, node: unknown): void {
  * direct: false renders with Handlebars alone (to compare the direct renderer with).
  */
 export function compileTemplate(name: string, text: string, opts: { direct?: boolean } = {}): RenderFn {
-  let compiled: HandlebarsTemplateDelegate;
   let fast: ((context: object) => string) | null;
   try {
-    const ast = shared().parse(text);
+    const ast = parse(text);
     checkSecretUse(name, ast);
-    compiled = shared().compile(text, { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
     fast = opts.direct === false ? null : fastTemplate(ast, HELPERS);
   } catch (err) {
     throw toTemplateError(err, name, text);
   }
-  const runtime = loaded().runtime;
+  let compiled: HandlebarsTemplateDelegate | null = null; // the full engine loads with the first render it makes
   const render = (context: object) => {
     try {
+      compiled ??= shared().compile(text, { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
       // data.root is what a top-level call sets for @root
-      return compiled(context, { partial: true, ...runtime, data: { root: context } } as RuntimeOptions);
+      return compiled(context, { partial: true, ...loaded().runtime, data: { root: context } } as RuntimeOptions);
     } catch (err) {
       throw toTemplateError(err, name, text);
     }
