@@ -78,16 +78,34 @@ export function parseForPositions(text: string, file: string, data: unknown): Ya
   return { file, doc, lines, data };
 }
 
+type Positions = { pos: SourcePos; fieldPos: FieldPositions };
+const LAZY = Symbol('positions');
+type Lazy = { [LAZY]: Positions | (() => Positions) };
+
+function positionsOf(entity: Lazy): Positions {
+  const slot = entity[LAZY];
+  if (typeof slot !== 'function') return slot;
+  return (entity[LAZY] = slot());
+}
+
+// One getter and setter pair for every entity, so that 16,000 machines share one hidden class (a pair of its own
+// per object gave each object a class of its own, and V8 then keeps them as slow dictionaries).
+function getPos(this: Lazy): SourcePos {
+  return positionsOf(this).pos;
+}
+function getFieldPos(this: Lazy): FieldPositions {
+  return positionsOf(this).fieldPos;
+}
+function setPos(this: Lazy, value: unknown): void {
+  Object.defineProperty(this, 'pos', { value, enumerable: true, writable: true, configurable: true });
+}
+function setFieldPos(this: Lazy, value: unknown): void {
+  Object.defineProperty(this, 'fieldPos', { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Gives an entity `pos` and `fieldPos` that are computed on first read (and may be overwritten). */
-export function defineLazyPositions(entity: object, compute: () => { pos: SourcePos; fieldPos: FieldPositions }): void {
-  let cached: { pos: SourcePos; fieldPos: FieldPositions } | null = null;
-  const read = () => (cached ??= compute());
-  for (const key of ['pos', 'fieldPos'] as const) {
-    Object.defineProperty(entity, key, {
-      enumerable: true,
-      configurable: true,
-      get: () => read()[key],
-      set: (value: unknown) => Object.defineProperty(entity, key, { value, enumerable: true, writable: true, configurable: true }),
-    });
-  }
+export function defineLazyPositions(entity: object, compute: () => Positions): void {
+  Object.defineProperty(entity, LAZY, { value: compute, writable: true, enumerable: false, configurable: true });
+  Object.defineProperty(entity, 'pos', { get: getPos, set: setPos, enumerable: true, configurable: true });
+  Object.defineProperty(entity, 'fieldPos', { get: getFieldPos, set: setFieldPos, enumerable: true, configurable: true });
 }
