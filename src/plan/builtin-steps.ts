@@ -68,6 +68,7 @@ function checkSteps(profile: ResolvedProfile, os: Os): StepSpec[] {
   // machines mostly share one value (the profile's or the project's): listed once for a run of them
   let lastValue: unknown;
   let lastList: string | undefined;
+  let lastVars: Record<string, string> | undefined;
   const patterns = (value: unknown): string => {
     if (lastList === undefined || value !== lastValue) [lastValue, lastList] = [value, list(value, DEFAULT_CUSTOMER_DATA_PATTERNS)];
     return lastList;
@@ -83,10 +84,12 @@ function checkSteps(profile: ResolvedProfile, os: Os): StepSpec[] {
       checkOnly: true,
       files: [],
       secrets: [],
-      vars: (ctx) => ({
-        HS_CUSTOMER_DATA_PATTERNS: patterns(ctx.vars.customerDataPatterns),
-        HS_CUSTOMER_DATA_DIR: os === 'linux' ? 'home' : 'Users',
-      }),
+      // the same object while the list stays the same: the step is then one object for those machines
+      vars: (ctx) => {
+        const list = patterns(ctx.vars.customerDataPatterns);
+        if (lastVars?.HS_CUSTOMER_DATA_PATTERNS !== list) lastVars = { HS_CUSTOMER_DATA_PATTERNS: list, HS_CUSTOMER_DATA_DIR: os === 'linux' ? 'home' : 'Users' };
+        return lastVars;
+      },
     });
   }
   const minutes = profile.checks.screenLockMinutes;

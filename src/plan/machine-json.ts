@@ -1,4 +1,4 @@
-import type { MachinePlan } from '../model/plan.js';
+import type { MachinePlan, PlannedStep } from '../model/plan.js';
 
 /**
  * The JSON of a machine plan in parts, with the parts many machines share encoded once. A recipe's bundles, profile,
@@ -29,7 +29,37 @@ function partJson(value: unknown): string | Buffer | undefined {
   return JSON.stringify(value);
 }
 
-// The steps, runs of unshared steps as one text: few parts, and no step encoded twice.
+// A step of a machine's own (its vars or files are) still shares everything else with the same step of the other
+// machines of its recipe: its id, title, script, secrets, checkOnly and time limit, before and after vars and files.
+const STEP_KEYS = ['id', 'title', 'script', 'vars', 'files', 'secrets', 'checkOnly', 'timeout'] as const;
+interface StepFrame {
+  step: PlannedStep; // the step the frame was made from: the others must match it
+  head: Buffer; // {"id":..,"title":..,"script":..,"vars":
+  tail: Buffer; // ,"secrets":[..],"checkOnly":..,"timeout":..}
+}
+// by the step's secrets list, one shared array per step of a recipe (see plan-context.ts)
+const frames = new WeakMap<object, StepFrame[]>();
+
+function frameOf(step: PlannedStep): StepFrame | null {
+  const keys = Object.keys(step);
+  if (keys.length !== STEP_KEYS.length) return null;
+  for (let i = 0; i < STEP_KEYS.length; i++) if (keys[i] !== STEP_KEYS[i]) return null;
+  if (!Array.isArray(step.secrets) || typeof step.id !== 'string' || typeof step.title !== 'string' || typeof step.script !== 'string' || typeof step.checkOnly !== 'boolean' || typeof step.timeout !== 'number') return null;
+  let known = frames.get(step.secrets);
+  if (!known) frames.set(step.secrets, (known = []));
+  for (const frame of known) {
+    const f = frame.step;
+    if (f.id === step.id && f.title === step.title && f.script === step.script && f.checkOnly === step.checkOnly && f.timeout === step.timeout) return frame;
+  }
+  if (known.length >= 4) return null; // not a recipe's step after all: encoded whole
+  const head = `{"id":${JSON.stringify(step.id)},"title":${JSON.stringify(step.title)},"script":${JSON.stringify(step.script)},"vars":`;
+  const tail = `,"secrets":${JSON.stringify(step.secrets)},"checkOnly":${JSON.stringify(step.checkOnly)},"timeout":${JSON.stringify(step.timeout)}}`;
+  const frame = { step, head: Buffer.from(head, 'utf8'), tail: Buffer.from(tail, 'utf8') };
+  known.push(frame);
+  return frame;
+}
+
+// The steps, with runs of text between shared bytes as one part: few parts, and nothing encoded twice.
 function addSteps(parts: JsonParts, prefix: string, steps: unknown): boolean {
   if (!Array.isArray(steps)) return false;
   let text = `${prefix}[`;
@@ -38,11 +68,22 @@ function addSteps(parts: JsonParts, prefix: string, steps: unknown): boolean {
     if (typeof step !== 'object' || step === null) return false;
     if (i > 0) text += ',';
     const known = fragments.get(step);
-    if (known === undefined) text += JSON.stringify(step);
-    else {
+    if (known !== undefined) {
       parts.push(text, known);
       text = '';
+      continue;
     }
+    const frame = frameOf(step as PlannedStep);
+    const own = step as PlannedStep;
+    const vars = frame && JSON.stringify(own.vars);
+    const files = frame && JSON.stringify(own.files);
+    if (!frame || vars === undefined || files === undefined) {
+      text += JSON.stringify(step);
+      continue;
+    }
+    parts.push(text, frame.head);
+    parts.push(`${vars},"files":${files}`, frame.tail);
+    text = '';
   }
   parts.push(`${text}]`);
   return true;

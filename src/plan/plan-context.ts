@@ -26,7 +26,7 @@ export interface RecipeParts {
   bundles: MachinePlan['bundles'];
   checks: MachinePlan['checks'];
   stepSecrets: string[][]; // by step index
-  fixedSteps: Map<number, PlannedStep>[]; // by step index, by time limit: steps without files and with fixed vars
+  filelessSteps: Map<number, PlannedStep>[]; // by step index, by time limit: the last step made without files (see plan-machine.ts)
   context: Pick<RenderContext, 'profile' | 'checks'>; // the recipe's part of the render context
 }
 
@@ -133,7 +133,7 @@ export function getRecipe(ctx: PlanContext, profileName: string, os: Os): Recipe
     bundles: sharedJson(bundles.map((b) => ({ name: b.name, version: b.version, packages: b.packages }))),
     checks: sharedJson(profile.checks),
     stepSecrets: steps.map((s) => sharedJson([...new Set(s.secrets)].sort())),
-    fixedSteps: steps.map(() => new Map()),
+    filelessSteps: steps.map(() => new Map()),
     context: {
       profile: { name: profile.name, chain: profile.chain, description: profile.description },
       checks: { diskEncryption: profile.checks.diskEncryption, screenLockMinutes: profile.checks.screenLockMinutes ?? null, noLocalCustomerData: profile.checks.noLocalCustomerData },

@@ -12,16 +12,16 @@ const DEFAULT_STEP_TIMEOUT = 300;
 const NO_MAILBOXES: string[] = [];
 const NO_VARS = {};
 
-// A step without files and with fixed vars (bundles, most checks, many profile steps) is the same for every machine
-// of its recipe but for its time limit: one object per (step, limit), kept with the recipe.
-function fixedStep(recipe: Recipe, index: number, vars: Record<string, string>, timeout: number): PlannedStep {
-  const byTimeout = recipe.planned.fixedSteps[index];
+// A step without files is the same for every machine of its recipe whose vars are the same object (fixed vars:
+// bundles, most checks, many profile steps; or vars a step gives as one object while they stay the same) and whose
+// time limit is the same: one object for all of them, kept with the recipe.
+function filelessStep(recipe: Recipe, index: number, vars: Record<string, string>, timeout: number): PlannedStep {
+  const byTimeout = recipe.planned.filelessSteps[index];
   let step = byTimeout.get(timeout);
-  if (!step) {
-    const spec = recipe.steps[index];
-    step = { id: spec.id, title: spec.title, script: spec.script, vars, files: [], secrets: recipe.planned.stepSecrets[index], checkOnly: spec.checkOnly, timeout };
-    byTimeout.set(timeout, sharedJson(step));
-  }
+  if (step?.vars === vars) return sharedJson(step); // encoded once it serves a second machine
+  const spec = recipe.steps[index];
+  step = { id: spec.id, title: spec.title, script: spec.script, vars, files: [], secrets: recipe.planned.stepSecrets[index], checkOnly: spec.checkOnly, timeout };
+  byTimeout.set(timeout, step);
   return step;
 }
 
@@ -102,7 +102,7 @@ function checkSecrets(ctx: PlanContext, spec: StepSpec, template: string, names:
 function planStep(ctx: PlanContext, index: number, context: RenderContext, recipe: Recipe, stepTimeout: number | undefined): PlannedStep {
   const spec = recipe.steps[index];
   const timeout = spec.timeout ?? stepTimeout ?? DEFAULT_STEP_TIMEOUT;
-  if (spec.files.length === 0 && typeof spec.vars !== 'function') return fixedStep(recipe, index, spec.vars, timeout);
+  if (spec.files.length === 0) return filelessStep(recipe, index, typeof spec.vars === 'function' ? spec.vars(context) : spec.vars, timeout);
   const files: PlannedFile[] = spec.files.map((file) => {
     const template = getTemplate(ctx, file.template, recipe.os);
     const { content, secrets } = takeSecretMarks(template.render(context));

@@ -37,5 +37,11 @@ describe('the JSON of a machine plan with its shared parts encoded once', () => 
     expect(machinePlanJson(undefinedPart)).toBe(JSON.stringify(undefinedPart));
     const oddSteps = { ...m, steps: [m.steps[0], null] } as unknown as MachinePlan;
     expect(machinePlanJson(oddSteps)).toBe(JSON.stringify(oddSteps));
+    // a step of its own with the frame of a recipe's step but other values, or of another shape, is encoded as it is
+    const own = m.steps.find((s) => s.files.length > 0)!;
+    for (const step of [{ ...own, title: 'other' }, { ...own, timeout: 1 }, { ...own, vars: undefined }, { ...own, title: undefined }, { ...own, extra: 1 }, Object.assign({ checkOnly: own.checkOnly }, own)]) {
+      const odd = { ...m, steps: [own, step, own] } as unknown as MachinePlan;
+      expect(machinePlanJson(odd)).toBe(JSON.stringify(odd));
+    }
   });
 });
