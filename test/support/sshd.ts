@@ -34,7 +34,7 @@ export interface SshdOptions {
 }
 
 // The PC a program is for, as a lab PC would be that root: its simulated tools first on PATH.
-const SIM_ROOT_WRAPPER = `#!/bin/sh
+export const SIM_ROOT_WRAPPER = `#!/bin/sh
 case $SSH_ORIGINAL_COMMAND in
   *'eval "$(cat)"'*) ;;
   *) exec /bin/sh -c "$SSH_ORIGINAL_COMMAND" ;;
