@@ -9,7 +9,8 @@
  * A run is what sshd starts for one exec: `/bin/sh -c COMMAND` with the program on stdin, PATH with the PC's
  * simulated tools first (as the lab gives a PC). "sshd wrapper" adds the ForceCommand wrapper bench/rollout's
  * one sshd puts in front of every exec to find the PC's root (bench only: a real PC has none).
- * clones: fork/vfork/clone calls; execs: successful execve; subshells: clones whose child never execs.
+ * clones: fork/vfork/clone calls; execs: successful execve; subshells: clones whose child never execs; CPU: the
+ * tree's task-clock from perf stat in a second, untraced run ('-' without perf).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,14 +58,14 @@ function countTrace(log: string): Count {
   return { clones, execs, subshells, programs, cpuMs: 0 };
 }
 
-// CPU of the run's whole process tree, without strace: perf stat's task-clock (counts every child; ns precision)
+// CPU of the run's whole process tree, without strace: perf stat's task-clock (every child; ns precision), or NaN
+// without perf. A timing, so it varies with the machine's load; the counts do not.
 function cpuMs(command: string, stdin: string, env: NodeJS.ProcessEnv, dir: string): number {
   const out = join(dir, 'perf.csv');
   const run = spawnSync('perf', ['stat', '-x', ',', '-e', 'task-clock', '-o', out, '--', '/bin/sh', '-c', command], { input: stdin, env, stdio: ['pipe', 'ignore', 'ignore'] });
-  if (run.error) throw run.error;
+  if (run.error || run.status !== 0) return NaN;
   const line = readFileSync(out, 'utf8').split('\n').find((l) => l.includes('task-clock'));
-  if (!line) throw new Error('perf stat printed no task-clock');
-  return Number(line.split(',')[0]);
+  return line ? Number(line.split(',')[0]) : NaN;
 }
 
 function traced(command: string, stdin: string, env: NodeJS.ProcessEnv, dir: string): Count {
@@ -75,7 +76,28 @@ function traced(command: string, stdin: string, env: NodeJS.ProcessEnv, dir: str
   return countTrace(readFileSync(log, 'utf8'));
 }
 
-interface Run { name: string; command: (m: MachinePlan) => { command: string; stdin: string }; wrapped: boolean; env: (m: MachinePlan) => NodeJS.ProcessEnv }
+/** One kind of run: what each PC gets, from a fresh root or the one the previous run left. */
+interface Run {
+  name: string;
+  fresh: boolean;
+  exec: (m: MachinePlan) => { command: string; stdin: string };
+  tools: boolean; // the PC's simulated tools first on PATH (the lab's way); the floor sets PATH itself
+  wrapped: boolean; // through bench/rollout's sshd wrapper, which sets that PATH from the program
+}
+
+const SESSION_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+// A session's environment as sshd gives it, not this process's
+function sessionEnv(path: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { username, homedir } = userInfo();
+  return { PATH: path, HOME: homedir, USER: username, LOGNAME: username, SHELL: '/bin/sh', ...extra };
+}
+
+function runOne(run: Run, m: MachinePlan, wrapper: string): { command: string; stdin: string; env: NodeJS.ProcessEnv } {
+  const { command, stdin } = run.exec(m);
+  if (run.wrapped) return { command: wrapper, stdin, env: sessionEnv(SESSION_PATH, { SSH_ORIGINAL_COMMAND: command }) };
+  return { command, stdin, env: sessionEnv(run.tools ? simPath(m.root, SESSION_PATH) : SESSION_PATH) };
+}
 
 function add(into: Count, c: Count): void {
   into.clones += c.clones;
@@ -103,35 +125,33 @@ async function main(): Promise<void> {
     const fleet = await makeFleet(join(base, 'fleet'), n, { port: 22, clientKeyFile: join(base, 'no-key'), knownHostsFile: join(base, 'no-known-hosts') }, user);
     const wrapper = join(base, 'sim-root-wrapper');
     await writeFile(wrapper, SIM_ROOT_WRAPPER, { mode: 0o755 });
-    const labEnv = (m: MachinePlan) => ({ ...process.env, PATH: simPath(m.root) });
     const ours = (mode: 'apply' | 'check') => (m: MachinePlan) => buildMachineProgram(m, fleet.plan.scripts, { mode, secrets: SECRETS, nonce: 'forks-bench-nonce' });
     const floor = (m: MachinePlan) => ({ command: '/bin/sh -s', stdin: floorScript(m) });
-    const runs: { name: string; fresh: boolean; run: Run }[] = [
-      { name: 'floor, fresh', fresh: true, run: { name: 'floor', command: floor, wrapped: false, env: () => process.env } },
-      { name: 'homeshift apply, fresh', fresh: true, run: { name: 'apply', command: ours('apply'), wrapped: false, env: labEnv } },
-      { name: 'homeshift apply, converged', fresh: false, run: { name: 'apply', command: ours('apply'), wrapped: false, env: labEnv } },
-      { name: 'homeshift check, converged', fresh: false, run: { name: 'check', command: ours('check'), wrapped: false, env: labEnv } },
-      { name: 'sshd wrapper + floor, fresh', fresh: true, run: { name: 'floor', command: floor, wrapped: true, env: () => process.env } },
-      { name: 'sshd wrapper + apply, fresh', fresh: true, run: { name: 'apply', command: ours('apply'), wrapped: true, env: () => process.env } },
+    const runs: Run[] = [
+      { name: 'floor, fresh', fresh: true, exec: floor, tools: false, wrapped: false },
+      { name: 'homeshift apply, fresh', fresh: true, exec: ours('apply'), tools: true, wrapped: false },
+      { name: 'homeshift apply, converged', fresh: false, exec: ours('apply'), tools: true, wrapped: false },
+      { name: 'homeshift check, converged', fresh: false, exec: ours('check'), tools: true, wrapped: false },
+      { name: 'sshd wrapper + floor, fresh', fresh: true, exec: floor, tools: false, wrapped: true },
+      { name: 'sshd wrapper + apply, fresh', fresh: true, exec: ours('apply'), tools: false, wrapped: true },
     ];
     console.log(`bench/forks: processes per bench PC (mean of ${n} PCs, ${fleet.plan.summary.steps} steps), strace -f of /bin/sh -c COMMAND with the program on stdin`);
-    console.log(`  ${'run'.padEnd(30)} ${'clones'.padStart(7)} ${'execs'.padStart(7)} ${'subshells'.padStart(9)} ${'CPU ms'.padStart(7)}`);
-    for (const { name, fresh, run } of runs) {
-      if (fresh) await resetRoots(fleet.roots, user);
+    console.log(`  ${'run'.padEnd(30)} ${'clones'.padStart(7)} ${'execs'.padStart(7)} ${'subshells'.padStart(9)} ${'CPU ms'.padStart(7)}  (CPU: perf task-clock, varies with load)`);
+    for (const run of runs) {
+      if (run.fresh) await resetRoots(fleet.roots, user);
       const total: Count = { clones: 0, execs: 0, subshells: 0, programs: new Map(), cpuMs: 0 };
       for (const m of fleet.plan.machines) {
-        const { command, stdin } = run.command(m);
-        const env = run.wrapped ? { ...process.env, SSH_ORIGINAL_COMMAND: command } : run.env(m);
-        add(total, traced(run.wrapped ? wrapper : command, stdin, env, base));
+        const { command, stdin, env } = runOne(run, m, wrapper);
+        add(total, traced(command, stdin, env, base));
       }
-      if (fresh) await resetRoots(fleet.roots, user);
+      // the same again untraced for the CPU figure, from the same start
+      if (run.fresh) await resetRoots(fleet.roots, user);
       for (const m of fleet.plan.machines) {
-        const { command, stdin } = run.command(m);
-        const env = run.wrapped ? { ...process.env, SSH_ORIGINAL_COMMAND: command } : run.env(m);
-        total.cpuMs += cpuMs(run.wrapped ? wrapper : command, stdin, env, base);
+        const { command, stdin, env } = runOne(run, m, wrapper);
+        total.cpuMs += cpuMs(command, stdin, env, base);
       }
       const mean = (v: number) => (v / n).toFixed(1).padStart(7);
-      console.log(`  ${name.padEnd(30)} ${mean(total.clones)} ${mean(total.execs)} ${(total.subshells / n).toFixed(1).padStart(9)} ${mean(total.cpuMs)}`);
+      console.log(`  ${run.name.padEnd(30)} ${mean(total.clones)} ${mean(total.execs)} ${(total.subshells / n).toFixed(1).padStart(9)} ${Number.isNaN(total.cpuMs) ? '      -' : mean(total.cpuMs)}`);
       if (list) console.log(`    execs: ${programList(total, n)}`);
     }
   } finally {
