@@ -5,6 +5,7 @@ import { EXIT, setExit, usageError } from './exit.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput, writeChunks } from './output.js';
 import { globalOptions, requireValidEncodedPlan, requireValidPlan } from './project.js';
+import { fileSpool } from './plan-spool.js';
 
 export function registerPlan(program: Command): void {
   addFormatOptions(addLimitOption(program
@@ -23,19 +24,25 @@ Examples:
       const g = globalOptions(cmd);
       const out = createOutput(g);
       const json = opts.format === 'json';
-      // JSON keeps each machine as its encoded line while checking: 16,000 plans never sit in memory as objects
-      const { project, plan: full, encoded } = json ? await requireValidEncodedPlan(g, out) : await requireValidPlan(g, out);
-      let machines = await selectFromProject(project, opts.limit);
-      const machineId = opts.machine === undefined ? undefined : machineIdOf(project, opts.machine);
-      if (machineId) {
-        machines = machines.filter((m) => m.id === machineId);
-        if (machines.length === 0) throw usageError(`machine ${machineId} does not match --limit`);
-      }
-      if (encoded) await writeChunks(encodedPlanChunks(selectEncoded(encoded, machines)));
-      else {
-        const plan = buildPlan(project, full ? { machines, from: full } : { machines });
-        if (json) await writeChunks(planJsonChunks(plan));
-        else out.out(formatPlanText(plan, { machine: machineId, color: out.color }));
+      // JSON keeps each machine as its encoded line while checking, in a temporary file: 16,000 plans never sit in
+      // memory, neither as objects nor as text
+      const spool = json ? fileSpool() : null;
+      try {
+        const { project, plan: full, encoded } = spool ? await requireValidEncodedPlan(g, out, spool) : await requireValidPlan(g, out);
+        let machines = await selectFromProject(project, opts.limit);
+        const machineId = opts.machine === undefined ? undefined : machineIdOf(project, opts.machine);
+        if (machineId) {
+          machines = machines.filter((m) => m.id === machineId);
+          if (machines.length === 0) throw usageError(`machine ${machineId} does not match --limit`);
+        }
+        if (encoded) await writeChunks(encodedPlanChunks(selectEncoded(encoded, machines)));
+        else {
+          const plan = buildPlan(project, full ? { machines, from: full } : { machines });
+          if (json) await writeChunks(planJsonChunks(plan));
+          else out.out(formatPlanText(plan, { machine: machineId, color: out.color }));
+        }
+      } finally {
+        spool?.close();
       }
       setExit(EXIT.ok);
     });

@@ -5,7 +5,7 @@ import { loadProject, loadProjectConfig, type ConfigResult } from '../config/ind
 import { sortDiagnostics, validateProject } from '../validate/validate-project.js';
 import { IN_PROCESS_RULES } from '../validate/rules/index.js';
 import type { Diagnostic, Plan, Project } from '../model/index.js';
-import type { EncodedMachine } from '../plan/encoded-plan.js';
+import type { EncodedMachine, PlanSpool } from '../plan/encoded-plan.js';
 import type { PlanOf } from '../plan/build-plan.js';
 import type { Selectable } from '../plan/selector.js';
 import { formatDiagnosticsText } from '../validate/format.js';
@@ -37,7 +37,7 @@ export interface Checked {
  * load -> validate (schema, cross references, template variables for every machine).
  * keepPlan: keep the plan of every machine that the template check builds anyway, so plan need not render twice.
  */
-export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, encode = false }: { keepPlan?: boolean; encode?: boolean } = {}): Promise<Checked> {
+export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, encode = false }: { keepPlan?: boolean; encode?: boolean | PlanSpool } = {}): Promise<Checked> {
   const cache = keepPlan ? await statusCacheOf(opts) : null; // the inputs' digest before they load: status reads the hashes kept below
   const loaded = await loadProject({ cwd: process.cwd(), projectDir: opts.project });
   const found = [...loaded.diagnostics];
@@ -78,9 +78,17 @@ export async function requireValidPlan(opts: GlobalOptions, out: Output): Promis
   return requireValid(opts, out, { keepPlan: true });
 }
 
-/** requireValidPlan with each machine kept as its JSON (for plan --format json; see selectEncoded); null as above. */
-export async function requireValidEncodedPlan(opts: GlobalOptions, out: Output): Promise<ValidInput> {
-  return requireValid(opts, out, { keepPlan: true, encode: true });
+/**
+ * requireValidPlan with each machine kept as its JSON in spool (for plan --format json; see selectEncoded); null as
+ * above. The spool is closed here when the input is not valid, else by the caller once the plan is written.
+ */
+export async function requireValidEncodedPlan(opts: GlobalOptions, out: Output, spool: PlanSpool): Promise<ValidInput> {
+  try {
+    return await requireValid(opts, out, { keepPlan: true, encode: spool });
+  } catch (err) {
+    spool.close();
+    throw err;
+  }
 }
 
 interface ValidInput {
@@ -89,7 +97,7 @@ interface ValidInput {
   encoded: PlanOf<EncodedMachine> | null;
 }
 
-async function requireValid(opts: GlobalOptions, out: Output, keep: { keepPlan?: boolean; encode?: boolean }): Promise<ValidInput> {
+async function requireValid(opts: GlobalOptions, out: Output, keep: { keepPlan?: boolean; encode?: boolean | PlanSpool }): Promise<ValidInput> {
   const checked = await loadAndValidate(opts, keep);
   if (checked.errors > 0 || !checked.project) {
     out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }));

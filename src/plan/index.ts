@@ -1,5 +1,5 @@
 export { buildPlan, assemblePlan, assemblePlanOf, type MachineSummary, type PlanOf } from './build-plan.js';
-export { createMachineEncoder, encodedPlanChunks, selectEncoded, type EncodedMachine } from './encoded-plan.js';
+export { createMachineEncoder, encodedPlanChunks, memorySpool, selectEncoded, type EncodedMachine, type PlanSpool } from './encoded-plan.js';
 export { planMachine, planMachineHash } from './plan-machine.js';
 export { planHashes } from './plan-hashes.js';
 export { createPlanContext, type PlanContext } from './plan-context.js';

@@ -6,7 +6,7 @@ import { PlanError } from './plan-error.js';
 import { createPlanContext, getRecipe, RecipeError, type PlanContext } from './plan-context.js';
 import { checkMachine, planMachine } from './plan-machine.js';
 import { assemblePlan, assemblePlanOf, type PlanOf } from './build-plan.js';
-import { createMachineEncoder, type EncodedMachine } from './encoded-plan.js';
+import { createMachineEncoder, memorySpool, type EncodedMachine, type PlanSpool } from './encoded-plan.js';
 
 const PER_CAUSE = 5; // machines named one by one for the same cause; the rest are counted
 // Problems that show only when a machine is rendered; reported per machine, grouped per cause.
@@ -50,11 +50,12 @@ function checkRecipes(project: Project, ctx: PlanContext, diagnostics: Diagnosti
  * Plans every machine once and reports template problems as validate diagnostics: syntax and missing
  * templates per (profile, os), then undefined variables per machine (rule undefined-template-variable),
  * grouped per cause. keepPlan: false when only the diagnostics are wanted (machine plans are not kept).
- * encode: keep each machine as its JSON (`encoded`, for plan --format json) instead of its plan object.
+ * encode: keep each machine as its JSON (`encoded`, for plan --format json) instead of its plan object, in the given
+ * spool (true: in memory).
  */
-export function planAndCheck(project: Project, opts: { keepPlan?: boolean; encode?: boolean } = {}): CheckedPlan {
+export function planAndCheck(project: Project, opts: { keepPlan?: boolean; encode?: boolean | PlanSpool } = {}): CheckedPlan {
   const keepPlan = opts.keepPlan ?? true;
-  const encode = keepPlan && opts.encode === true ? createMachineEncoder() : null;
+  const encoder = keepPlan && opts.encode ? createMachineEncoder(opts.encode === true ? memorySpool() : opts.encode) : null;
   const encoded: EncodedMachine[] = [];
   const diagnostics: Diagnostic[] = [];
   const ctx = createPlanContext(project);
@@ -91,7 +92,7 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean; encod
       continue;
     }
     if (planned && !failed) {
-      if (encode) encoded.push(encode(planned));
+      if (encoder) encoded.push(encoder.encode(planned));
       else machines.push(planned);
     }
   }
@@ -104,7 +105,10 @@ export function planAndCheck(project: Project, opts: { keepPlan?: boolean; encod
     }
   }
   const scriptOf = (name: string) => ctx.scripts.get(name)!;
-  if (encode) return { plan: null, diagnostics, encoded: failed ? null : assemblePlanOf(project.config.name, encoded, (m) => m, scriptOf) };
+  if (encoder) {
+    encoder.finish();
+    return { plan: null, diagnostics, encoded: failed ? null : assemblePlanOf(project.config.name, encoded, (m) => m, scriptOf) };
+  }
   const plan = keepPlan && !failed ? assemblePlan(project.config.name, machines, scriptOf) : null;
   return { plan, diagnostics };
 }

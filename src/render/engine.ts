@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type Handlebars from 'handlebars';
 import { SECRET_NAME, secretMark } from './secret-mark.js';
+import { fastTemplate } from './fast-template.js';
 
 type RuntimeOptions = Handlebars.RuntimeOptions;
 
@@ -57,19 +58,24 @@ function strictHelper(fn: (...args: unknown[]) => unknown): Handlebars.HelperDel
   };
 }
 
-function createHandlebars(): typeof Handlebars {
-  const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
-  hb.registerHelper('secret', strictHelper((name) => {
+// The engine's helpers, each with its arguments as the template gives them (no Handlebars options).
+const HELPERS: Record<string, (...args: unknown[]) => unknown> = {
+  secret: (name) => {
     if (typeof name !== 'string' || !SECRET_NAME.test(name)) throw new Error('secret needs a name of letters, digits, _ . -: {{secret "vpnPsk"}}');
     return secretMark(name);
-  }));
-  hb.registerHelper('json', strictHelper((value) => JSON.stringify(value)));
-  hb.registerHelper('keyfile', strictHelper((value) => escapeKeyfile(value)));
-  hb.registerHelper('join', strictHelper((list, sep) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : '')));
-  hb.registerHelper('times', strictHelper((a, b) => Number(a) * Number(b)));
-  hb.registerHelper('add', strictHelper((a, b) => Number(a) + Number(b)));
-  hb.registerHelper('uuid', strictHelper((...args) => stableUuid(args.map(String).join('\u0000'))));
-  hb.registerHelper('eq', strictHelper((a, b) => a === b));
+  },
+  json: (value) => JSON.stringify(value),
+  keyfile: (value) => escapeKeyfile(value),
+  join: (list, sep) => (Array.isArray(list) ? list.join(typeof sep === 'string' ? sep : ',') : ''),
+  times: (a, b) => Number(a) * Number(b),
+  add: (a, b) => Number(a) + Number(b),
+  uuid: (...args) => stableUuid(args.map(String).join('\u0000')),
+  eq: (a, b) => a === b,
+};
+
+function createHandlebars(): typeof Handlebars {
+  const hb = (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
+  for (const [name, fn] of Object.entries(HELPERS)) hb.registerHelper(name, strictHelper(fn));
   return hb;
 }
 
@@ -173,22 +179,37 @@ function checkSecretUse(name: string, node: unknown): void {
   }
 }
 
-/** Compile once (strict: an undefined variable is an error; no HTML escaping); the result renders many times. */
-export function compileTemplate(name: string, text: string): RenderFn {
+/**
+ * Compile once (strict: an undefined variable is an error; no HTML escaping); the result renders many times.
+ * direct: false renders with Handlebars alone (to compare the direct renderer with).
+ */
+export function compileTemplate(name: string, text: string, opts: { direct?: boolean } = {}): RenderFn {
   let compiled: HandlebarsTemplateDelegate;
+  let fast: ((context: object) => string) | null;
   try {
-    checkSecretUse(name, shared().parse(text));
+    const ast = shared().parse(text);
+    checkSecretUse(name, ast);
     compiled = shared().compile(text, { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
+    fast = opts.direct === false ? null : fastTemplate(ast, HELPERS);
   } catch (err) {
     throw toTemplateError(err, name, text);
   }
   const runtime = loaded().runtime;
-  return (context: object) => {
+  const render = (context: object) => {
     try {
       // data.root is what a top-level call sets for @root
       return compiled(context, { partial: true, ...runtime, data: { root: context } } as RuntimeOptions);
     } catch (err) {
       throw toTemplateError(err, name, text);
+    }
+  };
+  if (!fast) return render;
+  const direct = fast;
+  return (context: object) => {
+    try {
+      return direct(context);
+    } catch {
+      return render(context); // where the direct renderer gives up, Handlebars gives the result or the error
     }
   };
 }
