@@ -30,6 +30,7 @@ else if (name && !name.startsWith('-')) {
   BENCHES.import([]);
   BENCHES.rollout(process.argv.slice(2));
   BENCHES.wide([]);
+  BENCHES.forks([]);
   BENCHES.journal([]);
   BENCHES.notify([]);
 }
