@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: every benchmark in turn; each prints its own figures.
-// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, wide, journal, notify), with its arguments.
+// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, wide, forks, journal, notify), with its arguments.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,7 @@ const BENCHES = {
   import: (args) => run(['bench/import.js', ...args]),
   rollout: (args) => run(['dist-bench/bench/rollout.js', ...args]),
   wide: (args) => run(['dist-bench/bench/wide.js', ...args]),
+  forks: (args) => run(['dist-bench/bench/forks.js', ...args]),
   journal: (args) => run(['dist-bench/bench/journal.js', ...args]),
   notify: (args) => run(['bench/notify.js', ...args]),
 };
@@ -29,6 +30,7 @@ else if (name && !name.startsWith('-')) {
   BENCHES.import([]);
   BENCHES.rollout(process.argv.slice(2));
   BENCHES.wide([]);
+  BENCHES.forks([]);
   BENCHES.journal([]);
   BENCHES.notify([]);
 }

@@ -9,6 +9,9 @@ import type { Plan } from '../../src/model/plan.js';
 import { buildPlan } from '../../src/plan/index.js';
 import type { Sshd } from '../../test/support/sshd.js';
 
+/** What a fleet needs of the sshd its PCs are reached through. */
+export type FleetSshd = Pick<Sshd, 'port' | 'clientKeyFile' | 'knownHostsFile'>;
+
 export const SECRETS = { vpnPsk: 'bench-psk-0123456789', enrolmentToken: 'bench-token-0123456789' };
 
 export interface BenchFleet {
@@ -29,7 +32,7 @@ export async function resetRoots(roots: string[], owner: string): Promise<void> 
   if (owner !== 'root' && roots.length > 0) await execa('chown', ['-R', owner, dirname(roots[0])]);
 }
 
-export async function makeFleet(dir: string, n: number, sshd: Sshd, user: string): Promise<BenchFleet> {
+export async function makeFleet(dir: string, n: number, sshd: FleetSshd, user: string): Promise<BenchFleet> {
   const projectDir = join(dir, 'project');
   await mkdir(projectDir, { recursive: true });
   await generateFleet(projectDir, { machines: n, sites: 5, linuxShare: 1, seed: 7, hostFor: () => ({ host: '127.0.0.1', port: sshd.port }) });

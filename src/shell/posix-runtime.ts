@@ -71,7 +71,6 @@ hs__write_file() {
   eval "hs__rel=\\$HS__PATH_$1 hs__mode=\\$HS__MODE_$1 hs__mask=\\$HS__MASK_$1 hs__data=\\\${HS__DATA_$1-}; hs__text=\\\${HS__DATA_$1+1}"
   hs__dest="\${HS_ROOT%/}/$hs__rel"
   hs__new="$hs__dest.hs-new.$$"
-  [ -d "\${hs__dest%/*}" ] || mkdir -p "\${hs__dest%/*}" || return 1
   if [ -e "$hs__new" ] || [ -h "$hs__new" ]; then rm -f "$hs__new" || return 1; fi
   umask "\${hs__mask:-077}"
   if [ -n "$hs__text" ]; then printf '%s' "$hs__data" >"$hs__new"; else cat "$HS__TMP/want.$1" >"$hs__new"; fi
@@ -81,12 +80,33 @@ hs__write_file() {
   [ -n "$hs__mask" ] || chmod "$hs__mode" "$hs__new" || return 1
   mv -f "$hs__new" "$hs__dest"
 }
+# hs__make_folders: one mkdir for all the missing folders of the step's files; when it fails, hs__rel is the first
+# file whose folder is still missing
+hs__make_folders() {
+  set --
+  hs__n=1
+  while [ "$hs__n" -le "$HS__NFILES" ]; do
+    eval "hs__dest=\\\${HS_ROOT%/}/\\$HS__PATH_$hs__n"
+    [ -d "\${hs__dest%/*}" ] || set -- "$@" "\${hs__dest%/*}"
+    hs__n=$((hs__n + 1))
+  done
+  [ "$#" -eq 0 ] || mkdir -p "$@" && return 0
+  hs__n=1
+  while [ "$hs__n" -lt "$HS__NFILES" ]; do
+    eval "hs__dest=\\\${HS_ROOT%/}/\\$HS__PATH_$hs__n"
+    [ -d "\${hs__dest%/*}" ] || break
+    hs__n=$((hs__n + 1))
+  done
+  eval "hs__rel=\\$HS__PATH_$hs__n"
+  return 1
+}
 # A file that cannot be written fails the apply with the status and complaint of the command that failed
 # (mkdir, mv: they say why); the path goes to the output, and is the message only when that command said nothing.
-# The umask is read (a fork: no builtin prints it into a variable) only when the step has a file to write.
+# The umask goes through a file, not $(umask): a builtin's output in a variable would cost a fork.
 hs__write_files() {
   [ "$HS__NFILES" -gt 0 ] || return 0
-  hs__umask=$(umask)
+  hs__make_folders || { echo "cannot write /$hs__rel"; return 1; }
+  umask >"$HS__TMP/umask" && IFS= read -r hs__umask <"$HS__TMP/umask" || return 1
   hs__n=1
   while [ "$hs__n" -le "$HS__NFILES" ]; do
     hs__write_file "$hs__n" || { hs__rc=$?; rm -f "$hs__new"; echo "cannot write /$hs__rel"; return "$hs__rc"; }

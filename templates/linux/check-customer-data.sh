@@ -1,30 +1,22 @@
 # Data protection: no customer data stored locally under home/ (files matching the configured patterns).
 # Check only: the files belong to someone; homeshift lists them and never deletes them.
-hs_customer_files() {
-  dir=$1
+hs_check() {
+  dir="${HS_ROOT%/}/$HS_CUSTOMER_DATA_DIR"
+  [ -d "$dir" ] || return 0
+  # the positional parameters become find's test: -iname P1 -o -iname P2 ...
   set -f
   old_ifs=$IFS
   IFS='
 '
-  first=1
+  set --
   for pattern in $HS_CUSTOMER_DATA_PATTERNS; do
-    if [ "$first" = 1 ]; then
-      set -- -iname "$pattern"
-      first=0
-    else
-      set -- "$@" -o -iname "$pattern"
-    fi
+    if [ $# -eq 0 ]; then set -- -iname "$pattern"; else set -- "$@" -o -iname "$pattern"; fi
   done
   IFS=$old_ifs
   set +f
-  [ "$first" = 0 ] || return 0
-  find "$dir" -type f \( "$@" \) -print 2>/dev/null
-}
-
-hs_check() {
-  dir="${HS_ROOT%/}/$HS_CUSTOMER_DATA_DIR"
-  [ -d "$dir" ] || return 0
-  found=$(hs_customer_files "$dir")
+  [ $# -gt 0 ] || return 0
+  # find straight in the command substitution: its shell execs find instead of forking once more for a function
+  found=$(find "$dir" -type f \( "$@" \) -print 2>/dev/null)
   [ -n "$found" ] || return 0
   found=$(printf '%s\n' "$found" | sort)
   prefix="${HS_ROOT%/}"

@@ -77,6 +77,40 @@ describe('file writes of the linux program', () => {
     expect(run.results[1].stdoutTail).toBe('file /blocker/inside.conf differs from the plan\ncannot write /blocker/inside.conf\n');
   });
 
+  it('makes every missing folder of a step, and keeps a step script\'s own umask for its apply', async () => {
+    const { root, machine, scripts } = await labMachine('hs-posix-');
+    const files: PlannedFile[] = [
+      { path: 'opt/one/deep/a.conf', content: 'a\n', mode: '0600' },
+      { path: 'opt/two/b.conf', content: 'b', mode: '0644' },
+      { path: 'opt/one/deep/c.conf', content: 'c\n', mode: '0640' },
+    ];
+    const script = 'umask 027\nhs_check() { return 0; }\nhs_apply() { : >"${HS_ROOT%/}/opt/made-by-apply"; }\n';
+    const custom = withSteps(machine, scripts, script, [customStep('folders', files)]);
+    const run = await runLinux(custom.machine, custom.scripts);
+    expect(run.results.map((r) => [r.status, r.message])).toEqual([['changed', null]]);
+    for (const file of files) {
+      expect(readFileSync(join(root, file.path), 'utf8')).toBe(file.content);
+      expect(statSync(join(root, file.path)).mode & 0o7777).toBe(parseInt(file.mode, 8));
+    }
+    expect(statSync(join(root, 'opt/made-by-apply')).mode & 0o777).toBe(0o640);
+  });
+
+  it('writes no file of a step when one of its folders cannot be made, and names that file', async () => {
+    const { root, machine, scripts } = await labMachine('hs-posix-');
+    execFileSync('/bin/sh', ['-c', ': >"$1/blocker"', 'sh', root]);
+    const script = 'hs_check() { return 0; }\nhs_apply() { return 0; }\n';
+    const custom = withSteps(machine, scripts, script, [customStep('blocked', [
+      { path: 'opt/fine/a.conf', content: 'a\n', mode: '0644' },
+      { path: 'blocker/inside.conf', content: 'x\n', mode: '0644' },
+      { path: 'opt/later.conf', content: 'l\n', mode: '0644' },
+    ])]);
+    const run = await runLinux(custom.machine, custom.scripts);
+    expect(run.results[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/^apply exited 1: mkdir: .*blocker.*File exists$/) });
+    expect(run.results[0].stdoutTail).toBe('file /opt/fine/a.conf differs from the plan\ncannot write /blocker/inside.conf\n');
+    expect(existsSync(join(root, 'opt/fine/a.conf'))).toBe(false);
+    expect(existsSync(join(root, 'opt/later.conf'))).toBe(false);
+  });
+
   it('computes the umask only for modes without execute or special bits', () => {
     expect(umaskFor('0600')).toBe('177');
     expect(umaskFor('644')).toBe('133');

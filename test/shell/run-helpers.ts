@@ -41,7 +41,7 @@ function exec(command: string, stdin: string, timeoutMs: number, root: string): 
 /** Runs a linux machine program for real with /bin/sh (or the given shell), the way the run layer does over SSH. */
 export async function runLinux(machine: MachinePlan, scripts: Plan['scripts'], mode: 'apply' | 'check' = 'apply', timeoutMs = 30000, shell?: string) {
   const program = buildMachineProgram(machine, scripts, { mode, secrets: SECRETS, nonce: NONCE });
-  const command = shell ? program.command.replace(/^\/bin\/sh /, `${shell} `) : program.command;
+  const command = shell ? program.command.replaceAll('/bin/sh -c', `${shell} -c`) : program.command;
   const stdin = program.stdin;
   const result = await exec(command, stdin, timeoutMs, machine.root);
   const parser = createResultParser(machine, NONCE, { secrets: Object.values(SECRETS) });

@@ -34,13 +34,13 @@ export interface SshdOptions {
 }
 
 // The PC a program is for, as a lab PC would be that root: its simulated tools first on PATH.
-const SIM_ROOT_WRAPPER = `#!/bin/sh
+export const SIM_ROOT_WRAPPER = `#!/bin/sh
 case $SSH_ORIGINAL_COMMAND in
   *'eval "$(cat)"'*) ;;
   *) exec /bin/sh -c "$SSH_ORIGINAL_COMMAND" ;;
 esac
-program=$(cat; echo x)
-program=\${program%x}
+# $(cat) drops trailing newlines, as the command's own eval "$(cat)" does
+program=$(cat)
 # its HS_ROOT='...' line, read with the shell's own expansions: the floor it is compared with starts no sed either
 root=
 case $program in
@@ -49,7 +49,10 @@ HS_ROOT='"*) root=\${program#*"
 HS_ROOT='"}; root=\${root%%"'"*} ;;
 esac
 if [ -n "$root" ] && [ -d "$root/.sim/bin" ]; then PATH="$root/.sim/bin:$PATH"; export PATH; fi
-printf '%s' "$program" | exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
+# a here-document: one writer process (dash forks one past a pipe's size), and the command runs in this one
+exec /bin/sh -c "$SSH_ORIGINAL_COMMAND" <<HS_PROGRAM
+$program
+HS_PROGRAM
 `;
 
 /**
