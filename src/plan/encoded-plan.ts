@@ -64,6 +64,11 @@ export interface MachineEncoder {
 
 const PIECE = 1 << 20;
 
+function encodedMachine(m: MachinePlan, spool: PlanSpool, at: number, length: number): EncodedMachine {
+  const { site, profile, os, scripts, hash } = summaryOf(m);
+  return { site, profile, os, scripts, hash, id: m.machine.id, spool, at, length };
+}
+
 /** Encodes machine plans one after the other into one reused 1 MB buffer, appended to the spool whenever it fills. */
 export function createMachineEncoder(spool: PlanSpool): MachineEncoder {
   const piece = Buffer.allocUnsafe(PIECE);
@@ -84,18 +89,15 @@ export function createMachineEncoder(spool: PlanSpool): MachineEncoder {
         const bytes = Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part)));
         const at = spool.append(bytes);
         start = at + bytes.length;
-        return { ...summaryOf(m), id: m.machine.id, spool, at, length: bytes.length };
+        return encodedMachine(m, spool, at, bytes.length);
       }
       if (used + most > PIECE) flush();
       const at = start + used;
       for (const part of parts) {
         if (typeof part === 'string') used += piece.write(part, used, 'utf8');
-        else {
-          piece.set(part, used);
-          used += part.length;
-        }
+        else used += part.copy(piece, used);
       }
-      return { ...summaryOf(m), id: m.machine.id, spool, at, length: start + used - at };
+      return encodedMachine(m, spool, at, start + used - at);
     },
     finish: flush,
   };

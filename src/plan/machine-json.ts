@@ -20,6 +20,8 @@ export type JsonParts = (string | Buffer)[];
 // The keys of a machine plan in the order planning writes them (JSON.stringify keeps that order).
 const KEYS = ['machine', 'ssh', 'employee', 'profile', 'mailbox', 'vpn', 'bundles', 'checks', 'root', 'steps', 'hash'] as const;
 const PREFIXES = KEYS.map((key, i) => `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+// the parts planning shares (the others are each machine's own: not looked up)
+const SHAREABLE = KEYS.map((key) => key === 'ssh' || key === 'profile' || key === 'bundles' || key === 'checks');
 
 function partJson(value: unknown): string | Buffer | undefined {
   if (typeof value === 'object' && value !== null) {
@@ -104,7 +106,7 @@ export function machinePlanParts(plan: MachinePlan): JsonParts {
       if (!addSteps(parts, PREFIXES[i], value)) return [JSON.stringify(plan)];
       continue;
     }
-    const json = partJson(value);
+    const json = SHAREABLE[i] ? partJson(value) : JSON.stringify(value);
     if (json === undefined) return [JSON.stringify(plan)]; // a value JSON leaves out
     if (typeof json === 'string') parts.push(PREFIXES[i] + json);
     else parts.push(PREFIXES[i], json);
