@@ -38,8 +38,15 @@ export function memorySpool(): PlanSpool {
         else hi = mid - 1;
       }
       const offset = at - starts[lo];
-      if (offset + length > pieces[lo].length) throw new RangeError(`the plan spool holds no bytes ${at}..${at + length}`);
-      return pieces[lo].subarray(offset, offset + length);
+      if (offset + length <= pieces[lo].length) return pieces[lo].subarray(offset, offset + length);
+      if (at + length > size) throw new RangeError(`the plan spool holds no bytes ${at}..${at + length}`);
+      // across pieces: copied together
+      const out = Buffer.allocUnsafe(length);
+      for (let done = 0, i = lo; done < length; i++) {
+        const from = i === lo ? offset : 0;
+        done += pieces[i].copy(out, done, from, Math.min(pieces[i].length, from + length - done));
+      }
+      return out;
     },
     close() {
       pieces.length = 0;
@@ -117,5 +124,27 @@ export function selectEncoded(plan: PlanOf<EncodedMachine>, machines: readonly M
  * chunk is taken (they are read into one reused buffer): write or copy each chunk as it comes.
  */
 export function encodedPlanChunks(plan: PlanOf<EncodedMachine>): Generator<string | Uint8Array> {
-  return planJsonFrame(plan, (m) => m.spool.read(m.at, m.length));
+  const machines = plan.machines;
+  let next = 0; // planJsonFrame asks for the machines in order
+  let block: Uint8Array | null = null;
+  let blockAt = 0;
+  let blockSpool: PlanSpool | null = null;
+  return planJsonFrame(plan, (m) => {
+    const i = next++;
+    if (!block || m.spool !== blockSpool || m.at < blockAt || m.at + m.length > blockAt + block.length) {
+      // one read for the run of machines that lie one after the other in the spool (all of them, in plan order)
+      let end = m.at + m.length;
+      for (let j = i + 1; j < machines.length; j++) {
+        const n = machines[j];
+        if (n.spool !== m.spool || n.at !== end || end + n.length - m.at > READ_BLOCK) break;
+        end += n.length;
+      }
+      block = m.spool.read(m.at, end - m.at);
+      blockAt = m.at;
+      blockSpool = m.spool;
+    }
+    return block.subarray(m.at - blockAt, m.at - blockAt + m.length);
+  });
 }
+
+const READ_BLOCK = 1 << 20;
