@@ -1,7 +1,8 @@
 import { parse, type Options } from 'csv-parse/sync';
 import type { Diagnostic, Employee, FieldPositions } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
-import { describeProblem, findTextProblem } from './text-policy.js';
+import { defineLazyPositions } from './fast-yaml.js';
+import { csvTextNeedsCellChecks, describeProblem, findTextProblem } from './text-policy.js';
 
 type Field = 'id' | 'firstName' | 'lastName' | 'mailbox' | 'site' | 'role';
 const REQUIRED: Field[] = ['id', 'firstName', 'lastName', 'mailbox', 'site'];
@@ -20,8 +21,11 @@ export const CSV_OPTIONS: Options = {
 /** reject: called with the id of a row left out for its errors, or null when no row could be read. */
 export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[], reject: (id: string | null) => void = () => {}): Employee[] {
   let rows: CsvRow[];
+  let plain = false;
   try {
-    rows = plainCsvRows(text) ?? (parse(text, CSV_OPTIONS) as unknown as CsvRow[]);
+    const fast = plainCsvRows(text);
+    plain = fast !== null;
+    rows = fast ?? (parse(text, CSV_OPTIONS) as unknown as CsvRow[]);
   } catch (err) {
     const e = err as { message: string; lines?: number; code?: string };
     diags.push(createDiagnostic('csv-syntax', `CSV syntax error: ${e.message.replace(/ at line \d+.*$/, '')}`, { file, line: e.lines ?? 1, col: 1 }));
@@ -41,10 +45,11 @@ export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]
     return [];
   }
   const out: Employee[] = [];
+  // a plain export without a character the text policy speaks of, anywhere: no cell needs checking one by one
+  const checkCells = !plain || csvTextNeedsCellChecks(text);
   for (const row of rows.slice(1)) {
     const line = startLine(row);
-    const cols = cellColumns(lines[line - 1] ?? '');
-    const employee = toEmployee(row.record, columns, header.record.length, { file, line, cols, lines }, diags);
+    const employee = toEmployee(row.record, columns, header.record.length, { file, line, lines }, diags, checkCells);
     if (employee) out.push(employee);
     else if (columns.includes('id')) reject(row.record[columns.indexOf('id')] ?? null);
   }
@@ -69,22 +74,31 @@ function mapHeader(header: CsvRow, file: string, cols: number[], diags: Diagnost
 // Fields whose value is an id or an address: a suspect character there is an error, in names a warning.
 const STRICT: ReadonlySet<Field> = new Set(['id', 'mailbox', 'site', 'role']);
 
-interface RowAt { file: string; line: number; cols: number[]; lines: string[] }
+interface RowAt { file: string; line: number; lines: string[]; cols?: number[] }
 
-function toEmployee(cells: string[], columns: (Field | null)[], width: number, at: RowAt, diags: Diagnostic[]): Employee | null {
-  const pos = (i: number) => ({ file: at.file, line: at.line, col: at.cols[i] ?? 1 });
+// Where each cell starts: found when a position is asked for (a finding, or an entity's pos read later).
+function colsOf(at: RowAt): number[] {
+  return (at.cols ??= cellColumns(at.lines[at.line - 1] ?? ''));
+}
+
+function toEmployee(cells: string[], columns: (Field | null)[], width: number, at: RowAt, diags: Diagnostic[], checkCells = true): Employee | null {
+  const pos = (i: number) => ({ file: at.file, line: at.line, col: colsOf(at)[i] ?? 1 });
   if (cells.length !== width) {
     diags.push(createDiagnostic('schema', `row has ${cells.length} cells, the header has ${width}`, pos(0)));
     return null;
   }
   const values: Partial<Record<Field, string>> = {};
-  const fieldPos: FieldPositions = {};
+  const fieldPositions = (): FieldPositions => {
+    const fieldPos: FieldPositions = {};
+    columns.forEach((field, i) => {
+      if (field) fieldPos[field] = pos(i);
+    });
+    return fieldPos;
+  };
   columns.forEach((field, i) => {
-    if (!field) return;
-    values[field] = cells[i];
-    fieldPos[field] = pos(i);
+    if (field) values[field] = cells[i];
   });
-  columns.forEach((field, i) => {
+  if (checkCells) columns.forEach((field, i) => {
     const problem = field ? findTextProblem(cells[i]) : null;
     if (!field || !problem) return;
     const where = cellCharPos(at, i, problem.index);
@@ -95,18 +109,19 @@ function toEmployee(cells: string[], columns: (Field | null)[], width: number, a
   const empty = REQUIRED.filter((f) => !values[f]?.trim());
   if (empty.length > 0) {
     const who = values.id ? `employee ${values.id}` : 'employee';
-    diags.push(createDiagnostic('schema', `${who}: ${empty.join(', ')} must not be empty`, fieldPos[empty[0]] ?? pos(0)));
+    diags.push(createDiagnostic('schema', `${who}: ${empty.join(', ')} must not be empty`, fieldPositions()[empty[0]] ?? pos(0)));
     return null;
   }
-  const e: Employee = { id: values.id!, firstName: values.firstName!, lastName: values.lastName!, mailbox: values.mailbox!, site: values.site!, pos: pos(0), fieldPos };
+  const e = { id: values.id!, firstName: values.firstName!, lastName: values.lastName!, mailbox: values.mailbox!, site: values.site! } as Employee;
   if (values.role) e.role = values.role;
+  defineLazyPositions(e, () => ({ pos: pos(0), fieldPos: fieldPositions() }));
   return e;
 }
 
 /** Line and column of the index-th character of cell i: through the opening quote, doubled quotes and line breaks. */
 function cellCharPos(at: RowAt, cell: number, index: number): { file: string; line: number; col: number } {
   let l = at.line - 1;
-  let c = (at.cols[cell] ?? 1) - 1;
+  let c = (colsOf(at)[cell] ?? 1) - 1;
   const quoted = at.lines[l]?.[c] === '"';
   if (quoted) c++;
   for (let k = 0; k < index; k++) {

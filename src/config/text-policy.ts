@@ -30,6 +30,18 @@ const NAMES: Record<number, string> = {
 const SUSPECT = /[\u0000-\u001f\u007f-\u009f\u00a0\u00ad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u2069\u3000\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const SUSPECT_ALL = new RegExp(SUSPECT.source, 'g');
 const EDGE_SPACE = /^\s|\s$/;
+// The same over a whole CSV text of plain rows (no quotes, no CR): a line feed only ends a row, so it is left out,
+// and a cell's edge is a comma or a line's edge.
+const SUSPECT_IN_ROWS = new RegExp(SUSPECT.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
+const EDGE_SPACE_IN_ROWS = /(?:^|,)[^\S\n]|[^\S\n](?:,|$)/m;
+
+/**
+ * False when no cell of a CSV text of plain rows (split at line feeds and commas, no quotes, no CR) can hold anything
+ * the policy speaks about: then its cells need no checking one by one. True when some may (they are checked then).
+ */
+export function csvTextNeedsCellChecks(text: string): boolean {
+  return SUSPECT_IN_ROWS.test(text) || EDGE_SPACE_IN_ROWS.test(text);
+}
 
 /** "U+00A0 NO-BREAK SPACE" */
 export function describeCharacter(ch: string): string {

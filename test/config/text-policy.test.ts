@@ -1,5 +1,5 @@
 import { loadEmployeesCsv } from '../../src/config/directory-csv.js';
-import { describeCharacter, findTextProblem } from '../../src/config/text-policy.js';
+import { csvTextNeedsCellChecks, describeCharacter, findTextProblem, hasSuspectText } from '../../src/config/text-policy.js';
 import { formatDiagnostic, type Diagnostic } from '../../src/model/index.js';
 import { lines, loadRepo, makeRepo, removeRepos } from './helpers.js';
 
@@ -75,5 +75,22 @@ describe('templates', () => {
   it('a NUL byte in a script or file template is a finding at its line and column', async () => {
     const dir = makeRepo({ 'templates/linux/mailbox.sh': '#!/bin/sh\nhs_apply() { :\0; }\n' });
     expect(lines(await loadRepo(dir)).filter((l) => l.includes('[text-character]'))).toEqual(['templates/linux/mailbox.sh:2:15 template linux/mailbox.sh has U+0000 NULL at column 15 [text-character]']);
+  });
+});
+
+describe('the whole-text check of a plain CSV', () => {
+  // every character the policy names, a plain letter, spaces at a cell's edges and inside, a surrogate pair
+  const values = ['plain', 'Zoë', 'a b', ' lead', 'trail ', '\t', 'x\u00a0y', 'x\u200by', 'x\u0000', 'x\u001f', 'x\u007f', 'x\u0085', 'x\ud83d\ude00', 'x\ud83d', '\ude00x', 'x\u2028', 'x\ufeff', 'x\u3000', ''];
+  it('says a cell needs checking exactly when the text may hold a finding, never missing one', () => {
+    for (const a of values) {
+      for (const b of values) {
+        const text = `${HEADER}e1,${a},Last,e1@example.de,bruehl,agent\n#${b} comment\ne2,First,${b},e2@example.de,bruehl,\n`;
+        const cells = text.split('\n').filter((l) => l && !l.startsWith('#')).flatMap((l) => l.split(','));
+        if (cells.some(hasSuspectText)) expect(csvTextNeedsCellChecks(text)).toBe(true);
+        if (!`${a}${b}`.match(/[\s\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202f\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]/)) {
+          expect(csvTextNeedsCellChecks(text)).toBe(false);
+        }
+      }
+    }
   });
 });
