@@ -1,4 +1,5 @@
-import { parse, type Options } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { Options } from 'csv-parse/sync';
 import type { Diagnostic, Employee, FieldPositions } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
 import { defineLazyPositions } from './fast-yaml.js';
@@ -12,6 +13,13 @@ const HEADER_NAMES: Record<string, Field> = {
 };
 
 export interface CsvRow { record: string[]; info: { lines: number } }
+
+// The full CSV parser loads only for an export with quotes or carriage returns (plain rows are split here).
+let csvParse: ((text: string, options: Options) => unknown) | null = null;
+function parse(text: string, options: Options): unknown {
+  csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: (text: string, options: Options) => unknown }).parse;
+  return csvParse(text, options);
+}
 
 export const CSV_OPTIONS: Options = {
   info: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'],

@@ -1,4 +1,9 @@
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type Picomatch from 'picomatch';
+
+// Loaded with the first pattern: plan and rollout of all machines never need it.
+let loadedPicomatch: typeof Picomatch | null = null;
+const picomatch = (pattern: string, options?: Picomatch.PicomatchOptions) => (loadedPicomatch ??= createRequire(import.meta.url)('picomatch') as typeof Picomatch)(pattern, options);
 import type { Machine } from '../model/project.js';
 import { nearestNames } from '../model/suggest.js';
 
