@@ -170,7 +170,7 @@ function machineInputs(project: Project, machine: Machine, ctx: PlanContext): Ma
     };
     ctx.sites.set(site, siteParts);
   }
-  if (machine.ssh) return { site, employee, recipe, ssh: mergeSsh(project.config.ssh, site.ssh, machine.ssh), siteParts, ownSsh: true };
+  if (hasKeys(machine.ssh)) return { site, employee, recipe, ssh: mergeSsh(project.config.ssh, site.ssh, machine.ssh), siteParts, ownSsh: true };
   return { site, employee, recipe, ssh: siteParts.ssh, siteParts, ownSsh: false };
 }
 

@@ -6,7 +6,7 @@ import { generateFleet } from '../../src/lab/generate.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { machinePlanJson, machinePlanParts } from '../../src/plan/machine-json.js';
 import type { MachinePlan } from '../../src/model/plan.js';
-import { buildFixtureProject } from './fixture.js';
+import { buildFixtureProject, makeMachine } from './fixture.js';
 
 describe('the JSON of a machine plan with its shared parts encoded once', () => {
   it('is JSON.stringify of the plan, for every machine of a generated fleet and of the fixture', async () => {
@@ -43,5 +43,26 @@ describe('the JSON of a machine plan with its shared parts encoded once', () => 
       const odd = { ...m, steps: [own, step, own] } as unknown as MachinePlan;
       expect(machinePlanJson(odd)).toBe(JSON.stringify(odd));
     }
+  });
+});
+
+describe('SSH settings in machine plans', () => {
+  it('are the site\'s shared object for machines without their own, and merged anew for a machine with its own', () => {
+    const project = buildFixtureProject();
+    const own = makeMachine('KOE-D0003', 'linux', 'koeln', 'e100004', 'hotline-agent', { ssh: { user: 'local-admin', port: 2200, stepTimeout: 60 } });
+    const twin = makeMachine('KOE-D0004', 'windows', 'koeln', 'e100003', 'back-office', { ssh: {}, vars: {} });
+    project.machines.push(own, twin);
+    const plans = new Map(buildPlan(project).machines.map((m) => [m.machine.id, m]));
+    const koeln = plans.get('KOE-D0001')!;
+    expect(koeln.ssh.user).toBe('homeshift');
+    expect(koeln.machine.port).toBe(2222);
+    expect(plans.get('KOE-D0004')!.ssh).toBe(koeln.ssh); // an empty ssh: of its own is none
+    const mine = plans.get('KOE-D0003')!;
+    expect(mine.ssh).not.toBe(koeln.ssh);
+    expect(mine.ssh.user).toBe('local-admin');
+    expect(mine.machine.port).toBe(2200);
+    expect(mine.steps.filter((s) => !s.id.startsWith('bundle:')).every((s) => s.timeout === 60)).toBe(true);
+    expect(mine.hash).not.toBe(plans.get('KOE-D0002')!.hash);
+    for (const m of plans.values()) expect(machinePlanJson(m)).toBe(JSON.stringify(m));
   });
 });
