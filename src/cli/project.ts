@@ -80,15 +80,10 @@ export async function requireValidPlan(opts: GlobalOptions, out: Output): Promis
 
 /**
  * requireValidPlan with each machine kept as its JSON in spool (for plan --format json; see selectEncoded); null as
- * above. The spool is closed here when the input is not valid, else by the caller once the plan is written.
+ * above. The caller owns the spool and closes it, whatever happens.
  */
 export async function requireValidEncodedPlan(opts: GlobalOptions, out: Output, spool: PlanSpool): Promise<ValidInput> {
-  try {
-    return await requireValid(opts, out, { keepPlan: true, encode: spool });
-  } catch (err) {
-    spool.close();
-    throw err;
-  }
+  return requireValid(opts, out, { keepPlan: true, encode: spool });
 }
 
 interface ValidInput {

@@ -26,7 +26,7 @@ export interface RecipeParts {
   bundles: MachinePlan['bundles'];
   checks: MachinePlan['checks'];
   stepSecrets: string[][]; // by step index
-  filelessSteps: Map<number, PlannedStep>[]; // by step index, by time limit: the last step made without files (see plan-machine.ts)
+  filelessSteps: Map<number, { step: PlannedStep; shared: boolean }>[]; // by step index, by time limit: the last step made without files (see plan-machine.ts)
   context: Pick<RenderContext, 'profile' | 'checks'>; // the recipe's part of the render context
 }
 

@@ -17,11 +17,17 @@ const NO_VARS = {};
 // time limit is the same: one object for all of them, kept with the recipe.
 function filelessStep(recipe: Recipe, index: number, vars: Record<string, string>, timeout: number): PlannedStep {
   const byTimeout = recipe.planned.filelessSteps[index];
-  let step = byTimeout.get(timeout);
-  if (step?.vars === vars) return sharedJson(step); // encoded once it serves a second machine
+  const last = byTimeout.get(timeout);
+  if (last?.step.vars === vars) {
+    if (!last.shared) {
+      sharedJson(last.step); // encoded once it serves a second machine
+      last.shared = true;
+    }
+    return last.step;
+  }
   const spec = recipe.steps[index];
-  step = { id: spec.id, title: spec.title, script: spec.script, vars, files: [], secrets: recipe.planned.stepSecrets[index], checkOnly: spec.checkOnly, timeout };
-  byTimeout.set(timeout, step);
+  const step = { id: spec.id, title: spec.title, script: spec.script, vars, files: [], secrets: recipe.planned.stepSecrets[index], checkOnly: spec.checkOnly, timeout };
+  byTimeout.set(timeout, { step, shared: false });
   return step;
 }
 

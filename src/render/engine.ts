@@ -136,7 +136,7 @@ function parse(text: string): unknown {
   return parser(text);
 }
 // Known helpers are called directly by the compiled code instead of being looked up on every render.
-const KNOWN_HELPERS = { secret: true, json: true, keyfile: true, join: true, times: true, add: true, uuid: true, eq: true };
+const KNOWN_HELPERS = Object.fromEntries(Object.keys(HELPERS).map((name) => [name, true]));
 
 function variableAt(text: string, line: number, col: number): string | undefined {
   const source = text.split('\n')[line - 1] ?? '';
