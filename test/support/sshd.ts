@@ -5,7 +5,7 @@
 import { execa, execaSync } from 'execa';
 import type { ResultPromise } from 'execa';
 import { existsSync, mkdirSync } from 'node:fs';
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   }
   const dir = await mkdtemp(join(tmpdir(), 'homeshift-sshd-'));
   await chmod(dir, 0o755); // authorized_keys is read with the login user's rights
+  await mkdir(join(dir, 'home'), { mode: 0o755 });
   const hostKey = await generateKeyPair(dir, 'host_key', opts.hostKeyType ?? 'ed25519');
   const clientKey = await generateKeyPair(dir, 'client_key');
   await writeFile(join(dir, 'authorized_keys'), `${clientKey.publicKey}\n`, { mode: 0o644 });
@@ -122,7 +123,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   return {
     port,
     host: '127.0.0.1',
-    user: userInfo().username,
+    user: await loginUser(),
     clientKeyFile: clientKey.privateKeyFile,
     knownHostsFile,
     hostPublicKey: hostKey.publicKey,
@@ -153,8 +154,14 @@ function renderConfig(dir: string, port: number, hostKeyFile: string, extra: str
     'LoginGraceTime 30',
   ];
   if (versionAtLeast(9, 8)) lines.push('PerSourcePenalties no'); // failed-auth tests must not lock out loopback
-  // Match blocks come last: every line after one belongs to it
-  const matches = simRoots.flatMap(({ address, root }) => [`Match LocalAddress ${address}`, `  SetEnv PATH=${simPath(root)}`]);
+  // Match blocks come last: every line after one belongs to it. sshd takes the first SetEnv that applies, so each
+  // names every variable. HOME: the sessions' shells find no start-up files of the host's accounts.
+  const home = `HOME=${join(dir, 'home')}`;
+  const matches = [
+    ...simRoots.flatMap(({ address, root }) => [`Match LocalAddress ${address}`, `  SetEnv ${home} PATH=${simPath(root)}`]),
+    'Match all',
+    `  SetEnv ${home}`,
+  ];
   return [...extra, ...lines, ...matches, ''].join('\n'); // sshd keeps the first value: extra lines win
 }
 
@@ -201,16 +208,35 @@ function readsBanner(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The account tests log in as. As root: TEST_ROOT_USER, root's rights under a name whose login shell is /bin/sh,
+ * so sshd runs each command with a shell that reads no start-up files whatever root's own shell and ~/.bashrc do
+ * (bash reads ~/.bashrc for commands that arrive over SSH). Elsewhere: the user running the tests.
+ */
+async function loginUser(): Promise<string> {
+  const me = userInfo();
+  if (me.uid !== 0) return me.username;
+  return (await ensureAccount(TEST_ROOT_USER, ['--non-unique', '--uid', '0', '--gid', '0'])) ? TEST_ROOT_USER : me.username;
+}
+
+/** A login with uid 0 and /bin/sh as its shell, for the tests' sshd (see loginUser). */
+export const TEST_ROOT_USER = 'homeshift-root';
+
 /** Make sure UNPRIVILEGED_USER exists (home /tmp, shell /bin/sh); false when that is not possible here. */
 export async function ensureUnprivilegedUser(): Promise<boolean> {
-  const exists = async (): Promise<boolean> => (await execa('id', ['-u', UNPRIVILEGED_USER], { reject: false })).exitCode === 0;
+  return ensureAccount(UNPRIVILEGED_USER, ['--system']);
+}
+
+/** An account with home /tmp and shell /bin/sh, made when missing (as root); false when that is not possible here. */
+async function ensureAccount(name: string, options: string[]): Promise<boolean> {
+  const exists = async (): Promise<boolean> => (await execa('id', ['-u', name], { reject: false })).exitCode === 0;
   if (userInfo().uid !== 0) return exists();
   for (let attempt = 0; attempt < 5; attempt++) {
     // '*' (no password) rather than a locked '!': sshd without PAM refuses locked accounts
-    if ((await exists()) && (await execa('usermod', ['-p', '*', UNPRIVILEGED_USER], { reject: false })).exitCode === 0) {
+    if ((await exists()) && (await execa('usermod', ['-p', '*', '--shell', '/bin/sh', name], { reject: false })).exitCode === 0) {
       return true;
     }
-    const args = ['--system', '--no-create-home', '--home-dir', '/tmp', '--shell', '/bin/sh', '-p', '*', UNPRIVILEGED_USER];
+    const args = [...options, '--no-create-home', '--home-dir', '/tmp', '--shell', '/bin/sh', '-p', '*', name];
     const created = await execa('useradd', args, { reject: false });
     if (created.exitCode === 0) return true;
     await new Promise((r) => setTimeout(r, 200)); // another test process may hold the passwd lock
