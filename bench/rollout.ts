@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureUnprivilegedUser, startSshd, sshdAvailable, SSHD_MISSING, UNPRIVILEGED_USER } from '../test/support/sshd.js';
-import { runAnsible, writeAnsible } from './support/ansible.js';
+import type { Sshd } from '../test/support/sshd.js';
+import { findMitogenStrategies, runAnsible, writeAnsible } from './support/ansible.js';
 import { makeFleet, resetRoots } from './support/fleet.js';
 import type { Measurement } from './support/measure.js';
 import { startWindowsLab } from './support/windows-lab.js';
@@ -105,24 +106,38 @@ async function main(): Promise<void> {
       }
       await rm(fleet.dir, { recursive: true, force: true });
     }
-    if (withAnsible) {
-      const n = 100;
-      const fleet = await makeFleet(join(base, 'ansible'), n, sshd, user);
-      const planFile = join(fleet.dir, 'plan.json');
-      await writeFile(planFile, JSON.stringify(fleet.plan));
-      const ours = await measure('ours', planFile, join(fleet.dir, 'ours.json'));
-      await resetRoots(fleet.roots, user);
-      const dir = await writeAnsible(join(fleet.dir, 'ansible'), fleet.plan, sshd, user);
-      const a = await runAnsible(dir);
-      const aRate = n / (a.wallMs / 1000);
-      const oRate = n / (ours.wallMs / 1000);
-      console.log(`N = ${n}: ansible-playbook (forks 50, pipelining) ${aRate.toFixed(1)} machines/s, wall ${(a.wallMs / 1000).toFixed(1)} s${a.ok ? '' : ' (FAILED: ' + a.tail + ')'}`);
-      console.log(`  homeshift ${oRate.toFixed(1)} machines/s: ${(oRate / aRate).toFixed(1)}x ansible-playbook (target >= 30x)`);
-    }
+    if (withAnsible) await ansibleLines(base, sshd, user);
+    else if (!process.argv.includes('--no-ansible')) console.log('ansible: not measured (ansible-playbook is not installed: apt-get install -y ansible-core)');
     if (!process.argv.includes('--no-windows')) await windowsLine(base, windowsN);
   } finally {
     await sshd.stop();
     await rm(base, { recursive: true, force: true });
+  }
+}
+
+/** homeshift against ansible-playbook on the same 100 PCs, and against Ansible with Mitogen where it is installed. */
+async function ansibleLines(base: string, sshd: Sshd, user: string): Promise<void> {
+  const n = 100;
+  const fleet = await makeFleet(join(base, 'ansible'), n, sshd, user);
+  const planFile = join(fleet.dir, 'plan.json');
+  await writeFile(planFile, JSON.stringify(fleet.plan));
+  const ours = await measure('ours', planFile, join(fleet.dir, 'ours.json'));
+  const oRate = n / (ours.wallMs / 1000);
+  const mitogen = await findMitogenStrategies();
+  const kinds: [string, string | undefined][] = [['ansible-playbook (forks 50, pipelining)', undefined]];
+  if (mitogen) kinds.push(['ansible-playbook + Mitogen (mitogen_linear, forks 50)', mitogen]);
+  else console.log('ansible + Mitogen: not measured (ansible_mitogen is not installed for python3)');
+  for (const [name, strategies] of kinds) {
+    await resetRoots(fleet.roots, user);
+    const dir = await writeAnsible(join(fleet.dir, strategies ? 'ansible-mitogen' : 'ansible'), fleet.plan, sshd, user, strategies);
+    const a = await runAnsible(dir);
+    if (!a.ok) {
+      console.log(`N = ${n}: ${name}: not measured (it failed: ${a.tail.split('\n').filter(Boolean).slice(-2).join(' / ')})`);
+      continue;
+    }
+    const aRate = n / (a.wallMs / 1000);
+    console.log(`N = ${n}: ${name} ${aRate.toFixed(1)} machines/s, wall ${(a.wallMs / 1000).toFixed(1)} s`);
+    console.log(`  homeshift ${oRate.toFixed(1)} machines/s: ${(oRate / aRate).toFixed(1)}x ${name.split(' (')[0]} (target >= 30x)`);
   }
 }
 

@@ -22,7 +22,19 @@ const PLAYBOOK = [
   },
 ];
 
-export async function writeAnsible(dir: string, plan: Plan, sshd: Sshd, user: string): Promise<string> {
+/** Where ansible_mitogen's strategy plugins are, when Mitogen is installed for the python3 Ansible runs on. */
+export async function findMitogenStrategies(): Promise<string | undefined> {
+  const code = 'import ansible_mitogen, os; print(os.path.join(os.path.dirname(ansible_mitogen.__file__), "plugins", "strategy"))';
+  const r = await execa('python3', ['-c', code], { reject: false });
+  return r.exitCode === 0 && String(r.stdout).trim() ? String(r.stdout).trim() : undefined;
+}
+
+/**
+ * The playbook, its inventory and ansible.cfg in `dir`. The stdout callback is ansible-core's own `default`
+ * (ok hosts not printed): ansible-core ships no `dense`. With `mitogenStrategies`, the run uses Mitogen's
+ * `mitogen_linear` strategy.
+ */
+export async function writeAnsible(dir: string, plan: Plan, sshd: Sshd, user: string, mitogenStrategies?: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   const hosts: Record<string, unknown> = {};
   for (const m of plan.machines) {
@@ -46,7 +58,9 @@ export async function writeAnsible(dir: string, plan: Plan, sshd: Sshd, user: st
   };
   await writeFile(join(dir, 'inventory.yaml'), stringify(inventory));
   await writeFile(join(dir, 'playbook.yaml'), stringify(PLAYBOOK));
-  await writeFile(join(dir, 'ansible.cfg'), ['[defaults]', 'forks = 50', 'gathering = explicit', 'host_key_checking = True', 'stdout_callback = dense', 'retry_files_enabled = False', '', '[ssh_connection]', 'pipelining = True', ''].join('\n'));
+  const strategy = mitogenStrategies ? [`strategy_plugins = ${mitogenStrategies}`, 'strategy = mitogen_linear'] : [];
+  const defaults = ['[defaults]', 'forks = 50', 'gathering = explicit', 'host_key_checking = True', 'stdout_callback = ansible.builtin.default', 'display_ok_hosts = False', 'display_skipped_hosts = False', 'retry_files_enabled = False', ...strategy];
+  await writeFile(join(dir, 'ansible.cfg'), [...defaults, '', '[ssh_connection]', 'pipelining = True', ''].join('\n'));
   return dir;
 }
 
