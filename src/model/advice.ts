@@ -44,7 +44,7 @@ const BY_CLASS: Record<ErrorClass, Advice> = {
   unreachable: { who: 'site', text: 'PC not reachable: check that it is switched on and cabled, then re-run.' },
   auth: { who: 'central-it', text: 'Login refused: check the service account and its key on the PC, then re-run.' },
   timeout: { who: 'site', text: 'A step ran past its time limit: check whether the PC is slow or an installer hangs; raise the step\'s timeout if that is normal, then re-run.' },
-  'step-failed': { who: 'central-it', text: 'A step failed on the PC: read its message in `homeshift log MACHINE`, fix the cause, then re-run.' },
+  'step-failed': { who: 'central-it', text: 'A step\'s own script failed on the PC (the template or the tool it called says why): read its message in `homeshift log MACHINE`, fix the cause, then re-run.' },
   interrupted: { who: 'site', text: 'The run ended before this PC was finished: finish it with `homeshift rollout --resume`.' },
   internal: { who: 'central-it', text: 'homeshift itself failed: keep the machine\'s log file and report it; re-run after the fix.' },
 };

@@ -80,7 +80,8 @@ function Invoke-HsStep([int]$Index, [bool]$CheckOnly, [string]$Script, $Files) {
     Write-HsMarker "end $Index $Status $Code $($clock.ElapsedMilliseconds) $(ConvertTo-HsTail $out) $(ConvertTo-HsTail $err) $Phase"
     return ($Status -ne 'failed')
   }
-  try { . ([scriptblock]::Create($Script)) } catch { $err.Add($_.Exception.Message); return (& $end 'failed' 2 'script') }
+  $global:HsStderr = [System.Collections.Generic.List[string]]::new()
+  try { . ([scriptblock]::Create($Script)) } catch { $err.AddRange($global:HsStderr); $err.Add($_.Exception.Message); return (& $end 'failed' 2 'script') }
   $check = { if (Test-HsFiles $Files $out) { Test-HsState } else { $false } }
   if ((Invoke-HsPhase $check $true $out $err) -eq 0) { return (& $end 'ok' 0 'check') }
   if ($CheckOnly) { return (& $end 'failed' 1 'check') }
