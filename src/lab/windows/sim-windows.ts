@@ -10,6 +10,7 @@
  * state-files.ts); injected faults in <PC>/.sim/fail/commands.tsv. The registry part is in sim-registry.ts.
  */
 import { SIM_INSTALLERS_PS1 } from './installer-tools.js';
+import { SIM_OPENSSH_PS1 } from './sim-openssh.js';
 import { SIM_REGISTRY_PS1 } from './sim-registry.js';
 
 export const SIM_WINDOWS_PS1 = String.raw`# homeshift lab: simulated Windows commands of one lab PC
@@ -199,7 +200,7 @@ function Get-BitLockerVolume {
   }
 }
 
-${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
+${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}${SIM_OPENSSH_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
 function Set-Content {
   $target = $null
   for ($i = 0; $i -lt $args.Count - 1; $i++) { if ("$($args[$i])" -match '^-(LiteralPath|Path|PSPath|LP)$') { $target = "$($args[$i + 1])" } }
