@@ -14,11 +14,14 @@ function Write-HsError([string]$Message) { $global:HsStderr.Add($Message) }
 # itself is ASCII (markers, base64 of UTF-8), the same in every code page.
 # PowerShell's complaint about a native error stream that is not all CLIXML: the messages come through on their own.
 function Test-HsNoise($Record) { $Record -is [System.Management.Automation.ErrorRecord] -and "$($Record.FullyQualifiedErrorId)" -like 'ProcessStreamReader_CliXmlError*' }
-# A native tool's output and error lines in order, as text; $LASTEXITCODE is the tool's. Continue, because Windows
-# PowerShell 5.1 makes a redirected native error line terminating under Stop and the lines after it would be lost.
-function Invoke-HsNative([string]$FilePath) {
+# Invoke-HsNative TOOL ARGS...: the tool's output and error lines in order, as text; $LASTEXITCODE is the tool's.
+# Continue, because Windows PowerShell 5.1 makes a redirected native error line terminating under Stop and the
+# lines after it would be lost. No declared parameters: every argument (-f, -File) goes to the tool untouched.
+function Invoke-HsNative {
   $ErrorActionPreference = 'Continue'
-  & $FilePath @args 2>&1 | ForEach-Object { if (-not (Test-HsNoise $_)) { "$_".TrimEnd([char]13, [char]10) } }
+  $tool = $args[0]
+  $rest = @($args | Select-Object -Skip 1)
+  & $tool @rest 2>&1 | ForEach-Object { if (-not (Test-HsNoise $_)) { "$_".TrimEnd([char]13, [char]10) } }
 }
 # A file of the plan below the root, as a path .NET can use: resolved by PowerShell, not by string edits.
 function Get-HsPath([string]$Relative) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $HS_ROOT $Relative)) }

@@ -61,7 +61,7 @@ async function runStep(codePage: number, script: (tool: string) => string, stder
 }
 
 const UNCHECKED = (t: string) => `function Test-HsState { $false }\nfunction Invoke-HsApply { & '${t}' }\n`;
-const THROWING = (t: string) => `function Test-HsState { $false }\nfunction Invoke-HsApply { $lines = @(Invoke-HsNative '${t}'); $lines | Write-Output; throw "tool exited $($LASTEXITCODE): $($lines[-1])" }\n`;
+const THROWING = (t: string) => `function Test-HsState { $false }\nfunction Invoke-HsApply { $lines = @(Invoke-HsNative '${t}' -File x -f); $lines | Write-Output; throw "tool exited $($LASTEXITCODE): $($lines[-1])" }\n`;
 const CLIXML = (text: string) => '#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">' +
   `<S S="Error">${text}_x000D__x000A_</S></Objs>\r\nnach dem Block\r\n`;
 
