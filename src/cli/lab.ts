@@ -28,7 +28,7 @@ Examples:
     .description('start the lab in the background and write a ready rollout repository for it')
     .option('-n, --machines <n>', 'how many PCs', String(DEFAULT_MACHINES))
     .option('-s, --sites <n>', 'how many sites', String(DEFAULT_SITES))
-    .option('--faults <spec>', 'e.g. offline=2%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=3%:heal=1,disk-full=1%,unencrypted=1,installer-busy=1')
+    .option('--faults <spec>', 'e.g. offline=2%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=3%:heal=1,disk-full=1%,unencrypted=1,installer-busy=1,denied-cp850=1,denied-clixml=1')
     .option('--seed <n>', 'seed of the fault assignment', '1')
     .option('--windows <n|p%>', 'how many of the PCs are Windows PCs (real pwsh; default 80% when PowerShell 7 is found)')
     .option('--dir <dir>', 'where the lab keeps its PCs, keys and repository', '.homeshift/lab')

@@ -23,6 +23,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register[]> }[] = [
   { names: ['journal'], load: async () => [(await import('./journal-copy.js')).registerJournal] },
   { names: ['lab'], load: async () => [(await import('./lab.js')).registerLab] },
   { names: ['demo'], load: async () => [(await import('./demo.js')).registerDemo] },
+  { names: ['bootstrap', 'known-hosts'], load: async () => [(await import('./bootstrap.js')).registerBootstrap] },
 ];
 
 /** The command named on the command line (the first word after the global options), if any. */

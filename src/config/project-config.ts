@@ -40,6 +40,7 @@ interface RawConfig {
   leaseTimeout?: string;
   routing?: RawRouting;
   notify?: { from: string; fromName?: string; subjectPrefix?: string; smtpPasswordSecret?: string };
+  bootstrap?: { allowFrom?: string[] };
   vars?: Vars;
 }
 
@@ -76,6 +77,7 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
         ...(raw.notify.smtpPasswordSecret !== undefined ? { smtpPasswordSecret: raw.notify.smtpPasswordSecret } : {}),
       },
     } : {}),
+    ...(raw.bootstrap?.allowFrom !== undefined ? { bootstrap: { allowFrom: raw.bootstrap.allowFrom } } : {}),
     vars: raw.vars ?? {},
     pos: posAtPath(src, []),
   };

@@ -7,7 +7,8 @@ import { installFileFaultTools } from './sim-tools.js';
  * Faults that live in a PC's files, read by the sim tools: `<root>/.sim/fail/tool_<name>` fails every call of
  * that tool, `.sim/fail/<step id, ':' as '_'>` the tool call that touches what `<same>.on` names (one
  * "file PATH" or "package NAME" per line: what the step writes or installs). Line 1 the exit code (or `hang`),
- * lines 2.. the stderr. `unencrypted` takes the luks line out of etc/crypttab; `installer-busy` holds the dpkg lock.
+ * lines 2.. the stderr. `unencrypted` takes the luks line out of etc/crypttab; `installer-busy` holds the dpkg lock;
+ * `denied-cp850` and `denied-clixml` make apt-get refuse with a German message.
  */
 
 export interface FailFile {
@@ -25,6 +26,10 @@ export function describeFailFile(fault: AssignedFault, context: { mailbox?: stri
   }
   if (fault.kind === 'installer-busy') {
     return { name: 'tool_apt-get', exitCode: 100, stderr: 'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4711 (unattended-upgr)' };
+  }
+  if (fault.kind === 'denied-cp850' || fault.kind === 'denied-clixml') {
+    // a Linux PC says it in UTF-8; its Windows twin in the OEM code page or as CLIXML (windows-faults.ts)
+    return { name: 'tool_apt-get', exitCode: 100, stderr: 'E: Zugriff verweigert für /var/cache/apt/archives/partial' };
   }
   if (!fault.kind.startsWith('fail-')) return null;
   const step = fault.kind.slice('fail-'.length);

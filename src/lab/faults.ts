@@ -14,6 +14,8 @@ export type FaultKind =
   | 'disk-full'
   | 'unencrypted'
   | 'installer-busy'
+  | 'denied-cp850'
+  | 'denied-clixml'
   | `fail-${string}`;
 
 /** One kind of fault as the spec asks for it. */
@@ -51,7 +53,7 @@ export class FaultSpecError extends Error {
 export const DEFAULT_SLOW_SECONDS = 3;
 export const DEFAULT_DROP_BYTES = 64 * 1024;
 
-const FIXED_KINDS = new Set(['offline', 'slow', 'auth', 'hostkey', 'drop', 'hang', 'disk-full', 'unencrypted', 'installer-busy']);
+const FIXED_KINDS = new Set(['offline', 'slow', 'auth', 'hostkey', 'drop', 'hang', 'disk-full', 'unencrypted', 'installer-busy', 'denied-cp850', 'denied-clixml']);
 const STEP_ID_RE = /^[a-z0-9][a-z0-9:._-]*$/;
 
 /** Parse a fault spec; throws FaultSpecError with a message naming the bad part. */

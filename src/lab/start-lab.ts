@@ -166,6 +166,8 @@ async function setUpPcs(dir: string, servers: PcServer[], spec: string | undefin
     const wrongKey = server.pc.fault?.kind === 'hostkey' ? generateEd25519().private : undefined;
     server.serve(hostKey.private, wrongKey);
     knownHosts.push(`[127.0.0.1]:${server.pc.port} ${hostKey.public} ${server.pc.id}`);
+    // the key its sshd writes to %ProgramData%\ssh at first start (the day-zero script collects it)
+    if (server.pc.os === 'windows') await writeFile(join(windowsPaths(server.pc.root).state, 'sshd-host-key.pub'), `${hostKey.public}\n`);
   }
   await writeFile(paths.knownHosts, `${knownHosts.join('\n')}\n`);
   await Promise.all(servers.filter((s) => s.pc.fault?.kind === 'offline').map((s) => s.close()));

@@ -12,7 +12,7 @@ export interface Advice {
   text: string;
 }
 
-interface CauseAdvice { when: RegExp; classes?: readonly ErrorClass[]; advice: Advice }
+interface CauseAdvice { when: RegExp; classes?: readonly ErrorClass[]; os?: 'windows' | 'linux'; advice: Advice }
 
 // First match wins; specific causes before the class-wide defaults below.
 const CAUSES: readonly CauseAdvice[] = [
@@ -23,6 +23,7 @@ const CAUSES: readonly CauseAdvice[] = [
   { when: /HOST KEY MISMATCH/, advice: { who: 'central-it', text: 'Host key changed: confirm with the site that the PC was reinstalled, remove its old line from known_hosts, then re-run.' } },
   { when: /host key .* is revoked/i, advice: { who: 'central-it', text: 'Host key is revoked: the PC must not be trusted; have it reinstalled or replaced before re-running.' } },
   { when: /host key check failed|unknown host key|not in known_hosts|is not in \S*known_hosts/i, advice: { who: 'central-it', text: 'Host key unknown: add the PC\'s key to known_hosts (ssh-keyscan), then re-run.' } },
+  { when: /ECONNREFUSED/, os: 'windows', advice: { who: 'central-it', text: 'Windows PC is on but its SSH service does not answer: OpenSSH Server is probably not set up there yet; deploy the script of `homeshift bootstrap windows` once (GPO, Intune or MECM; docs/bootstrap-windows.md), or Start-Service sshd where it is installed, then re-run.' } },
   { when: /ECONNREFUSED/, advice: { who: 'site', text: 'PC is on but its SSH service does not answer: start OpenSSH Server on the PC (Windows: Start-Service sshd), then re-run.' } },
   { when: /ENOTFOUND|EAI_AGAIN/, advice: { who: 'central-it', text: 'PC name does not resolve: check its address in the inventory and DNS, then re-run.' } },
   { when: /EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|no SSH handshake within/, advice: { who: 'site', text: 'PC is off, asleep or not cabled: switch it on and plug in the network cable, then re-run.' } },
@@ -44,16 +45,17 @@ const BY_CLASS: Record<ErrorClass, Advice> = {
   unreachable: { who: 'site', text: 'PC not reachable: check that it is switched on and cabled, then re-run.' },
   auth: { who: 'central-it', text: 'Login refused: check the service account and its key on the PC, then re-run.' },
   timeout: { who: 'site', text: 'A step ran past its time limit: check whether the PC is slow or an installer hangs; raise the step\'s timeout if that is normal, then re-run.' },
-  'step-failed': { who: 'central-it', text: 'A step failed on the PC: read its message in `homeshift log MACHINE`, fix the cause, then re-run.' },
+  'step-failed': { who: 'central-it', text: 'A step\'s own script failed on the PC (the template or the tool it called says why): read its message in `homeshift log MACHINE`, fix the cause, then re-run.' },
   interrupted: { who: 'site', text: 'The run ended before this PC was finished: finish it with `homeshift rollout --resume`.' },
   internal: { who: 'central-it', text: 'homeshift itself failed: keep the machine\'s log file and report it; re-run after the fix.' },
 };
 
-/** What to do about a failure of this class with this message (or its normalised cause). */
-export function adviceFor(errorClass: ErrorClass | string | null, message: string | null): Advice {
+/** What to do about a failure of this class with this message (or its normalised cause), on a PC of this OS where known. */
+export function adviceFor(errorClass: ErrorClass | string | null, message: string | null, os?: 'windows' | 'linux'): Advice {
   const text = message ?? '';
   for (const cause of CAUSES) {
     if (cause.classes && !(cause.classes as readonly string[]).includes(errorClass ?? '')) continue;
+    if (cause.os && cause.os !== os) continue;
     if (cause.when.test(text)) return cause.advice;
   }
   return BY_CLASS[errorClass as ErrorClass] ?? BY_CLASS.internal;

@@ -18,7 +18,19 @@ function normalisePath(path: string): string {
   return parts.join(sep);
 }
 
+// A package id as winget names them (Mozilla.Firefox.ESR, Cyanfish.NAPS2, dbeaver.dbeaver): every label starts with a
+// capital or a digit and some label has small letters, or publisher and name are one word. Host names keep one case
+// per label after the first (pc12.corp.example, BRU-D0042.bruehl.corp.example, PC12.CORP.EXAMPLE): never taken for one.
+const PACKAGE_ID_LABEL = /^[A-Z0-9][A-Za-z0-9+_-]*$/;
+
+function isPackageId(name: string): boolean {
+  const labels = name.split('.');
+  if (labels.length === 2 && labels[0].toLowerCase() === labels[1].toLowerCase()) return true;
+  return labels.every((label) => PACKAGE_ID_LABEL.test(label)) && labels.some((label) => /[a-z]/.test(label));
+}
+
 function normaliseHost(name: string): string {
+  if (isPackageId(name)) return name;
   const tld = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
   const dots = name.split('.').length - 1;
   if (!/^[a-z]{2,}$/.test(tld)) return name;

@@ -43,6 +43,7 @@ export interface ProjectConfig {
   leaseTimeoutMs?: number; // a machine lease whose holder stopped renewing expires after this long (default 5 minutes)
   routing?: Routing; // who owns a case, and how soon they react; without it a site's supporters own its cases
   notify?: NotifySettings; // the digests' sender; notify refuses to run without it
+  bootstrap?: { allowFrom: string[] }; // the day-zero script's management networks (homeshift bootstrap windows)
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   pos: SourcePos;
 }

@@ -143,7 +143,7 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
   const end = parser.end();
   if (!end.complete) {
     const current = end.current ?? results.length;
-    const { cls, message } = explainIncomplete(why, exec, plan.steps[current]?.id ?? 'program', ctx.redact);
+    const { cls, message } = explainIncomplete(why, exec, plan.steps[current]?.id ?? 'program', end.current !== null, ctx.redact);
     for (let i = results.length; i < plan.steps.length; i++) {
       const r = i === current
         ? { ...step(plan.steps[i].id, cls === 'interrupted' ? 'skipped' : 'failed', cls, message), durationMs: inFlightMs, stderrTail: ctx.redact(tail(exec.stderr)) }
@@ -184,6 +184,7 @@ function explainIncomplete(
   why: 'step-timeout' | 'machine-timeout' | 'interrupted' | null,
   exec: { timedOut: boolean; exitCode: number | null; signal: string | null; stderr: string },
   stepId: string,
+  inStep: boolean, // a step had started and not reported: its own code ended the program (exit N, a fatal error)
   redact: Redactor,
 ): { cls: ErrorClass; message: string } {
   if (why === 'interrupted') return { cls: 'interrupted', message: `${stepId}: interrupted by the operator` };
@@ -191,5 +192,6 @@ function explainIncomplete(
   if (exec.timedOut) return { cls: 'timeout', message: `${stepId}: machine exceeded its deadline` };
   if (exec.exitCode === null) return { cls: 'unreachable', message: `${stepId}: ${CONNECTION_LOST}${exec.signal ? ` (${exec.signal})` : ''}` };
   const detail = redact(lastLine(exec.stderr));
+  if (inStep) return { cls: 'step-failed', message: `${stepId}: exited ${exec.exitCode}${detail ? `: ${detail}` : ''}` };
   return { cls: 'internal', message: `${stepId}: the machine program stopped early (exit ${exec.exitCode})${detail ? `: ${detail}` : ''}` };
 }

@@ -99,7 +99,7 @@ async function checkKnownHostsFiles(targets: Target[]): Promise<RepositoryFindin
 
 function notReady(plan: MachinePlan, errorClass: ErrorClass, message: string): MachineReadiness {
   const m = plan.machine;
-  const advice = adviceFor(errorClass, message);
+  const advice = adviceFor(errorClass, message, m.os);
   return { machine: m.id, site: m.site, os: m.os, ready: false, errorClass, message, whatToDo: advice.text, who: advice.who };
 }
 

@@ -4,12 +4,25 @@
  */
 export const POWERSHELL_RUNTIME = `$ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
 $HS__Tmp = Join-Path ([System.IO.Path]::GetTempPath()) ('homeshift-' + [guid]::NewGuid().ToString('N'))
 $HS__Failed = $false
 $global:HsStderr = [System.Collections.Generic.List[string]]::new()
 
 function Write-HsError([string]$Message) { $global:HsStderr.Add($Message) }
+# The console's code page is left as the PC has it: native tools write in it (the OEM code page, cp850 on a German
+# Windows) and PowerShell reads their output back with it, so their words arrive as text. What this program writes
+# itself is ASCII (markers, base64 of UTF-8), the same in every code page.
+# PowerShell's complaint about a native error stream that is not all CLIXML: the messages come through on their own.
+function Test-HsNoise($Record) { $Record -is [System.Management.Automation.ErrorRecord] -and "$($Record.FullyQualifiedErrorId)" -like 'ProcessStreamReader_CliXmlError*' }
+# Invoke-HsNative TOOL ARGS...: the tool's output and error lines in order, as text; $LASTEXITCODE is the tool's.
+# Continue, because Windows PowerShell 5.1 makes a redirected native error line terminating under Stop and the
+# lines after it would be lost. No declared parameters: every argument (-f, -File) goes to the tool untouched.
+function Invoke-HsNative {
+  $ErrorActionPreference = 'Continue'
+  $tool = $args[0]
+  $rest = @($args | Select-Object -Skip 1)
+  & $tool @rest 2>&1 | ForEach-Object { if (-not (Test-HsNoise $_)) { "$_".TrimEnd([char]13, [char]10) } }
+}
 # A file of the plan below the root, as a path .NET can use: resolved by PowerShell, not by string edits.
 function Get-HsPath([string]$Relative) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $HS_ROOT $Relative)) }
 function Write-HsMarker([string]$Text) { [Console]::Out.WriteLine('@@HS:' + $HS__Nonce + ':' + $Text); [Console]::Out.Flush() }
@@ -33,7 +46,8 @@ function Invoke-HsPhase([scriptblock]$Body, [bool]$IsTest, $Out, $Err) {
   $global:LASTEXITCODE = 0
   try {
     & $Body 2>&1 | ForEach-Object {
-      if ($_ -is [System.Management.Automation.ErrorRecord]) { $Err.Add("$_") }
+      if (Test-HsNoise $_) { }
+      elseif ($_ -is [System.Management.Automation.ErrorRecord]) { $Err.Add("$_".TrimEnd([char]13, [char]10)) }
       elseif ($_ -is [bool]) { $values.Add($_) }
       elseif ($null -ne $_) { $Out.Add("$_") }
     }
@@ -80,7 +94,8 @@ function Invoke-HsStep([int]$Index, [bool]$CheckOnly, [string]$Script, $Files) {
     Write-HsMarker "end $Index $Status $Code $($clock.ElapsedMilliseconds) $(ConvertTo-HsTail $out) $(ConvertTo-HsTail $err) $Phase"
     return ($Status -ne 'failed')
   }
-  try { . ([scriptblock]::Create($Script)) } catch { $err.Add($_.Exception.Message); return (& $end 'failed' 2 'script') }
+  $global:HsStderr = [System.Collections.Generic.List[string]]::new()
+  try { . ([scriptblock]::Create($Script)) } catch { $err.AddRange($global:HsStderr); $err.Add($_.Exception.Message); return (& $end 'failed' 2 'script') }
   $check = { if (Test-HsFiles $Files $out) { Test-HsState } else { $false } }
   if ((Invoke-HsPhase $check $true $out $err) -eq 0) { return (& $end 'ok' 0 'check') }
   if ($CheckOnly) { return (& $end 'failed' 1 'check') }

@@ -6,12 +6,8 @@
 # rule file (target: the file, its VersionInfo), uninstall-key (target: the key name) or display-name (a DisplayName pattern).
 # msiexec's 3010 and 1641 mean installed, reboot required: the step is changed and the PC waits for a reboot.
 
-# winget with its stderr merged into its output. Windows PowerShell 5.1 turns redirected native stderr into
-# errors that $ErrorActionPreference = 'Stop' makes terminating, so the call runs with Continue; $LASTEXITCODE decides.
-function Invoke-HsWinget {
-  $ErrorActionPreference = 'Continue'
-  & winget @args 2>&1 | ForEach-Object { "$_" }
-}
+# winget with its stderr merged into its output, through the runtime's Invoke-HsNative; $LASTEXITCODE decides.
+function Invoke-HsWinget { Invoke-HsNative winget @args }
 
 function Get-HsMissing {
   foreach ($line in ($HS_PACKAGES -split "`n")) {

@@ -39,3 +39,11 @@ describe('what to do about a failure', () => {
   });
 });
 
+describe('a closed SSH port', () => {
+  it('on a Windows PC points to the day-zero script; on Linux or unknown to starting sshd', () => {
+    const refused = 'BRU-D0001 (homeshift@10.1.2.3:22): unreachable: connect ECONNREFUSED 10.1.2.3:22';
+    expect(adviceFor('unreachable', refused, 'windows').text).toMatch(/homeshift bootstrap windows/);
+    expect(adviceFor('unreachable', refused, 'linux').text).not.toMatch(/bootstrap/);
+    expect(adviceFor('unreachable', refused).text).toMatch(/SSH service/);
+  });
+});

@@ -63,6 +63,34 @@ describe('fingerprintMessage', () => {
   });
 });
 
+describe('package ids and host names', () => {
+  it.each([
+    ['apply exited 1: winget install Mozilla.Firefox.ESR 128.3.1 exited 5: Zugriff verweigert', 'apply exited <n>: winget install Mozilla.Firefox.ESR <n>.<n> exited <n>: Zugriff verweigert'],
+    ['winget install Cyanfish.NAPS2 7.5.3 exited 1', 'winget install Cyanfish.NAPS2 <n>.<n> exited <n>'],
+    ['winget install 7zip.7zip 24.08 exited 1', 'winget install 7zip.7zip <n> exited <n>'],
+    ['winget install dbeaver.dbeaver 24.2.3 exited 1', 'winget install dbeaver.dbeaver <n>.<n> exited <n>'],
+    ['winget install Google.Chrome failed on KeePassXCTeam.KeePassXC', 'winget install Google.Chrome failed on KeePassXCTeam.KeePassXC'],
+  ])('keeps the package id in %s', (input, expected) => {
+    expect(normaliseMessage(input)).toBe(expected);
+  });
+
+  it.each([
+    ['cannot reach fileserver.corp.example-telco.de', 'cannot reach <host>'],
+    ['cannot reach BRU-D0042.bruehl.corp.example', 'cannot reach <host>'],
+    ['cannot reach PC12.CORP.EXAMPLE.NET', 'cannot reach <host>'],
+    ['cannot reach mail.example.com:993', 'cannot reach <host>:<port>'],
+    ['cannot reach 10.1.2.3 or fe80::1', 'cannot reach <ip> or <ip>'],
+  ])('still normalises the host in %s', (input, expected) => {
+    expect(normaliseMessage(input)).toBe(expected);
+  });
+
+  it('gives one package the same cause on every PC, and two packages two causes', () => {
+    const on = (pkg: string, host: string) => fingerprintMessage('step-failed', `bundle:office-base: apply exited 1: winget install ${pkg} exited 5 on ${host}`, 'bundle:office-base');
+    expect(on('Mozilla.Firefox.ESR', 'pc1.bruehl.example.net')).toBe(on('Mozilla.Firefox.ESR', 'pc2.koeln.example.net'));
+    expect(on('Mozilla.Firefox.ESR', 'pc1.bruehl.example.net')).not.toBe(on('Mozilla.Thunderbird', 'pc1.bruehl.example.net'));
+  });
+});
+
 describe('transport messages', () => {
   it('groups host key mismatches of different PCs and keys into one cause, keeping the key type', () => {
     const a = normaliseMessage('KOE-D0059: HOST KEY MISMATCH for [127.0.0.1]:45923: expected ssh-ed25519 SHA256:JA/ThZPYEaCoFr0Qaa/gRINNnpQswQcruBXW98APJDA (/x/known_hosts:159), seen ssh-ed25519 SHA256:q4sXK6lNln9/jB9nlLBvXJXbpaxuyTWiUIyRkSNUp10');

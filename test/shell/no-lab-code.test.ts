@@ -3,6 +3,7 @@ import { buildMachineProgram } from '../../src/shell/machine-program.js';
 import { POSIX_RUNTIME } from '../../src/shell/posix-runtime.js';
 import { POWERSHELL_BOOTSTRAP } from '../../src/shell/powershell-program.js';
 import { POWERSHELL_RUNTIME } from '../../src/shell/powershell-runtime.js';
+import { renderWindowsBootstrap } from '../../src/bootstrap/windows-script.js';
 import { buildFixtureProject } from '../plan/fixture.js';
 import { NONCE, SECRETS } from './run-helpers.js';
 
@@ -27,5 +28,11 @@ describe('what a real PC receives carries no lab code', () => {
     }
     expect(POSIX_RUNTIME).not.toMatch(LAB_NAMES);
     expect(POWERSHELL_RUNTIME + POWERSHELL_BOOTSTRAP).not.toMatch(LAB_NAMES);
+  });
+
+  it('the day-zero script for Windows PCs', () => {
+    for (const msi of [null, '\\\\fs01\\software\\OpenSSH-Win64.msi']) {
+      expect(renderWindowsBootstrap({ keys: ['ssh-ed25519 AAAAC3Nz ctl'], allowFrom: ['10.0.0.0/8'], collect: '\\\\fs01\\hostkeys$', msi })).not.toMatch(LAB_NAMES);
+    }
   });
 });

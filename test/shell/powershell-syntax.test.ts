@@ -5,6 +5,7 @@ import { findPwsh } from '../../src/shell/pwsh-path.js';
 import { buildPowerShellProgram, POWERSHELL_BOOTSTRAP } from '../../src/shell/powershell-program.js';
 import { POWERSHELL_RUNTIME } from '../../src/shell/powershell-runtime.js';
 import { checkPowerShellSyntax, POWERSHELL_SYNTAX_CHECKER, type PowerShellText } from '../../src/shell/powershell-syntax.js';
+import { renderWindowsBootstrap } from '../../src/bootstrap/windows-script.js';
 import { buildFixtureProject, REPO } from '../plan/fixture.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
 import { NONCE, SECRETS } from './run-helpers.js';
@@ -24,6 +25,11 @@ function shippedTexts(): PowerShellText[] {
     { name: 'bootstrap', text: POWERSHELL_BOOTSTRAP },
     { name: 'runtime', text: POWERSHELL_RUNTIME },
     { name: 'syntax checker', text: POWERSHELL_SYNTAX_CHECKER },
+    // day zero, with hostile values where an admin's input lands
+    ...[null, "\\\\fs01\\soft'ware\\OpenSSH $(x).msi"].map((msi) => ({
+      name: `bootstrap windows${msi ? ' (msi)' : ''}`,
+      text: renderWindowsBootstrap({ keys: ["ssh-ed25519 AAAAC3Nz O'Brien $(reboot) `x`"], allowFrom: ['10.0.0.0/8', 'fe80::/10'], collect: "\\\\fs01\\host'keys$", msi }),
+    })),
     ...templates,
     ...programs,
     ...scripts,

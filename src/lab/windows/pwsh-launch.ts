@@ -58,6 +58,7 @@ export function windowsEnv(pcDir: string, machineId: string, fromClient: Record<
     HOME: p.home,
     HS_SIM_ROOT: pcDir,
     HS_SIM_SHARES: shares,
+    HS_SIM_OEMCP: '850', // the console code page of a German Windows, which its native tools write
     SystemDrive: 'C:',
     SystemRoot: join(p.drive, 'Windows'),
     windir: join(p.drive, 'Windows'),

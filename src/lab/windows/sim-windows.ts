@@ -10,9 +10,13 @@
  * state-files.ts); injected faults in <PC>/.sim/fail/commands.tsv. The registry part is in sim-registry.ts.
  */
 import { SIM_INSTALLERS_PS1 } from './installer-tools.js';
+import { SIM_OPENSSH_PS1 } from './sim-openssh.js';
 import { SIM_REGISTRY_PS1 } from './sim-registry.js';
 
 export const SIM_WINDOWS_PS1 = String.raw`# homeshift lab: simulated Windows commands of one lab PC
+# The console as Windows PowerShell finds it: the OEM code page of the PC's language (cp850 on a German Windows),
+# the one its native tools write. pwsh on Linux would start with UTF-8.
+if ($env:HS_SIM_OEMCP) { [Console]::OutputEncoding = [System.Text.Encoding]::GetEncoding([int]$env:HS_SIM_OEMCP) }
 $global:HsLabState = Join-Path $env:HS_SIM_ROOT '.sim/state'
 $global:HsLabFailFile = Join-Path $env:HS_SIM_ROOT '.sim/fail/commands.tsv'
 $global:HsLabRules = $null
@@ -196,7 +200,7 @@ function Get-BitLockerVolume {
   }
 }
 
-${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
+${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}${SIM_OPENSSH_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
 function Set-Content {
   $target = $null
   for ($i = 0; $i -lt $args.Count - 1; $i++) { if ("$($args[$i])" -match '^-(LiteralPath|Path|PSPath|LP)$') { $target = "$($args[$i + 1])" } }

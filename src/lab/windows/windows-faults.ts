@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { parse as parseYaml } from 'yaml';
 import { findPackageRoot } from '../../config/package-root.js';
 import { FaultSpecError, type AssignedFault } from '../faults.js';
@@ -10,7 +11,9 @@ import { bitlockerRows, writeTable } from './state-files.js';
 /**
  * Faults of a Windows lab PC, all through the simulated Windows commands the steps call: a fail-<step> fault
  * breaks the command that step's apply (or check) relies on, disk-full makes winget installs fail, unencrypted
- * turns BitLocker protection off, installer-busy makes msiexec answer 1618 and winget installs fail. Healing undoes exactly that.
+ * turns BitLocker protection off, installer-busy makes msiexec answer 1618 and winget installs fail; denied-cp850 makes
+ * winget refuse on its error stream in the OEM code page (cp850), denied-clixml as a nested PowerShell's CLIXML.
+ * Healing undoes exactly that.
  */
 
 interface CommandRule {
@@ -20,9 +23,12 @@ interface CommandRule {
   message: string;
 }
 
+// message: winget's output lines (ASCII); stderr: the bytes it writes to its error stream, as a German PC has them
+interface WingetFail { file: string; code: number; message: string; stderr?: Buffer }
+
 type WindowsFault =
   | { rules: CommandRule[] }
-  | { wingetFail: { file: string; code: number; message: string }[] }
+  | { wingetFail: WingetFail[] }
   | { plant: { file: string; text: string } }
   | { bitlocker: 'off' };
 
@@ -35,6 +41,19 @@ const INSTALLER_BUSY = [
   { file: 'msiexec', code: 1618, message: 'Another installation is already in progress.' },
 ];
 
+const DENIED = 'Zugriff verweigert für C:\\ProgramData\\Package Cache';
+const CLIXML_NS = 'http://schemas.microsoft.com/powershell/2004/04';
+// A nested Windows PowerShell's error stream as it reaches its caller: a progress record, the error (its line end
+// escaped, its text in the console's code page), then a line of the batch file that ran it.
+const DENIED_CLIXML = '#< CLIXML\r\n' +
+  `<Objs Version="1.1.0.1" xmlns="${CLIXML_NS}"><Obj S="progress" RefId="0"><TN RefId="0"><T>System.Management.Automation.PSCustomObject</T>` +
+  '<T>System.Object</T></TN><MS><I64 N="SourceId">1</I64><PR N="Record"><AV>Preparing modules for first use.</AV><AI>0</AI><Nil />' +
+  '<PI>-1</PI><PC>-1</PC><T>Completed</T><SR>-1</SR><SD> </SD></PR></MS></Obj>' +
+  `<S S="Error">${DENIED}_x000D__x000A_</S></Objs>\r\nwinget-wrapper: Fehler 5\r\n`;
+
+/** A native tool's words in a German Windows' OEM code page. */
+const oem = (text: string): Buffer => iconv.encode(text, 'cp850');
+
 /** The steps a Windows lab PC can be made to fail, as fail-<step>: every step the shipped profiles plan. */
 export function windowsFailSteps(): string[] {
   return ['vpn', 'mailbox', 'check:disk-encryption', 'check:screen-lock', 'check:customer-data', 'step:enrol-mdm', ...Object.keys(shippedBundles()).map((b) => `bundle:${b}`)];
@@ -44,6 +63,8 @@ function describe(fault: AssignedFault, context: { mailbox?: string; user: strin
   if (fault.kind === 'disk-full') return { wingetFail: [{ file: 'winget_install', ...DISK_FULL }] };
   if (fault.kind === 'unencrypted') return { bitlocker: 'off' };
   if (fault.kind === 'installer-busy') return { wingetFail: INSTALLER_BUSY };
+  if (fault.kind === 'denied-cp850') return { wingetFail: [{ file: 'winget_install', code: 5, message: '', stderr: oem(`${DENIED}\r\n`) }] };
+  if (fault.kind === 'denied-clixml') return { wingetFail: [{ file: 'winget_install', code: 5, message: '', stderr: oem(DENIED_CLIXML) }] };
   if (!fault.kind.startsWith('fail-')) return null;
   const step = fault.kind.slice('fail-'.length);
   const message = `${step}: simulated failure`;
@@ -71,7 +92,12 @@ export async function applyWindowsFault(pcDir: string, fault: AssignedFault, con
   if (!what) return;
   await mkdir(p.fail, { recursive: true });
   if ('rules' in what) await writeTable(join(p.fail, 'commands.tsv'), what.rules.map((r) => [r.command, r.key ?? '', r.path ?? '', r.message]));
-  if ('wingetFail' in what) for (const f of what.wingetFail) await writeFile(join(p.fail, f.file), `${f.code}\n${f.message}\n`);
+  if ('wingetFail' in what) {
+    for (const f of what.wingetFail) {
+      await writeFile(join(p.fail, f.file), f.message ? `${f.code}\n${f.message}\n` : `${f.code}\n`);
+      if (f.stderr) await writeFile(join(p.fail, `${f.file}.err`), f.stderr);
+    }
+  }
   if ('plant' in what) {
     const file = join(p.drive, what.plant.file);
     await mkdir(join(file, '..'), { recursive: true });
@@ -85,7 +111,7 @@ export async function healWindowsFault(pcDir: string, fault: AssignedFault, cont
   const what = describe(fault, context);
   if (!what) return;
   if ('rules' in what) await rm(join(p.fail, 'commands.tsv'), { force: true });
-  if ('wingetFail' in what) for (const f of what.wingetFail) await rm(join(p.fail, f.file), { force: true });
+  if ('wingetFail' in what) for (const f of what.wingetFail) for (const name of [f.file, `${f.file}.err`]) await rm(join(p.fail, name), { force: true });
   if ('plant' in what) await rm(join(p.drive, what.plant.file), { force: true });
   if ('bitlocker' in what) await writeTable(join(p.state, 'bitlocker.tsv'), bitlockerRows(true));
 }

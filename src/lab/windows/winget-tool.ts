@@ -2,7 +2,8 @@
  * The simulated winget of a Windows lab PC: a real executable on the PC's PATH (a POSIX sh script), so that
  * `$LASTEXITCODE` in the machine program is a real process exit code. Installed packages are files under
  * <PC>/.sim/state/winget/<id> holding the version. Injected failures: .sim/fail/winget_install (every install)
- * or .sim/fail/winget_install_<id> (one package): line 1 the exit code, line 2.. the message.
+ * or .sim/fail/winget_install_<id> (one package): line 1 the exit code, line 2.. the message; the bytes of <file>.err,
+ * where there is one, go to its error stream as they are.
  * Exit codes are winget's HRESULTs as Linux keeps them (the low byte): 0x8A150014 "no package found" is 20.
  */
 export const WINGET_NOT_FOUND = 20;
@@ -41,6 +42,7 @@ case $cmd in
       [ -f "$f" ] || continue
       IFS= read -r code <"$f"
       tail -n +2 "$f"
+      [ ! -f "$f.err" ] || cat "$f.err" >&2
       case $code in ''|*[!0-9]*) code=1 ;; esac
       exit "$code"
     done
