@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Diagnostic, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
+import type { Diagnostic, ImportSettings, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
 import { isPostgresUrl, urlHasPassword } from '../model/journal-url.js';
 import { createDiagnostic } from './diagnostics.js';
 import { buildRouting, type RawRouting } from './routing-config.js';
@@ -40,6 +40,7 @@ interface RawConfig {
   leaseTimeout?: string;
   routing?: RawRouting;
   notify?: { from: string; fromName?: string; subjectPrefix?: string; smtpPasswordSecret?: string };
+  import?: ImportSettings;
   vars?: Vars;
 }
 
@@ -76,6 +77,7 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
         ...(raw.notify.smtpPasswordSecret !== undefined ? { smtpPasswordSecret: raw.notify.smtpPasswordSecret } : {}),
       },
     } : {}),
+    ...(raw.import !== undefined ? { import: raw.import } : {}),
     vars: raw.vars ?? {},
     pos: posAtPath(src, []),
   };

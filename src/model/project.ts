@@ -43,8 +43,19 @@ export interface ProjectConfig {
   leaseTimeoutMs?: number; // a machine lease whose holder stopped renewing expires after this long (default 5 minutes)
   routing?: Routing; // who owns a case, and how soon they react; without it a site's supporters own its cases
   notify?: NotifySettings; // the digests' sender; notify refuses to run without it
+  import?: ImportSettings; // how directory import reads exports
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   pos: SourcePos;
+}
+
+/** homeshift.yaml's import: column names and values of the exports the rollout team gets. */
+export interface ImportSettings {
+  directory?: {
+    columns?: Record<string, string>; // header -> field
+    sites?: Record<string, string>; // export value -> site id
+    roles?: Record<string, string>; // export value -> profile name
+    encoding?: string;
+  };
 }
 
 /** homeshift.yaml's notify: who the digests come from, how their subjects start, where an SMTP password comes from. */

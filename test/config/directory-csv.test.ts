@@ -23,10 +23,10 @@ describe('directory CSV', () => {
     expect(out).toEqual(['directory/e.csv:4:8 warning: employee e2: firstName has U+000A LINE FEED at column 8 [text-character]']);
     expect(employees.map((e) => [e.id, e.firstName, e.lastName])).toEqual([['e1', 'Käthe "Kati"', "O'Brien, Jr."], ['e2', 'two\nlines', 'B'], ['e3', 'C', 'D']]);
     expect(employees[0].pos).toEqual({ file: 'directory/e.csv', line: 3, col: 1 });
-    expect(employees[0].fieldPos?.mailbox).toEqual({ file: 'directory/e.csv', line: 3, col: 36 });
+    expect(employees[0].fieldPos?.mailbox).toEqual({ file: 'directory/e.csv', line: 3, col: 36, column: 'mailbox' });
     expect(employees[1].pos.line).toBe(4);
     expect(employees[2].pos.line).toBe(7);
-    expect(employees[2].fieldPos?.role).toEqual({ file: 'directory/e.csv', line: 7, col: 20 });
+    expect(employees[2].fieldPos?.role).toEqual({ file: 'directory/e.csv', line: 7, col: 20, column: 'role' });
   });
 
   it('names missing and unknown columns', () => {
