@@ -84,7 +84,7 @@ describe('homeshift directory import', () => {
     ].join('\n'));
     expect(`${run.stdout}${run.stderr}${directory()}`).not.toContain('\ufffd');
     const validate = await runCli(['validate'], { cwd: repo });
-    expect(validate.stdout + validate.stderr).toMatch(/^valid/m);
+    expect(`${validate.stdout}${validate.stderr}`).toMatch(/^valid/m);
     expect(validate.exitCode).toBe(0);
   });
 
@@ -94,13 +94,13 @@ describe('homeshift directory import', () => {
     fs.writeFileSync(path.join(repo, 'homeshift.yaml'), fs.readFileSync(path.join(repo, 'homeshift.yaml'), 'utf8').replace(MAPPING, ''));
     const r = await runCli(['directory', 'import', 'sap.csv', '--map', 'Kostenstelle=site', '--map-role', 'Teamleiter=team-lead'], { cwd: repo });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.split('\n')).toEqual([
+    expect(String(r.stderr).split('\n')).toEqual([
       `sap.csv:2:71 employee e200001: site '4711' is not a site of the inventory (sites: bruehl, muenster); map it with --map-site "4711=SITE" or under import.directory.sites in homeshift.yaml (the same on 1 more row) (column "Kostenstelle") [import-value]`,
       `sap.csv:3:58 employee e200002: role 'Agent' is not a profile (profiles: back-office, home-office-base, hotline-agent, team-lead); map it with --map-role "Agent=PROFILE" or under import.directory.roles in homeshift.yaml (the same on 1 more row) (column "Rolle") [import-value]`,
       `sap.csv:5:62 employee e200003: site '4712' is not a site of the inventory (sites: bruehl, muenster); map it with --map-site "4712=SITE" or under import.directory.sites in homeshift.yaml (the same on 1 more row) (column "Kostenstelle") [import-value]`,
       '3 error(s); nothing was written',
     ]);
-    expect(r.stderr + r.stdout).not.toContain('\ufffd');
+    expect(`${r.stderr}${r.stdout}`).not.toContain('\ufffd');
     expect(directory()).toBe('id,firstName,lastName,mailbox,site,role\n');
   });
 
