@@ -41,6 +41,7 @@ interface RawConfig {
   routing?: RawRouting;
   notify?: { from: string; fromName?: string; subjectPrefix?: string; smtpPasswordSecret?: string };
   import?: ImportSettings;
+  rollout?: { waves?: string; maxFailures?: string };
   vars?: Vars;
 }
 
@@ -78,6 +79,7 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
       },
     } : {}),
     ...(raw.import !== undefined ? { import: raw.import } : {}),
+    ...(raw.rollout !== undefined ? { rollout: raw.rollout } : {}),
     vars: raw.vars ?? {},
     pos: posAtPath(src, []),
   };

@@ -44,6 +44,7 @@ export interface ProjectConfig {
   routing?: Routing; // who owns a case, and how soon they react; without it a site's supporters own its cases
   notify?: NotifySettings; // the digests' sender; notify refuses to run without it
   import?: ImportSettings; // how directory import reads exports
+  rollout?: { waves?: string; maxFailures?: string }; // rollout's and rerun's defaults for --waves and --max-failures
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   pos: SourcePos;
 }
