@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { BIN } from './run-cli.js';
+import { startLab, type Lab } from '../../src/lab/index.js';
 import { buildScaffold, checkAnswers, defaultAnswers, parseSiteSpec, type InitAnswers } from '../../src/scaffold/index.js';
 
 // The binary under test; HOMESHIFT_BIN may name another entry point with the same commands.
@@ -218,4 +219,41 @@ describe('the examples in a clone', () => {
     expect(refs.length).toBeGreaterThan(5);
     expect(refs.filter((r) => path.isAbsolute(r.ref) || !r.exists)).toEqual([]);
   });
+});
+
+describe('homeshift init with defaults, against the lab', () => {
+  let lab: Lab;
+  let base: string;
+  beforeAll(async () => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'homeshift-init-lab-'));
+    lab = await startLab({ dir: path.join(base, 'lab'), machines: 4, sites: 1, faults: '', windows: '0' });
+  }, 120_000);
+  afterAll(async () => {
+    await lab?.stop();
+    if (base) fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  test('validates and preflights once the PCs, their host keys and the secrets are in', async () => {
+    const dir = path.join(base, 'repo');
+    const labKey = path.join(lab.dir, 'keys', 'id_ed25519');
+    // the supporter's steps: init with defaults (picking the key the PCs accept), then add PCs and employees
+    const init = await cli(['init', dir, '--yes', '--domain', 'example-telco.de', '--ssh-key', labKey]);
+    expect(init.exitCode).toBe(0);
+    expect(init.stdout).toContain(`SSH key: picked ${labKey}`);
+    expect(init.stdout).toContain(fs.readFileSync(`${labKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' '));
+    fs.rmSync(path.join(dir, 'inventory'), { recursive: true });
+    fs.cpSync(path.join(lab.projectDir, 'inventory'), path.join(dir, 'inventory'), { recursive: true });
+    fs.copyFileSync(path.join(lab.projectDir, 'directory', 'employees.csv'), path.join(dir, 'directory', 'employees.csv'));
+    const labConfig = parse(fs.readFileSync(path.join(lab.projectDir, 'homeshift.yaml'), 'utf8'));
+    fs.copyFileSync(labConfig.ssh.knownHosts, path.join(dir, 'known_hosts')); // what ssh-keyscan gives a supporter
+    fs.mkdirSync(path.join(dir, 'secrets'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'secrets', 'enrolment.token'), 'token\n');
+    const env = { NO_COLOR: '1', HOMESHIFT_VPN_PSK: 'psk' };
+    const run = (args: string[]) => execa(process.execPath, [bin, '-C', dir, ...args], { reject: false, stdin: 'ignore', env });
+    const validate = await run(['validate']);
+    expect(validate.stdout).toContain('valid: 0 error(s)');
+    const preflight = await run(['preflight', '--format', 'json']);
+    const report = JSON.parse(String(preflight.stdout)) as { ready: boolean; machines: { ready: boolean }[] };
+    expect({ exit: preflight.exitCode, ready: report.ready, machines: report.machines.length }).toEqual({ exit: 0, ready: true, machines: 4 });
+  }, 180_000);
 });
