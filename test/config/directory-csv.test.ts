@@ -34,6 +34,12 @@ describe('directory CSV', () => {
     expect(load('id,firstName,lastName,mailbox,site,phone\n').out).toEqual(["directory/e.csv:1:36 unknown column 'phone' (expected id, firstName, lastName, mailbox, site, role) [csv-header]"]);
   });
 
+  it('points a ;-separated export at directory import', () => {
+    expect(load('Personalnummer;Vorname;Nachname;E-Mail;Standort\ne1;A;B;a@x.de;bruehl\n').out).toEqual([
+      "directory/e.csv:1:1 the header is separated by ';'; a directory CSV is separated by ','. Convert the export with: homeshift directory import directory/e.csv [csv-header]",
+    ]);
+  });
+
   it('reports rows with the wrong number of cells or empty required cells, keeping the others', () => {
     const { employees, out } = load('id,firstName,lastName,mailbox,site\ne1,A,B,a@x.de\ne2,A,,b@x.de,bonn\ne3,A,B,c@x.de,bonn\n');
     expect(out).toEqual([

@@ -1,4 +1,4 @@
-import { columnKey } from './asset-columns.js';
+import { assignColumns, columnKey } from './asset-columns.js';
 
 /** The fields of a directory row; `name` is a full name ("Müller, Anna" or "Anna Müller") when no first-name column is given. */
 export type DirectoryField = 'id' | 'firstName' | 'lastName' | 'name' | 'mailbox' | 'site' | 'role';
@@ -35,14 +35,7 @@ export function parseDirectoryColumnMap(entries: [string, string][], where: stri
 
 /** Which field each column fills: the map first, then the known names; a `Name` beside a first-name column is the last name. */
 export function planDirectoryColumns(header: string[], map: Map<string, DirectoryField>): DirectoryColumns {
-  const keys = header.map(columnKey);
-  const mapped = new Set(map.values());
-  const fields = keys.map((k) => map.get(k) ?? (mapped.has(KNOWN[k]) ? null : KNOWN[k] ?? null));
-  const seen = new Set<DirectoryField>();
-  fields.forEach((f, i) => {
-    if (f && seen.has(f)) fields[i] = null; // the first column wins
-    if (f) seen.add(f);
-  });
+  const { keys, fields, seen } = assignColumns(header, map, KNOWN);
   if (seen.has('name') && seen.has('firstName') && !seen.has('lastName')) {
     fields[fields.indexOf('name')] = 'lastName';
     seen.add('lastName');
