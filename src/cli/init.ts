@@ -6,13 +6,17 @@ import { findPackageRoot, PROJECT_FILE } from '../config/index.js';
 import type { HostKeyPolicy } from '../model/index.js';
 import {
   buildScaffold, checkAddress, checkAnswers, checkDomain, checkHost, checkMailbox, checkSiteId, defaultAnswers, defaultRoles, defaultSite,
-  HOST_KEY_POLICIES, parseSiteSpec, type InitAnswers, type ProfileText, type SiteAnswer,
+  checkMaxFailures, checkWaves, DEFAULT_SSH_KEY, HOST_KEY_POLICIES, parseSiteSpec, parseSupporterSpec, SAFE_MAX_FAILURES, SAFE_WAVES, type InitAnswers, type ProfileText, type SiteAnswer,
 } from '../scaffold/index.js';
 import { CliError, EXIT, setExit, usageError } from './exit.js';
+import { pickOrCreateKey } from './init-key.js';
 import { createOutput } from './output.js';
 import { globalOptions } from './project.js';
 
-interface InitOptions { name?: string; domain?: string[]; site?: string[]; role?: string[]; sshUser?: string; hostKeyPolicy?: HostKeyPolicy; yes?: boolean; force?: boolean }
+interface InitOptions {
+  name?: string; domain?: string[]; site?: string[]; supporter?: string[]; role?: string[]; sshUser?: string; sshKey?: string; hostKeyPolicy?: HostKeyPolicy;
+  waves?: string; maxFailures?: string; notifyFrom?: string; centralIt?: string[]; yes?: boolean; force?: boolean;
+}
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
@@ -24,8 +28,14 @@ export function registerInit(program: Command): void {
     .option('--name <name>', 'name of the rollout')
     .option('--domain <domain>', 'allowed mail domain (repeatable, or comma-separated)', collect)
     .option('--site <id:Name:gateway>', 'a site; may add :Supporter Name:supporter@mail[:shared@mail] (repeatable)', collect)
+    .option('--supporter <site:Name:mail>', 'one more supporter of a site (repeatable: a site may have several)', collect)
     .option('--role <role>', 'shipped role the PCs use (repeatable)', collect)
     .option('--ssh-user <user>', 'login user on the PCs')
+    .option('--ssh-key <file>', `the ed25519 key homeshift logs in with: picked when it exists, else created (default ${DEFAULT_SSH_KEY}, which git ignores)`)
+    .option('--waves <sizes>', `rollout's default waves (default ${SAFE_WAVES})`)
+    .option('--max-failures <amount>', `rollout's default failure threshold (default ${SAFE_MAX_FAILURES})`)
+    .option('--notify-from <mail>', 'sender of the notify digests (default homeshift@ the first mail domain)')
+    .option('--central-it <mail>', 'member of the central-it group that owns authentication and internal failures (repeatable)', collect)
     .addOption(new Option('--host-key-policy <policy>', 'how host keys are checked').choices(HOST_KEY_POLICIES))
     .option('-y, --yes', 'ask nothing: take defaults for what the flags do not say')
     .option('--force', 'overwrite an existing homeshift.yaml and scaffold files')
@@ -54,8 +64,12 @@ Examples:
       const problems = checkAnswers(answers, roles);
       if (problems.length > 0) throw usageError(`nothing was written:\n  ${problems.join('\n  ')}`);
       const written = writeScaffold(dir, answers, shipped, opts.force === true);
+      const key = pickOrCreateKey(dir, answers.sshKey, `homeshift@${answers.name}`);
       out.out(`${out.c.green('created')} rollout repository ${answers.name} in ${dir}:`);
       for (const w of written) out.out(`  ${w}`);
+      out.out(`SSH key: ${key.created ? 'created' : 'picked'} ${key.file}; put this line into each PC's authorized keys`);
+      out.out('(Windows: C:\\ProgramData\\ssh\\administrators_authorized_keys; Linux: ~/.ssh/authorized_keys of the SSH user):');
+      out.out(`  ${key.publicLine}`);
       out.out(`next: add PCs (homeshift inventory import FILE.csv) and employees, then run homeshift -C ${dirArg ?? '.'} validate`);
       setExit(EXIT.ok);
     });
@@ -76,7 +90,27 @@ function answersFromFlags(opts: InitOptions, defaults: InitAnswers): { answers: 
     set.add('sites');
   } else a.sites = [defaultSite(a.domains[0] ?? 'example.com')];
   if (opts.role) (a.roles = opts.role.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean)), set.add('roles');
+  if (opts.supporter) {
+    for (const spec of opts.supporter) {
+      let parsed;
+      try {
+        parsed = parseSupporterSpec(spec);
+      } catch (err) {
+        throw usageError((err as Error).message);
+      }
+      const site = a.sites.find((s) => s.id === parsed.site);
+      if (!site) throw usageError(`--supporter ${spec}: no site ${parsed.site} (sites: ${a.sites.map((s) => s.id).join(', ')})`);
+      site.supporters.push(parsed.supporter);
+    }
+  }
   if (opts.sshUser !== undefined) (a.sshUser = opts.sshUser), set.add('sshUser');
+  if (opts.sshKey !== undefined) (a.sshKey = opts.sshKey), set.add('sshKey');
+  if (opts.waves !== undefined) (a.waves = opts.waves), set.add('waves');
+  if (opts.maxFailures !== undefined) (a.maxFailures = opts.maxFailures), set.add('maxFailures');
+  if (opts.notifyFrom !== undefined) (a.notifyFrom = opts.notifyFrom), set.add('notifyFrom');
+  else a.notifyFrom = `homeshift@${a.domains[0] ?? 'example.com'}`;
+  if (opts.centralIt) (a.centralIt = opts.centralIt.flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean)), set.add('centralIt');
+  else a.centralIt = [`it-support@${a.domains[0] ?? 'example.com'}`];
   if (opts.hostKeyPolicy !== undefined) (a.hostKeyPolicy = opts.hostKeyPolicy), set.add('hostKeyPolicy');
   return { answers: a, set };
 }
@@ -105,6 +139,14 @@ async function askAnswers(given: { answers: InitAnswers; set: Set<string> }, rol
         ],
       });
     }
+    if (ask('sshKey')) a.sshKey = (await input({ message: 'SSH key (ed25519; picked when it exists, else created)', default: a.sshKey, validate: (v) => v.trim() !== '' || 'give a file' })).trim();
+    if (ask('waves')) a.waves = (await input({ message: 'Rollout waves (one PC, a tenth, the rest)', default: a.waves, validate: (v) => checkWaves(v) ?? true })).trim();
+    if (ask('maxFailures')) a.maxFailures = (await input({ message: 'Halt a rollout when more PCs fail than', default: a.maxFailures, validate: (v) => checkMaxFailures(v) ?? true })).trim();
+    if (ask('notifyFrom')) a.notifyFrom = (await input({ message: 'Sender of the notify digests', default: `homeshift@${a.domains[0]}`, validate: (v) => checkAddress(v.trim()) ?? true })).trim();
+    if (ask('centralIt')) {
+      const text = await input({ message: 'Central IT (owns authentication and internal failures), comma-separated', default: `it-support@${a.domains[0]}`, validate: (v) => splitList(v).map(checkAddress).find(Boolean) ?? (splitList(v).length > 0 || 'give at least one address') });
+      a.centralIt = splitList(text);
+    }
   } catch (err) {
     if ((err as Error).name === 'ExitPromptError') throw new CliError('init cancelled; nothing was written', EXIT.interrupted);
     throw err;
@@ -120,11 +162,12 @@ async function askSites(domains: string[]): Promise<SiteAnswer[]> {
     const id = (await input({ message: `Site ${sites.length + 1}: id (e.g. bruehl)`, validate: (v) => checkSiteId(v.trim(), taken) ?? true })).trim();
     const name = (await input({ message: '  name', default: `Service Center ${id.charAt(0).toUpperCase()}${id.slice(1)}`, validate: (v) => v.trim() !== '' || 'must not be empty' })).trim();
     const vpnGateway = (await input({ message: '  VPN gateway', default: `vpn-${id}.${domain}`, validate: (v) => checkHost(v.trim()) ?? true })).trim();
-    const site: SiteAnswer = { id, name, vpnGateway };
-    const supName = (await input({ message: '  supporter name (empty: none)' })).trim();
-    if (supName) {
+    const site: SiteAnswer = { id, name, vpnGateway, supporters: [] };
+    for (;;) {
+      const supName = (await input({ message: site.supporters.length === 0 ? '  supporter name (empty: none)' : '  another supporter (empty: no more)' })).trim();
+      if (!supName) break;
       const email = (await input({ message: '  supporter e-mail', validate: (v) => checkAddress(v.trim()) ?? true })).trim();
-      site.supporter = { name: supName, email };
+      site.supporters.push({ name: supName, email });
     }
     const shared = (await input({ message: '  shared mailbox (empty: none)', default: `hotline-${id}@${domain}`, validate: (v) => v.trim() === '' || (checkMailbox(v.trim(), domains, 'mailbox')[0] ?? true) })).trim();
     if (shared) site.sharedMailbox = shared;

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { parse } from 'yaml';
 import { findProjectRoot, PROJECT_FILE } from '../config/index.js';
-import { importAssets, mergeSiteFile, parseColumnMap, readSiteFiles, type SiteFile } from '../config/import/index.js';
+import { decodeExport, describeEncoding, importAssets, mergeSiteFile, parseColumnMap, parseEncoding, readSiteFiles, type SiteFile } from '../config/import/index.js';
 import { formatDiagnostic, type Diagnostic } from '../model/index.js';
 import { EXIT, inputError, setExit, usageError } from './exit.js';
 import { createOutput } from './output.js';
 import { globalOptions } from './project.js';
 
-interface ImportOptions { map?: string[]; site?: string; out?: string; check?: boolean; dryRun?: boolean }
+interface ImportOptions { map?: string[]; site?: string; out?: string; check?: boolean; dryRun?: boolean; encoding?: string }
 
 const collect = (value: string, prev: string[] = []) => [...prev, value];
 
@@ -18,9 +18,10 @@ export function registerInventory(program: Command): void {
   inventory
     .command('import')
     .description('asset-management export (CSV) -> inventory YAML, merged into one file per site')
-    .argument('<file>', 'the CSV export (header row; , or ; separated)')
+    .argument('<file>', 'the CSV export (header row; , ; or tab separated)')
     .option('--map <column=field>', 'which column fills which field: id, host, ip, os, site, user, role (repeatable)', collect)
     .option('--site <site>', 'put every PC into this site instead of reading a Location column')
+    .option('--encoding <name>', 'read the export as utf-8, windows-1252, latin1 or utf-16le (default: detected)')
     .option('--out <dir>', 'folder of the site files (default: the inventory/ folder of the rollout repository)')
     .option('--check', 'change nothing: print the merged files instead of writing them')
     .addOption(new Option('--dry-run', 'the same as --check').hideHelp())
@@ -39,8 +40,10 @@ Examples:
       const g = globalOptions(cmd);
       const out = createOutput(g);
       let map;
+      let encoding;
       try {
         map = parseColumnMap(opts.map ?? []);
+        encoding = opts.encoding === undefined ? undefined : parseEncoding(opts.encoding);
       } catch (err) {
         throw usageError((err as Error).message);
       }
@@ -52,8 +55,9 @@ Examples:
       if (diags.length > 0) return fail(out, diags, 'nothing was imported');
       if (!siteFiles.some((f) => f.site)) throw inputError(`no inventory file with a site: block in ${display(dir)}/; create the sites first (homeshift init) and import into them`);
       const site = opts.site === undefined ? undefined : pickSite(opts.site, siteFiles);
-      const text = readCsv(csvArg);
-      const result = importAssets({ file: csvArg, text, map, site, siteFiles });
+      const decoded = decodeExport(readExport(csvArg), csvArg, encoding, diags);
+      if (!decoded) return fail(out, diags, `nothing was imported`);
+      const result = importAssets({ file: csvArg, text: decoded.text, map, site, siteFiles });
       if (result.diagnostics.length > 0) return fail(out, result.diagnostics, `${result.diagnostics.length} error(s) in ${csvArg}; nothing was written`);
       let total = 0;
       for (const [file, machines] of result.bySite) {
@@ -66,7 +70,8 @@ Examples:
           out.out(summary);
         }
       }
-      out.out(`${check ? 'would import' : 'imported'} ${total} machine(s) from ${csvArg} into ${result.bySite.size} site file(s)`);
+      const skipped = result.skipped > 0 ? `, ${result.skipped} blank row(s) skipped` : '';
+      out.out(`${check ? 'would import' : 'imported'} ${total} machine(s) from ${csvArg} (${describeEncoding(decoded)}${skipped}) into ${result.bySite.size} site file(s)`);
       setExit(EXIT.ok);
     });
 }
@@ -98,15 +103,15 @@ function pickSite(id: string, files: SiteFile[]): SiteFile {
   return file;
 }
 
-function readCsv(file: string): string {
+export function readExport(file: string): Buffer {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file);
   } catch (err) {
     throw inputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
-function writeAtomically(abs: string, text: string): void {
+export function writeAtomically(abs: string, text: string): void {
   const tmp = `${abs}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, abs);

@@ -20,6 +20,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register[]> }[] = [
   { names: ['report'], load: async () => [(await import('./report.js')).registerReport] },
   { names: ['init'], load: async () => [(await import('./init.js')).registerInit] },
   { names: ['inventory'], load: async () => [(await import('./inventory.js')).registerInventory] },
+  { names: ['directory'], load: async () => [(await import('./directory.js')).registerDirectory] },
   { names: ['journal'], load: async () => [(await import('./journal-copy.js')).registerJournal] },
   { names: ['lab'], load: async () => [(await import('./lab.js')).registerLab] },
   { names: ['demo'], load: async () => [(await import('./demo.js')).registerDemo] },

@@ -5,7 +5,7 @@ import { usageError } from './exit.js';
 
 export interface RunFlags {
   forks: string;
-  waves: string;
+  waves?: string;
   maxFailures?: string;
   retries: string;
   check?: boolean;
@@ -24,8 +24,8 @@ export interface RunSettings extends RolloutSettings {
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-f, --forks <n>', 'machines worked on at the same time', '20')
-    .option('-w, --waves <sizes>', 'wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%)', '100%')
-    .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: never halt')
+    .option('-w, --waves <sizes>', "wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%); default: homeshift.yaml's rollout.waves, else 100%")
+    .option('--max-failures <amount>', "halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: homeshift.yaml's rollout.maxFailures, else never halt")
     .option('--retries <n>', 'connection retries (with backoff) for unreachable or timed-out PCs', '2')
     .option('--check', 'run only the read-only checks and report what would change')
     .option('--wait-busy', 'wait for PCs another run is working on (leased in the journal) instead of leaving them busy')
@@ -39,13 +39,15 @@ function positiveInt(text: string, what: string, min: number): number {
   return Number(text);
 }
 
-export function readRunSettings(flags: RunFlags): RunSettings {
+/** The run settings: the flags, then homeshift.yaml's rollout: defaults, then the built-in ones. */
+export function readRunSettings(flags: RunFlags, defaults: { waves?: string; maxFailures?: string } = {}): RunSettings {
   if (flags.json && flags.format === 'text') throw usageError('--json and --format text ask for two formats: choose one');
+  const maxFailures = flags.maxFailures ?? defaults.maxFailures;
   try {
     return {
       forks: positiveInt(flags.forks, '--forks', 1),
-      waves: parseWaves(flags.waves),
-      maxFailures: flags.maxFailures === undefined || flags.maxFailures.trim() === 'none' ? null : parseAmount(flags.maxFailures, '--max-failures'),
+      waves: parseWaves(flags.waves ?? defaults.waves ?? '100%'),
+      maxFailures: maxFailures === undefined || maxFailures.trim() === 'none' ? null : parseAmount(maxFailures, '--max-failures'),
       retries: positiveInt(flags.retries, '--retries', 0),
       check: flags.check === true,
       waitBusy: flags.waitBusy === true,

@@ -17,9 +17,9 @@ const commandLine = () => ['homeshift', ...process.argv.slice(2)].join(' ');
 async function prepareRun(cmd: Command, flags: RunFlags) {
   const g = globalOptions(cmd);
   const out = createOutput(g);
-  const settings = readRunSettings(flags);
+  readRunSettings(flags); // usage errors before the repository is read
   const { project, plan } = await requireValidPlan(g, out);
-  return { out, settings, project, fullPlan: plan };
+  return { out, settings: readRunSettings(flags, project.config.rollout), project, fullPlan: plan };
 }
 
 export function registerRollout(program: Command): void {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Options } from 'csv-parse/sync';
-import type { Diagnostic, Employee, FieldPositions } from '../model/index.js';
+import type { Diagnostic, Employee, FieldPositions, SourcePos } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
 import { defineLazyPositions } from './fast-yaml.js';
 import { csvTextNeedsCellChecks, describeProblem, findTextProblem } from './text-policy.js';
@@ -57,7 +57,7 @@ export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]
   const checkCells = !plain || csvTextNeedsCellChecks(text);
   for (const row of rows.slice(1)) {
     const line = startLine(row);
-    const employee = toEmployee(row.record, columns, header.record.length, { file, line, lines }, diags, checkCells);
+    const employee = toEmployee(row.record, columns, header.record.length, { file, line, lines, names: header.record }, diags, checkCells);
     if (employee) out.push(employee);
     else if (columns.includes('id')) reject(row.record[columns.indexOf('id')] ?? null);
   }
@@ -66,6 +66,12 @@ export function loadEmployeesCsv(text: string, file: string, diags: Diagnostic[]
 
 function mapHeader(header: CsvRow, file: string, cols: number[], diags: Diagnostic[]): (Field | null)[] | null {
   const line = startLine(header);
+  const other = header.record.length === 1 ? [';', '\t'].find((d) => header.record[0].includes(d)) : undefined;
+  if (other !== undefined) {
+    const name = other === ';' ? "';'" : 'tabs';
+    diags.push(createDiagnostic('csv-header', `the header is separated by ${name}; a directory CSV is separated by ','. Convert the export with: homeshift directory import ${file}`, { file, line, col: 1 }));
+    return null;
+  }
   const fields = header.record.map((name, i) => {
     const field = HEADER_NAMES[name.trim().toLowerCase().replace(/[\s_-]/g, '')];
     if (!field) diags.push(createDiagnostic('csv-header', `unknown column '${name}' (expected id, firstName, lastName, mailbox, site, role)`, { file, line, col: cols[i] ?? 1 }));
@@ -82,7 +88,7 @@ function mapHeader(header: CsvRow, file: string, cols: number[], diags: Diagnost
 // Fields whose value is an id or an address: a suspect character there is an error, in names a warning.
 const STRICT: ReadonlySet<Field> = new Set(['id', 'mailbox', 'site', 'role']);
 
-interface RowAt { file: string; line: number; lines: string[]; cols?: number[] }
+interface RowAt { file: string; line: number; lines: string[]; names: string[]; cols?: number[] }
 
 // Where each cell starts: found when a position is asked for (a finding, or an entity's pos read later).
 function colsOf(at: RowAt): number[] {
@@ -90,9 +96,10 @@ function colsOf(at: RowAt): number[] {
 }
 
 function toEmployee(cells: string[], columns: (Field | null)[], width: number, at: RowAt, diags: Diagnostic[], checkCells = true): Employee | null {
-  const pos = (i: number) => ({ file: at.file, line: at.line, col: colsOf(at)[i] ?? 1 });
+  const pos = (i: number): SourcePos => ({ file: at.file, line: at.line, col: colsOf(at)[i] ?? 1, column: at.names[i] });
+  const rowPos = (): SourcePos => ({ file: at.file, line: at.line, col: 1 });
   if (cells.length !== width) {
-    diags.push(createDiagnostic('schema', `row has ${cells.length} cells, the header has ${width}`, pos(0)));
+    diags.push(createDiagnostic('schema', `row has ${cells.length} cells, the header has ${width}`, rowPos()));
     return null;
   }
   const values: Partial<Record<Field, string>> = {};
@@ -122,12 +129,12 @@ function toEmployee(cells: string[], columns: (Field | null)[], width: number, a
   }
   const e = { id: values.id!, firstName: values.firstName!, lastName: values.lastName!, mailbox: values.mailbox!, site: values.site! } as Employee;
   if (values.role) e.role = values.role;
-  defineLazyPositions(e, () => ({ pos: pos(0), fieldPos: fieldPositions() }));
+  defineLazyPositions(e, () => ({ pos: rowPos(), fieldPos: fieldPositions() }));
   return e;
 }
 
 /** Line and column of the index-th character of cell i: through the opening quote, doubled quotes and line breaks. */
-function cellCharPos(at: RowAt, cell: number, index: number): { file: string; line: number; col: number } {
+function cellCharPos(at: RowAt, cell: number, index: number): SourcePos {
   let l = at.line - 1;
   let c = (colsOf(at)[cell] ?? 1) - 1;
   const quoted = at.lines[l]?.[c] === '"';
@@ -139,7 +146,7 @@ function cellCharPos(at: RowAt, cell: number, index: number): { file: string; li
       c = 0;
     } else c += quoted && text[c] === '"' ? 2 : 1;
   }
-  return { file: at.file, line: l + 1, col: c + 1 };
+  return { file: at.file, line: l + 1, col: c + 1, column: at.names[cell] };
 }
 
 /**

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Diagnostic, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
+import type { Diagnostic, ImportSettings, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
 import { isPostgresUrl, urlHasPassword } from '../model/journal-url.js';
 import { createDiagnostic } from './diagnostics.js';
 import { buildRouting, type RawRouting } from './routing-config.js';
@@ -41,6 +41,8 @@ interface RawConfig {
   routing?: RawRouting;
   notify?: { from: string; fromName?: string; subjectPrefix?: string; smtpPasswordSecret?: string };
   bootstrap?: { allowFrom?: string[] };
+  import?: ImportSettings;
+  rollout?: { waves?: string; maxFailures?: string };
   vars?: Vars;
 }
 
@@ -78,6 +80,8 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
       },
     } : {}),
     ...(raw.bootstrap?.allowFrom !== undefined ? { bootstrap: { allowFrom: raw.bootstrap.allowFrom } } : {}),
+    ...(raw.import !== undefined ? { import: raw.import } : {}),
+    ...(raw.rollout !== undefined ? { rollout: raw.rollout } : {}),
     vars: raw.vars ?? {},
     pos: posAtPath(src, []),
   };

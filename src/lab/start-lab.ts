@@ -14,7 +14,7 @@ import { generateFleet } from './generate.js';
 import { recordLabMade, removeLabMade } from './lab-made.js';
 import { createSpawner } from './spawner.js';
 import { createVerifier } from './ssh-keys.js';
-import { generateEd25519 } from './lab-keys.js';
+import { generateEd25519 } from '../transport/key-pair.js';
 import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
 import { PcServer, type FleetContext, type PcState } from './pc-server.js';

@@ -44,8 +44,20 @@ export interface ProjectConfig {
   routing?: Routing; // who owns a case, and how soon they react; without it a site's supporters own its cases
   notify?: NotifySettings; // the digests' sender; notify refuses to run without it
   bootstrap?: { allowFrom: string[] }; // the day-zero script's management networks (homeshift bootstrap windows)
+  import?: ImportSettings; // how directory import reads exports
+  rollout?: { waves?: string; maxFailures?: string }; // rollout's and rerun's defaults for --waves and --max-failures
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   pos: SourcePos;
+}
+
+/** homeshift.yaml's import: column names and values of the exports the rollout team gets. */
+export interface ImportSettings {
+  directory?: {
+    columns?: Record<string, string>; // header -> field
+    sites?: Record<string, string>; // export value -> site id
+    roles?: Record<string, string>; // export value -> profile name
+    encoding?: string;
+  };
 }
 
 /** homeshift.yaml's notify: who the digests come from, how their subjects start, where an SMTP password comes from. */

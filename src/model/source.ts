@@ -5,6 +5,7 @@ export interface SourcePos {
   file: string; // path relative to the project root (or absolute when outside it)
   line: number; // 1-based
   col: number; // 1-based
+  column?: string; // in a CSV: the header of the cell's column, named in messages
 }
 
 export type Severity = 'error' | 'warning';
@@ -22,8 +23,14 @@ export function formatPos(pos: SourcePos | undefined): string {
   return pos ? `${pos.file}:${pos.line}:${pos.col}` : '';
 }
 
+/** The message, naming the CSV column the finding is in when its position knows it (and the message does not yet). */
+export function diagnosticText(d: Diagnostic): string {
+  const column = d.pos?.column;
+  return column !== undefined && column !== '' && !d.message.includes(column) ? `${d.message} (column ${JSON.stringify(column)})` : d.message;
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.pos ? `${printable(formatPos(d.pos))} ` : '';
   const sev = d.severity === 'warning' ? 'warning: ' : '';
-  return `${where}${sev}${printable(d.message)} [${d.rule}]`;
+  return `${where}${sev}${printable(diagnosticText(d))} [${d.rule}]`;
 }

@@ -25,13 +25,24 @@ export function renderProjectFile(a: InitAnswers, schema: string): string {
   const secrets = stringify({
     secrets: { vpnPsk: { env: 'HOMESHIFT_VPN_PSK' }, enrolmentToken: { file: 'secrets/enrolment.token' } },
   }, YAML_OPTS);
-  const tail = stringify({
-    ssh: { user: a.sshUser, port: 22, hostKeyPolicy: a.hostKeyPolicy, knownHosts: 'known_hosts', connectTimeout: 10, stepTimeout: 300, machineTimeout: 1800 },
+  const ssh = stringify({
+    ssh: { user: a.sshUser, port: 22, identityFile: a.sshKey, hostKeyPolicy: a.hostKeyPolicy, knownHosts: 'known_hosts', connectTimeout: 10, stepTimeout: 300, machineTimeout: 1800 },
     journal: '.homeshift/journal.db',
+  }, YAML_OPTS);
+  const rollout = stringify({ rollout: { waves: a.waves, maxFailures: a.maxFailures } }, YAML_OPTS);
+  const cases = stringify({
     escalateAfter: '2d',
     escalateAfterAttempts: 3,
-    vars: { mailServer: `mail.${a.domains[0]}` },
+    notify: { from: a.notifyFrom },
+    routing: {
+      groups: { 'central-it': { members: a.centralIt } },
+      rules: [
+        { class: ['auth', 'internal'], to: 'central-it', reactWithin: '4h' },
+        { to: 'site-supporters', reactWithin: '1d' },
+      ],
+    },
   }, YAML_OPTS);
+  const tail = stringify({ vars: { mailServer: `mail.${a.domains[0]}` } }, YAML_OPTS);
   return [
     schema,
     head,
@@ -39,6 +50,13 @@ export function renderProjectFile(a: InitAnswers, schema: string): string {
     '# that is not committed (see .gitignore). The shipped profiles refer to these names.\n',
     secrets,
     `# Host keys: ${hostKeyNote(a.hostKeyPolicy)}\n`,
+    ssh,
+    '# rollout and rerun start with one PC, then a tenth, then the rest, and halt when more than 5 % of the PCs fail;\n',
+    '# --waves and --max-failures override these for one run.\n',
+    rollout,
+    '# Failed PCs become cases: authentication and internal errors go to central IT, everything else to the\n',
+    "# site's supporters; homeshift notify sends each owner one digest (the SMTP server is given with --smtp).\n",
+    cases,
     tail,
   ].join('');
 }
@@ -52,7 +70,7 @@ function hostKeyNote(policy: InitAnswers['hostKeyPolicy']): string {
 /** inventory/<site>.yaml: the site block and an empty machine list with a commented example. */
 export function renderSiteFile(site: SiteAnswer, a: InitAnswers, schema: string): string {
   const block: Record<string, unknown> = { id: site.id, name: site.name, vpnGateway: site.vpnGateway };
-  if (site.supporter) block.supporters = [site.supporter];
+  if (site.supporters.length > 0) block.supporters = site.supporters;
   if (site.sharedMailbox) block.sharedMailboxes = [site.sharedMailbox];
   const prefix = (site.id.replace(/[^a-z0-9]/g, '').slice(0, 3) || 'pc').toUpperCase();
   const role = a.roles.includes('hotline-agent') || a.roles.length === 0 ? 'hotline-agent' : a.roles[0];

@@ -1,5 +1,5 @@
 import { Chalk } from 'chalk';
-import { formatPos, type Diagnostic } from '../model/index.js';
+import { diagnosticText, formatPos, type Diagnostic } from '../model/index.js';
 import { printable } from '../model/printable.js';
 import { RULES } from './rules/index.js';
 
@@ -11,7 +11,7 @@ export function formatDiagnosticsText(diags: Diagnostic[], opts: { color: boolea
       const where = d.pos ? `${c.bold(printable(formatPos(d.pos)))} ` : '';
       const sev = d.severity === 'warning' ? c.yellow('warning: ') : '';
       const rule = d.severity === 'warning' ? c.yellow(`[${d.rule}]`) : c.red(`[${d.rule}]`);
-      return `${where}${sev}${printable(d.message)} ${rule}`;
+      return `${where}${sev}${printable(diagnosticText(d))} ${rule}`;
     })
     .join('\n');
 }
@@ -26,6 +26,7 @@ export function formatDiagnosticsJson(diags: Diagnostic[]): string {
     file: d.pos?.file ?? null,
     line: d.pos?.line ?? null,
     col: d.pos?.col ?? null,
+    ...(d.pos?.column !== undefined ? { column: d.pos.column } : {}),
     machine: d.machine ?? null,
   }));
   return `${JSON.stringify({ errors, warnings: diags.length - errors, diagnostics }, null, 2)}\n`;

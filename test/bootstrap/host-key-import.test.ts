@@ -1,4 +1,4 @@
-import { generateEd25519 } from '../../src/lab/lab-keys.js';
+import { generateEd25519 } from '../../src/transport/key-pair.js';
 import { knownHostsName, machineFor, mergeKnownHosts, parseHostKeyLines } from '../../src/bootstrap/host-key-import.js';
 
 const key = () => generateEd25519().public.split(' ')[1];

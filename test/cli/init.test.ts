@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
+import { parse } from 'yaml';
 import { BIN } from './run-cli.js';
+import { startLab, type Lab } from '../../src/lab/index.js';
 import { buildScaffold, checkAnswers, defaultAnswers, parseSiteSpec, type InitAnswers } from '../../src/scaffold/index.js';
 
 // The binary under test; HOMESHIFT_BIN may name another entry point with the same commands.
@@ -32,12 +34,12 @@ describe('scaffold (pure)', () => {
   });
 
   test('site specs with supporter and shared mailbox', () => {
-    expect(parseSiteSpec('a:A:vpn.x.de:Uwe Groß:uwe@x.de:hotline@x.de')).toEqual({ id: 'a', name: 'A', vpnGateway: 'vpn.x.de', supporter: { name: 'Uwe Groß', email: 'uwe@x.de' }, sharedMailbox: 'hotline@x.de' });
+    expect(parseSiteSpec('a:A:vpn.x.de:Uwe Groß:uwe@x.de:hotline@x.de')).toEqual({ id: 'a', name: 'A', vpnGateway: 'vpn.x.de', supporters: [{ name: 'Uwe Groß', email: 'uwe@x.de' }], sharedMailbox: 'hotline@x.de' });
     expect(() => parseSiteSpec('a:A')).toThrow(/expected id:Name:gateway/);
   });
 
   test('bad answers are reported one by one', () => {
-    const problems = checkAnswers(answers({ domains: ['nodomain'], sites: [{ id: 'Bad Id', name: '', vpnGateway: 'vpn x' }], roles: ['nobody'] }), ROLES);
+    const problems = checkAnswers(answers({ domains: ['nodomain'], sites: [{ id: 'Bad Id', name: '', vpnGateway: 'vpn x', supporters: [] }], roles: ['nobody'] }), ROLES);
     expect(problems).toEqual(expect.arrayContaining([
       expect.stringContaining("mail domain 'nodomain'"),
       expect.stringContaining("site id 'Bad Id'"),
@@ -97,6 +99,29 @@ describe('homeshift init (binary)', () => {
     expect(fs.existsSync(path.join(tmp, 'b', 'homeshift.yaml'))).toBe(false);
   });
 
+  test('--yes proposes safe defaults: waves 1,10%,100%, a 5 % threshold, a new ed25519 key, notify and routing', async () => {
+    const dir = path.join(tmp, 'safe');
+    const init = await cli(['init', dir, '--yes', '--domain', 'acme-telco.de', '--site', 'bruehl:Service Center Brühl:vpn-bru.acme-telco.de:Uwe Groß:uwe.gross@acme-telco.de',
+      '--supporter', 'bruehl:Anna Schmidt:anna.schmidt@acme-telco.de']);
+    expect(init.exitCode).toBe(0);
+    const config = parse(fs.readFileSync(path.join(dir, 'homeshift.yaml'), 'utf8'));
+    expect(config.rollout).toEqual({ waves: '1,10%,100%', maxFailures: '5%' });
+    expect(config.ssh.identityFile).toBe('secrets/homeshift_ed25519');
+    expect(config.notify).toEqual({ from: 'homeshift@acme-telco.de' });
+    expect(config.routing.groups['central-it'].members).toEqual(['it-support@acme-telco.de']);
+    expect(parse(fs.readFileSync(path.join(dir, 'inventory', 'bruehl.yaml'), 'utf8')).site.supporters).toHaveLength(2);
+    const key = path.join(dir, 'secrets', 'homeshift_ed25519');
+    expect(fs.statSync(key).mode & 0o777).toBe(0o600);
+    const publicLine = fs.readFileSync(`${key}.pub`, 'utf8').trim();
+    expect(publicLine).toMatch(/^ssh-ed25519 AAAA\S+ homeshift@safe$/);
+    expect(init.stdout).toContain(`  ${publicLine}`);
+    expect((await cli(['-C', dir, 'validate'])).exitCode).toBe(0);
+    // run again on the same folder: the key is picked, not replaced
+    const again = await cli(['init', dir, '--yes', '--force', '--domain', 'acme-telco.de']);
+    expect(again.stdout).toContain(`SSH key: picked ${key}`);
+    expect(again.stdout).toContain(`  ${publicLine}`);
+  });
+
   test('refuses to overwrite homeshift.yaml unless --force', async () => {
     fs.writeFileSync(path.join(tmp, 'homeshift.yaml'), 'name: mine\n');
     const again = await cli(['init', tmp, '--yes']);
@@ -146,6 +171,9 @@ const hasTmux = (() => { try { execFileSync('tmux', ['-V']); return true; } catc
     await answer('  VPN gateway', 'Enter');
     await answer('  supporter name', 'Uwe Gross', 'Enter');
     await answer('  supporter e-mail', 'uwe.gross@acme-telco.de', 'Enter');
+    await answer('  another supporter', 'Anna Schmidt', 'Enter');
+    await answer('  supporter e-mail', 'anna.schmidt@acme-telco.de', 'Enter');
+    await answer('  another supporter', 'Enter');
     await answer('  shared mailbox', 'Enter');
     await answer('Add another site?', 'y', 'Enter');
     await answer('Site 2: id', 'koeln', 'Enter');
@@ -157,12 +185,20 @@ const hasTmux = (() => { try { execFileSync('tmux', ['-V']); return true; } catc
     await answer('Roles the PCs use', 'Enter');
     await answer('SSH user on the PCs', 'Enter');
     await answer('Host key policy', 'Down', 'Enter');
+    await answer('SSH key', 'Enter');
+    await answer('Rollout waves', 'Enter');
+    await answer('Halt a rollout', 'Enter');
+    await answer('Sender of the notify digests', 'Enter');
+    await answer('Central IT', 'Enter');
     await waitFor('created rollout repository');
     for (let i = 0; i < 100 && !fs.existsSync(done); i++) await new Promise((r) => setTimeout(r, 50));
     expect(fs.readFileSync(done, 'utf8').trim()).toBe('0');
     const config = fs.readFileSync(path.join(dir, 'homeshift.yaml'), 'utf8');
     expect(config).toContain('name: tty-rollout');
     expect(config).toContain('hostKeyPolicy: accept-new');
+    expect(config).toContain('waves: 1,10%,100%');
+    expect(config).toContain('from: homeshift@acme-telco.de');
+    expect(fs.readFileSync(path.join(dir, 'inventory', 'bruehl.yaml'), 'utf8')).toContain('anna.schmidt@acme-telco.de');
     expect(fs.readFileSync(path.join(dir, 'inventory', 'bruehl.yaml'), 'utf8')).toContain('hotline-bruehl@acme-telco.de');
     expect(fs.existsSync(path.join(dir, 'inventory', 'koeln.yaml'))).toBe(true);
     const validate = await cli(['-C', dir, 'validate']);
@@ -183,4 +219,41 @@ describe('the examples in a clone', () => {
     expect(refs.length).toBeGreaterThan(5);
     expect(refs.filter((r) => path.isAbsolute(r.ref) || !r.exists)).toEqual([]);
   });
+});
+
+describe('homeshift init with defaults, against the lab', () => {
+  let lab: Lab;
+  let base: string;
+  beforeAll(async () => {
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'homeshift-init-lab-'));
+    lab = await startLab({ dir: path.join(base, 'lab'), machines: 4, sites: 1, faults: '', windows: '0' });
+  }, 120_000);
+  afterAll(async () => {
+    await lab?.stop();
+    if (base) fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  test('validates and preflights once the PCs, their host keys and the secrets are in', async () => {
+    const dir = path.join(base, 'repo');
+    const labKey = path.join(lab.dir, 'keys', 'id_ed25519');
+    // the supporter's steps: init with defaults (picking the key the PCs accept), then add PCs and employees
+    const init = await cli(['init', dir, '--yes', '--domain', 'example-telco.de', '--ssh-key', labKey]);
+    expect(init.exitCode).toBe(0);
+    expect(init.stdout).toContain(`SSH key: picked ${labKey}`);
+    expect(init.stdout).toContain(fs.readFileSync(`${labKey}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' '));
+    fs.rmSync(path.join(dir, 'inventory'), { recursive: true });
+    fs.cpSync(path.join(lab.projectDir, 'inventory'), path.join(dir, 'inventory'), { recursive: true });
+    fs.copyFileSync(path.join(lab.projectDir, 'directory', 'employees.csv'), path.join(dir, 'directory', 'employees.csv'));
+    const labConfig = parse(fs.readFileSync(path.join(lab.projectDir, 'homeshift.yaml'), 'utf8'));
+    fs.copyFileSync(labConfig.ssh.knownHosts, path.join(dir, 'known_hosts')); // what ssh-keyscan gives a supporter
+    fs.mkdirSync(path.join(dir, 'secrets'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'secrets', 'enrolment.token'), 'token\n');
+    const env = { NO_COLOR: '1', HOMESHIFT_VPN_PSK: 'psk' };
+    const run = (args: string[]) => execa(process.execPath, [bin, '-C', dir, ...args], { reject: false, stdin: 'ignore', env });
+    const validate = await run(['validate']);
+    expect(validate.stdout).toContain('valid: 0 error(s)');
+    const preflight = await run(['preflight', '--format', 'json']);
+    const report = JSON.parse(String(preflight.stdout)) as { ready: boolean; machines: { ready: boolean }[] };
+    expect({ exit: preflight.exitCode, ready: report.ready, machines: report.machines.length }).toEqual({ exit: 0, ready: true, machines: 4 });
+  }, 180_000);
 });

@@ -92,10 +92,10 @@ describe('homeshift inventory import (binary)', () => {
     expect(r.exitCode).toBe(2);
     const lines = r.stderr.split('\n');
     expect(lines).toEqual(expect.arrayContaining([
-      'broken.csv:3:1 machine id is empty [missing-field]',
+      'broken.csv:3:1 machine id is empty (column "Asset Tag") [missing-field]',
       expect.stringMatching(/^broken\.csv:4:47 machine BRU-D0003: unknown operating system 'macOS 14 Sonoma'.*\[unknown-os\]$/),
-      'broken.csv:5:1 machine BRU-D0001 is already on line 2 [duplicate-id]',
-      'broken.csv:6:11 machine BRU-D0005: host bru-d0001.example-telco.de is already on line 2 [duplicate-host]',
+      'broken.csv:5:1 machine BRU-D0001 is already on line 2 (column "Asset Tag") [duplicate-id]',
+      'broken.csv:6:11 machine BRU-D0005: host bru-d0001.example-telco.de is already on line 2 (column "Hostname") [duplicate-host]',
       expect.stringMatching(/^broken\.csv:7:69 machine BRU-D0006: unknown site 'Hamburg' \(sites: bruehl, koeln\).*\[unknown-site\]$/),
     ]));
     expect(r.stderr).not.toMatch(/\n\s+at /);

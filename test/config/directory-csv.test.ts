@@ -23,15 +23,21 @@ describe('directory CSV', () => {
     expect(out).toEqual(['directory/e.csv:4:8 warning: employee e2: firstName has U+000A LINE FEED at column 8 [text-character]']);
     expect(employees.map((e) => [e.id, e.firstName, e.lastName])).toEqual([['e1', 'Käthe "Kati"', "O'Brien, Jr."], ['e2', 'two\nlines', 'B'], ['e3', 'C', 'D']]);
     expect(employees[0].pos).toEqual({ file: 'directory/e.csv', line: 3, col: 1 });
-    expect(employees[0].fieldPos?.mailbox).toEqual({ file: 'directory/e.csv', line: 3, col: 36 });
+    expect(employees[0].fieldPos?.mailbox).toEqual({ file: 'directory/e.csv', line: 3, col: 36, column: 'mailbox' });
     expect(employees[1].pos.line).toBe(4);
     expect(employees[2].pos.line).toBe(7);
-    expect(employees[2].fieldPos?.role).toEqual({ file: 'directory/e.csv', line: 7, col: 20 });
+    expect(employees[2].fieldPos?.role).toEqual({ file: 'directory/e.csv', line: 7, col: 20, column: 'role' });
   });
 
   it('names missing and unknown columns', () => {
     expect(load('id,firstName,lastName,site\n').out).toEqual(['directory/e.csv:1:1 header row lacks column mailbox (expected id, firstName, lastName, mailbox, site, role) [csv-header]']);
     expect(load('id,firstName,lastName,mailbox,site,phone\n').out).toEqual(["directory/e.csv:1:36 unknown column 'phone' (expected id, firstName, lastName, mailbox, site, role) [csv-header]"]);
+  });
+
+  it('points a ;-separated export at directory import', () => {
+    expect(load('Personalnummer;Vorname;Nachname;E-Mail;Standort\ne1;A;B;a@x.de;bruehl\n').out).toEqual([
+      "directory/e.csv:1:1 the header is separated by ';'; a directory CSV is separated by ','. Convert the export with: homeshift directory import directory/e.csv [csv-header]",
+    ]);
   });
 
   it('reports rows with the wrong number of cells or empty required cells, keeping the others', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
-import { generateEd25519 } from '../../src/lab/lab-keys.js';
+import { generateEd25519 } from '../../src/transport/key-pair.js';
 import { createCounters } from '../../src/lab/lab-stats.js';
 import { PcServer, type FleetContext } from '../../src/lab/pc-server.js';
 import { createVerifier } from '../../src/lab/ssh-keys.js';

@@ -38,8 +38,9 @@ describe('examples/broken', () => {
 
   it('plants every rule the brief asks for', () => {
     expect(planted.map((p) => p.rule).sort()).toEqual([
-      'duplicate-machine-id', 'duplicate-mailbox', 'employee-id-pattern', 'employee-on-two-machines', 'mailbox-domain-not-allowed', 'malformed-mailbox',
-      'mixed-script', 'profile-extends-cycle', 'shared-mailbox-is-personal', 'site-mismatch', 'text-character', 'unknown-profile', 'unknown-site', 'unknown-user',
+      'duplicate-machine-id', 'duplicate-mailbox', 'employee-id-pattern', 'employee-on-two-machines', 'invalid-email', 'invalid-host', 'invalid-host',
+      'mailbox-domain-not-allowed', 'malformed-mailbox', 'mixed-script', 'profile-extends-cycle', 'shared-mailbox-is-personal', 'site-mismatch',
+      'text-character', 'unknown-employee-role', 'unknown-employee-site', 'unknown-profile', 'unknown-site', 'unknown-user',
     ]);
   });
 

@@ -46,7 +46,7 @@ describe('mailbox rules', () => {
     p.employees.get('e100001')!.lastName = 'Mаier'; // Cyrillic a
     p.employees.get('e100002')!.firstName = 'Иван';
     expect(run(p, 'mixed-script')).toEqual([
-      "directory/employees.csv:2:14 warning: employee e100001: lastName 'Mаier' mixes scripts: U+0430 is Cyrillic, which looks like Latin 'a', the rest Latin [mixed-script]",
+      "directory/employees.csv:2:14 warning: employee e100001: lastName 'Mаier' mixes scripts: U+0430 is Cyrillic, which looks like Latin 'a', the rest Latin (column \"Last_Name\") [mixed-script]",
     ]);
   });
 });

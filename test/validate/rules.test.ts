@@ -115,11 +115,11 @@ describe('validate rules', () => {
     c.mailbox = 'matthias obrien@example-telco.de';
     d.mailbox = 'kati@gmail.com';
     p.sites.get('koeln')!.sharedMailboxes.push('hotline@telco.example');
-    expect(run(p, 'duplicate-employee-id')).toEqual([expect.stringMatching(/employee e100001: id is already used at directory\/employees\.csv:2 \[duplicate-employee-id\]$/)]);
-    expect(run(p, 'duplicate-mailbox')).toEqual(["directory/employees.csv:3:22 employee e100002: mailbox ANNA.MUELLER@example-telco.de is already employee e100001's (directory/employees.csv:2) [duplicate-mailbox]"]);
-    expect(run(p, 'malformed-mailbox')).toEqual(["directory/employees.csv:4:26 employee e100003: mailbox 'matthias obrien@example-telco.de' is not a valid address: it has a space at position 9 [malformed-mailbox]"]);
+    expect(run(p, 'duplicate-employee-id')).toEqual([expect.stringMatching(/employee e100001: id is already used at directory\/employees\.csv:2 \(column "Employee_ID"\) \[duplicate-employee-id\]$/)]);
+    expect(run(p, 'duplicate-mailbox')).toEqual(["directory/employees.csv:3:22 employee e100002: mailbox ANNA.MUELLER@example-telco.de is already employee e100001's (directory/employees.csv:2) (column \"Email\") [duplicate-mailbox]"]);
+    expect(run(p, 'malformed-mailbox')).toEqual(["directory/employees.csv:4:26 employee e100003: mailbox 'matthias obrien@example-telco.de' is not a valid address: it has a space at position 9 (column \"Email\") [malformed-mailbox]"]);
     expect(run(p, 'mailbox-domain-not-allowed').map((l) => l.replace(/^\S+ /, ''))).toEqual([
-      'employee e100004: mailbox kati@gmail.com is not in an allowed domain (example-telco.de) [mailbox-domain-not-allowed]',
+      'employee e100004: mailbox kati@gmail.com is not in an allowed domain (example-telco.de) (column "Email") [mailbox-domain-not-allowed]',
       'site koeln: mailbox hotline@telco.example is not in an allowed domain (example-telco.de) [mailbox-domain-not-allowed]',
     ]);
   });

@@ -38,16 +38,25 @@ export interface ColumnPlan {
   missing: AssetField[]; // required fields no column gives
 }
 
-/** Which field each column fills: --map first, then the known names; other columns are ignored. */
-export function planColumns(header: string[], map: Map<string, AssetField>, siteGiven: boolean): ColumnPlan {
+/**
+ * Which field each column of a header fills: the map (column key -> field) first, then the known names (a known name
+ * of a field the map already gives is ignored); of two columns for one field the first wins; other columns are null.
+ */
+export function assignColumns<F extends string>(header: string[], map: Map<string, F>, known: Record<string, F>): { keys: string[]; fields: (F | null)[]; seen: Set<F> } {
   const keys = header.map(columnKey);
   const mapped = new Set(map.values());
-  const fields = keys.map((k) => map.get(k) ?? (mapped.has(KNOWN_COLUMNS[k]) ? null : KNOWN_COLUMNS[k] ?? null));
-  const seen = new Set<AssetField>();
+  const fields = keys.map((k) => map.get(k) ?? (mapped.has(known[k]) ? null : known[k] ?? null));
+  const seen = new Set<F>();
   fields.forEach((f, i) => {
-    if (f && seen.has(f)) fields[i] = null; // the first column wins
+    if (f && seen.has(f)) fields[i] = null;
     if (f) seen.add(f);
   });
+  return { keys, fields, seen };
+}
+
+/** Which field each column fills: --map first, then the known names; other columns are ignored. */
+export function planColumns(header: string[], map: Map<string, AssetField>, siteGiven: boolean): ColumnPlan {
+  const { keys, fields, seen } = assignColumns(header, map, KNOWN_COLUMNS);
   const unmatchedMaps = [...map.keys()].filter((k) => !keys.includes(k));
   const required: AssetField[] = ['id', 'os', 'user', 'role', ...(siteGiven ? [] : ['site' as const])];
   const missing = required.filter((f) => !seen.has(f));

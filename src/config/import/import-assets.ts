@@ -2,7 +2,7 @@ import type { Diagnostic, Os, SourcePos } from '../../model/index.js';
 import { createDiagnostic } from '../diagnostics.js';
 import { planColumns, type AssetField } from './asset-columns.js';
 import { mapOsName } from './os-name.js';
-import { cellPos, readAssetCsv } from './read-asset-csv.js';
+import { cellPos, readExportCsv } from './read-export.js';
 import { matchSite, type SiteFile } from './site-files.js';
 import { slugify } from './slug.js';
 import { describeProblem, findTextProblem } from '../text-policy.js';
@@ -28,6 +28,7 @@ export interface ImportInput {
 export interface ImportResult {
   bySite: Map<SiteFile, ImportedMachine[]>; // in CSV order
   diagnostics: Diagnostic[];
+  skipped: number; // blank and separator-only rows
 }
 
 interface Checked { idAt: SourcePos; hostAt: SourcePos; machine: ImportedMachine; file: SiteFile }
@@ -39,13 +40,13 @@ const HOST = /^[A-Za-z0-9.:_-]+$/;
 export function importAssets(input: ImportInput): ImportResult {
   const diags: Diagnostic[] = [];
   const bySite = new Map<SiteFile, ImportedMachine[]>();
-  const csv = readAssetCsv(input.text, input.file, diags);
-  if (!csv) return { bySite, diagnostics: diags };
+  const csv = readExportCsv(input.text, input.file, diags);
+  if (!csv) return { bySite, diagnostics: diags, skipped: 0 };
   const plan = planColumns(csv.header.cells, input.map, input.site !== undefined);
-  const headerAt = cellPos(input.file, csv.header, 0);
+  const headerAt = { file: input.file, line: csv.header.line, col: 1 };
   for (const col of plan.unmatchedMaps) diags.push(createDiagnostic('import-column', `--map names column '${col}', which the header does not have (columns: ${csv.header.cells.join(', ')})`, headerAt));
   if (plan.missing.length > 0) diags.push(createDiagnostic('import-column', `no column for ${plan.missing.join(', ')} (columns: ${csv.header.cells.join(', ')}); name them with --map "COLUMN=FIELD"`, headerAt));
-  if (diags.length > 0) return { bySite, diagnostics: diags };
+  if (diags.length > 0) return { bySite, diagnostics: diags, skipped: csv.skipped };
 
   const index = (f: AssetField) => plan.fields.indexOf(f);
   const col = { id: index('id'), host: index('host'), ip: index('ip'), os: index('os'), site: index('site'), user: index('user'), role: index('role') };
@@ -53,7 +54,7 @@ export function importAssets(input: ImportInput): ImportResult {
   const siteOf = memoSiteMatch(input.siteFiles);
   const rows: Checked[] = [];
   for (const row of csv.rows) {
-    const at = (i: number) => cellPos(input.file, row, i);
+    const at = (i: number) => cellPos(input.file, row, i, csv.header);
     const problem = (rule: string, message: string, i: number) => diags.push(createDiagnostic(rule, message, at(i)));
     if (row.cells.length !== csv.header.cells.length) {
       problem('import-row', `row has ${row.cells.length} cells, the header has ${csv.header.cells.length}`, 0);
@@ -92,7 +93,7 @@ export function importAssets(input: ImportInput): ImportResult {
   }
   checkAgainstFiles(rows, input, diags);
   if (diags.length === 0) for (const { machine, file } of rows) push(bySite, file, machine);
-  return { bySite, diagnostics: diags };
+  return { bySite, diagnostics: diags, skipped: csv.skipped };
 }
 
 /** An id already in another site's file, or a host used by a machine the import does not replace, is a conflict. */

@@ -4,3 +4,7 @@ export { mergeSiteFile, type MergedFile } from './merge-site-file.js';
 export { mapOsName } from './os-name.js';
 export { matchSite, readSiteFiles, type SiteFile } from './site-files.js';
 export { slugify } from './slug.js';
+export { decodeExport, describeEncoding, EXPORT_ENCODINGS, parseEncoding, type DecodedExport, type ExportEncoding } from './decode-export.js';
+export { cellPos, delimiterName, readExportCsv, type ExportRow, type ExportTable } from './read-export.js';
+export { DIRECTORY_FIELDS, parseDirectoryColumnMap, planDirectoryColumns, type DirectoryField } from './directory-columns.js';
+export { importDirectory, parseValueMap, type DirectoryImportInput, type DirectoryImportResult, type ValueMap } from './import-directory.js';

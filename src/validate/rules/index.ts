@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import { invalidEmail, invalidHost, unknownEmployeeRole, unknownEmployeeSite } from './address-rules.js';
 import { duplicateEmployeeId, duplicateMailbox, employeeIdPattern, mixedScript } from './employee-rules.js';
 import { mailboxDomainNotAllowed, malformedMailbox, sharedMailboxIsPersonal } from './mailbox-rules.js';
 import { duplicateHost, duplicateMachineId, employeeOnTwoMachines, roleMismatch, siteMismatch, unknownProfile, unknownSite, unknownUser } from './machine-rules.js';
@@ -9,10 +10,10 @@ import { bundleWindowsInstall, exeDetectRule, installerText, installerVersion } 
 
 /** Every validate rule, in the order they are documented. */
 export const RULES: readonly Rule[] = [
-  duplicateMachineId, duplicateHost, unknownSite, unknownProfile,
+  duplicateMachineId, duplicateHost, invalidHost, unknownSite, unknownProfile,
   profileExtendsUnknown, profileExtendsCycle, unknownBundle, bundleOsUnsupported, unknownTemplate,
   unknownUser, employeeOnTwoMachines, duplicateEmployeeId, employeeIdPattern, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
-  sharedMailboxIsPersonal, mixedScript,
+  sharedMailboxIsPersonal, mixedScript, unknownEmployeeSite, unknownEmployeeRole, invalidEmail,
   siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
   bundleWindowsInstall, installerVersion, exeDetectRule, installerText,
 ];
