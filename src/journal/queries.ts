@@ -121,7 +121,7 @@ export interface RunInProgress {
   lastResultAt: string | null;
   // ended: its controller finished but left PCs pending that another run held (busy); stopped: no finish recorded and
   // its leases have expired, or every process holding them on this control machine is gone (kill -9, a crash)
-  state: 'running' | 'interrupted' | 'ended' | 'stopped';
+  state: 'running' | 'interrupted' | 'halted' | 'ended' | 'stopped';
   liveLeases: number | null;
   resume: string | null; // the command that finishes it
 }
@@ -142,7 +142,7 @@ export async function runsInProgress(store: JournalStore): Promise<RunInProgress
   };
   return runs.map((r) => {
     const stopped = r.done < r.total && (r.liveLeases === 0 || controllerGone(r.id));
-    const state = r.outcome === 'interrupted' ? 'interrupted' : r.outcome !== null ? 'ended' : stopped ? 'stopped' : 'running';
+    const state = r.outcome === 'interrupted' || r.outcome === 'halted' ? r.outcome : r.outcome !== null ? 'ended' : stopped ? 'stopped' : 'running';
     return {
       id: r.id, mode: r.mode, who: r.who, startedAt: r.startedAt, done: r.done, total: r.total, lastResultAt: r.lastResultAt, state,
       liveLeases: r.liveLeases, resume: resumable?.id === r.id ? RESUME_COMMAND : null,

@@ -41,7 +41,7 @@ function runCells(r: RunInProgress): string[] {
   const [user, host] = at > 0 ? [r.who.slice(0, at), r.who.slice(at + 1)] : [r.who, '-'];
   const leases = r.liveLeases && r.state === 'running' ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
   const next = r.resume ?? (r.state === 'running' || r.mode === 'check' || r.done >= r.total ? '-' : 'none: --resume takes the newest unfinished run');
-  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state === 'stopped' ? 'stopped: its controller is gone (crash or kill)' : r.state;
+  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state === 'halted' ? 'halted by the failure threshold' : r.state === 'stopped' ? 'stopped: its controller is gone (crash or kill)' : r.state;
   return [r.id, r.mode, user, host, localTime(r.startedAt), `${r.done}/${r.total}`, `${state}${leases}`, next];
 }
 
