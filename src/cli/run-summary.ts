@@ -30,7 +30,7 @@ export function exitCodeOf(s: RolloutSummary): number {
 }
 
 /** Options of the command line that `rollout --resume` does not take: the selection (the run keeps its own) and rerun's filters. */
-const SELECTION_OPTIONS = new Set(['--limit', '--class', '--cause', '--site', '--machine']);
+const SELECTION_OPTIONS = new Set(['--limit', '-l', '--class', '--cause', '--site', '--machine']);
 const SELECTION_FLAGS = new Set(['--failed', '--resume']);
 
 /**
