@@ -77,22 +77,24 @@ export interface DigestPlan {
  * One digest per owner (their open cases not yet reported in their current state, grouped by cause) and one per
  * escalation target (their escalated cases likewise); a recipient with nothing new gets no message.
  */
-export function planDigests(cases: NotifyCase[], delivered: DeliveryRecord[], recipientOf: (owner: string) => Recipient | null): DigestPlan {
+export function planDigests(cases: NotifyCase[], delivered: DeliveryRecord[], recipientOf: (owner: string) => Recipient | Recipient[] | null): DigestPlan {
   const reported = new Map(delivered.map((d) => [key(d.recipient, d.digest, d.machine), d.state]));
   const unaddressable = new Map<string, string[]>();
   const buckets = new Map<string, { kind: DigestKind; to: Recipient; fresh: NotifyCase[]; old: number }>();
   const add = (kind: DigestKind, owner: string | null, c: NotifyCase): void => {
     if (owner === null) return;
-    const to = recipientOf(owner);
-    if (to === null) {
+    const found = recipientOf(owner);
+    if (found === null) {
       unaddressable.set(owner, [...(unaddressable.get(owner) ?? []), c.view.machine]);
       return;
     }
-    const id = `${kind}\u0000${to.address}`;
-    const bucket = buckets.get(id) ?? { kind, to, fresh: [], old: 0 };
-    buckets.set(id, bucket);
-    if (reported.get(key(to.address, kind, c.view.machine)) === deliveryState(c)) bucket.old++;
-    else bucket.fresh.push(c);
+    for (const to of Array.isArray(found) ? found : [found]) {
+      const id = `${kind}\u0000${to.address}`;
+      const bucket = buckets.get(id) ?? { kind, to, fresh: [], old: 0 };
+      buckets.set(id, bucket);
+      if (reported.get(key(to.address, kind, c.view.machine)) === deliveryState(c)) bucket.old++;
+      else bucket.fresh.push(c);
+    }
   };
   for (const c of cases) {
     add('owner', c.view.owner, c);

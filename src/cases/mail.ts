@@ -29,7 +29,8 @@ function caseLine(c: NotifyCase, kind: Digest['kind']): string {
   const v = c.view;
   const due = v.dueAt === null ? '' : `, due ${localTime(v.dueAt)}${v.overdue ? ' OVERDUE' : ''}`;
   const why = kind === 'escalation' ? `, owner ${printable(v.owner ?? '-')}${v.overdue ? '' : `, ${plural(v.attempts, 'failed attempt')}`}` : '';
-  return `     ${printable(v.machine)}  ${printable(v.site)}  open ${v.age}${due}${why}`;
+  const note = v.note ? `\n       note: ${printable(v.note)}` : '';
+  return `     ${printable(v.machine)}  ${printable(v.site)}  open ${v.age}${due}${why}${note}`;
 }
 
 function causeBlock(cause: DigestCause, index: number, kind: Digest['kind']): string {

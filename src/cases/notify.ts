@@ -1,5 +1,5 @@
 import type { EscalationPolicy } from '../journal/escalation.js';
-import { viewCase } from '../journal/queries.js';
+import { latestNotes, viewCase } from '../journal/queries.js';
 import type { CaseEvent, JournalStore } from '../journal/store.js';
 import type { Routing, Supporter } from '../model/index.js';
 import { deliveriesOf, planDigests, type DigestPlan, type NotifyCase } from './digests.js';
@@ -18,9 +18,10 @@ export interface CaseSource {
 
 /** Every open case with its group and, when it has escalated, who it goes to. */
 export async function gatherCases(source: CaseSource): Promise<NotifyCase[]> {
-  const open = await source.store.listCases({ status: 'open' });
+  const [open, notes] = await Promise.all([source.store.listCases({ status: 'open' }), latestNotes(source.store)]);
   return open.map((c) => {
-    const view = viewCase(c, source.now, source.policy);
+    const note = notes.get(c.machine);
+    const view = { ...viewCase(c, source.now, source.policy), ...(note === undefined ? {} : { note }) };
     const routed = { errorClass: c.errorClass, fingerprint: c.fingerprint, site: c.site };
     return {
       view,
@@ -55,7 +56,7 @@ export async function recordEscalations(store: JournalStore, cases: NotifyCase[]
 }
 
 /** The digests to send now and the messages they make. */
-export async function planMail(store: JournalStore, cases: NotifyCase[], recipientOf: (owner: string) => Recipient | null, settings: MailSettings): Promise<{ plan: DigestPlan; mails: ComposedMail[] }> {
+export async function planMail(store: JournalStore, cases: NotifyCase[], recipientOf: (owner: string) => Recipient | Recipient[] | null, settings: MailSettings): Promise<{ plan: DigestPlan; mails: ComposedMail[] }> {
   const plan = planDigests(cases, await store.listDeliveries(), recipientOf);
   return { plan, mails: plan.digests.map((d) => composeDigest(d, settings)) };
 }

@@ -9,6 +9,27 @@ import { createOutput } from './output.js';
 import { globalOptions, requireValidProject } from './project.js';
 import { knownName } from '../model/suggest.js';
 import { machineIdOf } from './select.js';
+import { listErrors } from '../journal/queries.js';
+import { formatErrors, type ReportFormat } from '../report/index.js';
+import { escalationOf } from './journal.js';
+import { addFormatOptions } from './format-option.js';
+import { OWNER_HELP, ownerOption, supporterIdentity } from './identity.js';
+
+/**
+ * Who `case assign --to` names: `me` (the supporter running homeshift), a routing group (the case waits in the
+ * group's queue until a member takes it with --to me; notify sends the group's cases to every member), or a mail address.
+ */
+function assignee(project: Project, to: string): string {
+  const groups = project.config.routing?.groups ?? {};
+  const group = Object.keys(groups).find((name) => name.toLowerCase() === to.trim().toLowerCase());
+  if (group) return group;
+  const address = to.trim().toLowerCase() === 'me' ? supporterIdentity(project.root) : to.trim();
+  if (address === null) throw usageError('--to me: who you are is not configured; set HOMESHIFT_ME to your mail address (or git config user.email)');
+  const problem = explainMailbox(address);
+  const known = Object.keys(groups);
+  if (problem) throw usageError(`--to: ${printable(address)} is not a mail address: it ${problem}; nor is it me or a routing group${known.length ? ` (groups: ${known.join(', ')})` : ''}`);
+  return ownerNamed(project, address);
+}
 
 const NOTE_MAX = 2000;
 
@@ -28,24 +49,47 @@ function ownerNamed(project: Project, address: string): string {
 export function registerCase(program: Command): void {
   const cmd = program
     .command('case')
-    .description("work on a machine's case: give it to someone, add a note (both kept in the journal, shown by log)");
+    .description("work on cases: list them by owner, give one to someone or to a group, add a note (kept in the journal)");
+
+  addFormatOptions(cmd
+    .command('list')
+    .description('the open cases, by default all of them; --owner me for my cases')
+    .option('--owner <owner>', OWNER_HELP)
+    .option('--open', 'open cases (the default: closed cases are in log)')
+    .option('--escalated', 'only escalated cases (past their due time, or escalated by attempts or age)'), ['text', 'json', 'csv'])
+    .addHelpText('after', `
+"me" is HOMESHIFT_ME (a mail address), else git config user.email.
+
+Examples:
+  $ homeshift case list --owner me
+  $ homeshift case list --owner it-ops --escalated
+  $ homeshift case list --owner "Anna Berg" --format csv`)
+    .action(async (opts: { owner?: string; escalated?: boolean; format: ReportFormat }, sub: Command) => {
+      const g = globalOptions(sub);
+      const out = createOutput(g);
+      const project = await requireValidProject(g, out);
+      const owner = ownerOption(project, opts.owner);
+      const list = await withJournal(project, false, (store) => listErrors(store, { owner, escalated: opts.escalated === true, now: new Date(), escalation: escalationOf(project) }));
+      out.out(formatErrors(list, opts.format, { color: out.color }));
+      setExit(0);
+    });
 
   cmd
     .command('assign')
-    .description('give an open case a new owner')
+    .description('give an open case a new owner: a person, yourself, or a routing group\'s queue')
     .argument('<machine>', 'machine id, e.g. BRU-D0042')
-    .requiredOption('--to <email>', 'the new owner\'s mail address')
+    .requiredOption('--to <owner>', 'a mail address, me, or a routing group (the case waits in its queue until a member takes it)')
     .addHelpText('after', `
 Examples:
-  $ homeshift case assign BRU-D0042 --to it-ops@example-telco.de`)
+  $ homeshift case assign BRU-D0042 --to it-ops@example-telco.de
+  $ homeshift case assign BRU-D0042 --to vpn-team     the group's queue; its members see it in case list --owner me
+  $ homeshift case assign BRU-D0042 --to me           take it`)
     .action(async (typed: string, opts: { to: string }, sub: Command) => {
       const g = globalOptions(sub);
       const out = createOutput(g);
-      const problem = explainMailbox(opts.to);
-      if (problem) throw usageError(`--to: ${printable(opts.to)} is not a mail address: it ${problem}`);
       const project = await requireValidProject(g, out);
       const machine = idIn(project, typed) ?? typed;
-      const owner = ownerNamed(project, opts.to);
+      const owner = assignee(project, opts.to);
       const [before, after] = await withJournal(project, false, async (store) => {
         const [current] = await store.listCases({ machine, status: 'open' });
         return [current, await store.assignCase(machine, owner, new Date().toISOString(), describeInvoker())];

@@ -3,11 +3,12 @@ import { listErrors, RESUME_COMMAND, type JournalStore } from '../journal/index.
 import { formatErrors } from '../report/index.js';
 import type { Machine, Project } from '../model/project.js';
 import type { Plan } from '../model/plan.js';
-import { failedCount, type RunListener } from '../model/result.js';
+import { describeHalt, failedCount, type RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
 import { runRollout, type RolloutPreview } from '../run/rollout.js';
 import { SecretError } from '../run/secrets.js';
+import { amountText } from '../run/waves.js';
 import { createSshTransport } from '../transport/index.js';
 import type { Transport } from '../transport/transport.js';
 import { describeDescriptorShortage, readOpenFileLimit } from './descriptor-limit.js';
@@ -18,7 +19,7 @@ import { stdoutClosed, whenStdoutCloses } from './output-closed.js';
 import { createJsonProgress, createPlainProgress } from './progress-plain.js';
 import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
 import type { RunSettings } from './rollout-options.js';
-import { exitCodeOf, summaryLine } from './run-summary.js';
+import { continueCommand, exitCodeOf, summaryLine } from './run-summary.js';
 
 export interface RunRequest {
   project: Project;
@@ -43,13 +44,14 @@ export function describeRun(preview: RolloutPreview, settings: RunSettings): str
   const { plan } = preview;
   const s = plan.summary;
   const sizes = preview.waves.map((w) => w.length);
-  const threshold = settings.maxFailures === null ? 'never' : 'count' in settings.maxFailures ? `after more than ${settings.maxFailures.count} failed` : `after more than ${settings.maxFailures.percent}% failed`;
+  const threshold = settings.maxFailures === null ? 'never' : `after more than ${amountText(settings.maxFailures)} of the PCs reached failed`;
+  const unreachable = settings.maxUnreachable ? `, or more than ${amountText(settings.maxUnreachable)} unreachable` : '';
   return [
     `${settings.check ? 'Check (read-only)' : 'Roll out'}: ${s.machines} machine(s), ${s.steps} step(s), plan ${plan.hash.slice(0, 12)}`,
     countLines('sites', s.bySite),
     countLines('profiles', s.byProfile),
     countLines('os', s.byOs),
-    `  waves: ${sizes.join(', ') || 'none'}   forks: ${settings.forks}   halt: ${threshold}`,
+    `  waves: ${sizes.join(', ') || 'none'}   forks: ${settings.forks}   halt: ${threshold}${unreachable}`,
   ].join('\n');
 }
 
@@ -140,11 +142,12 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
   }
 
   if (stdoutClosed()) {
-    const left = summary.outcome === 'interrupted' ? `interrupted; finish it with ${RESUME_COMMAND}` : `finished; homeshift status shows it`;
+    const left = summary.outcome === 'interrupted' || summary.outcome === 'halted' ? `${summary.outcome}; finish it with ${RESUME_COMMAND}` : `finished; homeshift status shows it`;
     out.err(`homeshift: output closed: run ${summary.runId} ${left}`);
     return exitCodeOf(summary);
   }
   const c = summary.counts;
+  if (summary.halt) logToErr(`Run ${summary.runId} ${describeHalt(summary.halt)}`);
   logToErr(summaryLine(summary));
   if (failedCount(c) > 0 && !settings.check) {
     const grouped = await listErrors(store, { group: true, run: summary.runId, now: new Date(), escalation: escalationOf(project) });
@@ -155,5 +158,8 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
   if (summary.rebootRequired.length > 0) logToErr('Reboot pending: software on these PCs takes effect after a restart; homeshift status lists the PCs that wait for one');
   if (c.busy > 0 && summary.outcome !== 'interrupted') logToErr(`Busy PCs were left alone; finish them later with homeshift rollout --resume (or wait for them with --wait-busy)`);
   if (summary.outcome === 'interrupted') logToErr(`Interrupted: finish the run with homeshift rollout --resume`);
+  if (summary.halt) {
+    logToErr(`Halted: ${summary.notStarted} PC(s) were not started. Fix the cause, then continue the run with:\n  ${continueCommand(process.argv.slice(2))}`);
+  }
   return exitCodeOf(summary);
 }

@@ -9,6 +9,7 @@ import { createOutput } from './output.js';
 import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidProject } from './project.js';
 import { addLimitOption, machineIdOf, selectFrom, selectFromProject } from './select.js';
 import { knownName } from '../model/suggest.js';
+import { OWNER_HELP, ownerOption } from './identity.js';
 
 const FORMATS = ['text', 'json', 'csv'] as const;
 
@@ -16,24 +17,27 @@ export function registerStatus(program: Command): void {
   addFormatOptions(addLimitOption(program
     .command('status')
     .description('per site: done, open cases, never tried, stale (plan changed since success); open cases with owner, age, escalation'))
-    .option('--site <site>', 'only this site'), FORMATS)
+    .option('--site <site>', 'only this site')
+    .option('--owner <owner>', OWNER_HELP), FORMATS)
     .addHelpText('after', `
 Answers from the journal and the current inventory; no PC is contacted.
 
 Examples:
   $ homeshift status
   $ homeshift status --site bruehl --format json
-  $ homeshift status --limit @tomorrow.txt        the PCs of one batch`)
-    .action(async (opts: { site?: string; limit?: string; format: ReportFormat }, cmd: Command) => {
+  $ homeshift status --limit @tomorrow.txt        the PCs of one batch
+  $ homeshift status --owner me                   my open cases under the site counts`)
+    .action(async (opts: { site?: string; limit?: string; owner?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
       const { project, inventory, skipped } = await loadStatusInputs(g, out);
       if (opts.site && inventory && !inventory.sites.includes(opts.site)) throw usageError(`--site: no site ${opts.site} (sites: ${inventory.sites.join(', ')})`);
       if (skipped && opts.limit !== undefined) throw inputError(`${skipped}: --limit needs a valid inventory; nothing was read`);
       if (skipped) out.err(`homeshift: warning: stale detection skipped: ${skipped}; counts are of the machines the journal knows`);
-      const machines = inventory && opts.limit !== undefined ? await selectFrom(inventory.machines, project, opts.limit) : inventory?.machines;
+      const owner = ownerOption(project, opts.owner);
+      const machines = inventory && opts.limit !== undefined ? await selectFrom(inventory.machines, project, opts.limit, inventory.planHashes) : inventory?.machines;
       const report = await withJournal(project, false, (store) => statusBySite(store, {
-        site: opts.site, now: new Date(), planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project),
+        site: opts.site, now: new Date(), planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project), owner,
       }));
       out.out(formatStatus(report, opts.format, { color: out.color }));
       setExit(0);
@@ -47,18 +51,21 @@ export function registerErrors(program: Command): void {
     .option('-g, --group', 'one row per cause (fingerprint)')
     .addOption(new Option('--class <class>', 'only this error class').choices(ERROR_CLASSES as string[]))
     .option('--site <site>', 'only this site')
-    .option('--run <run-id>', 'only cases whose last attempt was in this run'), FORMATS)
+    .option('--run <run-id>', 'only cases whose last attempt was in this run')
+    .option('--owner <owner>', OWNER_HELP), FORMATS)
     .addHelpText('after', `
 Examples:
   $ homeshift errors --group
+  $ homeshift errors --owner it-ops                the cases of a routing group and its members
   $ homeshift errors --class auth --site koeln --format csv > auth-koeln.csv`)
-    .action(async (opts: { group?: boolean; class?: ErrorClass; site?: string; run?: string; limit?: string; format: ReportFormat }, cmd: Command) => {
+    .action(async (opts: { group?: boolean; class?: ErrorClass; site?: string; run?: string; limit?: string; owner?: string; format: ReportFormat }, cmd: Command) => {
       const g = globalOptions(cmd);
       const out = createOutput(g);
       // the journal answers; the inventory is read only to resolve a --limit
       const project = opts.limit ? await requireValidProject(g, out) : await requireProjectConfig(g, out);
       const machines = opts.limit && 'machines' in project ? (await selectFromProject(project, opts.limit)).map((m) => m.id) : undefined;
-      const list = await withJournal(project, false, (store) => listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, machines, now: new Date(), escalation: escalationOf(project) }));
+      const owner = ownerOption(project, opts.owner);
+      const list = await withJournal(project, false, (store) => listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, machines, owner, now: new Date(), escalation: escalationOf(project) }));
       out.out(formatErrors(list, opts.format, { color: out.color }));
       setExit(0);
     });

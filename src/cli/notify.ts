@@ -117,7 +117,7 @@ Examples:
       const now = new Date();
       const sender = senderFor(opts, smtp?.target ?? null, project, now);
       const supporters = (site: string) => project.sites.get(site)?.supporters ?? [];
-      const recipientOf = createRecipientResolver([...project.sites.values()].flatMap((s) => s.supporters));
+      const recipientOf = createRecipientResolver([...project.sites.values()].flatMap((s) => s.supporters), project.config.routing?.groups);
       const result = await withJournal(project, false, async (store) => {
         const cases = await gatherCases({ store, routing: project.config.routing, supporters, policy: escalationOf(project), now });
         const escalated = sender === null ? [] : await recordEscalations(store, cases, now, describeInvoker());

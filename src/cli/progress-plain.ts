@@ -52,7 +52,7 @@ export function createPlainProgress(out: Output, opts: { everyMs?: number } = {}
         out.out(`${time(e.at)} wave ${e.wave} finished: ${e.done} machine(s), ${e.failed} failed`);
         break;
       case 'run-halted':
-        out.out(`${time(e.at)} ${out.c.red('HALTED')}: ${e.reason}; no new machines are started`);
+        out.out(`${time(e.at)} ${out.c.red('HALTED')}${e.reason.replace(/^halted/, '')}; no new machines are started`);
         break;
       case 'run-interrupted':
         out.out(`${time(e.at)} interrupted (${e.signal}): no new machines are started; in-flight steps finish (interrupt again to abort them)`);

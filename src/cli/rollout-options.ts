@@ -7,6 +7,7 @@ export interface RunFlags {
   forks: string;
   waves?: string;
   maxFailures?: string;
+  maxUnreachable?: string;
   retries: string;
   check?: boolean;
   waitBusy?: boolean;
@@ -25,7 +26,8 @@ export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-f, --forks <n>', 'machines worked on at the same time', '20')
     .option('-w, --waves <sizes>', "wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%); default: homeshift.yaml's rollout.waves, else 100%")
-    .option('--max-failures <amount>', "halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: homeshift.yaml's rollout.maxFailures, else never halt")
+    .option('--max-failures <amount>', "halt (exit 4) when more of the PCs reached failed than this count or share (e.g. 5 or 5%); default: homeshift.yaml's rollout.maxFailures, else never halt")
+    .option('--max-unreachable <amount>', 'halt (exit 4) when more of the PCs tried were unreachable than this count or share; default: never halt for them')
     .option('--retries <n>', 'connection retries (with backoff) for unreachable or timed-out PCs', '2')
     .option('--check', 'run only the read-only checks and report what would change')
     .option('--wait-busy', 'wait for PCs another run is working on (leased in the journal) instead of leaving them busy')
@@ -48,6 +50,7 @@ export function readRunSettings(flags: RunFlags, defaults: { waves?: string; max
       forks: positiveInt(flags.forks, '--forks', 1),
       waves: parseWaves(flags.waves ?? defaults.waves ?? '100%'),
       maxFailures: maxFailures === undefined || maxFailures.trim() === 'none' ? null : parseAmount(maxFailures, '--max-failures'),
+      maxUnreachable: flags.maxUnreachable === undefined || flags.maxUnreachable.trim() === 'none' ? null : parseAmount(flags.maxUnreachable, '--max-unreachable'),
       retries: positiveInt(flags.retries, '--retries', 0),
       check: flags.check === true,
       waitBusy: flags.waitBusy === true,

@@ -27,7 +27,7 @@ export function registerRollout(program: Command): void {
     addLimitOption(program
       .command('rollout')
       .description('personalise the selected PCs over SSH: checks, VPN, bundles, mailboxes, in waves'))
-      .option('--resume', 'finish the last interrupted or crashed run: machines it finished are not redone'),
+      .option('--resume', 'finish the last interrupted, crashed or halted run: machines it finished are not redone'),
   )
     .addHelpText('after', `
 Shows the counts per site, profile and OS and asks before touching any PC
@@ -38,7 +38,7 @@ Examples:
   $ homeshift rollout --check                       what would change, nothing is changed
   $ homeshift rollout --limit 'BRU-D00*' --forks 50 --yes --json > results.jsonl
   $ homeshift rollout --limit @tomorrow.txt --yes   the ids listed in a file, one per line
-  $ homeshift rollout --resume --yes                after a crash or Ctrl-C`)
+  $ homeshift rollout --resume --yes                after a crash, Ctrl-C or a halt (its summary prints the command)`)
     .action(async (opts: RunFlags & { limit?: string; resume?: boolean }, cmd: Command) => {
       const { out, settings, project, fullPlan } = await prepareRun(cmd, opts);
       await withJournal(project, true, async (store) => {
@@ -47,7 +47,7 @@ Examples:
         if (opts.resume) {
           if (opts.limit) throw usageError('--resume runs what the interrupted run had left; it takes no --limit');
           const run = await findResumableRun(store);
-          if (!run) throw usageError('no interrupted run to resume: every run in the journal finished');
+          if (!run) throw usageError('no interrupted or halted run to resume: every run in the journal finished');
           const pending = new Set(await pendingMachines(store, run.id));
           machines = project.machines.filter((m) => pending.has(m.id));
           resumeRunId = run.id;

@@ -13,7 +13,7 @@ export function summaryLine(s: RolloutSummary): string {
   const c = s.counts;
   const parts = describeCounts({ ...c, busy: 0 });
   if (c.busy) parts.push(`${c.busy} busy (${describeBusy(s.busy)})`);
-  if (s.notStarted) parts.push(`${s.notStarted} not started`);
+  if (s.notStarted) parts.push(`${s.notStarted} not started${s.outcome === 'halted' ? ' (halted)' : ''}`);
   const reboot = s.rebootRequired ?? [];
   if (reboot.length) parts.push(`${reboot.length} reboot pending (${reboot.length <= 5 ? reboot.join(', ') : `${reboot.slice(0, 5).join(', ')} and ${reboot.length - 5} more`})`);
   return `run ${s.runId}: ${parts.join(', ') || 'no machines'}`;
@@ -27,4 +27,33 @@ export function exitCodeOf(s: RolloutSummary): number {
     case 'failed': return EXIT.failed;
     default: return EXIT.ok;
   }
+}
+
+/** Options of the command line that `rollout --resume` does not take: the selection (the run keeps its own) and rerun's filters. */
+const SELECTION_OPTIONS = new Set(['--limit', '-l', '--class', '--cause', '--site', '--machine']);
+const SELECTION_FLAGS = new Set(['--failed', '--resume']);
+
+/**
+ * The command that continues a halted run: the same invocation (global options, waves, thresholds, forks, output)
+ * as `rollout --resume`, without the selection. argv is process.argv.slice(2).
+ */
+export function continueCommand(argv: readonly string[]): string {
+  const words: string[] = ['homeshift'];
+  let command = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const name = arg.split('=')[0];
+    if (!command && (arg === 'rollout' || arg === 'rerun')) {
+      words.push('rollout', '--resume');
+      command = true;
+    } else if (SELECTION_FLAGS.has(arg)) continue;
+    else if (SELECTION_OPTIONS.has(name)) {
+      if (!arg.includes('=')) i++;
+    } else words.push(arg);
+  }
+  return words.map(shellWord).join(' ');
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -3,11 +3,14 @@ import type { Command } from 'commander';
 import type { Machine, Project } from '../model/project.js';
 import { printable } from '../model/printable.js';
 import { didYouMean, knownName } from '../model/suggest.js';
-import { parseSelector, selectMachines, SelectorError, type Selectable } from '../plan/selector.js';
+import { isJournalSet, parseSelector, selectMachines, SelectorError, type JournalSet, type Selectable } from '../plan/selector.js';
+import type { JournalStore } from '../journal/store.js';
+import { ownerFilter, OwnerError } from '../model/owner.js';
 import type { JournalProject } from './journal.js';
 import { usageError } from './exit.js';
+import { supporterIdentity } from './identity.js';
 
-export const LIMIT_HELP = 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed, @FILE (one id per line); comma-combined';
+export const LIMIT_HELP = 'site=NAME, role=NAME, os=windows|linux, id globs like BRU-*, @failed, @stale, @reboot, @mine, @FILE (one id per line); comma-combined';
 
 /** `-l, --limit SEL`: the one selector option of every command that picks PCs. */
 export function addLimitOption(cmd: Command): Command {
@@ -43,30 +46,59 @@ export async function selectFromProject(project: Project, selector: string | und
   return selectFrom(project.machines, project, selector);
 }
 
-/** The same for any list of machines (status selects from its cache); `journal` says where @failed is read. */
-export async function selectFrom<M extends Selectable>(machines: M[], journal: JournalProject, selector: string | undefined): Promise<M[]> {
+/** The machine ids of a journal set: @failed, @stale (against the current plan hashes), @reboot, @mine. */
+async function journalSet(store: JournalStore, set: JournalSet, journal: JournalProject, planHashes: () => Map<string, string>): Promise<Set<string>> {
+  switch (set) {
+    case 'failed': return new Set((await store.listCases({ status: 'open' })).map((c) => c.machine));
+    case 'reboot': return new Set((await store.rebootPending()).map((r) => r.machine));
+    case 'stale': {
+      const current = planHashes();
+      return new Set((await store.listMachineStates()).filter((m) => current.has(m.machine) && current.get(m.machine) !== m.lastSuccessPlanHash).map((m) => m.machine));
+    }
+    case 'mine': {
+      const mine = ownerFilter('me', { me: () => supporterIdentity(journal.root), groups: journal.config.routing?.groups ?? {} });
+      return new Set((await store.listCases({ status: 'open' })).filter((c) => mine(c.owner)).map((c) => c.machine));
+    }
+  }
+}
+
+/**
+ * The same for any list of machines (status selects from its cache); `journal` says where @failed and the other
+ * journal sets are read; @stale compares with `planHashes` (computed from the project when it is one and none are given).
+ */
+export async function selectFrom<M extends Selectable>(machines: M[], journal: JournalProject, selector: string | undefined, planHashes?: Map<string, string>): Promise<M[]> {
   if (!selector || !selector.trim()) return machines;
   try {
     const terms = parseSelector(selector);
-    let failed: Set<string> | undefined;
-    if (terms.some((t) => t.kind === 'failed')) {
-      // Only @failed needs the journal: plan --limit site=... loads no store.
+    const sets = [...new Set(terms.map((t) => t.kind).filter(isJournalSet))];
+    const fromJournal = new Map<JournalSet, Set<string>>();
+    if (sets.length > 0) {
+      // Only the journal sets need the journal: plan --limit site=... loads no store.
       const { openJournal } = await import('./journal.js');
-      const { openCaseMachines } = await import('../journal/queries.js');
+      const hashes = async () => {
+        if (planHashes) return planHashes;
+        if (!('machines' in journal)) throw usageError('--limit @stale needs a valid inventory to know the current plans');
+        return (await import('../plan/plan-hashes.js')).planHashes(journal as Project);
+      };
+      const current = sets.includes('stale') ? await hashes() : new Map<string, string>();
       const store = await openJournal(journal, false).catch(() => null);
-      failed = store ? await openCaseMachines(store) : new Set();
-      await store?.close();
+      try {
+        for (const set of sets) fromJournal.set(set, store ? await journalSet(store, set, journal, () => current) : new Set());
+      } finally {
+        await store?.close();
+      }
     }
     const files = new Map(terms.filter((t) => t.kind === 'file').map((t) => [t.pattern, readIdFile(t.pattern, machines)]));
-    const selected = selectMachines(machines, selector, { failed, files });
+    const selected = selectMachines(machines, selector, { journal: fromJournal, files });
     // Each part names something, yet together they select nothing (site=bruehl,KOE-*): a mistake, not an empty batch.
-    // An empty @failed is a fact of the journal (nothing is open), not a typo.
-    if (selected.length === 0 && !terms.some((t) => t.kind === 'failed')) {
+    // An empty journal set is a fact of the journal (nothing is open), not a typo.
+    if (selected.length === 0 && sets.length === 0) {
       throw usageError(`--limit: ${printable(selector)} selects no machine: its parts name machines, but none has them all`);
     }
     return selected;
   } catch (err) {
     if (err instanceof SelectorError) throw usageError(`--limit: ${err.message}`);
+    if (err instanceof OwnerError) throw usageError(`--limit @mine: ${err.message.replace(/^--owner me: /, '')}`);
     throw err;
   }
 }

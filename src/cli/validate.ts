@@ -24,7 +24,7 @@ Examples:
       const checked = await loadAndValidate(g);
       const d = checked.diagnostics;
       if (opts.format === 'json') out.out(formatDiagnosticsJson(d));
-      else if (opts.format === 'junit') out.out(formatDiagnosticsJunit(d));
+      else if (opts.format === 'junit') out.out(formatDiagnosticsJunit(d, { evaluated: checked.project !== null }));
       else {
         if (d.length > 0) out.out(formatDiagnosticsText(d, { color: out.color }));
         const where = checked.project ? `${checked.project.machines.length} machines, ${checked.project.employees.size} employees, ${checked.project.profiles.size} profiles` : 'nothing loaded';

@@ -4,7 +4,7 @@ import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js'
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
 } from './store.js';
-import type { ErrorClass, RunMode } from '../model/result.js';
+import type { ErrorClass, RunMode, RunOutcome } from '../model/result.js';
 
 /** What reports ask the PostgreSQL journal: the SQLite journal's statements in PostgreSQL's dialect. */
 
@@ -107,7 +107,7 @@ export async function lastResults(q: Query): Promise<LastResultRecord[]> {
 
 export async function machineHistory(q: Query, machine: string): Promise<MachineHistory> {
   const attempts = await q(
-    `SELECT m.*, r.mode AS run_mode, r.started_at AS run_started_at, r.who AS run_who, r.command_line AS run_command_line
+    `SELECT m.*, r.mode AS run_mode, r.started_at AS run_started_at, r.who AS run_who, r.command_line AS run_command_line, r.outcome AS run_outcome
      FROM run_machines m JOIN runs r ON r.id = m.run_id WHERE m.machine = $1
      ORDER BY r.started_at, m.run_id ${C}, coalesce(m.started_at, r.started_at)`,
     [machine],
@@ -115,7 +115,7 @@ export async function machineHistory(q: Query, machine: string): Promise<Machine
   const steps = await q(`SELECT * FROM step_results WHERE machine = $1 ORDER BY run_id ${C}, seq`, [machine]);
   return {
     attempts: attempts.rows.map((r) => ({
-      ...toRunMachineRecord(r), mode: r.run_mode as RunMode, runStartedAt: String(r.run_started_at), who: String(r.run_who), commandLine: String(r.run_command_line),
+      ...toRunMachineRecord(r), mode: r.run_mode as RunMode, runStartedAt: String(r.run_started_at), who: String(r.run_who), commandLine: String(r.run_command_line), runOutcome: (r.run_outcome ?? null) as RunOutcome | null,
     })),
     steps: steps.rows.map(toStepRecord),
   };

@@ -28,6 +28,19 @@ export interface OpenCaseView {
   age: string;
   escalated: boolean;
   escalatedAt: string | null;
+  note?: string; // the newest note on the case (case note), with who wrote it
+}
+
+/** The newest note of each machine's case, "text (who)". */
+export async function latestNotes(store: JournalStore): Promise<Map<string, string>> {
+  const notes = new Map<string, string>();
+  for (const e of await store.caseEvents()) if (e.kind === 'note' && e.text) notes.set(e.machine, e.who ? `${e.text} (${e.who})` : e.text);
+  return notes;
+}
+
+function withNote(view: OpenCaseView, notes: Map<string, string>): OpenCaseView {
+  const note = notes.get(view.machine);
+  return note === undefined ? view : { ...view, note };
 }
 
 export function viewCase(c: CaseRecord, now: Date, policy: EscalationPolicy = DEFAULT_ESCALATION): OpenCaseView {
@@ -74,6 +87,7 @@ export interface StatusOptions {
   machines?: { id: string; site: string }[]; // the inventory; without it, the machines the journal knows (none stale)
   only?: boolean; // machines is a selection (--limit): nothing about other machines is counted or listed
   escalation?: EscalationPolicy;
+  owner?: (owner: string | null) => boolean; // --owner: only these owners' cases are listed (the counts stay the site's)
 }
 
 const emptyCounts = (): Omit<SiteStatus, 'site' | 'cases' | 'rebootPending'> => ({ machines: 0, done: 0, open: 0, neverTried: 0, unfinished: 0, stale: 0, escalated: 0 });
@@ -83,15 +97,16 @@ export async function statusBySite(store: JournalStore, options: StatusOptions):
   const policy = options.escalation ?? DEFAULT_ESCALATION;
   const machines = options.machines?.map((m) => ({ id: m.id, site: m.site, planHash: options.planHashes?.get(m.id) }));
   // independent reads: a PostgreSQL journal answers them side by side, on connections of its pool
-  const [counts, openCases, reboots, runs] = await Promise.all([
+  const [counts, openCases, reboots, runs, notes] = await Promise.all([
     store.countBySite({ machines, only: options.only, site: options.site, escalation: escalationRule(policy, options.now) }),
-    store.listCases({ status: 'open' }), store.rebootPending(), runsInProgress(store),
+    store.listCases({ status: 'open' }), store.rebootPending(), runsInProgress(store), latestNotes(store),
   ]);
   const inventorySite = new Map(options.machines?.map((m) => [m.id, m.site]));
   const sites = new Map<string, SiteStatus>(counts.map((c) => [c.site, { ...c, cases: [], rebootPending: [] }]));
   for (const c of openCases) {
     if (options.only && !inventorySite.has(c.machine)) continue;
-    sites.get(inventorySite.get(c.machine) ?? c.site)?.cases.push(viewCase(c, options.now, policy));
+    if (options.owner && !options.owner(c.owner)) continue;
+    sites.get(inventorySite.get(c.machine) ?? c.site)?.cases.push(withNote(viewCase(c, options.now, policy), notes));
   }
   let rebootPending = 0;
   for (const r of reboots) {
@@ -121,7 +136,7 @@ export interface RunInProgress {
   lastResultAt: string | null;
   // ended: its controller finished but left PCs pending that another run held (busy); stopped: no finish recorded and
   // its leases have expired, or every process holding them on this control machine is gone (kill -9, a crash)
-  state: 'running' | 'interrupted' | 'ended' | 'stopped';
+  state: 'running' | 'interrupted' | 'halted' | 'ended' | 'stopped';
   liveLeases: number | null;
   resume: string | null; // the command that finishes it
 }
@@ -142,7 +157,7 @@ export async function runsInProgress(store: JournalStore): Promise<RunInProgress
   };
   return runs.map((r) => {
     const stopped = r.done < r.total && (r.liveLeases === 0 || controllerGone(r.id));
-    const state = r.outcome === 'interrupted' ? 'interrupted' : r.outcome !== null ? 'ended' : stopped ? 'stopped' : 'running';
+    const state = r.outcome === 'interrupted' || r.outcome === 'halted' ? r.outcome : r.outcome !== null ? 'ended' : stopped ? 'stopped' : 'running';
     return {
       id: r.id, mode: r.mode, who: r.who, startedAt: r.startedAt, done: r.done, total: r.total, lastResultAt: r.lastResultAt, state,
       liveLeases: r.liveLeases, resume: resumable?.id === r.id ? RESUME_COMMAND : null,
@@ -168,6 +183,8 @@ export interface ErrorOptions {
   site?: string;
   run?: string; // only cases whose last attempt was in this run
   machines?: string[]; // only the cases of these machines (a --limit)
+  owner?: (owner: string | null) => boolean; // only the cases of these owners (--owner)
+  escalated?: boolean; // only escalated cases
   now: Date;
   escalation?: EscalationPolicy;
 }
@@ -181,13 +198,22 @@ function whatToDo(errorClass: ErrorClass | null, message: string | null): { what
 export async function listErrors(store: JournalStore, options: ErrorOptions): Promise<ErrorList> {
   const now = options.now.toISOString();
   const policy = options.escalation ?? DEFAULT_ESCALATION;
+  const owned = options.owner;
   if (!options.group) {
     const only = options.machines ? new Set(options.machines) : null;
-    const cases = (await store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run })).filter((c) => !only || only.has(c.machine));
-    return { grouped: false, now, cases: cases.map((c) => viewCase(c, options.now, policy)).sort(overdueFirst) };
+    const [open, notes] = await Promise.all([store.listCases({ status: 'open', errorClass: options.class, site: options.site, lastRun: options.run }), latestNotes(store)]);
+    const cases = open.filter((c) => (!only || only.has(c.machine)) && (!owned || owned(c.owner)))
+      .map((c) => withNote(viewCase(c, options.now, policy), notes))
+      .filter((c) => !options.escalated || c.escalated);
+    return { grouped: false, now, cases: cases.sort(overdueFirst) };
+  }
+  let machines = options.machines;
+  if (owned) {
+    const only = machines ? new Set(machines) : null;
+    machines = (await store.listCases({ status: 'open' })).filter((c) => owned(c.owner) && (!only || only.has(c.machine))).map((c) => c.machine);
   }
   const groups = await store.groupOpenCases({
-    errorClass: options.class, site: options.site, lastRun: options.run, machines: options.machines, escalation: escalationRule(policy, options.now),
+    errorClass: options.class, site: options.site, lastRun: options.run, machines, escalation: escalationRule(policy, options.now),
   });
   const list: ErrorGroup[] = groups.map((g) => ({
     fingerprint: g.fingerprint, errorClass: g.errorClass, example: g.message ?? '', cause: causePattern(g.errorClass, g.message),

@@ -3,7 +3,7 @@ import { toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js'
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, SiteCountQuery, SiteCounts, UnfinishedRun,
 } from './store.js';
-import { FAILED_STATUSES, type ErrorClass, type RunMode } from '../model/result.js';
+import { FAILED_STATUSES, type ErrorClass, type RunMode, type RunOutcome } from '../model/result.js';
 
 /** What reports ask the SQLite journal: aggregated in SQL, one statement per figure, not row by row in memory. */
 
@@ -163,7 +163,7 @@ export function lastResults(db: Database.Database): LastResultRecord[] {
 
 export function machineHistory(db: Database.Database, machine: string): MachineHistory {
   const attempts = db.prepare(
-    `SELECT m.*, r.mode AS run_mode, r.started_at AS run_started_at, r.who AS run_who, r.command_line AS run_command_line
+    `SELECT m.*, r.mode AS run_mode, r.started_at AS run_started_at, r.who AS run_who, r.command_line AS run_command_line, r.outcome AS run_outcome
      FROM run_machines m JOIN runs r ON r.id = m.run_id WHERE m.machine = ?
      ORDER BY r.started_at, m.run_id, coalesce(m.started_at, r.started_at)`,
   ).all(machine) as Row[];
@@ -172,7 +172,7 @@ export function machineHistory(db: Database.Database, machine: string): MachineH
   ).all(machine) as Row[];
   return {
     attempts: attempts.map((r) => ({
-      ...toRunMachineRecord(r), mode: r.run_mode as RunMode, runStartedAt: String(r.run_started_at), who: String(r.run_who), commandLine: String(r.run_command_line),
+      ...toRunMachineRecord(r), mode: r.run_mode as RunMode, runStartedAt: String(r.run_started_at), who: String(r.run_who), commandLine: String(r.run_command_line), runOutcome: (r.run_outcome ?? null) as RunOutcome | null,
     })),
     steps: steps.map(toStepRecord),
   };

@@ -238,6 +238,7 @@ export interface AttemptRecord extends RunMachineRecord {
   runStartedAt: string;
   who: string;
   commandLine: string;
+  runOutcome: RunOutcome | null; // halted: a pending row is a PC the halt kept from starting
 }
 
 /** Everything the journal holds about one machine's runs, oldest first. */

@@ -77,10 +77,10 @@ export function createJournalWriter(store: JournalStore, options: JournalWriterO
 
   const finish = (event: Extract<RunEvent, { kind: 'run-finished' | 'run-interrupted' }>): void => {
     flush();
-    // An interrupted run keeps finished_at empty so that `rollout --resume` finds it.
+    // An interrupted or halted run keeps finished_at empty so that `rollout --resume` finds it.
     // So does a run that left machines pending because another run held them (busy, or its lease was lost).
     if (event.kind === 'run-interrupted') enqueue(() => store.finishRun(runId, 'interrupted', null));
-    else enqueue(() => store.finishRun(runId, event.outcome, event.outcome === 'interrupted' || leftPending > 0 ? null : event.at));
+    else enqueue(() => store.finishRun(runId, event.outcome, event.outcome === 'interrupted' || event.outcome === 'halted' || leftPending > 0 ? null : event.at));
   };
 
   const listener = (event: RunEvent): void => {

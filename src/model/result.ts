@@ -81,9 +81,24 @@ export type RunEvent =
   | { kind: 'machine-finished'; result: MachineResult; wave: number; at: string; leaseLost?: true } // leaseLost: not recorded, another holder has the machine
   | { kind: 'machines-waiting'; wave: number; machines: number; busy: BusyGroup[]; at: string } // --wait-busy: leased elsewhere, polled
   | { kind: 'wave-finished'; wave: number; done: number; failed: number; at: string }
-  | { kind: 'run-halted'; reason: string; failed: number; threshold: number; at: string }
+  | { kind: 'run-halted'; reason: string; halt: Halt; failed: number; threshold: number; at: string } // reason: describeHalt(halt)
   | { kind: 'run-interrupted'; signal: string; at: string }
   | { kind: 'run-finished'; outcome: RunOutcome; counts: Record<MachineStatus, number>; busy?: BusyGroup[]; rebootRequired?: string[]; at: string };
 
 export type RunOutcome = 'ok' | 'failed' | 'halted' | 'interrupted';
+
+/** Why a run halted: which threshold, in which wave, how many of how many PCs (reached ones for failures, tried ones for unreachable). */
+export interface Halt {
+  wave: number;
+  by: 'failures' | 'unreachable';
+  count: number;
+  of: number;
+  threshold: string; // as the option was given: 5% or 3 PCs
+}
+
+export function describeHalt(h: Halt): string {
+  return h.by === 'failures'
+    ? `halted after wave ${h.wave}: ${h.count} of ${h.of} reached PCs failed (threshold ${h.threshold})`
+    : `halted after wave ${h.wave}: ${h.count} of ${h.of} PCs tried were unreachable (threshold ${h.threshold})`;
+}
 export type RunListener = (event: RunEvent) => void;

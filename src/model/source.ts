@@ -17,6 +17,7 @@ export interface Diagnostic {
   message: string;
   pos?: SourcePos;
   machine?: string; // the machine the finding is about, when there is one
+  skipped?: true; // the rule's check did not run (e.g. no pwsh for the PowerShell syntax check): not a pass
 }
 
 export function formatPos(pos: SourcePos | undefined): string {

@@ -4,7 +4,7 @@ export { planMachine, planMachineHash } from './plan-machine.js';
 export { planHashes } from './plan-hashes.js';
 export { createPlanContext, type PlanContext } from './plan-context.js';
 export { PlanError } from './plan-error.js';
-export { selectMachines, parseSelector, SelectorError, type SelectorTerm } from './selector.js';
+export { selectMachines, parseSelector, SelectorError, isJournalSet, JOURNAL_SETS, type JournalSet, type SelectorTerm } from './selector.js';
 export { findTemplateErrors, planAndCheck, type CheckedPlan } from './template-errors.js';
 export { formatPlanText, formatPlanJson, planJsonChunks, planJsonFrame } from './format-plan.js';
 export { resolveProfile, collectProfileChain, ProfileError, type ResolvedProfile } from './resolve-profile.js';

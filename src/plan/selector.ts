@@ -15,7 +15,14 @@ export class SelectorError extends Error {
   }
 }
 
-type Kind = 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | 'failed' | 'file';
+type Kind = 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | JournalSet | 'file';
+
+/**
+ * Selectors the journal answers: @failed (an open case), @stale (succeeded on an older plan), @reboot (waits for a
+ * restart), @mine (an open case the supporter running homeshift owns, alone or through a group).
+ */
+export type JournalSet = 'failed' | 'stale' | 'reboot' | 'mine';
+export const JOURNAL_SETS: readonly JournalSet[] = ['failed', 'stale', 'reboot', 'mine'];
 const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
 
 /** What a selector reads of a machine: status selects from these as kept in its cache, without the inventory. */
@@ -28,7 +35,8 @@ export interface SelectorTerm {
 }
 
 /**
- * site=bruehl,role=hotline-agent,os=linux,BRU-*,@failed,@FILE: comma is AND across kinds, OR within one kind;
+ * site=bruehl,role=hotline-agent,os=linux,BRU-*,@failed,@FILE: comma is AND across kinds, OR within one kind
+ * (each journal set is a kind of its own: @failed,@mine is my open cases);
  * `@FILE` (a list of machine ids, read by the caller) counts as ids, so `@batch.txt,BRU-D0042` is both.
  */
 export function parseSelector(selector: string): SelectorTerm[] {
@@ -40,8 +48,9 @@ export function parseSelector(selector: string): SelectorTerm[] {
     col += raw.length + 1;
     if (!text) throw new SelectorError('empty term', selector, at);
     if (text.startsWith('@')) {
-      if (text === '@') throw new SelectorError('@ needs a file of machine ids (@FILE) or @failed', selector, at);
-      terms.push(text === '@failed' ? { kind: 'failed', pattern: '', col: at } : { kind: 'file', pattern: text.slice(1), col: at });
+      if (text === '@') throw new SelectorError('@ needs a file of machine ids (@FILE), @failed, @stale, @reboot or @mine', selector, at);
+      const set = JOURNAL_SETS.find((name) => text === `@${name}`);
+      terms.push(set ? { kind: set, pattern: '', col: at } : { kind: 'file', pattern: text.slice(1), col: at });
       continue;
     }
     const eq = text.indexOf('=');
@@ -61,7 +70,11 @@ export function parseSelector(selector: string): SelectorTerm[] {
   return terms;
 }
 
-type FieldKind = Exclude<Kind, 'failed' | 'file'>;
+type FieldKind = Exclude<Kind, JournalSet | 'file'>;
+
+export function isJournalSet(kind: string): kind is JournalSet {
+  return (JOURNAL_SETS as readonly string[]).includes(kind);
+}
 
 function field(machine: Selectable, kind: FieldKind): string {
   return kind === 'id' ? machine.id : machine[kind];
@@ -82,18 +95,21 @@ function namesNothing(machines: readonly Selectable[], kind: FieldKind, pattern:
 }
 
 /**
- * The machines a selector names, in their given order. `@failed` needs the journal's failed set, each `@FILE` the
- * ids read from that file (`files`, by the name as written after the @).
+ * The machines a selector names, in their given order. `@failed`, `@stale`, `@reboot`, `@mine` need the journal's
+ * set of that name (`journal`; `failed` alone is accepted too), each `@FILE` the ids read from that file (`files`,
+ * by the name as written after the @).
  */
-export function selectMachines<M extends Selectable>(machines: M[], selector: string, opts: { failed?: Set<string>; files?: Map<string, Set<string>> } = {}): M[] {
+export function selectMachines<M extends Selectable>(
+  machines: M[], selector: string, opts: { failed?: Set<string>; journal?: Map<JournalSet, Set<string>>; files?: Map<string, Set<string>> } = {},
+): M[] {
   const terms = parseSelector(selector);
   const byKind = new Map<Kind, ((m: Selectable) => boolean)[]>();
   for (const term of terms) {
     let test: (m: Selectable) => boolean;
-    if (term.kind === 'failed') {
-      const failed = opts.failed;
-      if (!failed) throw new SelectorError('@failed needs the journal of an earlier run', selector, selector.indexOf('@failed') + 1);
-      test = (m) => failed.has(m.id);
+    if (isJournalSet(term.kind)) {
+      const set = opts.journal?.get(term.kind) ?? (term.kind === 'failed' ? opts.failed : undefined);
+      if (!set) throw new SelectorError(`@${term.kind} needs the journal of an earlier run`, selector, term.col);
+      test = (m) => set.has(m.id);
     } else if (term.kind === 'file') {
       const listed = opts.files?.get(term.pattern);
       if (!listed) throw new SelectorError(`@${term.pattern}: the file's machine ids were not read`, selector, term.col);

@@ -48,9 +48,9 @@ export function formatErrors(list: ErrorList, format: ReportFormat, options: For
   if (format === 'csv') {
     if (list.grouped) return toCsv(GROUP_COLUMNS, list.groups.map(groupCells));
     return toCsv(
-      ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause', 'message', 'first_failed', 'last_attempt', 'last_run', 'due_at', 'overdue'],
+      ['machine', 'site', 'class', 'attempts', 'age', 'owner', 'escalated', 'fingerprint', 'cause', 'message', 'first_failed', 'last_attempt', 'last_run', 'due_at', 'overdue', 'note'],
       list.cases.map((c) => [
-        c.machine, c.site, c.errorClass, c.attempts, c.age, c.owner, c.escalated, c.fingerprint, c.cause, c.message, c.firstFailed, c.lastAttempt, c.lastRun, c.dueAt, c.overdue,
+        c.machine, c.site, c.errorClass, c.attempts, c.age, c.owner, c.escalated, c.fingerprint, c.cause, c.message, c.firstFailed, c.lastAttempt, c.lastRun, c.dueAt, c.overdue, c.note ?? '',
       ]),
     );
   }

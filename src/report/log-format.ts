@@ -12,11 +12,17 @@ function tailLines(label: string, text: string): string[] {
   return trimmed ? trimmed.split(/\r?\n/).map((l) => `      ${label}| ${printable(l, { keepLines: true })}`) : [];
 }
 
+/** A pending row of a halted run is a PC the halt kept from starting: it waits for rollout --resume, not for its turn. */
+export function attemptStatus(a: { status: string; runOutcome: string | null }): string {
+  return a.status === 'pending' && a.runOutcome === 'halted' ? 'not started (halted)' : a.status;
+}
+
 function attemptText(a: MachineAttempt, style: ReturnType<typeof createStyle>): string[] {
   const paint = isFailedStatus(a.status) ? style.red : a.status === 'pending' ? style.yellow : style.green;
   const duration = a.durationMs === null ? '' : ` ${a.durationMs}ms`;
+  const status = attemptStatus(a);
   const lines = [
-    style.bold(`run ${printable(a.runId)} (${a.mode}) by ${printable(a.who)} at ${localTime(a.startedAt ?? a.runStartedAt)}: ${paint(a.status)}${duration}`),
+    style.bold(`run ${printable(a.runId)} (${a.mode}) by ${printable(a.who)} at ${localTime(a.startedAt ?? a.runStartedAt)}: ${paint(status)}${duration}`),
     `  ${printable(a.commandLine)}`,
   ];
   if (a.message) lines.push(`  ${a.errorClass ?? 'error'}: ${printable(a.message)}${a.fingerprint ? ` [${printable(a.fingerprint)}]` : ''}`);

@@ -6,7 +6,7 @@ import { formatTable } from './text-table.js';
 import { localTime } from '../model/local-time.js';
 import { printable } from '../model/printable.js';
 
-const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'due', 'owner', 'escalated', 'fingerprint', 'message'];
+const CASE_COLUMNS = ['machine', 'site', 'class', 'attempts', 'age', 'due', 'owner', 'escalated', 'fingerprint', 'message', 'note'];
 
 /** A case's due time as a table cell: local time, marked when it has passed; "-" without one. */
 function dueCell(c: { dueAt: string | null; overdue: boolean }): string {
@@ -16,7 +16,7 @@ function dueCell(c: { dueAt: string | null; overdue: boolean }): string {
 
 // Cells of a terminal table: data shown with its controls escaped; the concrete message, the fingerprint its key.
 function caseCells(c: OpenCaseView): string[] {
-  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, dueCell(c), c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.message ?? c.cause].map((v) => printable(v));
+  return [c.machine, c.site, c.errorClass ?? '', String(c.attempts), c.age, dueCell(c), c.owner ?? '-', c.escalated ? 'yes' : 'no', c.fingerprint ?? '', c.message ?? c.cause, c.note ?? ''].map((v) => printable(v));
 }
 
 /** Under a list of cases: each distinct "what to do" once, with the machines it is for. */
@@ -41,7 +41,7 @@ function runCells(r: RunInProgress): string[] {
   const [user, host] = at > 0 ? [r.who.slice(0, at), r.who.slice(at + 1)] : [r.who, '-'];
   const leases = r.liveLeases && r.state === 'running' ? ` (${r.liveLeases} PC${r.liveLeases === 1 ? '' : 's'} leased)` : '';
   const next = r.resume ?? (r.state === 'running' || r.mode === 'check' || r.done >= r.total ? '-' : 'none: --resume takes the newest unfinished run');
-  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state === 'stopped' ? 'stopped: its controller is gone (crash or kill)' : r.state;
+  const state = r.state === 'ended' ? 'ended, PCs left pending (busy elsewhere)' : r.state === 'halted' ? 'halted by the failure threshold' : r.state === 'stopped' ? 'stopped: its controller is gone (crash or kill)' : r.state;
   return [r.id, r.mode, user, host, localTime(r.startedAt), `${r.done}/${r.total}`, `${state}${leases}`, next];
 }
 

@@ -18,7 +18,8 @@ import { assignWaves, type Amount } from './waves.js';
 export interface RolloutSettings {
   forks: number;
   waves: Amount[];
-  maxFailures: Amount | null;
+  maxFailures: Amount | null; // of the PCs reached
+  maxUnreachable?: Amount | null; // of the PCs tried; default: unreachable PCs never halt a run
   retries: number;
   check: boolean;
   waitBusy: boolean; // wait for machines another run holds instead of reporting them busy
@@ -75,7 +76,7 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
   const waves = assignWaves(plan.machines, settings.waves);
   const preview: RolloutPreview = { runId, plan, waves };
   if (hooks.confirm && !(await hooks.confirm(preview))) {
-    return { runId, outcome: 'cancelled', counts: { ok: 0, changed: 0, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0, busy: 0 }, started: 0, notStarted: plan.machines.length, busy: [], rebootRequired: [] };
+    return { runId, outcome: 'cancelled', counts: { ok: 0, changed: 0, 'would-change': 0, failed: 0, unreachable: 0, interrupted: 0, busy: 0 }, started: 0, notStarted: plan.machines.length, halt: null, busy: [], rebootRequired: [] };
   }
 
   const mode = settings.check ? 'check' : 'apply';
@@ -101,7 +102,7 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
   softStop.addEventListener('abort', onSoftStop, { once: true });
   try {
     const summary = await runFleet({
-      runId, plan, waves, transport: req.transport, mode, forks: settings.forks, maxFailures: settings.maxFailures,
+      runId, plan, waves, transport: req.transport, mode, forks: settings.forks, maxFailures: settings.maxFailures, maxUnreachable: settings.maxUnreachable,
       secrets, redact, projectRoot: req.projectRoot, retries: settings.retries, retryBackoffMs: req.retryBackoffMs ?? 1000,
       listeners, softStop, hardStop: hooks.hardStop ?? never, leases,
       waitBusy: settings.waitBusy ? { pollMs: Math.min(2000, renewalPeriod(req.leaseTimeoutMs)) } : undefined,

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { MachinePlan, Plan } from '../model/plan.js';
-import { isFailedStatus, type BusyGroup, type MachineHolder, type MachineResult, type MachineStatus, type RunEvent, type RunListener, type RunMode, type RunOutcome } from '../model/result.js';
+import { describeHalt, isFailedStatus, type BusyGroup, type Halt, type MachineHolder, type MachineResult, type MachineStatus, type RunEvent, type RunListener, type RunMode, type RunOutcome } from '../model/result.js';
 import type { Transport } from '../transport/transport.js';
 import { runMachine } from './machine-executor.js';
 import { describeHolder, unleased, type MachineLeases } from './machine-leases.js';
@@ -14,7 +14,8 @@ export interface FleetRun {
   transport: Transport;
   mode: RunMode;
   forks: number;
-  maxFailures: Amount | null;
+  maxFailures: Amount | null; // of the PCs reached
+  maxUnreachable?: Amount | null; // of the PCs tried; default: never halt for unreachable PCs
   secrets: Record<string, string>;
   redact: Redactor;
   projectRoot: string;
@@ -32,6 +33,7 @@ export interface FleetSummary {
   counts: Record<MachineStatus, number>;
   started: number;
   notStarted: number;
+  halt: Halt | null; // why the run halted (outcome 'halted'); its not-started PCs wait for rollout --resume
   busy: BusyGroup[];
   rebootRequired: string[]; // machines of this run that wait for a restart (msiexec 3010/1641), sorted
 }
@@ -89,14 +91,24 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
   const total = sizes.reduce((a, b) => a + b, 0);
   setMaxListeners(0, run.hardStop); // every in-flight machine listens for the second interrupt
   const threshold = makeThreshold(run.maxFailures, total);
+  const unreachableThreshold = makeThreshold(run.maxUnreachable ?? null, total);
   const counts = emptyCounts();
   const busy: { machine: string; holder: MachineHolder | null }[] = [];
-  let failed = 0;
-  let done = 0; // finished machines that count for the threshold (busy ones do not)
+  let failed = 0; // PCs reached that failed: what --max-failures measures
+  let reached = 0;
+  let unreachable = 0;
+  let done = 0; // finished machines that count for the thresholds (busy ones do not)
   let started = 0;
   const rebootRequired: string[] = [];
-  let halted = false;
-  const stopped = () => halted || run.softStop.aborted;
+  let halt: Halt | null = null;
+  const stopped = () => halt !== null || run.softStop.aborted;
+  const haltFor = (wave: number, atWaveEnd: boolean): void => {
+    const exceeds = atWaveEnd ? exceedsAtWaveEnd : (t: typeof threshold, n: number) => exceedsDuringWave(t, n);
+    if (exceeds(threshold, failed, reached)) halt = { wave, by: 'failures', count: failed, of: reached, threshold: threshold.text };
+    else if (exceeds(unreachableThreshold, unreachable, done)) halt = { wave, by: 'unreachable', count: unreachable, of: done, threshold: unreachableThreshold.text };
+    else return;
+    emit({ kind: 'run-halted', reason: describeHalt(halt), halt, failed: halt.count, threshold: halt.by === 'failures' ? threshold.limit : unreachableThreshold.limit, at: now() });
+  };
 
   const work = async (plan: MachinePlan, wave: number, waiting: Waiting[]): Promise<{ failed: boolean }> => {
     const id = plan.machine.id;
@@ -142,14 +154,12 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
     counts[result.status]++;
     if (result.rebootRequired && held) rebootRequired.push(id);
     done++;
-    const isFailed = isFailedStatus(result.status);
-    if (isFailed) failed++;
+    if (result.status === 'unreachable') unreachable++;
+    else if (result.status !== 'interrupted') reached++;
+    if (result.status === 'failed') failed++;
     emit({ kind: 'machine-finished', result, wave, at: now(), ...(held ? {} : { leaseLost: true as const }) });
-    if (!halted && exceedsDuringWave(threshold, failed)) {
-      halted = true;
-      emit({ kind: 'run-halted', reason: `${failed} machines failed, more than the threshold of ${threshold.text}`, failed, threshold: threshold.limit, at: now() });
-    }
-    return { failed: isFailed };
+    if (halt === null) haltFor(wave, false);
+    return { failed: isFailedStatus(result.status) };
   };
 
   emit({ kind: 'run-started', runId: run.runId, mode: run.mode, total, waves: sizes, at: now() });
@@ -176,14 +186,12 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
       queue = waiting.map((x) => x.plan);
     }
     emit({ kind: 'wave-finished', wave: w + 1, done: sizes[w] - queue.length, failed: waveFailed, at: now() });
-    if (!halted && offset < total && exceedsAtWaveEnd(threshold, failed, done)) {
-      halted = true;
-      emit({ kind: 'run-halted', reason: `${failed} of ${done} machines failed after wave ${w + 1}, more than the threshold of ${threshold.text}`, failed, threshold: threshold.limit, at: now() });
-    }
+    if (halt === null && offset < total) haltFor(w + 1, true);
   }
-  const outcome: RunOutcome = run.softStop.aborted ? 'interrupted' : halted ? 'halted' : failed > 0 ? 'failed' : 'ok';
+  const anyFailed = counts.failed + counts.unreachable > 0;
+  const outcome: RunOutcome = run.softStop.aborted ? 'interrupted' : halt ? 'halted' : anyFailed ? 'failed' : 'ok';
   const busyGroups = groupBusy(busy);
   rebootRequired.sort();
   emit({ kind: 'run-finished', outcome, counts, busy: busyGroups, ...(rebootRequired.length ? { rebootRequired } : {}), at: now() });
-  return { outcome, counts, started, notStarted: total - reported, busy: busyGroups, rebootRequired };
+  return { outcome, counts, started, notStarted: total - reported, halt, busy: busyGroups, rebootRequired };
 }

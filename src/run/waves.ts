@@ -1,9 +1,11 @@
 /**
  * Waves and the failure threshold.
  * `--waves 1,10%,100%` lists wave sizes (a count or a share of the selected machines); the last size repeats until
- * every machine had its turn, as Ansible's `serial` does. `--max-failures 5%` or `5`: the run halts when more machines
- * failed than that; within a wave the count is taken against the whole selection, and when a wave ends the share of
- * failures among the machines done so far is checked too, so a failed canary stops the next wave.
+ * every machine had its turn, as Ansible's `serial` does. `--max-failures 5%` or `5`: the run halts when more of the
+ * PCs it reached failed than that; within a wave the count is taken against the whole selection, and when a wave ends
+ * the share of failures among the PCs reached so far is checked too, so a failed canary stops the next wave.
+ * Unreachable PCs (switched off, no route) are not failures of the rollout: they count apart, against their own
+ * optional threshold (`--max-unreachable`), measured on the PCs tried.
  */
 export type Amount = { count: number } | { percent: number };
 
@@ -64,9 +66,14 @@ export interface Threshold {
   text: string;
 }
 
+/** An amount as the option takes it: `5` or `5%`. */
+export function amountText(amount: Amount): string {
+  return 'count' in amount ? String(amount.count) : `${amount.percent}%`;
+}
+
 export function makeThreshold(amount: Amount | null, total: number): Threshold {
   if (!amount) return { limit: Number.POSITIVE_INFINITY, share: null, text: 'none' };
-  if ('count' in amount) return { limit: amount.count, share: null, text: `${amount.count} machine(s)` };
+  if ('count' in amount) return { limit: amount.count, share: null, text: `${amount.count} PC${amount.count === 1 ? '' : 's'}` };
   return { limit: Math.floor((amount.percent / 100) * total), share: amount.percent / 100, text: `${amount.percent}%` };
 }
 

@@ -32,8 +32,12 @@ export function formatDiagnosticsJson(diags: Diagnostic[]): string {
   return `${JSON.stringify({ errors, warnings: diags.length - errors, diagnostics }, null, 2)}\n`;
 }
 
-/** JUnit XML for CI: one testsuite, one testcase per rule (every validate rule plus any load rule that fired). */
-export function formatDiagnosticsJunit(diags: Diagnostic[]): string {
+/**
+ * JUnit XML for CI: one testsuite, one testcase per rule (every validate rule plus any load rule that fired).
+ * A rule that never ran is skipped, not passed: all validate rules when the repository did not load (`evaluated`
+ * false), and a check that could not run (a finding marked skipped, such as the PowerShell syntax check without pwsh).
+ */
+export function formatDiagnosticsJunit(diags: Diagnostic[], { evaluated = true }: { evaluated?: boolean } = {}): string {
   const byRule = new Map<string, Diagnostic[]>();
   for (const rule of RULES) byRule.set(rule.id, []);
   for (const d of diags) {
@@ -42,6 +46,8 @@ export function formatDiagnosticsJunit(diags: Diagnostic[]): string {
   }
   const rules = [...byRule.keys()].sort();
   let failures = 0;
+  let skipped = 0;
+  const validateRules = new Set(RULES.map((r) => r.id));
   const cases = rules.map((rule) => {
     const found = byRule.get(rule)!;
     const errors = found.filter((d) => d.severity === 'error');
@@ -52,13 +58,19 @@ export function formatDiagnosticsJunit(diags: Diagnostic[]): string {
       const summary = `${errors.length} error${errors.length === 1 ? '' : 's'}${errors[0].pos ? `, first at ${formatPos(errors[0].pos)}` : ''}`;
       return `${open}\n      <failure type="${escapeXml(rule)}" message="${escapeXml(summary)}">${escapeXml(lines)}</failure>\n    </testcase>`;
     }
+    const skip = found.find((d) => d.skipped);
+    if (skip || (!evaluated && validateRules.has(rule) && found.length === 0)) {
+      skipped++;
+      const why = skip ? skip.message : 'not evaluated: the rollout repository did not load (see the load errors)';
+      return `${open}\n      <skipped message="${escapeXml(why)}"/>${lines ? `\n      <system-out>${escapeXml(lines)}</system-out>` : ''}\n    </testcase>`;
+    }
     if (found.length > 0) return `${open}\n      <system-out>${escapeXml(lines)}</system-out>\n    </testcase>`;
     return `${open}</testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="homeshift validate" tests="${rules.length}" failures="${failures}">`,
-    `  <testsuite name="homeshift validate" tests="${rules.length}" failures="${failures}" errors="0" skipped="0">`,
+    `<testsuites name="homeshift validate" tests="${rules.length}" failures="${failures}" skipped="${skipped}">`,
+    `  <testsuite name="homeshift validate" tests="${rules.length}" failures="${failures}" errors="0" skipped="${skipped}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -33,7 +33,7 @@ describe('waves, threshold and interrupts', () => {
     expect(events.filter((e) => e.kind === 'wave-started').map((e) => e.wave)).toEqual([1]);
     expect(events.some((e) => e.kind === 'run-halted')).toBe(true);
     const status = JSON.parse(String((await runCli(['-C', lab.projectDir, 'status', '--format', 'json'])).stdout));
-    expect(status.totals.neverTried).toBe(20 - canary);
+    expect(status.totals.unfinished).toBe(20 - canary); // a halted run waits for rollout --resume
   });
 
   it('Ctrl-C starts no new machines, finishes the running ones, exits 130; --resume does the rest', async () => {

@@ -92,7 +92,7 @@ describe('machine log formatter', () => {
     attempts: [{
       runId: 'r1', machine: 'BRU-D0042', site: 'bruehl', wave: 0, status: 'failed', errorClass: 'step-failed', message: 'apply exited 3', fingerprint: 'f',
       attempts: 1, startedAt: '2026-11-20T08:00:00.000Z', finishedAt: '2026-11-20T08:00:05.000Z', durationMs: 5000, planHash: 'h',
-      mode: 'apply', runStartedAt: '2026-11-20T07:59:00.000Z', who: 'anna@pc1', commandLine: 'homeshift rollout --limit site=bruehl',
+      mode: 'apply', runStartedAt: '2026-11-20T07:59:00.000Z', who: 'anna@pc1', commandLine: 'homeshift rollout --limit site=bruehl', runOutcome: 'failed',
       steps: [{ runId: 'r1', machine: 'BRU-D0042', seq: 0, step: 'mailbox', status: 'failed', errorClass: 'step-failed', exitCode: 3, durationMs: 120,
         message: 'apply exited 3', stdoutTail: '', stderrTail: 'no mailbox,\n"anna"' }],
     }],

@@ -134,8 +134,12 @@ browserTest('homeshift report --html on a lab rollout, in headless Chromium', ()
     expect(await page.locator('#progress .bar .seg.done').count()).toBe(3);
     expect(await page.locator('#causes table.causes tbody tr').count()).toBe(1);
     expect(await page.locator('#causes').innerText()).toMatch(/unreachable/);
-    expect(await page.locator('#burn-down svg.burn-down circle').count()).toBe(2);
-    expect(await page.locator('#burn-down .caption').innerText()).toBe('Open cases after each of 2 runs: 4, 1.');
+    expect(await page.locator('#home-ready svg.home-ready path.site-line').count()).toBe(2); // one line per site
+    expect(await page.locator('#home-ready .caption').innerText()).toBe('19 PCs home-ready in 2 sites after 2 runs.');
+    const html = await readFile(reportFile, 'utf8');
+    expect(html).not.toContain(lab.projectDir); // no local paths: the journal is named by its kind
+    expect(html).toContain('from the SQLite journal');
+    await page.locator('#home-ready').screenshot({ path: join(dir, 'home-ready.png') });
     const worklists = page.locator('#worklists article.worklist');
     expect(await worklists.count()).toBe(1);
     expect(await worklists.locator('.badge.escalated').count()).toBeGreaterThan(0);

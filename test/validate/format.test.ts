@@ -50,4 +50,14 @@ describe('diagnostic output', () => {
     }
     expect(stack).toEqual([]);
   });
+
+  it('junit: a check that did not run and rules never evaluated are skipped, not passed', () => {
+    const pwshMissing = { rule: 'powershell-51', severity: 'warning' as const, message: 'PowerShell 5.1 syntax check of 2 Windows template(s) skipped: pwsh not found', skipped: true as const };
+    const xml = formatDiagnosticsJunit([pwshMissing]);
+    expect(xml).toMatch(/<testcase classname="homeshift.validate" name="powershell-51">\n\s+<skipped message="PowerShell 5.1 syntax check[^"]*pwsh not found"\/>/);
+    expect(xml).toContain('failures="0" errors="0" skipped="1"');
+    const unloaded = formatDiagnosticsJunit([{ rule: 'yaml-syntax', severity: 'error', message: 'bad' }], { evaluated: false });
+    expect(unloaded).toContain(`failures="1" errors="0" skipped="${RULES.length}"`);
+    expect(unloaded).toMatch(/name="unknown-user">\n\s+<skipped message="not evaluated/);
+  });
 });

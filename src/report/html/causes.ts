@@ -7,13 +7,25 @@ export function renderClassBadge(errorClass: string | null): string {
   return `<span class="badge cls-${toClassName(errorClass)}">${escapeHtml(errorClass)}</span>`;
 }
 
+const CLASS_NAMES: Record<string, string> = {
+  validation: 'Invalid input', unreachable: 'PC not reachable', auth: 'Login refused or host key changed', timeout: 'Step took too long',
+  'step-failed': 'Step failed', interrupted: 'Run interrupted', internal: 'Internal error',
+};
+
+/** A cause as people name it: "Step mailbox failed" for step-failed:mailbox:3f2a9c1b, else its error class in words. */
+export function causeName(g: Pick<ErrorGroup, 'errorClass' | 'fingerprint'>): string {
+  const step = /^(?:step-failed|timeout):([^:]+):/.exec(g.fingerprint)?.[1];
+  const name = CLASS_NAMES[g.errorClass ?? ''] ?? 'Error';
+  return step ? `${name}: ${step}` : name;
+}
+
 function renderCause(g: ErrorGroup, largest: number): string {
   const width = largest > 0 ? ((100 * g.count) / largest).toFixed(1) : '0';
   const more = g.count > g.machines.length ? ` <span class="muted">+${g.count - g.machines.length} more</span>` : '';
   return `<tr>
 <td class="num"><span class="count">${g.count}</span><span class="count-bar"><span style="width:${width}%"></span></span></td>
 <td>${renderClassBadge(g.errorClass)}</td>
-<td><div class="cause">${escapeHtml(g.example || g.cause)}</div><div class="todo">${escapeHtml(g.whatToDo)}</div><code class="fp">${escapeHtml(g.fingerprint)}</code> <span class="muted pattern">${escapeHtml(g.cause)}</span></td>
+<td><div class="cause"><strong>${escapeHtml(causeName(g))}</strong></div><div class="example">e.g. ${escapeHtml(g.example || g.cause)}</div><div class="todo">${escapeHtml(g.whatToDo)}</div><details class="muted"><summary>key for rerun --cause</summary><code class="fp">${escapeHtml(g.fingerprint)}</code></details></td>
 <td>${g.machines.map((m) => `<code>${escapeHtml(m)}</code>`).join(' ')}${more}</td>
 <td>${escapeHtml(g.sites.join(', '))}</td>
 <td>${g.owners.map(renderPerson).join('') || '<span class="muted">none</span>'}</td>

@@ -1,10 +1,11 @@
 import {
-  groupWorklists, lastResults, listErrors, openCasesOverTime, statusBySite,
-  type BurnDownPoint, type ErrorGroup, type EscalationPolicy, type JournalStore, type LastResult, type StatusReport, type SupporterWorklist,
+  groupWorklists, lastResults, listErrors, statusBySite,
+  type ErrorGroup, type EscalationPolicy, type JournalStore, type LastResult, type StatusReport, type SupporterWorklist,
 } from '../../journal/index.js';
 import type { ErrorClass } from '../../model/result.js';
 import type { Routing } from '../../model/index.js';
 import { groupReactions, type GroupReaction } from './owner-groups.js';
+import { homeReadyOverTime, type HomeReadyPoint } from './home-ready.js';
 
 /** What the report knows of a machine from the inventory. */
 export interface ReportMachine {
@@ -49,12 +50,12 @@ export interface MachineRow extends ReportMachine {
 export interface HtmlReportData {
   title: string;
   generatedAt: string;
-  journal: string;
+  journal: string; // which kind of journal, never its path or server
   runs: number;
   siteNames: Record<string, string>;
   status: StatusReport;
   causes: ErrorGroup[];
-  burnDown: BurnDownPoint[];
+  homeReady: HomeReadyPoint[];
   worklists: SupporterWorklist[];
   groups: GroupReaction[];
   machines: MachineRow[];
@@ -100,12 +101,12 @@ export async function gatherReportData(input: ReportInput): Promise<HtmlReportDa
   return {
     title: input.title,
     generatedAt: now.toISOString(),
-    journal: store.location,
+    journal: /^postgres(ql)?:/.test(store.location) ? 'PostgreSQL journal' : 'SQLite journal',
     runs: (await store.listRuns()).length,
     siteNames: Object.fromEntries(input.sites.map((s) => [s.id, s.name])),
     status,
     causes: errors.grouped ? errors.groups : [],
-    burnDown: await openCasesOverTime(store),
+    homeReady: await homeReadyOverTime(store),
     worklists: groupWorklists(cases),
     groups: groupReactions(cases, input.routing),
     machines,

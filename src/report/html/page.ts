@@ -1,4 +1,4 @@
-import { renderBurnDown } from './burn-down.js';
+import { renderHomeReady } from './home-ready.js';
 import { localTime } from '../../model/local-time.js';
 import { renderCauses } from './causes.js';
 import { countOf, escapeHtml } from './escape.js';
@@ -32,7 +32,7 @@ ${body}
 /** The whole report: one self-contained HTML document (inline CSS and script, no external resources). */
 export function renderHtmlReport(data: HtmlReportData): string {
   const caseCount = data.worklists.reduce((n, w) => n + w.cases.length, 0);
-  const nav = [['progress', 'Progress per site'], ['causes', 'Error causes'], ['burn-down', 'Burn-down'], ['groups', 'Owner groups'], ['worklists', 'Worklists'], ['machines', 'Machines']]
+  const nav = [['progress', 'Progress per site'], ['causes', 'Error causes'], ['home-ready', 'Home-ready over time'], ['groups', 'Owner groups'], ['worklists', 'Worklists'], ['machines', 'Machines']]
     .map(([id, label]) => `<a href="#${id}">${label}</a>`).join('');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -46,14 +46,14 @@ export function renderHtmlReport(data: HtmlReportData): string {
 <body>
 <header class="top">
 <h1>${escapeHtml(data.title)}: rollout report</h1>
-<div class="meta">Generated ${escapeHtml(localTime(data.generatedAt))} from <code>${escapeHtml(data.journal)}</code></div>
+<div class="meta">Generated ${escapeHtml(localTime(data.generatedAt))} from the ${escapeHtml(data.journal)}</div>
 <nav>${nav}</nav>
 </header>
 <main>
 ${renderTiles(data)}
 ${section('progress', 'Progress per site', 'done, open cases, stale (plan changed since success), never tried', renderSiteProgress(data.status, data.siteNames))}
 ${section('causes', 'Error causes', `${countOf(data.causes.length, 'cause')} behind ${countOf(caseCount, 'open case')}`, renderCauses(data.causes))}
-${section('burn-down', 'Burn-down of open cases', 'open cases after each rollout run', renderBurnDown(data.burnDown))}
+${section('home-ready', 'PCs home-ready over time', 'per site, PCs whose last result is ok, after each rollout run', renderHomeReady(data.homeReady, data.siteNames))}
 ${section('groups', 'Owner groups and reaction times', 'open cases per group against their due time', renderOwnerGroups(data.groups))}
 ${section('worklists', 'Worklists per supporter', 'overdue cases first, then escalated, then the oldest', `<div class="worklists">${renderWorklists(data.worklists)}</div>`)}
 ${section('machines', 'Machines', countOf(data.machines.length, 'machine'), renderMachineTable(data.machines), 'machines-section')}

@@ -64,6 +64,12 @@ h3 .person .mail { display: inline; font-size: 12px; font-weight: 400; margin-le
 .todo { margin: 2px 0; }
 .pattern { overflow-wrap: anywhere; }
 .fp { color: var(--muted); font-size: 11px; }
+.home-ready { width: 100%; max-width: 820px; height: auto; display: block; }
+.home-ready .grid { stroke: #edf0f3; } .home-ready .axis { stroke: #9aa3ad; }
+.home-ready .tick { fill: var(--muted); font-size: 11px; } .home-ready .axis-label { fill: var(--muted); font-size: 12px; }
+.home-ready .site-line { fill: none; stroke-width: 2; stroke-linejoin: round; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 0; margin: 6px 0; font-size: 12px; max-width: 820px; }
+.legend .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
 .burn-down { width: 100%; max-width: 820px; height: auto; display: block; }
 .burn-down .grid { stroke: #edf0f3; } .burn-down .axis { stroke: #9aa3ad; }
 .burn-down .tick { fill: var(--muted); font-size: 11px; } .burn-down .axis-label { fill: var(--muted); font-size: 12px; }

@@ -18,7 +18,7 @@ export const powershell51Syntax: Rule = {
     const report = reporter(this);
     const pwsh = findPwsh();
     const skipped = (why: string): Diagnostic[] => [
-      { rule: this.id, severity: 'warning', message: `PowerShell 5.1 syntax check of ${templates.length} Windows template(s) skipped: ${why}` },
+      { rule: this.id, severity: 'warning', message: `PowerShell 5.1 syntax check of ${templates.length} Windows template(s) skipped: ${why}`, skipped: true },
     ];
     if (!pwsh) return skipped(`pwsh not found (${PWSH_HINT})`);
     try {
