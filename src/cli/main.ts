@@ -22,6 +22,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register[]> }[] = [
   { names: ['inventory'], load: async () => [(await import('./inventory.js')).registerInventory] },
   { names: ['journal'], load: async () => [(await import('./journal-copy.js')).registerJournal] },
   { names: ['lab'], load: async () => [(await import('./lab.js')).registerLab] },
+  { names: ['keep'], load: async () => [(await import('./keep.js')).registerKeep] },
   { names: ['demo'], load: async () => [(await import('./demo.js')).registerDemo] },
 ];
 
