@@ -59,6 +59,12 @@ test('offline PCs converge within a sweep of coming online, untouched parked PC,
     expect(sweeps[0].seen).toHaveLength(13);
     expect([...finished.values()].every((s) => s === 'changed')).toBe(true);
     expect(finished.has(parked)).toBe(false);
+    const status = await runCli(['-C', lab.projectDir, 'status']);
+    expect(status.stdout).toMatch(/offline at \S+: \d PC\(s\): \S+ \(not seen since /);
+    expect(status.stdout).toContain(`parked: ${parked} until `);
+    expect(status.stdout).toMatch(/: at repair \(by /);
+    const json = JSON.parse((await runCli(['-C', lab.projectDir, 'status', '--format', 'json'])).stdout);
+    expect(json.keep.notSeen.flatMap((s: { machines: { machine: string }[] }) => s.machines.map((m) => m.machine)).sort()).toEqual(off);
 
     for (const id of off) {
       const before = sweeps.length;
