@@ -31,7 +31,7 @@ export function parseInterval(text: string, what: string): number {
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
 }
 
-function describeSweep(n: number, s: SweepSummary): string {
+export function describeSweep(n: number, s: SweepSummary): string {
   const due = Object.entries(s.due).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing';
   const parts = [`sweep ${n}: due ${due}`, `${s.seen.length} answered`, `${s.unseen.length} not seen`];
   if (s.waiting.length > 0) parts.push(`${s.waiting.length} waiting (backoff)`);

@@ -47,7 +47,7 @@ test('offline PCs converge within a sweep of coming online, untouched parked PC,
   });
   const until = async (what: () => boolean) => {
     while (!what()) {
-      if (keeper.exitCode !== null) throw new Error(`keep exited early: ${(await keeper).stderr}`);
+      if (keeper.exitCode !== null) throw new Error(`keep exited early: ${String((await keeper).stderr)}`);
       await new Promise<void>((done) => waiters.push(done));
     }
   };
@@ -63,7 +63,7 @@ test('offline PCs converge within a sweep of coming online, untouched parked PC,
     expect(status.stdout).toMatch(/offline at \S+: \d PC\(s\): \S+ \(not seen since /);
     expect(status.stdout).toContain(`parked: ${parked} until `);
     expect(status.stdout).toMatch(/: at repair \(by /);
-    const json = JSON.parse((await runCli(['-C', lab.projectDir, 'status', '--format', 'json'])).stdout);
+    const json = JSON.parse(String((await runCli(['-C', lab.projectDir, 'status', '--format', 'json'])).stdout));
     expect(json.keep.notSeen.flatMap((s: { machines: { machine: string }[] }) => s.machines.map((m) => m.machine)).sort()).toEqual(off);
 
     for (const id of off) {
