@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: every benchmark in turn; each prints its own figures.
-// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, wide, forks, journal, notify), with its arguments.
+// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, wide, forks, journal, notify, keep), with its arguments.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,7 @@ const BENCHES = {
   forks: (args) => run(['dist-bench/bench/forks.js', ...args]),
   journal: (args) => run(['dist-bench/bench/journal.js', ...args]),
   notify: (args) => run(['bench/notify.js', ...args]),
+  keep: (args) => run(['dist-bench/bench/keep.js', ...args]),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -122,4 +122,56 @@ Examples:
       out.out(`${printable(machine)}: note added`);
       setExit(0);
     });
+
+  cmd
+    .command('park')
+    .description('leave a PC alone until a date: keep and rerun skip it; status and errors show it with its note')
+    .argument('<machine>', 'machine id, e.g. BRU-D0042')
+    .requiredOption('--until <date>', 'YYYY-MM-DD (from the start of that day, local time) or an ISO time')
+    .option('--note <text>', 'why, for whoever looks at it next')
+    .addHelpText('after', `
+Examples:
+  $ homeshift case park BRU-D0042 --until 2026-12-14 --note "colleague on holiday"
+  $ homeshift case unpark BRU-D0042`)
+    .action(async (typed: string, opts: { until: string; note?: string }, sub: Command) => {
+      const g = globalOptions(sub);
+      const out = createOutput(g);
+      const until = parseUntil(opts.until);
+      const note = opts.note?.trim() || null;
+      if (note && note.length > NOTE_MAX) throw usageError(`the note has ${note.length} characters; at most ${NOTE_MAX}`);
+      const project = await requireValidProject(g, out);
+      const machine = machineIdOf(project, typed);
+      const at = new Date().toISOString();
+      const who = describeInvoker();
+      await withJournal(project, true, async (store) => {
+        await store.parkMachine({ machine, until: until.toISOString(), note, who, parkedAt: at });
+        await store.noteCase(machine, `parked until ${until.toISOString()}${note ? `: ${note}` : ''}`, at, who); // in the case's history, when it has one
+      });
+      out.out(`${printable(machine)}: parked until ${until.toISOString()}${note ? ` (${printable(note)})` : ''}`);
+      setExit(0);
+    });
+
+  cmd
+    .command('unpark')
+    .description('let keep and rerun work on a parked PC again')
+    .argument('<machine>', 'machine id, e.g. BRU-D0042')
+    .action(async (typed: string, _opts: unknown, sub: Command) => {
+      const g = globalOptions(sub);
+      const out = createOutput(g);
+      const project = await requireValidProject(g, out);
+      const machine = machineIdOf(project, typed);
+      const removed = await withJournal(project, true, (store) => store.unparkMachine(machine));
+      if (!removed) throw usageError(`${printable(machine)} is not parked`);
+      out.out(`${printable(machine)}: no longer parked`);
+      setExit(0);
+    });
+}
+
+/** YYYY-MM-DD (the start of that day, local time) or an ISO time; a date in the past is a usage error. */
+export function parseUntil(text: string, now = new Date()): Date {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const date = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(text.trim());
+  if (Number.isNaN(date.getTime()) || (day && date.getDate() !== Number(day[3]))) throw usageError(`--until: "${printable(text)}" is not a date (YYYY-MM-DD or an ISO time)`);
+  if (date.getTime() <= now.getTime()) throw usageError(`--until: ${date.toISOString()} is not in the future`);
+  return date;
 }

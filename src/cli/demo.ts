@@ -21,6 +21,8 @@ import type { Machine, Project } from '../model/project.js';
 import type { Plan } from '../model/plan.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
 import { runRollout, type RolloutSettings } from '../run/rollout.js';
+import { keepSweep } from '../run/keep.js';
+import { describeSweep } from './keep.js';
 import { createSshTransport } from '../transport/index.js';
 
 // A Windows lab PC runs a real pwsh (about 1-2 s of CPU per PC and run): with Windows PCs the demo fleet is smaller.
@@ -65,7 +67,8 @@ folders, the rollout repository and the journal are kept under --dir to look at.
       if (note) out.out(note);
       heading(out, 1, `Starting a simulated fleet: ${machines} PCs (${windows} Windows, ${machines - windows} Linux) at ${sites} service centers, each an SSH server on 127.0.0.1`);
       if (windows > 0) out.out('   Windows PCs run the real PowerShell program in pwsh, Linux PCs the real sh program; both in their own folder trees.');
-      const lab = await startLab({ dir, machines, sites, faults: opts.faults, windows: share });
+      // a couple of PCs are switched off during the rollout, as PCs at home are; the keep phase sees them come online
+      const lab = await startLab({ dir, machines, sites, faults: opts.faults, windows: share, power: machines >= 10 ? 'off=2' : undefined });
       try {
         setExit(await runDemo(lab, out, dir));
       } finally {
@@ -118,7 +121,22 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     const rerun = checked.project.machines.filter((m) => healable.has(m.id));
     if (rerun.length > 0) await demoRollout({ project: checked.project, plan, store, settings, out }, rerun, '@failed,class=step-failed', 'homeshift demo (rerun --failed --class step-failed)');
 
-    heading(out, 7, 'Status per site: what is done, what is open, who owns it');
+    const off = lab.poweredOff();
+    if (off.length > 0) {
+      heading(out, 7, `Day two: the ${off.length} PCs that were switched off come online; one sweep of homeshift keep converges them`);
+      lab.setPower(off, true);
+      const offMachines = checked.project.machines.filter((m) => off.includes(m.id));
+      const sweep = await keepSweep({
+        fullPlan: buildPlan(checked.project, { machines: offMachines, from: plan }), subPlan: (picked) => buildPlan(checked.project!, { machines: offMachines.filter((m) => picked.some((p) => p.machine.id === m.id)), from: plan }),
+        settings, store, transport: createSshTransport(), secretSources: checked.project.config.secrets, projectRoot: checked.project.root,
+        cases: await caseContextOf(checked.project, store), leaseTimeoutMs: checked.project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS,
+        logDir: logFolderOf(checked.project), commandLine: `homeshift demo (keep --once --limit ${off.join(',')})`, selector: off.join(','),
+        probeTimeoutMs: 3000, backoff: { baseMs: 0, capMs: 0 },
+      }, { listeners: () => [createPlainProgress(out)], onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) });
+      out.out(`   ${describeSweep(1, sweep)}`);
+    }
+
+    heading(out, 8, 'Status per site: what is done, what is open, who owns it');
     const planHashes = new Map(plan.machines.map((m) => [m.machine.id, m.hash]));
     out.out(formatStatus(await statusBySite(store, { now: new Date(), planHashes, machines: checked.project.machines, escalation }), 'text', { color: out.color }));
     out.out(await formatByOs(store, checked.project.machines));
@@ -127,7 +145,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     const report = await renderProjectReport(checked.project, store, planHashes);
     await writeFile(reportFile, report.html);
 
-    heading(out, 8, 'What next');
+    heading(out, 9, 'What next');
     out.out([
       `   The report for the people on site: ${relative(process.cwd(), reportFile) || reportFile} (one self-contained HTML file: progress,`,
       `   causes, burn-down, worklists per supporter, every machine; open it in a browser).`,

@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import type { JournalStore } from '../journal/store.js';
+import { formatKeepState, keepState, type KeepState } from '../report/keep-format.js';
 import { listErrors, machineLog, statusBySite } from '../journal/queries.js';
 import { formatErrors, formatMachineLog, formatStatus, type ReportFormat } from '../report/index.js';
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
@@ -36,10 +38,12 @@ Examples:
       if (skipped) out.err(`homeshift: warning: stale detection skipped: ${skipped}; counts are of the machines the journal knows`);
       const owner = ownerOption(project, opts.owner);
       const machines = inventory && opts.limit !== undefined ? await selectFrom(inventory.machines, project, opts.limit, inventory.planHashes) : inventory?.machines;
-      const report = await withJournal(project, false, (store) => statusBySite(store, {
-        site: opts.site, now: new Date(), planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project), owner,
-      }));
-      out.out(formatStatus(report, opts.format, { color: out.color }));
+      const now = new Date();
+      const [report, keep] = await withJournal(project, false, async (store) => [
+        await statusBySite(store, { site: opts.site, now, planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project), owner }),
+        await readKeepState(store, now, opts.limit !== undefined ? machines?.map((m) => m.id) : undefined, opts.site),
+      ] as const);
+      out.out(withKeepState(formatStatus(report, opts.format, { color: out.color }), keep, opts.format));
       setExit(0);
     });
 }
@@ -65,8 +69,11 @@ Examples:
       const project = opts.limit ? await requireValidProject(g, out) : await requireProjectConfig(g, out);
       const machines = opts.limit && 'machines' in project ? (await selectFromProject(project, opts.limit)).map((m) => m.id) : undefined;
       const owner = ownerOption(project, opts.owner);
-      const list = await withJournal(project, false, (store) => listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, machines, owner, now: new Date(), escalation: escalationOf(project) }));
-      out.out(formatErrors(list, opts.format, { color: out.color }));
+      const [list, keep] = await withJournal(project, false, async (store) => [
+        await listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, machines, owner, now: new Date(), escalation: escalationOf(project) }),
+        await readKeepState(store, new Date(), machines, opts.site),
+      ] as const);
+      out.out(withKeepState(formatErrors(list, opts.format, { color: out.color }), { notSeen: [], parked: keep.parked }, opts.format));
       setExit(0);
     });
 }
@@ -90,4 +97,27 @@ Examples:
       out.out(formatMachineLog(log, opts.format, { color: out.color }));
       setExit(0);
     });
+}
+
+/** What keep knows (offline, parked) of the machines shown, at one site or all. */
+async function readKeepState(store: JournalStore, now: Date, machines: string[] | undefined, site: string | undefined): Promise<KeepState> {
+  const [presence, parks] = await Promise.all([store.listPresence(), store.listParks()]);
+  const state = keepState(presence.filter((p) => !site || p.site === site), parks, now, machines ? new Set(machines) : undefined);
+  if (site) {
+    const atSite = new Set((await store.listCases({ site })).map((c) => c.machine));
+    for (const p of presence) if (p.site === site) atSite.add(p.machine);
+    state.parked = state.parked.filter((p) => atSite.has(p.machine));
+  }
+  return state;
+}
+
+/** Text gets keep's lines after the report; JSON gets them as `keep`; CSV stays one table. */
+function withKeepState(text: string, state: KeepState, format: ReportFormat): string {
+  if (state.notSeen.length === 0 && state.parked.length === 0) return text;
+  if (format === 'json') {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? JSON.stringify({ ...parsed, keep: state }, null, 2) : text;
+  }
+  if (format !== 'text') return text;
+  return `${text.replace(/\n+$/, '')}\n\n${formatKeepState(state).join('\n')}`;
 }

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { chooseWindowsShare, FaultSpecError, WindowsShareError, formatLabStatus, labDown, labStatus, labUp, resolveLabDir, serveLab, DEFAULT_MACHINES, DEFAULT_SITES } from '../lab/index.js';
+import { chooseWindowsShare, FaultSpecError, WindowsShareError, formatLabStatus, labDown, labPower, labStatus, labUp, resolveLabDir, serveLab, DEFAULT_MACHINES, DEFAULT_SITES } from '../lab/index.js';
 import { generateFleet } from '../lab/generate.js';
 import { CliError, EXIT, setExit, usageError } from './exit.js';
 import { createOutput } from './output.js';
@@ -31,13 +31,14 @@ Examples:
     .option('--faults <spec>', 'e.g. offline=2%,slow=1%,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=3%:heal=1,disk-full=1%,unencrypted=1,installer-busy=1,denied-cp850=1,denied-clixml=1')
     .option('--seed <n>', 'seed of the fault assignment', '1')
     .option('--windows <n|p%>', 'how many of the PCs are Windows PCs (real pwsh; default 80% when PowerShell 7 is found)')
+    .option('--power <spec>', 'PCs switched off at the start and when each comes on, e.g. off=30%:on-within=120 (seconds)')
     .option('--dir <dir>', 'where the lab keeps its PCs, keys and repository', '.homeshift/lab')
-    .action(async (opts: { machines: string; sites: string; faults?: string; seed: string; windows?: string; dir: string }, cmd: Command) => {
+    .action(async (opts: { machines: string; sites: string; faults?: string; seed: string; windows?: string; power?: string; dir: string }, cmd: Command) => {
       const out = createOutput(globalOptions(cmd));
       try {
         const { share, note } = chooseWindowsShare(opts.windows);
         if (note) out.err(note);
-        const info = await labUp({ dir: opts.dir, machines: whole(opts.machines, '--machines', 1), sites: whole(opts.sites, '--sites', 1), faults: opts.faults, seed: whole(opts.seed, '--seed', 0), windows: share, log: out.err });
+        const info = await labUp({ dir: opts.dir, machines: whole(opts.machines, '--machines', 1), sites: whole(opts.sites, '--sites', 1), faults: opts.faults, seed: whole(opts.seed, '--seed', 0), windows: share, power: opts.power, log: out.err });
         const faulty = info.machines.filter((m) => m.fault).length;
         const windows = info.machines.filter((m) => m.os === 'windows').length;
         out.out(`lab up: ${info.machines.length} PCs (${windows} Windows, ${info.machines.length - windows} Linux) at ${info.sites} site(s) on 127.0.0.1 (pid ${info.pid}), ${faulty} with faults`);
@@ -46,6 +47,23 @@ Examples:
       } catch (err) {
         if (err instanceof FaultSpecError || err instanceof WindowsShareError) throw usageError(err.message);
         throw new CliError((err as Error).message, EXIT.usage);
+      }
+    });
+
+  lab
+    .command('power')
+    .description('switch lab PCs off (they stop answering: probes time out, nothing is refused) or on again')
+    .argument('<state>', 'on or off')
+    .argument('<selector>', 'machine ids, globs (BRU-*), site=SITE or all, comma-separated')
+    .option('--dir <dir>', 'the lab folder', '.homeshift/lab')
+    .action(async (state: string, selector: string, opts: { dir: string }, cmd: Command) => {
+      const out = createOutput(globalOptions(cmd));
+      if (state !== 'on' && state !== 'off') throw usageError(`lab power: the state is on or off, not "${state}"`);
+      try {
+        const machines = await labPower(selector, state === 'on', opts.dir);
+        out.out(`lab power ${state}: ${machines.length} PC(s): ${machines.join(', ')}`);
+      } catch (err) {
+        throw err instanceof FaultSpecError ? usageError(err.message) : new CliError((err as Error).message, EXIT.usage);
       }
     });
 

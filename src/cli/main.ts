@@ -23,6 +23,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register[]> }[] = [
   { names: ['directory'], load: async () => [(await import('./directory.js')).registerDirectory] },
   { names: ['journal'], load: async () => [(await import('./journal-copy.js')).registerJournal] },
   { names: ['lab'], load: async () => [(await import('./lab.js')).registerLab] },
+  { names: ['keep'], load: async () => [(await import('./keep.js')).registerKeep] },
   { names: ['demo'], load: async () => [(await import('./demo.js')).registerDemo] },
   { names: ['bootstrap', 'known-hosts'], load: async () => [(await import('./bootstrap.js')).registerBootstrap] },
 ];

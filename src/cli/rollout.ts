@@ -10,6 +10,7 @@ import { globalOptions, requireValidPlan } from './project.js';
 import { addRunOptions, readRunSettings, type RunFlags } from './rollout-options.js';
 import { addLimitOption, selectFromProject } from './select.js';
 import { pickRerun } from './rerun-picker.js';
+import { parkedNow } from '../run/keep.js';
 
 const commandLine = () => ['homeshift', ...process.argv.slice(2)].join(' ');
 
@@ -94,8 +95,14 @@ Examples:
           for (const id of found) ids.add(id);
         }
         const limited = opts.limit ? new Set((await selectFromProject(project, opts.limit)).map((m) => m.id)) : null;
-        const machines = project.machines.filter((m) => ids.has(m.id) && (!limited || limited.has(m.id)));
-        if (ids.size > machines.length) out.err(`${ids.size - machines.length} open case(s) name machines no longer in the inventory; they are left alone`);
+        const chosen = project.machines.filter((m) => ids.has(m.id) && (!limited || limited.has(m.id)));
+        const parked = await parkedNow(store, new Date());
+        const machines = chosen.filter((m) => !parked.has(m.id));
+        for (const m of chosen.filter((c) => parked.has(c.id))) {
+          const park = parked.get(m.id)!;
+          out.err(`${m.id} is parked until ${park.until}${park.note ? ` (${park.note})` : ''}: left alone (homeshift case unpark ${m.id})`);
+        }
+        if (ids.size > chosen.length) out.err(`${ids.size - machines.length} open case(s) name machines no longer in the inventory; they are left alone`);
         if (machines.length === 0) {
           out.err('no open case matches; nothing to re-run');
           setExit(0);

@@ -6,7 +6,7 @@ import { buildRouting, type RawRouting } from './routing-config.js';
 import type { YamlSource } from './yaml-source.js';
 import { posAtPath } from './yaml-source.js';
 
-export const DEFAULT_SSH: Required<Omit<SshSettings, 'identityFile'>> = {
+export const DEFAULT_SSH: Required<Omit<SshSettings, 'identityFile' | 'startTimeout'>> = {
   user: 'homeshift',
   port: 22,
   agent: false,

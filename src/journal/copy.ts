@@ -15,7 +15,8 @@ export interface CopySummary {
 /**
  * Copy every run, oldest first, each in one transaction of the target, then cases and machine states (for a machine
  * both journals know, the newer is kept), then the cases' history (entries the target already holds are skipped) and notify's deliveries (the newer per recipient,
- * digest and machine). Leases are not copied: they belong to the processes of the source journal.
+ * digest and machine) and the parks (the newer per machine). Leases are not copied: they belong to the processes of the
+ * source journal; nor is keep's last-seen record, which the next sweep writes anew.
  */
 export async function copyJournal(source: JournalStore, target: JournalStore): Promise<CopySummary> {
   const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0, caseEvents: 0, deliveries: 0 };
@@ -39,6 +40,11 @@ export async function copyJournal(source: JournalStore, target: JournalStore): P
   });
   await target.recordDeliveries(newer);
   summary.deliveries = newer.length;
+  const parked = new Map((await target.listParks()).map((p) => [p.machine, p.parkedAt]));
+  for (const park of await source.listParks()) {
+    const at = parked.get(park.machine);
+    if (at === undefined || Date.parse(at) < Date.parse(park.parkedAt)) await target.parkMachine(park);
+  }
   return summary;
 }
 

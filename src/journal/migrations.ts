@@ -143,6 +143,25 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (recipient, digest, machine)
   );
   `,
+  // keep: when each PC last answered a probe or since when it has not (offline is a state, not a failure),
+  // and the PCs parked until a date (a colleague on holiday, a PC at repair).
+  `
+  CREATE TABLE machine_presence (
+    machine TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    last_seen TEXT,
+    unseen_since TEXT,
+    misses INTEGER NOT NULL DEFAULT 0,
+    next_probe_at TEXT
+  );
+  CREATE TABLE parks (
+    machine TEXT PRIMARY KEY,
+    until TEXT NOT NULL,
+    note TEXT,
+    who TEXT NOT NULL,
+    parked_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -128,6 +128,24 @@ export const PG_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (recipient, digest, machine)
   );
   `,
+  // keep: when each PC last answered a probe or since when it has not, and the PCs parked until a date.
+  `
+  CREATE TABLE machine_presence (
+    machine text PRIMARY KEY,
+    site text NOT NULL,
+    last_seen timestamptz,
+    unseen_since timestamptz,
+    misses integer NOT NULL DEFAULT 0,
+    next_probe_at timestamptz
+  );
+  CREATE TABLE parks (
+    machine text PRIMARY KEY,
+    until timestamptz NOT NULL,
+    note text,
+    who text NOT NULL,
+    parked_at timestamptz NOT NULL
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

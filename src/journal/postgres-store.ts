@@ -8,12 +8,13 @@ import { importCurrent, importRun, listRunSteps } from './postgres-import.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, type Query } from './postgres-reports.js';
 import { UNFINISHED_IN } from './sqlite-reports.js';
 import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
+import { parkRow, presenceRow } from './sqlite-store.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
 import { acquireLeases, finishedInRun, listLeases, releaseLeases, renewLeases } from './postgres-leases.js';
 import type {
-  BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, DeliveryRecord, HeldLease, JournalCounts, JournalStore, LastResultRecord,
+  BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, DeliveryRecord, HeldLease, ParkRecord, PresenceRecord, PresenceUpdate, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
   RebootPendingRecord, SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
 } from './store.js';
@@ -287,6 +288,45 @@ export class PostgresStore implements JournalStore {
         ON CONFLICT (recipient, digest, machine) DO UPDATE SET state = excluded.state, delivered_at = excluded.delivered_at`,
       [rows.map((r) => r.recipient), rows.map((r) => r.digest), rows.map((r) => r.machine), rows.map((r) => r.state), rows.map((r) => r.deliveredAt)]);
     });
+  }
+
+  async recordPresence(updates: PresenceUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    const seen = updates.filter((u) => u.seen);
+    const unseen = updates.filter((u) => !u.seen);
+    await this.write(async (q) => {
+      if (seen.length > 0) await q(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at)
+        SELECT m, s, a, NULL, 0, NULL FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(m, s, a)
+        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen, unseen_since = NULL, misses = 0, next_probe_at = NULL`,
+      [seen.map((u) => u.machine), seen.map((u) => u.site), seen.map((u) => u.at)]);
+      if (unseen.length > 0) await q(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at)
+        SELECT m, s, NULL, a, 1, n FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS u(m, s, a, n)
+        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, unseen_since = coalesce(machine_presence.unseen_since, excluded.unseen_since),
+        misses = machine_presence.misses + 1, next_probe_at = excluded.next_probe_at`,
+      [unseen.map((u) => u.machine), unseen.map((u) => u.site), unseen.map((u) => u.at), unseen.map((u) => u.nextProbeAt)]);
+    });
+  }
+
+  async listPresence(): Promise<PresenceRecord[]> {
+    const { rows } = await this.query('SELECT * FROM machine_presence ORDER BY machine COLLATE "C"');
+    return rows.map(presenceRow);
+  }
+
+  async parkMachine(park: ParkRecord): Promise<void> {
+    await this.write(async (q) => {
+      await q(`INSERT INTO parks (machine, until, note, who, parked_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (machine) DO UPDATE SET until = excluded.until, note = excluded.note, who = excluded.who, parked_at = excluded.parked_at`,
+      [park.machine, park.until, park.note, park.who, park.parkedAt]);
+    });
+  }
+
+  async unparkMachine(machine: string): Promise<boolean> {
+    return this.write(async (q) => ((await q('DELETE FROM parks WHERE machine = $1', [machine])).rowCount ?? 0) > 0);
+  }
+
+  async listParks(): Promise<ParkRecord[]> {
+    const { rows } = await this.query('SELECT * FROM parks ORDER BY machine COLLATE "C"');
+    return rows.map(parkRow);
   }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {

@@ -9,7 +9,7 @@ import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachi
 import { JournalError } from './store.js';
 import { sqliteRebootPending } from './reboot-pending.js';
 import type {
-  CaseContext, CaseEvent, CaseFilter, CaseRecord, DeliveryRecord, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
+  CaseContext, CaseEvent, CaseFilter, CaseRecord, DeliveryRecord, ParkRecord, PresenceRecord, PresenceUpdate, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
@@ -310,6 +310,43 @@ export class SqliteStore implements JournalStore {
     });
   }
 
+  async recordPresence(updates: PresenceUpdate[]): Promise<void> {
+    if (updates.length === 0) return;
+    this.write(() => {
+      const seen = this.db.prepare(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at) VALUES (?, ?, ?, NULL, 0, NULL)
+        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen, unseen_since = NULL, misses = 0, next_probe_at = NULL`);
+      const unseen = this.db.prepare(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at) VALUES (?, ?, NULL, ?, 1, ?)
+        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, unseen_since = coalesce(machine_presence.unseen_since, excluded.unseen_since),
+        misses = machine_presence.misses + 1, next_probe_at = excluded.next_probe_at`);
+      for (const u of updates) {
+        if (u.seen) seen.run(u.machine, u.site, u.at);
+        else unseen.run(u.machine, u.site, u.at, u.nextProbeAt);
+      }
+    });
+  }
+
+  async listPresence(): Promise<PresenceRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM machine_presence ORDER BY machine').all() as Record<string, unknown>[];
+    return rows.map(presenceRow);
+  }
+
+  async parkMachine(park: ParkRecord): Promise<void> {
+    this.write(() => {
+      this.db.prepare(`INSERT INTO parks (machine, until, note, who, parked_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (machine) DO UPDATE SET until = excluded.until, note = excluded.note, who = excluded.who, parked_at = excluded.parked_at`)
+        .run(park.machine, park.until, park.note, park.who, park.parkedAt);
+    });
+  }
+
+  async unparkMachine(machine: string): Promise<boolean> {
+    return this.write(() => this.db.prepare('DELETE FROM parks WHERE machine = ?').run(machine).changes > 0);
+  }
+
+  async listParks(): Promise<ParkRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM parks ORDER BY machine').all() as Record<string, unknown>[];
+    return rows.map(parkRow);
+  }
+
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {
     return this.write(() => {
       if (!this.db.prepare('SELECT 1 FROM cases WHERE machine = ?').get(machine)) return false;
@@ -351,4 +388,14 @@ export class SqliteStore implements JournalStore {
 /** Open (and create or upgrade) the SQLite journal at `location`. */
 export async function openSqliteStore(location: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   return new SqliteStore(location, options);
+}
+
+const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
+
+export function presenceRow(r: Record<string, unknown>): PresenceRecord {
+  return { machine: String(r.machine), site: String(r.site), lastSeen: isoOrNull(r.last_seen), unseenSince: isoOrNull(r.unseen_since), misses: Number(r.misses), nextProbeAt: isoOrNull(r.next_probe_at) };
+}
+
+export function parkRow(r: Record<string, unknown>): ParkRecord {
+  return { machine: String(r.machine), until: isoOrNull(r.until)!, note: r.note === null ? null : String(r.note), who: String(r.who), parkedAt: isoOrNull(r.parked_at)! };
 }

@@ -148,6 +148,34 @@ export interface MachineStateRecord {
   lastSuccessAt: string;
 }
 
+/** When a PC last answered a probe, or since when it has not (keep); offline is a state, not a failure. */
+export interface PresenceRecord {
+  machine: string;
+  site: string;
+  lastSeen: string | null; // ISO
+  unseenSince: string | null; // first unanswered probe since it was last seen
+  misses: number; // unanswered probes in a row
+  nextProbeAt: string | null; // not probed again before (per-PC backoff)
+}
+
+/** A probe's outcome: seen resets the PC's misses; unseen counts one more and sets when to probe next. */
+export interface PresenceUpdate {
+  machine: string;
+  site: string;
+  seen: boolean;
+  at: string;
+  nextProbeAt: string | null;
+}
+
+/** A PC that keep and rerun leave alone until a date. */
+export interface ParkRecord {
+  machine: string;
+  until: string; // ISO
+  note: string | null;
+  who: string;
+  parkedAt: string;
+}
+
 /** Who works on a machine: the run and the controller process (os user@host, pid). */
 export interface LeaseHolder { runId: string; who: string; pid: number }
 /** A machine whose live lease another holder has. */
@@ -333,5 +361,10 @@ export interface JournalStore {
   /** Which of `machines` this run has already finished (a status other than pending or interrupted), in one query:
    *  a lease just taken on one of them goes back (another controller of the run got there first). */
   finishedInRun(runId: string, machines: string[]): Promise<string[]>;
+  recordPresence(updates: PresenceUpdate[]): Promise<void>;
+  listPresence(): Promise<PresenceRecord[]>; // by machine
+  parkMachine(park: ParkRecord): Promise<void>; // replaces an earlier park of the machine
+  unparkMachine(machine: string): Promise<boolean>; // false: it was not parked
+  listParks(): Promise<ParkRecord[]>; // by machine, expired ones included
   close(): Promise<void>;
 }

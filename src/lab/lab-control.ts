@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { assignFaults, parseFaultSpec } from './faults.js';
 import { DEFAULT_LAB_DIR, isLabProcess, labFile, readLabInfo, writeJsonAtomically, type LabInfo, type LabRequest } from './lab-files.js';
 import { checkPorts } from './port-check.js';
+import { planPower, powerPaths, readPoweredOff, requestPower, selectLabPcs } from './power.js';
 import { findPwsh } from '../shell/pwsh-path.js';
 import { checkWindowsFault } from './windows/windows-faults.js';
 import { pwshMissingMessage, windowsCount, WindowsShareError } from './windows/windows-share.js';
@@ -21,6 +22,7 @@ export interface LabUpOptions {
   faults?: string;
   seed?: number;
   windows?: string; // count or percentage of Windows PCs (default none; the CLI asks for 80% when pwsh is found)
+  power?: string; // PCs switched off at the start and when they come on, e.g. off=30%:on-within=120
   log?: LabLog;
   /** argv of the background process; default: node <homeshift bin> lab serve --dir DIR. */
   command?: string[];
@@ -38,6 +40,7 @@ export interface LabStatus {
   listening: number; // ports of the lab in use right now
   expectedListening: number; // all PCs but the offline ones
   faults: Record<string, string[]>; // kind -> machine ids
+  poweredOff: string[]; // switched off right now (lab power, the power schedule)
   message: string;
 }
 
@@ -70,6 +73,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
     seed: options.seed ?? DEFAULT_SEED,
   };
   if (options.windows !== undefined) request.windows = options.windows;
+  if (options.power) request.power = planPower(options.power, Array.from({ length: request.machines }, (_, i) => String(i)), 0).spec; // a bad spec is rejected here
   if (!Number.isInteger(request.machines) || request.machines < 1) throw new Error(`machines must be a positive whole number, not ${request.machines}`);
   if (!Number.isInteger(request.sites) || request.sites < 1) throw new Error(`sites must be a positive whole number, not ${request.sites}`);
   assignFaults(request.faults, Array.from({ length: request.machines }, (_, i) => String(i)), request.seed); // reject a bad spec here, not in the background
@@ -128,9 +132,20 @@ export async function labDown(dir?: string, options: { log?: LabLog; graceMs?: n
   }
   const { kept, where } = await removeLabFiles(labDir, { purge: options.purge });
   await Promise.all((['lab.json', 'lab-config.json', 'lab.log'] as const).map((n) => rm(labFile(labDir, n), { force: true })));
+  await Promise.all(Object.values(powerPaths(labDir)).map((p) => rm(p, { recursive: true, force: true })));
   await rmdir(labDir).catch(() => undefined); // only when nothing else is left in it
   log(`removed the lab files in ${labDir}`);
   return { stopped, pid: info?.pid ?? null, kept, where };
+}
+
+/** Switch the PCs `selector` names on or off in the lab serving `dir`; returns the ids. */
+export async function labPower(selector: string, on: boolean, dir?: string): Promise<string[]> {
+  const labDir = resolveLabDir(dir);
+  const info = await readLabInfo(labDir);
+  if (!info || !(await isLabProcess(info.pid, labDir))) throw new Error(`no lab is running in ${labDir} (start one with "homeshift lab up")`);
+  const machines = selectLabPcs(selector, info.machines);
+  await requestPower(labDir, info.pid, { on, machines });
+  return machines;
 }
 
 /** Read lab.json and check the process and its ports. */
@@ -138,7 +153,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
   const labDir = resolveLabDir(dir);
   const info = await readLabInfo(labDir);
   if (!info) {
-    return { dir: labDir, running: false, pid: null, started: null, projectDir: null, machines: 0, windows: 0, listening: 0, expectedListening: 0, faults: {}, message: `no lab in ${labDir}` };
+    return { dir: labDir, running: false, pid: null, started: null, projectDir: null, machines: 0, windows: 0, listening: 0, expectedListening: 0, faults: {}, poweredOff: [], message: `no lab in ${labDir}` };
   }
   const running = await isLabProcess(info.pid, labDir);
   const expected = info.machines.filter((m) => m.fault?.kind !== 'offline');
@@ -159,6 +174,7 @@ export async function labStatus(dir?: string): Promise<LabStatus> {
     listening,
     expectedListening: expected.length,
     faults: info.faults.byKind,
+    poweredOff: running ? await readPoweredOff(labDir) : [],
     message,
   };
 }
@@ -170,6 +186,7 @@ export function formatLabStatus(status: LabStatus): string[] {
   const kinds = Object.entries(status.faults).filter(([, ids]) => ids.length > 0);
   if (kinds.length > 0) lines.push('faults:');
   for (const [kind, ids] of kinds) lines.push(`  ${kind} (${ids.length}): ${ids.join(', ')}`);
+  if (status.poweredOff.length > 0) lines.push(`switched off (${status.poweredOff.length}): ${status.poweredOff.join(', ')}`);
   return lines;
 }
 

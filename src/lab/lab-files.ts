@@ -10,6 +10,7 @@ export interface LabRequest {
   faults: string;
   seed: number;
   windows?: string; // count or percentage of Windows PCs; absent: the default
+  power?: string; // PCs switched off at the start and when they come on (see power.ts)
 }
 
 /** What the background process records once it serves (`<dir>/lab.json`). */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isMap, isSeq, parse as parseYaml, parseDocument, type Document } from 'yaml';
@@ -22,9 +23,17 @@ export interface LabSettings {
   windows?: Set<string>; // machine ids of Windows PCs
 }
 
-// A Windows lab PC starts a real pwsh for every program, and the run holds that start-up to the first step's
-// limit: with a few PCs per core busy at once, 15 s is not enough on a small control machine (30 s keeps a hung PC short).
+// A Windows lab PC's steps run in a real pwsh whose cmdlets share the control machine's cores with every other PC.
 export const WINDOWS_STEP_TIMEOUT = 30;
+
+// One pwsh start costs the lab about 2 s of CPU. A real PC pays its shell's start-up on its own CPU; the lab's
+// Windows PCs pay theirs on the control machine's few cores, all at once in the worst case. That shared cost goes
+// into their start-up limit (ssh.startTimeout), never into a step's limit: a slow step in the lab is still a defect.
+const PWSH_START_CPU_SECONDS = 2;
+
+export function windowsStartTimeout(windowsPcs: number, cores = availableParallelism()): number {
+  return WINDOWS_STEP_TIMEOUT + Math.ceil((windowsPcs * PWSH_START_CPU_SECONDS) / Math.max(1, cores));
+}
 
 export const LAB_SSH_USER = 'homeshift';
 
@@ -81,6 +90,7 @@ export function secretFileName(name: string): string {
 }
 
 function setMachineRoots(doc: Document, roots: Map<string, string>, windows: Set<string>): boolean {
+  const startTimeout = windowsStartTimeout(windows.size);
   const machines = doc.get('machines');
   if (!isSeq(machines)) return false;
   let changed = false;
@@ -89,7 +99,10 @@ function setMachineRoots(doc: Document, roots: Map<string, string>, windows: Set
     const root = roots.get(String(item.get('id')));
     if (root === undefined) continue;
     item.setIn(['vars', 'root'], root);
-    if (windows.has(String(item.get('id')))) item.setIn(['ssh', 'stepTimeout'], WINDOWS_STEP_TIMEOUT);
+    if (windows.has(String(item.get('id')))) {
+      item.setIn(['ssh', 'stepTimeout'], WINDOWS_STEP_TIMEOUT);
+      item.setIn(['ssh', 'startTimeout'], startTimeout);
+    }
     changed = true;
   }
   return changed;

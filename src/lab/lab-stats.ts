@@ -9,8 +9,9 @@ export interface LabCounters {
   drops: number;
   hangs: number;
   healed: number; // PCs whose fault has healed
+  unanswered: number; // connections to switched-off PCs, held and never answered
 }
 
 export function createCounters(): LabCounters {
-  return { connections: 0, active: 0, execs: 0, activeExecs: 0, authFailures: 0, delayed: 0, drops: 0, hangs: 0, healed: 0 };
+  return { connections: 0, active: 0, execs: 0, activeExecs: 0, authFailures: 0, delayed: 0, drops: 0, hangs: 0, healed: 0, unanswered: 0 };
 }

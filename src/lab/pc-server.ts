@@ -29,6 +29,7 @@ export interface PcState {
   attempts: number; // TCP connections accepted, the counter heal=K uses
   healed: boolean;
   saved: string | null; // what healing a file fault restores (crypttab text)
+  powered?: boolean; // false: switched off (see power.ts)
 }
 
 /** What every PC of the fleet shares: the client key it accepts and the lab-wide bookkeeping. */
@@ -51,6 +52,7 @@ export class PcServer {
   private readonly listener: NetServer;
   private readonly connections = new Map<number, PcConnection>(); // by the client's port
   private ssh: InstanceType<typeof SshServer> | null = null;
+  private readonly silent = new Set<Socket>(); // connections taken while switched off, never answered
   private wrongSsh: InstanceType<typeof SshServer> | null = null;
 
   constructor(
@@ -92,10 +94,27 @@ export class PcServer {
     return this.listener.listening;
   }
 
+  get poweredOn(): boolean {
+    return this.pc.powered !== false;
+  }
+
+  /** Switch the PC off (its connections die, new ones are never answered) or on again. */
+  setPower(on: boolean): void {
+    if (on === this.poweredOn) return;
+    this.pc.powered = on;
+    if (on) {
+      for (const socket of this.silent) socket.destroy();
+      this.silent.clear();
+      return;
+    }
+    for (const { socket } of this.connections.values()) socket.destroy();
+  }
+
   private onSocket(socket: Socket): void {
     const { pc, fleet } = this;
     socket.on('error', () => undefined);
     if (!this.ssh) return void socket.destroy();
+    if (pc.powered === false) return this.holdSilently(socket);
     pc.attempts += 1;
     fleet.counters.connections += 1;
     fleet.counters.active += 1;
@@ -117,6 +136,19 @@ export class PcServer {
       return;
     }
     this.hand(socket, fault);
+  }
+
+  /** A switched-off PC: the connection is held and never answered, so the client waits into its own timeout. */
+  private holdSilently(socket: Socket): void {
+    const live = { stop: () => socket.destroy() };
+    this.silent.add(socket);
+    this.fleet.live.add(live);
+    this.fleet.counters.unanswered += 1;
+    socket.resume(); // read and drop what the client sends (its SSH banner)
+    socket.once('close', () => {
+      this.silent.delete(socket);
+      this.fleet.live.delete(live);
+    });
   }
 
   /** Hand the socket to the SSH server, as the fault in force says. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { labFile, readLabRequest, writeJsonAtomically, type LabInfo } from './lab-files.js';
+import { takePowerRequests, writePowerState } from './power.js';
 import { startLab, type Lab } from './start-lab.js';
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
@@ -21,8 +22,18 @@ export async function serveLab(dir: string, options: { log?: (line: string) => v
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   let lab: Lab | null = null;
+  let powerWork = Promise.resolve();
+  const recordPower = () => {
+    powerWork = powerWork.then(() => (lab ? writePowerState(labDir, lab.poweredOff()) : undefined)).catch(() => undefined);
+  };
+  const onPowerRequest = () => {
+    powerWork = powerWork.then(() => lab ? takePowerRequests(labDir, (r) => lab!.setPower(r.machines, r.on), () => lab!.poweredOff()) : undefined).catch(() => undefined);
+  };
+  process.on('SIGUSR2', onPowerRequest);
   try {
-    lab = await startLab({ dir: labDir, ...request });
+    lab = await startLab({ dir: labDir, ...request, onPowerChange: recordPower });
+    await writePowerState(labDir, lab.poweredOff());
+    onPowerRequest(); // requests left while the lab was starting
     if (stopRequested === null) {
       await writeJsonAtomically(labFile(labDir, 'lab.json'), describeLab(lab, request.sites));
       log(`lab serving ${lab.machines.length} PCs from ${labDir} (pid ${process.pid})`);
@@ -33,7 +44,9 @@ export async function serveLab(dir: string, options: { log?: (line: string) => v
     }
     log(`lab stopping (${stopRequested})`);
   } finally {
+    process.off('SIGUSR2', onPowerRequest);
     await lab?.stop();
+    await powerWork;
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
   }
 }

@@ -18,6 +18,7 @@ import { generateEd25519 } from '../transport/key-pair.js';
 import { pinLabSettings, readFleet } from './lab-project.js';
 import { createCounters, type LabCounters } from './lab-stats.js';
 import { PcServer, type FleetContext, type PcState } from './pc-server.js';
+import { planPower, type PowerSchedule } from './power.js';
 import { installSimTools } from './sim-tools.js';
 import { findStepTouches } from './step-touches.js';
 import { applyWindowsFault, checkWindowsFault } from './windows/windows-faults.js';
@@ -34,6 +35,10 @@ export interface StartLabOptions {
   seed?: number;
   /** Windows PCs: a count or a percentage; default none (the CLI picks 80% when pwsh is found, see chooseWindowsShare). */
   windows?: string;
+  /** PCs switched off at the start and when each comes on (see power.ts), e.g. `off=30%:on-within=120`. */
+  power?: string;
+  /** Told after PCs were switched on or off (by setPower or the schedule). */
+  onPowerChange?: () => void;
 }
 
 export interface LabMachine {
@@ -57,6 +62,11 @@ export interface Lab {
   projectDir: string;
   machines: LabMachine[];
   faults: FaultPlan;
+  power: PowerSchedule;
+  /** Switch these PCs on or off; returns the ids whose state changed. */
+  setPower(ids: string[], on: boolean): string[];
+  /** The PCs switched off right now, sorted. */
+  poweredOff(): string[];
   stats(): LabStats;
   stop(): Promise<void>;
 }
@@ -112,11 +122,33 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     });
     await recordLabMade(dir, generated.files);
     const faults = await setUpPcs(dir, servers, options.faults, seed);
+    const byId = new Map(servers.map((s) => [s.pc.id, s]));
+    const setPower = (ids: string[], on: boolean) => ids.filter((id) => {
+      const server = byId.get(id);
+      if (!server || server.poweredOn === on) return false;
+      server.setPower(on);
+      return true;
+    });
+    const setPowerTelling = (ids: string[], on: boolean) => {
+      const changed = setPower(ids, on);
+      if (changed.length > 0) options.onPowerChange?.();
+      return changed;
+    };
+    const power = planPower(options.power, servers.map((s) => s.pc.id), seed);
+    setPower(power.off, false);
+    for (const [id, ms] of Object.entries(power.onAt)) {
+      const timer = setTimeout(() => { fleet.live.delete(pending); setPowerTelling([id], true); }, ms);
+      const pending = { stop: () => clearTimeout(timer) };
+      fleet.live.add(pending);
+    }
     return {
       dir,
       projectDir: paths.project,
       machines: servers.map(({ pc }) => ({ id: pc.id, site: pc.site, os: pc.os, host: '127.0.0.1', port: pc.port, root: pc.root, fault: pc.fault })),
       faults,
+      power,
+      setPower: setPowerTelling,
+      poweredOff: () => servers.filter((s) => !s.poweredOn).map((s) => s.pc.id).sort(),
       stats: () => collectStats(servers, fleet.counters),
       stop,
     };

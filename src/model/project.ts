@@ -19,6 +19,7 @@ export interface SshSettings {
   connectTimeout?: number; // seconds
   stepTimeout?: number; // seconds, per step
   machineTimeout?: number; // seconds, whole machine deadline
+  startTimeout?: number; // seconds the PC's shell may take until its first step begins; default the first step's limit
 }
 
 /** A secret is referenced by name in profiles; its value comes from the environment or a file, never from YAML. */

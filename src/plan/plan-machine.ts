@@ -47,6 +47,7 @@ function planSsh(ssh: SshSettings): MachinePlan['ssh'] {
   };
   if (ssh.identityFile !== undefined) result.identityFile = ssh.identityFile;
   if (ssh.knownHosts !== undefined) result.knownHosts = ssh.knownHosts;
+  if (ssh.startTimeout !== undefined) result.startTimeout = ssh.startTimeout;
   return result;
 }
 

@@ -96,7 +96,7 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
   const parser = createResultParser(plan, nonce);
   const results: StepResult[] = [];
   const abort = new AbortController();
-  let why: 'step-timeout' | 'machine-timeout' | 'interrupted' | null = null;
+  let why: 'start-timeout' | 'step-timeout' | 'machine-timeout' | 'interrupted' | null = null;
   let stepTimer: NodeJS.Timeout | undefined;
   let stepStarted = performance.now(); // of the step in flight: a step cut short is journaled with the time it had
   const stop = (reason: typeof why) => { if (!why) { why = reason; abort.abort(); } };
@@ -106,10 +106,16 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
     const limit = plan.steps[index]?.timeout ?? 300;
     stepTimer = setTimeout(() => stop('step-timeout'), limit * 1000);
   };
+  // Until its first step begins the PC's shell is starting up: held to the start-up limit (by default the first
+  // step's), so a PC whose shell starts slowly for reasons of its own is told apart from a slow step.
+  const armStart = () => {
+    const limit = plan.ssh.startTimeout ?? plan.steps[0]?.timeout ?? 300;
+    stepTimer = setTimeout(() => stop(plan.ssh.startTimeout === undefined ? 'step-timeout' : 'start-timeout'), limit * 1000);
+  };
   const onHardStop = () => stop('interrupted');
   ctx.hardStop.addEventListener('abort', onHardStop, { once: true });
   if (ctx.hardStop.aborted) stop('interrupted');
-  if (plan.steps.length > 0) armStep(0); // a command that never starts its first step is held to that step's limit
+  if (plan.steps.length > 0) armStart();
 
   const onChunk = (chunk: string) => {
     for (const ev of parser.push(chunk)) {
@@ -181,7 +187,7 @@ function lastLine(text: string): string {
 const CONNECTION_LOST = 'connection lost before the machine program ended';
 
 function explainIncomplete(
-  why: 'step-timeout' | 'machine-timeout' | 'interrupted' | null,
+  why: 'start-timeout' | 'step-timeout' | 'machine-timeout' | 'interrupted' | null,
   exec: { timedOut: boolean; exitCode: number | null; signal: string | null; stderr: string },
   stepId: string,
   inStep: boolean, // a step had started and not reported: its own code ended the program (exit N, a fatal error)
@@ -189,6 +195,7 @@ function explainIncomplete(
 ): { cls: ErrorClass; message: string } {
   if (why === 'interrupted') return { cls: 'interrupted', message: `${stepId}: interrupted by the operator` };
   if (why === 'step-timeout') return { cls: 'timeout', message: `${stepId}: step exceeded its time limit` };
+  if (why === 'start-timeout') return { cls: 'timeout', message: `${stepId}: the machine's shell did not start within its start-up limit` };
   if (exec.timedOut) return { cls: 'timeout', message: `${stepId}: machine exceeded its deadline` };
   if (exec.exitCode === null) return { cls: 'unreachable', message: `${stepId}: ${CONNECTION_LOST}${exec.signal ? ` (${exec.signal})` : ''}` };
   const detail = redact(lastLine(exec.stderr));

@@ -1,0 +1,92 @@
+/**
+ * One sweep of `homeshift keep`: find the PCs that need work, probe them cheaply, and run those that answer
+ * through the same path as a rollout (runRollout: leases, journal, routing, the threshold per sweep). A PC that
+ * does not answer gets "not seen since" in the journal and is probed again after a per-PC, capped backoff: it
+ * never gets a result, so its attempts do not rise and it does not escalate for being off.
+ */
+import type { JournalStore, ParkRecord, PresenceUpdate } from '../journal/index.js';
+import type { MachinePlan, Plan } from '../model/plan.js';
+import { probeMachines } from './probe.js';
+import { runRollout, type RolloutHooks, type RolloutRequest, type RolloutSummary } from './rollout.js';
+
+export type WorkReason = 'open-case' | 'never-tried' | 'stale' | 'reboot-pending';
+
+export interface KeepSweepRequest extends Omit<RolloutRequest, 'plan' | 'resumeRunId'> {
+  fullPlan: Plan; // every machine keep looks after, planned
+  subPlan: (machines: MachinePlan[]) => Plan; // the plan of the machines this sweep runs
+  probeTimeoutMs: number;
+  backoff: { baseMs: number; capMs: number }; // after n+1 misses in a row a PC waits min(cap, base * (2^n - 1)) before its next probe
+  now?: () => Date;
+}
+
+export interface SweepSummary {
+  due: Record<WorkReason, number>; // PCs that need work, by their first reason
+  parked: string[]; // due but parked until a later date
+  waiting: string[]; // due but in their backoff after unanswered probes
+  seen: string[];
+  unseen: string[];
+  run: RolloutSummary | null; // null: nobody to run
+}
+
+/** Which machines of the plan need work, and why (the first reason that applies). */
+export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store'>): Promise<Map<string, WorkReason>> {
+  const [open, states, reboot] = await Promise.all([req.store.listCases({ status: 'open' }), req.store.listMachineStates(), req.store.rebootPending()]);
+  const openIds = new Set(open.map((c) => c.machine));
+  const rebootIds = new Set(reboot.map((r) => r.machine));
+  const lastHash = new Map(states.map((s) => [s.machine, s.lastSuccessPlanHash]));
+  const work = new Map<string, WorkReason>();
+  for (const m of req.fullPlan.machines) {
+    const id = m.machine.id;
+    const hash = lastHash.get(id);
+    if (openIds.has(id)) work.set(id, 'open-case');
+    else if (hash === undefined) work.set(id, 'never-tried');
+    else if (hash !== m.hash) work.set(id, 'stale');
+    else if (rebootIds.has(id)) work.set(id, 'reboot-pending');
+  }
+  return work;
+}
+
+/** The parks in force at `now`, by machine. */
+export async function parkedNow(store: JournalStore, now: Date): Promise<Map<string, ParkRecord>> {
+  return new Map((await store.listParks()).filter((p) => Date.parse(p.until) > now.getTime()).map((p) => [p.machine, p]));
+}
+
+export function backoffMs(misses: number, backoff: { baseMs: number; capMs: number }): number {
+  return Math.min(backoff.capMs, backoff.baseMs * (2 ** Math.min(misses, 30) - 1));
+}
+
+export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {}): Promise<SweepSummary> {
+  const now = (req.now ?? (() => new Date()))();
+  const { store } = req;
+  const [work, parkedUntil, presence] = await Promise.all([findWork(req), parkedNow(store, now), store.listPresence()]);
+  const byId = new Map(presence.map((p) => [p.machine, p]));
+  const due: Record<WorkReason, number> = { 'open-case': 0, 'never-tried': 0, stale: 0, 'reboot-pending': 0 };
+  const parked: string[] = [];
+  const waiting: string[] = [];
+  const toProbe: MachinePlan[] = [];
+  for (const m of req.fullPlan.machines) {
+    const reason = work.get(m.machine.id);
+    if (!reason) continue;
+    due[reason]++;
+    const next = byId.get(m.machine.id)?.nextProbeAt;
+    if (parkedUntil.has(m.machine.id)) parked.push(m.machine.id);
+    else if (next && Date.parse(next) > now.getTime()) waiting.push(m.machine.id);
+    else toProbe.push(m);
+  }
+  if (hooks.softStop?.aborted) return { due, parked, waiting, seen: [], unseen: [], run: null };
+
+  const answers = await probeMachines(toProbe.map((m) => ({ id: m.machine.id, host: m.machine.host, port: m.machine.port })), { timeoutMs: req.probeTimeoutMs });
+  const at = new Date().toISOString();
+  const updates: PresenceUpdate[] = toProbe.map((m) => {
+    const seen = answers.get(m.machine.id) === true;
+    const misses = byId.get(m.machine.id)?.misses ?? 0;
+    const wait = seen ? 0 : backoffMs(misses, req.backoff); // the first miss is probed again next sweep
+    return { machine: m.machine.id, site: m.machine.site, seen, at, nextProbeAt: seen || wait <= 0 ? null : new Date(Date.now() + wait).toISOString() };
+  });
+  await store.recordPresence(updates);
+  const seen = toProbe.filter((m) => answers.get(m.machine.id) === true);
+  const unseen = toProbe.filter((m) => answers.get(m.machine.id) !== true).map((m) => m.machine.id);
+  if (seen.length === 0 || hooks.softStop?.aborted) return { due, parked, waiting, seen: [], unseen, run: null };
+  const run = await runRollout({ ...req, plan: req.subPlan(seen) }, hooks);
+  return { due, parked, waiting, seen: seen.map((m) => m.machine.id), unseen, run };
+}
