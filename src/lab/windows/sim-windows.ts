@@ -11,6 +11,7 @@
  */
 import { SIM_INSTALLERS_PS1 } from './installer-tools.js';
 import { SIM_REGISTRY_PS1 } from './sim-registry.js';
+import { SIM_SHARES_PS1 } from './sim-shares.js';
 
 export const SIM_WINDOWS_PS1 = String.raw`# homeshift lab: simulated Windows commands of one lab PC
 $global:HsLabState = Join-Path $env:HS_SIM_ROOT '.sim/state'
@@ -196,7 +197,7 @@ function Get-BitLockerVolume {
   }
 }
 
-${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
+${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}${SIM_SHARES_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
 function Set-Content {
   $target = $null
   for ($i = 0; $i -lt $args.Count - 1; $i++) { if ("$($args[$i])" -match '^-(LiteralPath|Path|PSPath|LP)$') { $target = "$($args[$i + 1])" } }
