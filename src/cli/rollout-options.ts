@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
+import { DEFAULT_PUSH_FORKS } from '../run/push.js';
 import type { RolloutSettings } from '../run/rollout.js';
 import { OptionError, parseAmount, parseWaves } from '../run/waves.js';
 import { usageError } from './exit.js';
 
 export interface RunFlags {
   forks: string;
+  pushForks?: string;
   waves: string;
   maxFailures?: string;
   retries: string;
@@ -24,6 +26,7 @@ export interface RunSettings extends RolloutSettings {
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-f, --forks <n>', 'machines worked on at the same time', '20')
+    .option('--push-forks <n>', 'PCs receiving push sources\' installer files at the same time (the site\'s uplink)', String(DEFAULT_PUSH_FORKS))
     .option('-w, --waves <sizes>', 'wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%)', '100%')
     .option('--max-failures <amount>', 'halt (exit 4) when more machines failed than this count or share (e.g. 5 or 5%); default: never halt')
     .option('--retries <n>', 'connection retries (with backoff) for unreachable or timed-out PCs', '2')
@@ -44,6 +47,7 @@ export function readRunSettings(flags: RunFlags): RunSettings {
   try {
     return {
       forks: positiveInt(flags.forks, '--forks', 1),
+      pushForks: positiveInt(flags.pushForks ?? String(DEFAULT_PUSH_FORKS), '--push-forks', 1),
       waves: parseWaves(flags.waves),
       maxFailures: flags.maxFailures === undefined || flags.maxFailures.trim() === 'none' ? null : parseAmount(flags.maxFailures, '--max-failures'),
       retries: positiveInt(flags.retries, '--retries', 0),
