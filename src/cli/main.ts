@@ -18,6 +18,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register[]> }[] = [
   { names: ['case'], load: async () => [(await import('./case.js')).registerCase] },
   { names: ['notify'], load: async () => [(await import('./notify.js')).registerNotify] },
   { names: ['report'], load: async () => [(await import('./report.js')).registerReport] },
+  { names: ['bundle'], load: async () => [(await import('./bundle.js')).registerBundle] },
   { names: ['init'], load: async () => [(await import('./init.js')).registerInit] },
   { names: ['inventory'], load: async () => [(await import('./inventory.js')).registerInventory] },
   { names: ['directory'], load: async () => [(await import('./directory.js')).registerDirectory] },

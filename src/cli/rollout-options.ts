@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
+import { DEFAULT_PUSH_FORKS } from '../run/push.js';
 import type { RolloutSettings } from '../run/rollout.js';
 import { OptionError, parseAmount, parseWaves } from '../run/waves.js';
 import { usageError } from './exit.js';
 
 export interface RunFlags {
   forks: string;
+  pushForks?: string;
   waves?: string;
   maxFailures?: string;
   maxUnreachable?: string;
@@ -25,6 +27,7 @@ export interface RunSettings extends RolloutSettings {
 export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('-f, --forks <n>', 'machines worked on at the same time', '20')
+    .option('--push-forks <n>', 'PCs receiving push sources\' installer files at the same time (the site\'s uplink)', String(DEFAULT_PUSH_FORKS))
     .option('-w, --waves <sizes>', "wave sizes, counts or shares; the last repeats (e.g. 1,10%,100%); default: homeshift.yaml's rollout.waves, else 100%")
     .option('--max-failures <amount>', "halt (exit 4) when more of the PCs reached failed than this count or share (e.g. 5 or 5%); default: homeshift.yaml's rollout.maxFailures, else never halt")
     .option('--max-unreachable <amount>', 'halt (exit 4) when more of the PCs tried were unreachable than this count or share; default: never halt for them')
@@ -48,6 +51,7 @@ export function readRunSettings(flags: RunFlags, defaults: { waves?: string; max
   try {
     return {
       forks: positiveInt(flags.forks, '--forks', 1),
+      pushForks: positiveInt(flags.pushForks ?? String(DEFAULT_PUSH_FORKS), '--push-forks', 1),
       waves: parseWaves(flags.waves ?? defaults.waves ?? '100%'),
       maxFailures: maxFailures === undefined || maxFailures.trim() === 'none' ? null : parseAmount(maxFailures, '--max-failures'),
       maxUnreachable: flags.maxUnreachable === undefined || flags.maxUnreachable.trim() === 'none' ? null : parseAmount(flags.maxUnreachable, '--max-unreachable'),

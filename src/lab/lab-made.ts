@@ -15,6 +15,7 @@ export interface LabMadePaths {
   secrets: string;
   knownHosts: string;
   shares?: string; // the simulated file servers: packages an operator put there stay until purge
+  packages?: string; // what the distribution point serves: kept as the shares are
 }
 
 export async function recordLabMade(dir: string, projectFiles: string[]): Promise<void> {
@@ -50,9 +51,10 @@ async function entriesOf(dir: string): Promise<string[]> {
  */
 export async function removeLabMade(dir: string, paths: LabMadePaths, { purge = false }: { purge?: boolean } = {}): Promise<{ kept: string[]; where: string }> {
   await Promise.all([paths.pcs, paths.keys, paths.secrets, paths.knownHosts].map((p) => rm(p, { recursive: true, force: true })));
-  if (purge) await Promise.all([paths.project, paths.shares].map((p) => p && rm(p, { recursive: true, force: true })));
+  if (purge) await Promise.all([paths.project, paths.shares, paths.packages].map((p) => p && rm(p, { recursive: true, force: true })));
   else {
-    if (paths.shares) await rmdir(paths.shares).catch(() => undefined); // an empty share folder goes; one with packages stays
+    // an empty share or package folder goes; one with packages stays
+    for (const kept of [paths.shares, paths.packages]) if (kept) await rmdir(kept).catch(() => undefined);
     for (const file of await readLabMade(dir)) {
       const abs = join(paths.project, file);
       if (relative(paths.project, abs).startsWith('..')) continue;

@@ -5,6 +5,7 @@
  * Faults (offline, slow, auth, hostkey, drop, hang, fail-<step>, disk-full,
  * unencrypted) are assigned by a seeded PRNG and healed after heal=K connection attempts.
  */
+import { startDistributionPoint, type DistributionPoint } from './distribution-point.js';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import ssh2 from 'ssh2';
@@ -67,6 +68,7 @@ export interface Lab {
   setPower(ids: string[], on: boolean): string[];
   /** The PCs switched off right now, sorted. */
   poweredOff(): string[];
+  distribution: DistributionPoint; // the web server of the lab's packages (packages/ of the lab folder)
   stats(): LabStats;
   stop(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export function labPaths(dir: string) {
     secrets: join(dir, 'secrets'),
     pskFile: join(dir, 'secrets', 'vpn-psk'),
     knownHosts: join(dir, 'known_hosts'),
+    packages: join(dir, 'packages'), // what the lab's distribution point serves: packages/crm/app.msi is <url>crm/app.msi
     shares: join(dir, 'shares'), // the file servers of the Windows PCs: \\fileserver\software\x.msi is shares/fileserver/software/x.msi
   };
 }
@@ -96,7 +99,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const seed = options.seed ?? DEFAULT_SEED;
   const paths = labPaths(dir);
   await removeLabFiles(dir); // a lab left behind; what its operator made in the repository (and the shares) stays
-  await Promise.all([paths.pcs, paths.keys, paths.secrets, paths.shares].map((p) => mkdir(p, { recursive: true })));
+  await Promise.all([paths.pcs, paths.keys, paths.secrets, paths.shares, paths.packages].map((p) => mkdir(p, { recursive: true })));
 
   const clientKeys = generateEd25519('homeshift-lab');
   await writeFile(paths.identityFile, clientKeys.private, { mode: 0o600 });
@@ -110,7 +113,8 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   const accepted = Array.isArray(clientKey) ? clientKey[0] : clientKey;
   const fleet: FleetContext = { clientKey: accepted, verifyClient: createVerifier(accepted), pwsh, counters: createCounters(), live: new Set(), shares: paths.shares, spawner: createSpawner() };
   const servers = Array.from({ length: options.machines }, () => new PcServer(emptyPc(), fleet));
-  const stop = () => stopServers(servers, fleet);
+  const distribution = await startDistributionPoint(paths.packages);
+  const stop = () => Promise.all([stopServers(servers, fleet), distribution.stop()]).then(() => undefined);
   try {
     const ports = await Promise.all(servers.map((s) => s.listen()));
     const generated = await generateFleet(paths.project, {
@@ -149,6 +153,7 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
       power,
       setPower: setPowerTelling,
       poweredOff: () => servers.filter((s) => !s.poweredOn).map((s) => s.pc.id).sort(),
+      distribution,
       stats: () => collectStats(servers, fleet.counters),
       stop,
     };

@@ -4,3 +4,4 @@ export * from './plan.js';
 export * from './result.js';
 export * from './routing.js';
 export * from './local-time.js';
+export * from './package-cache.js';

@@ -202,16 +202,29 @@ export interface WindowsInstall {
   exe?: ExeInstall;
 }
 
+/**
+ * Where a PC gets an installer file (docs/package-sources.md): it downloads it from a distribution point (url), homeshift
+ * sends it over the PC's SSH connection (push: a file of the rollout repository or an absolute path on the control
+ * machine), or it copies it from a share mapped with an explicit credential (unc; credential: a secret under secrets:
+ * whose value is "user:password"). Every file lands in the PC's package cache and is verified by its sha256 first.
+ */
+export type PackageSource = { url: string } | { push: string } | { unc: string; credential: string };
+
+/** The installer file of an MSI or EXE package: a source and its hash, or a bare path already reachable from the PC. */
+export interface InstallerFile {
+  path?: string; // C:\... or \\server\share\... as the PC sees it (a bare UNC path fails over SSH key logins)
+  source?: PackageSource;
+  sha256?: string; // 64 hex digits; required with a source
+}
+
 /** An .msi on a drive or a share: msiexec /i PATH /qn /norestart PROPERTIES; detected by product code and version. */
-export interface MsiInstall {
-  path: string; // C:\... or \\server\share\...
+export interface MsiInstall extends InstallerFile {
   productCode: string; // {GUID}
   properties?: Record<string, string | number | boolean>;
 }
 
 /** An installer run with its silent arguments; detected by a file's version or an uninstall key. */
-export interface ExeInstall {
-  path: string;
+export interface ExeInstall extends InstallerFile {
   arguments?: string;
   detect: { file?: { path: string; version?: string }; uninstallKey?: { key?: string; displayName?: string; version?: string } };
 }

@@ -31,6 +31,7 @@ export interface PlannedBundle {
   installs: { id: string; version: string }[];
   msi?: PlannedMsi[];
   exe?: PlannedExe[];
+  secrets?: string[]; // the credentials of its unc sources
 }
 
 export interface FileSpec {
@@ -202,7 +203,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       checkOnly: false,
       timeout: 1800,
       files: [],
-      secrets: [],
+      secrets: bundle.secrets ?? [],
       vars,
     };
   });

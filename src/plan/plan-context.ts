@@ -5,7 +5,7 @@ import { sha256, sortedKeys } from './hash.js';
 import { sharedJson } from './machine-json.js';
 import { resolveProfile, type ResolvedProfile } from './resolve-profile.js';
 import { stepSpecs, type PlannedBundle, type RenderContext, type StepSpec } from './builtin-steps.js';
-import { planExe, planMsi, type PlannedExe, type PlannedMsi } from './windows-installers.js';
+import { installerSecrets, planExe, planMsi, type PlannedExe, type PlannedMsi } from './windows-installers.js';
 
 /** Everything a (profile, os) pair shares across its machines: resolved once, compiled once. */
 export interface Recipe {
@@ -84,7 +84,8 @@ function planBundles(project: Project, names: string[], os: Os, profile: string)
       const pin = os === 'linux' ? id.indexOf('=') : -1;
       installs.push(pin > 0 ? { id: id.slice(0, pin), version: id.slice(pin + 1) } : { id, version: pkg.version });
     }
-    const installers = { ...(msi.length ? { msi } : {}), ...(exe.length ? { exe } : {}) };
+    const secrets = os === 'windows' ? installerSecrets(bundle.packages) : [];
+    const installers = { ...(msi.length ? { msi } : {}), ...(exe.length ? { exe } : {}), ...(secrets.length ? { secrets } : {}) };
     return { name, version: bundle.version, packages: bundle.packages.map((p) => ({ name: p.name, version: p.version })), installs, ...installers };
   });
 }

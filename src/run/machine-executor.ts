@@ -4,6 +4,7 @@ import type { ErrorClass, MachineResult, MachineStatus, RunMode, StepResult } fr
 import { fingerprintMessage } from '../model/fingerprint.js';
 import { buildMachineProgram, createResultParser } from '../shell/index.js';
 import { TransportError, type Connection, type ExecResult, type Transport } from '../transport/transport.js';
+import { PushError, type Pusher } from './push.js';
 import type { Redactor } from './redact.js';
 import { targetFor } from './target.js';
 
@@ -14,6 +15,7 @@ export interface MachineContext {
   secrets: Record<string, string>;
   redact: Redactor;
   projectRoot: string;
+  pusher?: Pusher; // sends push sources' files before the program runs (not in check mode)
   retries: number; // connect retries for retryable failures
   retryBackoffMs: number;
   hardStop: AbortSignal; // second interrupt: end in-flight commands
@@ -80,8 +82,10 @@ export async function runMachine(plan: MachinePlan, ctx: MachineContext): Promis
   }
 
   try {
+    if (ctx.pusher && ctx.mode !== 'check') await ctx.pusher.push(plan, conn, plan.ssh.machineTimeout * 1000);
     return await execProgram(plan, ctx, conn, attempts, finish);
   } catch (err) {
+    if (err instanceof PushError) return finish('failed', 'step-failed', err.message, attempts, []);
     return finish('failed', 'internal', `internal error: ${(err as Error)?.message ?? String(err)}`, attempts, []);
   } finally {
     await conn.close().catch(() => undefined);

@@ -3,6 +3,7 @@
  * writer and log files around the scheduler. Prints nothing and installs no process handlers: the caller passes
  * listeners and interrupt signals in and gets a summary back.
  */
+import { DEFAULT_PUSH_FORKS, Pusher } from './push.js';
 import { createJournalWriter, createLogFileWriter, createRunId, describeInvoker, type CaseContext, type JournalStore } from '../journal/index.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import type { SecretSource } from '../model/project.js';
@@ -23,6 +24,7 @@ export interface RolloutSettings {
   retries: number;
   check: boolean;
   waitBusy: boolean; // wait for machines another run holds instead of reporting them busy
+  pushForks?: number; // PCs receiving push sources' files at the same time (default DEFAULT_PUSH_FORKS)
 }
 
 export interface RolloutRequest {
@@ -103,7 +105,7 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
   try {
     const summary = await runFleet({
       runId, plan, waves, transport: req.transport, mode, forks: settings.forks, maxFailures: settings.maxFailures, maxUnreachable: settings.maxUnreachable,
-      secrets, redact, projectRoot: req.projectRoot, retries: settings.retries, retryBackoffMs: req.retryBackoffMs ?? 1000,
+      secrets, redact, projectRoot: req.projectRoot, pusher: new Pusher(req.projectRoot, settings.pushForks ?? DEFAULT_PUSH_FORKS), retries: settings.retries, retryBackoffMs: req.retryBackoffMs ?? 1000,
       listeners, softStop, hardStop: hooks.hardStop ?? never, leases,
       waitBusy: settings.waitBusy ? { pollMs: Math.min(2000, renewalPeriod(req.leaseTimeoutMs)) } : undefined,
     });

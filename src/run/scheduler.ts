@@ -1,3 +1,4 @@
+import type { Pusher } from './push.js';
 import { setMaxListeners } from 'node:events';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import { describeHalt, isFailedStatus, type BusyGroup, type Halt, type MachineHolder, type MachineResult, type MachineStatus, type RunEvent, type RunListener, type RunMode, type RunOutcome } from '../model/result.js';
@@ -19,6 +20,7 @@ export interface FleetRun {
   secrets: Record<string, string>;
   redact: Redactor;
   projectRoot: string;
+  pusher?: Pusher;
   retries: number;
   retryBackoffMs: number;
   listeners: RunListener[];
@@ -144,6 +146,7 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
       secrets: run.secrets,
       redact: run.redact,
       projectRoot: run.projectRoot,
+      pusher: run.pusher,
       retries: run.retries,
       retryBackoffMs: run.retryBackoffMs,
       hardStop: AbortSignal.any([run.hardStop, lost]),

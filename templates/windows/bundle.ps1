@@ -5,6 +5,9 @@
 # HS_EXE_PACKAGES one "name<TAB>version<TAB>path<TAB>arguments<TAB>rule<TAB>target<TAB>least version" per line;
 # rule file (target: the file, its VersionInfo), uninstall-key (target: the key name) or display-name (a DisplayName pattern).
 # msiexec's 3010 and 1641 mean installed, reboot required: the step is changed and the PC waits for a reboot.
+# HS_SOURCES one "sha256<TAB>url|push|unc<TAB>location<TAB>credential variable<TAB>cache path<TAB>package" per line: the
+# installer files the PC gets into its package cache (docs/package-sources.md); each is verified by its SHA-256 before
+# anything of the bundle runs, and a file already in the cache with that hash is used as it is.
 
 # winget with its stderr merged into its output, through the runtime's Invoke-HsNative; $LASTEXITCODE decides.
 function Invoke-HsWinget { Invoke-HsNative winget @args }
@@ -127,6 +130,67 @@ function Complete-HsInstall([string]$What, [int]$Code) {
   Write-Output "$What`: installed"
 }
 
+$HS__SecondHop = 'is on a share, and a PC reached by an SSH key has no network credentials in its session (the second hop); ' +
+  'give the package a source instead: url (a distribution point), push (sent over SSH) or unc with a credential'
+
+function Get-HsSources {
+  foreach ($line in (Get-HsLines $HS_SOURCES)) {
+    $sha256, $kind, $location, $credential, $cache, $name = $line -split "`t"
+    [pscustomobject]@{ Sha256 = $sha256; Kind = $kind; Location = $location; Credential = $credential; Cache = $cache; Name = $name }
+  }
+}
+
+function Get-HsSha256([string]$Path) { (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant() }
+
+# Copies a file from a share mapped for this copy only, with the credential ("user:password") of the source.
+function Copy-HsFromShare($Source, [string]$Destination) {
+  if ($Source.Location -notmatch '^(\\\\[^\\]+\\[^\\]+)\\(.+)$') { throw "$($Source.Location) is not a share path \\server\share\..." }
+  $root = $Matches[1]
+  $rest = $Matches[2]
+  $user, $password = (Get-Variable -Name $Source.Credential -ValueOnly) -split ':', 2
+  $credential = New-Object System.Management.Automation.PSCredential($user, (ConvertTo-SecureString -String "$password" -AsPlainText -Force))
+  $drive = 'HsPackages' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+  New-PSDrive -Name $drive -PSProvider FileSystem -Root $root -Credential $credential | Out-Null
+  try { Copy-Item -LiteralPath ($drive + ':\' + $rest) -Destination $Destination -Force }
+  finally { Remove-PSDrive -Name $drive -Force -ErrorAction SilentlyContinue }
+}
+
+# The installer file in the package cache, fetched unless it is there with its hash; verified before it is kept.
+function Save-HsCachedFile($Source) {
+  $file = Get-HsPath $Source.Cache
+  if ((Test-Path -LiteralPath $file -PathType Leaf) -and (Get-HsSha256 $file) -eq $Source.Sha256) {
+    Write-Output "$($Source.Name): $(Split-Path -Leaf $file) from the package cache"
+    return
+  }
+  if ($Source.Kind -eq 'push') { throw "$($Source.Name): $($Source.Location) was not pushed into the package cache" }
+  New-Item -ItemType Directory -Force -Path (Split-Path -Parent $file) | Out-Null
+  $part = "$file.part"
+  if ($Source.Kind -eq 'url') {
+    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
+    $ProgressPreference = 'SilentlyContinue' # Windows PowerShell's progress bar slows a download many times over
+    Invoke-WebRequest -Uri $Source.Location -OutFile $part -UseBasicParsing
+  } else {
+    Copy-HsFromShare $Source $part
+  }
+  $found = Get-HsSha256 $part
+  if ($found -ne $Source.Sha256) {
+    Remove-Item -LiteralPath $part -Force
+    $global:LASTEXITCODE = 1
+    throw "installer hash mismatch: $($Source.Name): $($Source.Location): expected $($Source.Sha256), found $found"
+  }
+  Move-Item -LiteralPath $part -Destination $file -Force
+  Write-Output "$($Source.Name): $(Split-Path -Leaf $file) fetched ($($Source.Kind)), SHA-256 verified"
+}
+
+# Every file the missing packages need, in the cache and verified, before the first installer runs.
+function Save-HsInstallers($Packages) {
+  $paths = @($Packages | ForEach-Object { $_.Path })
+  foreach ($source in @(Get-HsSources)) {
+    $onPc = 'C:\' + ($source.Cache -replace '/', '\')
+    if ($paths -contains $onPc) { Save-HsCachedFile $source }
+  }
+}
+
 function Test-HsState {
   $missing = @(Get-HsMissing) + @(Get-HsMissingMsi) + @(Get-HsMissingExe)
   if ($missing.Count -eq 0) { return $true }
@@ -135,6 +199,9 @@ function Test-HsState {
 }
 
 function Invoke-HsApply {
+  $msi = @(Get-HsMissingMsi)
+  $exe = @(Get-HsMissingExe)
+  Save-HsInstallers ($msi + $exe)
   foreach ($package in @(Get-HsMissing)) {
     $output = @(Invoke-HsWinget install --id $package.Id --version $package.Version --exact --silent --accept-package-agreements --accept-source-agreements --disable-interactivity)
     $code = $LASTEXITCODE
@@ -143,10 +210,14 @@ function Invoke-HsApply {
     $why = if ($output.Count -gt 0) { ': ' + "$($output[$output.Count - 1])".Trim() } else { '' }
     if ($code -ne 0) { throw "winget install $($package.Id) $($package.Version) exited $code$why" }
   }
-  foreach ($package in @(Get-HsMissingMsi)) {
-    Complete-HsInstall "msiexec $($package.Id) $($package.Version)" (Invoke-HsInstaller 'msiexec.exe' $package.Arguments)
+  foreach ($package in $msi) {
+    $code = Invoke-HsInstaller 'msiexec.exe' $package.Arguments
+    if ($code -eq 1619 -and $package.Path.StartsWith('\\')) { $global:LASTEXITCODE = $code; throw "msiexec $($package.Id) $($package.Version) exited 1619: $($package.Path) $HS__SecondHop" }
+    Complete-HsInstall "msiexec $($package.Id) $($package.Version)" $code
   }
-  foreach ($package in @(Get-HsMissingExe)) {
-    Complete-HsInstall "installer $($package.Id) $($package.Version)" (Invoke-HsInstaller $package.Path $package.Arguments)
+  foreach ($package in $exe) {
+    try { $code = Invoke-HsInstaller $package.Path $package.Arguments }
+    catch { if ($package.Path.StartsWith('\\')) { throw "installer $($package.Id) $($package.Version): $($_.Exception.Message): $($package.Path) $HS__SecondHop" } else { throw } }
+    Complete-HsInstall "installer $($package.Id) $($package.Version)" $code
   }
 }

@@ -7,8 +7,9 @@
  *   MSI:  ProductCode, ProductVersion, ProductName, ExitCode (0 by default; 3010 for one that needs a reboot)
  *   EXE:  DisplayName, DisplayVersion, UninstallKey (key name to write), File (C:\... to write) and FileVersion, ExitCode
  * An install that succeeds (0, 3010, 1641) writes the uninstall key (HKLM ...\Uninstall\<key>) and the file.
- * msiexec answers 1619 for a package it cannot open; .sim/fail/msiexec (line 1: a code) makes every call return
- * that code, e.g. 1618 "another installation is in progress". Every call is logged, one row of its argv, to
+ * A share path is refused as a PC reached by an SSH key refuses it (no network credentials, sim-shares.ts): msiexec
+ * answers 1619 and Start-Process throws "Access is denied". msiexec answers 1619 for a package it cannot open;
+ * .sim/fail/msiexec (line 1: a code) makes every call return that code, e.g. 1618 "another installation is in progress". Every call is logged, one row of its argv, to
  * .sim/state/msiexec.log and installers.log. Linux keeps the low byte of an exit code only, so the tools write
  * the whole code to .sim/state/exit-code, which the PC's Start-Process reports as ExitCode.
  */
@@ -63,6 +64,7 @@ if [ -f "$fail/msiexec" ]; then
   finish "$busy"
 fi
 [ "$1" = /i ] || finish 1639
+case $2 in '\\'*) finish 1619 ;; esac
 package=$(lab_path "$2") || finish 1619
 [ -f "$package" ] || finish 1619
 code=$(pkg_value ProductCode "$package")
@@ -116,7 +118,8 @@ function Start-Process {
   $bin = Join-Path $env:HS_SIM_ROOT '.sim/bin'
   $tool = $null
   if ($FilePath -match '(^|[\\/])msiexec(\.exe)?$') { $tool = Join-Path $bin 'msiexec.exe' }
-  elseif ($FilePath -match '^(\\\\|[A-Za-z]:\\)') { $tool = Join-Path $bin 'exe-installer'; $line = ('"' + $FilePath + '" ' + $line).TrimEnd() }
+  elseif ($FilePath.StartsWith('\\')) { throw [System.InvalidOperationException]::new('This command cannot be run due to the error: Access is denied.') }
+  elseif ($FilePath -match '^[A-Za-z]:\\') { $tool = Join-Path $bin 'exe-installer'; $line = ('"' + $FilePath + '" ' + $line).TrimEnd() }
   if ($null -eq $tool) { Microsoft.PowerShell.Management\Start-Process @PSBoundParameters; return }
   $start = @{ FilePath = $tool; Wait = $true; PassThru = $true; NoNewWindow = $true }
   if ($line) { $start.ArgumentList = $line }

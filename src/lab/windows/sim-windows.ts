@@ -12,6 +12,7 @@
 import { SIM_INSTALLERS_PS1 } from './installer-tools.js';
 import { SIM_OPENSSH_PS1 } from './sim-openssh.js';
 import { SIM_REGISTRY_PS1 } from './sim-registry.js';
+import { SIM_SHARES_PS1 } from './sim-shares.js';
 
 export const SIM_WINDOWS_PS1 = String.raw`# homeshift lab: simulated Windows commands of one lab PC
 # The console as Windows PowerShell finds it: the OEM code page of the PC's language (cp850 on a German Windows),
@@ -200,7 +201,7 @@ function Get-BitLockerVolume {
   }
 }
 
-${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}${SIM_OPENSSH_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
+${SIM_REGISTRY_PS1}${SIM_INSTALLERS_PS1}${SIM_OPENSSH_PS1}${SIM_SHARES_PS1}# File writes a fault can break (the enrolment stamp of the MDM step).
 function Set-Content {
   $target = $null
   for ($i = 0; $i -lt $args.Count - 1; $i++) { if ("$($args[$i])" -match '^-(LiteralPath|Path|PSPath|LP)$') { $target = "$($args[$i + 1])" } }

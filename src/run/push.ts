@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { parseCachedFiles, type CachedFile } from '../model/package-cache.js';
+import type { MachinePlan } from '../model/plan.js';
+import { encodePowerShellCommand } from '../render/quote.js';
+import type { Connection } from '../transport/transport.js';
+
+/**
+ * push sources: homeshift sends the installer file over the PC's own SSH connection (the exec channel's stdin) into the
+ * PC's package cache, before the machine's program runs. The control machine reads and hashes each file once however
+ * many PCs get it, and at most `forks` PCs receive at the same time, so a batch does not fill the site's uplink.
+ * A PC that has the file in its cache with the right hash gets nothing.
+ */
+export const DEFAULT_PUSH_FORKS = 4;
+
+// stdin: lines "root<TAB>cache path<TAB>sha256"; prints the index of each file the PC still needs.
+const NEEDS_SCRIPT = [
+  "$ErrorActionPreference = 'Stop'",
+  '$i = 0',
+  'foreach ($line in ([Console]::In.ReadToEnd() -split "`n")) {',
+  '  if (-not $line.Trim()) { continue }',
+  '  $root, $rel, $sha256 = $line.Trim() -split "`t"',
+  '  $file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $root $rel))',
+  '  $have = (Test-Path -LiteralPath $file -PathType Leaf) -and ((Get-FileHash -LiteralPath $file -Algorithm SHA256).Hash.ToLowerInvariant() -eq $sha256)',
+  '  if (-not $have) { "need $i" }',
+  '  $i++',
+  '}',
+].join('\n');
+
+// stdin: one line "root<TAB>cache path<TAB>sha256", then the file's bytes; kept only when its hash is right.
+const RECEIVE_SCRIPT = [
+  "$ErrorActionPreference = 'Stop'",
+  '$in = [Console]::OpenStandardInput()',
+  '$head = New-Object System.Collections.Generic.List[byte]',
+  'while (($b = $in.ReadByte()) -ge 0 -and $b -ne 10) { $head.Add([byte]$b) }',
+  '$root, $rel, $sha256 = [System.Text.Encoding]::UTF8.GetString($head.ToArray()) -split "`t"',
+  '$file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $root $rel))',
+  'New-Item -ItemType Directory -Force -Path (Split-Path -Parent $file) | Out-Null',
+  '$part = "$file.part"',
+  '$out = [System.IO.File]::Create($part)',
+  'try { $in.CopyTo($out, 1048576) } finally { $out.Close() }',
+  '$found = (Get-FileHash -LiteralPath $part -Algorithm SHA256).Hash.ToLowerInvariant()',
+  'if ($found -ne $sha256) { Remove-Item -LiteralPath $part -Force; [Console]::Error.WriteLine("installer hash mismatch: $rel`: expected $sha256, found $found"); exit 1 }',
+  'Move-Item -LiteralPath $part -Destination $file -Force',
+].join('\n');
+
+const command = (script: string) => `powershell.exe -NoProfile -NonInteractive -EncodedCommand ${encodePowerShellCommand(script)}`;
+export const PUSH_NEEDS_COMMAND = command(NEEDS_SCRIPT);
+export const PUSH_RECEIVE_COMMAND = command(RECEIVE_SCRIPT);
+
+export class PushError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PushError';
+  }
+}
+
+interface Loaded { bytes: Buffer; sha256: string }
+
+/** The files of a run's push sources, read once, and the gate that limits how many PCs receive at once. */
+export class Pusher {
+  private readonly files = new Map<string, Promise<Loaded>>();
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  reads = 0;
+
+  constructor(private readonly projectRoot: string, private readonly forks = DEFAULT_PUSH_FORKS) {}
+
+  private load(location: string): Promise<Loaded> {
+    const path = isAbsolute(location) ? location : resolve(this.projectRoot, location);
+    let loaded = this.files.get(path);
+    if (!loaded) {
+      this.reads++;
+      loaded = readFile(path).then((bytes) => ({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') }));
+      loaded.catch(() => undefined);
+      this.files.set(path, loaded);
+    }
+    return loaded;
+  }
+
+  private async gate<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.forks) await new Promise<void>((go) => this.waiting.push(go));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  /** Sends the machine's push files it does not have yet; throws PushError naming the file when one cannot be sent. */
+  async push(plan: MachinePlan, conn: Connection, timeoutMs: number): Promise<void> {
+    if (plan.machine.os !== 'windows') return;
+    const files = uniqueBySha(plan.steps.flatMap((s) => parseCachedFiles(s.vars.HS_SOURCES)).filter((f) => f.kind === 'push'));
+    if (!files.length) return;
+    const head = (f: CachedFile) => `${plan.root}\t${f.cachePath}\t${f.sha256}`;
+    const asked = await conn.exec(PUSH_NEEDS_COMMAND, { stdin: files.map(head).join('\n') + '\n', timeoutMs });
+    if (asked.exitCode !== 0) throw new PushError(`push: the PC could not look into its package cache: ${lastLine(asked.stderr)}`);
+    const needed = [...asked.stdout.matchAll(/^need (\d+)/gm)].map((m) => files[Number(m[1])]).filter(Boolean);
+    for (const file of needed) {
+      let loaded: Loaded;
+      try {
+        loaded = await this.load(file.location);
+      } catch (err) {
+        throw new PushError(`push ${file.location} (${file.name}): cannot read it on the control machine: ${(err as Error).message}`);
+      }
+      if (loaded.sha256 !== file.sha256) throw new PushError(`installer hash mismatch: ${file.name}: ${file.location}: expected ${file.sha256}, found ${loaded.sha256}`);
+      const sent = await this.gate(() => conn.exec(PUSH_RECEIVE_COMMAND, { stdin: Buffer.concat([Buffer.from(head(file) + '\n', 'utf8'), loaded.bytes]), timeoutMs }));
+      if (sent.exitCode !== 0) throw new PushError(`push ${file.location} (${file.name}) failed: ${lastLine(sent.stderr) || `exit ${sent.exitCode}`}`);
+    }
+  }
+}
+
+function uniqueBySha(files: CachedFile[]): CachedFile[] {
+  const seen = new Set<string>();
+  return files.filter((f) => !seen.has(f.sha256) && seen.add(f.sha256));
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop()?.trim() ?? '';
+}
