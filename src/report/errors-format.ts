@@ -2,8 +2,7 @@ import type { ErrorGroup, ErrorList } from '../journal/queries.js';
 import { toCsv } from './csv.js';
 import { createStyle, formatJson } from './format.js';
 import type { FormatOptions, ReportFormat } from './format.js';
-import { CASE_COLUMNS, caseCells, formatWhatToDo } from './status-format.js';
-import { formatTable } from './text-table.js';
+import { caseCells, caseTable, formatWhatToDo } from './status-format.js';
 import { printable } from '../model/printable.js';
 import { localTime } from '../model/local-time.js';
 
@@ -19,7 +18,7 @@ function formatErrorsText(list: ErrorList, options: FormatOptions): string {
   if (list.grouped ? list.groups.length === 0 : list.cases.length === 0) return 'No open cases.\n';
   if (!list.grouped) {
     const rows = list.cases.map(caseCells);
-    return `${formatTable(CASE_COLUMNS, rows, [3])}\n\n${formatWhatToDo(list.cases, style)}\n\n${list.cases.length} open case(s)\n`;
+    return `${caseTable(list.cases, rows)}\n\n${formatWhatToDo(list.cases, style)}\n\n${list.cases.length} open case(s)\n`;
   }
   const blocks = list.groups.map((g) => {
     const [count, cls, fingerprint, example, cause, whatToDo, sites, machines, owners, escalated] = groupCells(g).map((v) => printable(v));

@@ -72,7 +72,7 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
       if (c.escalated) cells[7] = style.magenta.bold('yes');
       return cells;
     });
-    parts.push(`${style.bold('Open cases')}\n${formatTable(CASE_COLUMNS, caseRows, [3])}`, formatWhatToDo(cases, style));
+    parts.push(`${style.bold('Open cases')}\n${caseTable(cases, caseRows)}`, formatWhatToDo(cases, style));
   }
   const waiting = report.sites.filter((s) => s.rebootPending?.length);
   if (waiting.length > 0) {
@@ -96,4 +96,10 @@ export function formatStatus(report: StatusReport, format: ReportFormat, options
   return formatStatusText(report, options);
 }
 
-export { caseCells, CASE_COLUMNS, formatWhatToDo };
+/** The open cases as a table; the note column only when a case has a note. */
+function caseTable(cases: readonly OpenCaseView[], rows: string[][]): string {
+  if (cases.some((c) => c.note)) return formatTable(CASE_COLUMNS, rows, [3]);
+  return formatTable(CASE_COLUMNS.slice(0, -1), rows.map((r) => r.slice(0, -1)), [3]);
+}
+
+export { caseCells, caseTable, CASE_COLUMNS, formatWhatToDo };

@@ -38,7 +38,7 @@ describe('commands load lazily', () => {
   it('gives every command the same help alone as with all commands registered', async () => {
     const all = helpTexts(await buildProgram());
     const top = [...all.keys()].filter((k) => !k.includes(' '));
-    expect(top).toEqual(['validate', 'plan', 'preflight', 'rollout', 'rerun', 'status', 'errors', 'log', 'case', 'notify', 'report', 'init', 'inventory', 'directory', 'journal', 'lab', 'keep', 'demo', 'bootstrap', 'known-hosts']);
+    expect(top).toEqual(['validate', 'plan', 'preflight', 'rollout', 'rerun', 'status', 'errors', 'log', 'case', 'notify', 'report', 'bundle', 'init', 'inventory', 'directory', 'journal', 'lab', 'keep', 'demo', 'bootstrap', 'known-hosts']);
     for (const name of top) {
       const alone = helpTexts(await buildProgram(name));
       for (const [key, text] of alone) expect({ key, text }).toEqual({ key, text: all.get(key) });
