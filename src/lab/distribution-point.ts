@@ -53,7 +53,11 @@ export async function startDistributionPoint(folder: string): Promise<Distributi
       stream.on('error', () => res.destroy());
       stream.on('end', () => {
         if (swap) res.write(Buffer.from([last ^ 0xff]));
-        res.end(() => counts.set(name, (counts.get(name) ?? 0) + 1));
+        // counted once every byte is queued, before the client can have the whole file (the 'finish' callback may run
+        // after the client is done and has moved on); a transfer that breaks off after that is taken back
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+        res.once('close', () => { if (!res.writableFinished) counts.set(name, (counts.get(name) ?? 1) - 1); });
+        res.end();
       });
       stream.pipe(res, { end: false });
     })().catch(() => res.destroy());
