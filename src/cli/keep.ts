@@ -3,6 +3,7 @@ import type { Machine } from '../model/project.js';
 import type { RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { keepSweep, type SweepSummary } from '../run/keep.js';
+import { Slots } from '../run/slots.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
 import { SecretError } from '../run/secrets.js';
 import { createSshTransport } from '../transport/index.js';
@@ -35,6 +36,7 @@ export function describeSweep(n: number, s: SweepSummary): string {
   const due = Object.entries(s.due).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing';
   const parts = [`sweep ${n}: due ${due}`, `${s.seen.length} answered`, `${s.unseen.length} not seen`];
   if (s.waiting.length > 0) parts.push(`${s.waiting.length} waiting (backoff)`);
+  if (s.running.length > 0) parts.push(`${s.running.length} still running`);
   if (s.parked.length > 0) parts.push(`${s.parked.length} parked`);
   if (s.run) parts.push(`run ${s.run.runId}: ${Object.entries(s.run.counts).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing'}`);
   return parts.join('; ');
@@ -65,7 +67,8 @@ export function registerKeep(program: Command): void {
 A PC is due when it has an open case, was never tried, its plan changed since its last success
 (stale) or it waits for a reboot. A PC that does not answer is "not seen since" in the journal,
 not a failure: its attempts stay, it does not escalate, and it is probed again with backoff.
-Parked PCs (homeshift case park) are left alone until their date. Ctrl-C or SIGTERM: the PCs in
+Parked PCs (homeshift case park) are left alone until their date. A sweep runs the PCs that
+answered while the next sweeps go on probing, all runs together within --forks. Ctrl-C or SIGTERM: the PCs in
 flight finish, nothing new starts, exit 0.
 
 Examples:
@@ -98,21 +101,39 @@ Examples:
       try {
         await withJournal(project, true, async (store) => {
           const transport = createSshTransport();
-          for (let n = 1; !soft.signal.aborted; n++) {
+          const slots = new Slots(Number(opts.forks));
+          const inFlight = new Set<string>();
+          const sweeps = new Set<Promise<void>>();
+          let failure: unknown = null;
+          // A sweep's run goes on while the next sweeps probe: a PC that comes online is run one interval later at
+          // most, not after every PC of an earlier run is done. The slots keep all runs together within --forks.
+          for (let n = 1; !soft.signal.aborted && failure === null; n++) {
             const listeners = (): RunListener[] => [json ? createJsonProgress((l) => out.out(l)) : createPlainProgress(out)];
-            const summary = await keepSweep({
+            let probed!: () => void;
+            const probesIn = new Promise<void>((done) => { probed = done; });
+            let mine: readonly string[] = [];
+            const sweep: Promise<void> = keepSweep({
               fullPlan, subPlan: (picked) => buildPlan(project, { machines: picked.map((m) => byId.get(m.machine.id)!), from: plan ?? undefined }),
               settings: { forks: Number(opts.forks), waves: [{ percent: 100 }], maxFailures, retries: 0, check: false, waitBusy: false },
               store, transport, secretSources: project.config.secrets, projectRoot: project.root, cases: await caseContextOf(project, store),
               leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project),
               commandLine: ['homeshift', ...process.argv.slice(2)].join(' '), selector: opts.limit ?? null,
-              probeTimeoutMs, backoff: { baseMs: everyMs, capMs },
-            }, { listeners, softStop: soft.signal, hardStop: hard.signal, onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) });
-            if (summary.run) await recordCaseEscalations(project, store, new Date()).catch((err: Error) => out.err(`journal: escalations not recorded: ${err.message}`));
-            report(out, json, n, summary);
+              probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, slots, inFlight,
+              onProbed: (seen) => { mine = seen; for (const id of seen) inFlight.add(id); probed(); },
+            }, { listeners, softStop: soft.signal, hardStop: hard.signal, onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) })
+              .then(async (summary) => {
+                if (summary.run) await recordCaseEscalations(project, store, new Date()).catch((err: Error) => out.err(`journal: escalations not recorded: ${err.message}`));
+                report(out, json, n, summary);
+              })
+              .catch((err: unknown) => { failure ??= err; })
+              .finally(() => { for (const id of mine) inFlight.delete(id); sweeps.delete(sweep); probed(); });
+            sweeps.add(sweep);
+            await (opts.once ? sweep : probesIn); // the next sweep must see this one's PCs in flight
             if (opts.once) break;
             await pause(everyMs, soft.signal);
           }
+          await Promise.all([...sweeps]);
+          if (failure !== null) throw failure;
         });
       } catch (err) {
         if (err instanceof SecretError) throw inputError(`${err.message}\nnothing was touched`);
@@ -127,6 +148,6 @@ Examples:
 }
 
 function report(out: Output, json: boolean, n: number, s: SweepSummary): void {
-  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, parked: s.parked, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, at: new Date().toISOString() }));
+  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, running: s.running, parked: s.parked, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, at: new Date().toISOString() }));
   else out.out(`${new Date().toISOString()} ${describeSweep(n, s)}`);
 }

@@ -17,12 +17,15 @@ export interface KeepSweepRequest extends Omit<RolloutRequest, 'plan' | 'resumeR
   probeTimeoutMs: number;
   backoff: { baseMs: number; capMs: number }; // after n+1 misses in a row a PC waits min(cap, base * (2^n - 1)) before its next probe
   now?: () => Date;
+  inFlight?: ReadonlySet<string>; // PCs an earlier sweep's run is still working on: neither probed nor run again
+  onProbed?: (seen: readonly string[]) => void; // the probes are in and these PCs are about to run
 }
 
 export interface SweepSummary {
   due: Record<WorkReason, number>; // PCs that need work, by their first reason
   parked: string[]; // due but parked until a later date
   waiting: string[]; // due but in their backoff after unanswered probes
+  running: string[]; // due but still in an earlier sweep's run
   seen: string[];
   unseen: string[];
   run: RolloutSummary | null; // null: nobody to run
@@ -63,17 +66,19 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
   const due: Record<WorkReason, number> = { 'open-case': 0, 'never-tried': 0, stale: 0, 'reboot-pending': 0 };
   const parked: string[] = [];
   const waiting: string[] = [];
+  const running: string[] = [];
   const toProbe: MachinePlan[] = [];
   for (const m of req.fullPlan.machines) {
     const reason = work.get(m.machine.id);
     if (!reason) continue;
     due[reason]++;
     const next = byId.get(m.machine.id)?.nextProbeAt;
-    if (parkedUntil.has(m.machine.id)) parked.push(m.machine.id);
+    if (req.inFlight?.has(m.machine.id)) running.push(m.machine.id);
+    else if (parkedUntil.has(m.machine.id)) parked.push(m.machine.id);
     else if (next && Date.parse(next) > now.getTime()) waiting.push(m.machine.id);
     else toProbe.push(m);
   }
-  if (hooks.softStop?.aborted) return { due, parked, waiting, seen: [], unseen: [], run: null };
+  if (hooks.softStop?.aborted) return { due, parked, waiting, running, seen: [], unseen: [], run: null };
 
   const answers = await probeMachines(toProbe.map((m) => ({ id: m.machine.id, host: m.machine.host, port: m.machine.port })), { timeoutMs: req.probeTimeoutMs });
   const at = new Date().toISOString();
@@ -86,7 +91,8 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
   await store.recordPresence(updates);
   const seen = toProbe.filter((m) => answers.get(m.machine.id) === true);
   const unseen = toProbe.filter((m) => answers.get(m.machine.id) !== true).map((m) => m.machine.id);
-  if (seen.length === 0 || hooks.softStop?.aborted) return { due, parked, waiting, seen: [], unseen, run: null };
+  if (seen.length === 0 || hooks.softStop?.aborted) return { due, parked, waiting, running, seen: [], unseen, run: null };
+  req.onProbed?.(seen.map((m) => m.machine.id));
   const run = await runRollout({ ...req, plan: req.subPlan(seen) }, hooks);
-  return { due, parked, waiting, seen: seen.map((m) => m.machine.id), unseen, run };
+  return { due, parked, waiting, running, seen: seen.map((m) => m.machine.id), unseen, run };
 }

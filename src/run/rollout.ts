@@ -15,6 +15,7 @@ import { createRedactor } from './redact.js';
 import { runFleet, type FleetSummary } from './scheduler.js';
 import { resolveSecrets } from './secrets.js';
 import { assignWaves, type Amount } from './waves.js';
+import type { Slots } from './slots.js';
 
 export interface RolloutSettings {
   forks: number;
@@ -41,6 +42,7 @@ export interface RolloutRequest {
   selector: string | null;
   resumeRunId?: string;
   retryBackoffMs?: number;
+  slots?: Slots; // shared with runs that overlap this one (keep's sweeps)
 }
 
 /** What is about to happen, for the caller's confirmation and its progress view. */
@@ -108,6 +110,7 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
       secrets, redact, projectRoot: req.projectRoot, pusher: new Pusher(req.projectRoot, settings.pushForks ?? DEFAULT_PUSH_FORKS), retries: settings.retries, retryBackoffMs: req.retryBackoffMs ?? 1000,
       listeners, softStop, hardStop: hooks.hardStop ?? never, leases,
       waitBusy: settings.waitBusy ? { pollMs: Math.min(2000, renewalPeriod(req.leaseTimeoutMs)) } : undefined,
+      slots: req.slots,
     });
     return { ...summary, runId };
   } finally {

@@ -6,6 +6,7 @@ import type { Transport } from '../transport/transport.js';
 import { runMachine } from './machine-executor.js';
 import { describeHolder, unleased, type MachineLeases } from './machine-leases.js';
 import type { Redactor } from './redact.js';
+import type { Slots } from './slots.js';
 import { exceedsAtWaveEnd, exceedsDuringWave, makeThreshold, type Amount } from './waves.js';
 
 export interface FleetRun {
@@ -28,6 +29,7 @@ export interface FleetRun {
   hardStop: AbortSignal; // second interrupt: end in-flight commands too
   leases?: MachineLeases; // default: every machine may be contacted
   waitBusy?: { pollMs: number }; // wait for machines leased elsewhere instead of reporting them busy
+  slots?: Slots; // places shared with runs that overlap this one; at most `forks` of them are this run's
 }
 
 export interface FleetSummary {
@@ -179,7 +181,13 @@ export async function runFleet(run: FleetRun): Promise<FleetSummary> {
       const items = queue;
       const worker = async () => {
         while (next < items.length && !stopped()) {
-          if ((await work(items[next++], w + 1, waiting)).failed) waveFailed++;
+          const item = items[next++];
+          await run.slots?.take();
+          try {
+            if ((await work(item, w + 1, waiting)).failed) waveFailed++;
+          } finally {
+            run.slots?.give();
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.max(1, Math.min(run.forks, items.length)) }, worker));
