@@ -148,7 +148,7 @@ async function runDemo(lab: Lab, out: Output, dir: string): Promise<number> {
     heading(out, 9, 'What next');
     out.out([
       `   The report for the people on site: ${relative(process.cwd(), reportFile) || reportFile} (one self-contained HTML file: progress,`,
-      `   causes, burn-down, worklists per supporter, every machine; open it in a browser).`,
+      `   causes, PCs home-ready over time, worklists per supporter, every machine; open it in a browser).`,
       `   The repository, journal and per-PC folders are kept in ${relative(process.cwd(), dir) || dir}:`,
       `   homeshift -C ${shown} errors --group          the open cases by cause`,
       `   homeshift -C ${shown} log <MACHINE>           one PC's full transcript, every attempt`,

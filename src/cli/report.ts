@@ -60,7 +60,7 @@ export function registerReport(program: Command): void {
   addLimitOption(program
     .command('report')
     .description('write the rollout report: a self-contained HTML page, or JUnit XML for CI (from the journal; no PC is contacted)'))
-    .option('--html <file>', 'HTML report: progress per site, error causes, burn-down, worklists per supporter, every machine ("-" for stdout)')
+    .option('--html <file>', 'HTML report: progress per site, error causes, PCs home-ready over time, worklists per supporter, every machine ("-" for stdout)')
     .option('--junit <file>', 'JUnit XML: a testsuite per site, a testcase per machine and its last result ("-" for stdout)')
     .addOption(new Option('--format <format>', 'the report to write, as with --html or --junit').choices(['html', 'junit']))
     .option('--out <file>', 'where --format writes ("-" or none: standard output)')

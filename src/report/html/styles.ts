@@ -70,13 +70,6 @@ h3 .person .mail { display: inline; font-size: 12px; font-weight: 400; margin-le
 .home-ready .site-line { fill: none; stroke-width: 2; stroke-linejoin: round; }
 .legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 14px; padding: 0; margin: 6px 0; font-size: 12px; max-width: 820px; }
 .legend .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
-.burn-down { width: 100%; max-width: 820px; height: auto; display: block; }
-.burn-down .grid { stroke: #edf0f3; } .burn-down .axis { stroke: #9aa3ad; }
-.burn-down .tick { fill: var(--muted); font-size: 11px; } .burn-down .axis-label { fill: var(--muted); font-size: 12px; }
-.burn-down .line { fill: none; stroke: var(--open); stroke-width: 2.5; stroke-linejoin: round; }
-.burn-down .area { fill: var(--open); opacity: .08; }
-.burn-down circle { fill: #fff; stroke: var(--open); stroke-width: 2; }
-.burn-down .value { fill: var(--ink); font-size: 11px; font-weight: 600; }
 .caption { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
 .worklists { display: grid; gap: 14px; }
 .worklist { border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px; break-inside: avoid; }
