@@ -38,7 +38,7 @@ describe('examples/broken', () => {
 
   it('plants every rule the brief asks for', () => {
     expect(planted.map((p) => p.rule).sort()).toEqual([
-      'duplicate-machine-id', 'duplicate-mailbox', 'employee-id-pattern', 'employee-on-two-machines', 'invalid-email', 'invalid-host', 'invalid-host',
+      'duplicate-machine-id', 'duplicate-mailbox', 'employee-id-pattern', 'employee-on-two-machines', 'installer-second-hop', 'installer-source', 'invalid-email', 'invalid-host', 'invalid-host',
       'mailbox-domain-not-allowed', 'malformed-mailbox', 'mixed-script', 'profile-extends-cycle', 'shared-mailbox-is-personal', 'site-mismatch',
       'text-character', 'unknown-employee-role', 'unknown-employee-site', 'unknown-profile', 'unknown-site', 'unknown-user',
     ]);
@@ -51,6 +51,7 @@ describe('examples/broken', () => {
       expect(hit ? `${p.file}:${p.line} ${p.rule}` : `missing ${p.file}:${p.line} ${p.rule}`).toBe(`${p.file}:${p.line} ${p.rule}`);
     }
     expect(found.find((d) => d.rule === 'site-mismatch')?.severity).toBe('warning');
+    expect(found.find((d) => d.rule === 'installer-second-hop')?.severity).toBe('warning');
   });
 
   (shippedProfiles ? it : it.skip)('reports nothing that was not planted', async () => {
