@@ -1,8 +1,10 @@
 /**
- * MSI packages and EXE installers from a share, over real SSH against Windows lab PCs running real pwsh: the lab's
- * msiexec.exe reads the package file on the share and writes the uninstall key the bundle step detects. Exit codes
- * 3010/1641 are "changed, reboot required"; any other is the step's failure with msiexec's meaning.
+ * MSI packages and EXE installers over real SSH against Windows lab PCs running real pwsh: from the share, mapped with
+ * the installer account's credential into the PC's package cache, or from a drive path on the PC. The lab's
+ * msiexec.exe reads the package file and writes the uninstall key the bundle step detects. Exit codes 3010/1641 are
+ * "changed, reboot required"; any other is the step's failure with msiexec's meaning.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,16 @@ const UNINSTALL = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 const HOSTILE_FILE = "Agent $(New-Item -Path CANARY) ; `whoami` 'Büro' & %PATH%.msi";
 const HOSTILE_VALUE = 'Köln "Süd" $(Set-Content -Path CANARY -Value x); `whoami` & %TEMP% \'q\'';
 
+const PASSWORD = 'Inst4ll:er';
+// the packages on the share, by name: what the test puts there and what the bundle's sha256 says
+const SHARED: Record<string, string> = {
+  '1.2.0': `ProductCode=${AGENT}\nProductVersion=1.2.0\nProductName=Contoso Agent\n`,
+  '1.3.0': `ProductCode=${AGENT}\nProductVersion=1.3.0\nProductName=Contoso Agent\n`,
+  viewer: 'File=C:\\Program Files\\Contoso Viewer\\viewer.exe\nFileVersion=3.1.0.7\nExitCode=0\n',
+};
+const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+const cached = (text: string, name: string) => `C:\\ProgramData\\homeshift\\cache\\${sha(text)}\\${name}`;
+
 const events = (stdout: unknown) => String(stdout).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 const results = (stdout: unknown) => events(stdout).filter((e) => e.kind === 'machine-finished').map((e) => e.result);
 
@@ -38,7 +50,8 @@ const BUNDLES = (agentVersion: string) => `bundles:
         version: "${agentVersion}"
         windows:
           msi:
-            path: '\\\\fileserver\\software\\${agentVersion}\\${HOSTILE_FILE.replace(/'/g, "''")}'
+            source: { unc: '\\\\fileserver\\software\\${agentVersion}\\${HOSTILE_FILE.replace(/'/g, "''")}', credential: fileserverShare }
+            sha256: "${sha(SHARED[agentVersion])}"
             productCode: "${AGENT}"
             properties:
               SERVER: '${HOSTILE_VALUE.replace(/'/g, "''")}'
@@ -47,7 +60,8 @@ const BUNDLES = (agentVersion: string) => `bundles:
         version: "3.1"
         windows:
           exe:
-            path: '\\\\fileserver\\software\\viewer-setup.exe'
+            source: { unc: '\\\\fileserver\\software\\viewer-setup.exe', credential: fileserverShare }
+            sha256: "${sha(SHARED.viewer)}"
             arguments: /S /D=C:\\Apps\\Viewer
             detect:
               file: { path: 'C:\\Program Files\\Contoso Viewer\\viewer.exe', version: "3.1.0.7" }
@@ -71,7 +85,7 @@ const BUNDLES = (agentVersion: string) => `bundles:
       - name: broken
         version: "1.0"
         windows:
-          msi: { path: '\\\\fileserver\\software\\broken.msi', productCode: "${BROKEN}" }
+          msi: { path: 'C:\\Installers\\broken.msi', productCode: "${BROKEN}" }
 `;
 
 async function put(file: string, text: string): Promise<void> {
@@ -86,7 +100,8 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
   let ids: string[];
   const pc = (id: string) => join(lab.dir, 'pcs', id);
   const share = (...parts: string[]) => join(lab.dir, 'shares', 'fileserver', 'software', ...parts);
-  const cli = (...args: string[]) => runCli(['-C', lab.projectDir, ...args]);
+  const broken = () => join(pc(ids[2]), 'C', 'Installers', 'broken.msi');
+  const cli = (...args: string[]) => runCli(['-C', lab.projectDir, ...args], { env: { HOMESHIFT_SHARE_CREDENTIAL: `LAB\\installer:${PASSWORD}` } });
   const rollout = (role: string) => cli('rollout', '--yes', '--json', '--limit', role);
 
   beforeAll(async () => {
@@ -123,13 +138,16 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
       return cells.join(',');
     }).join('\n'));
 
-    // the packages: on the share, and one on the second PC's own C:\Installers
-    await put(share('1.2.0', HOSTILE_FILE), `ProductCode=${AGENT}\nProductVersion=1.2.0\nProductName=Contoso Agent\n`);
-    await put(share('1.3.0', HOSTILE_FILE), `ProductCode=${AGENT}\nProductVersion=1.3.0\nProductName=Contoso Agent\n`);
-    await put(share('viewer-setup.exe'), 'File=C:\\Program Files\\Contoso Viewer\\viewer.exe\nFileVersion=3.1.0.7\nExitCode=0\n');
+    // the packages: on the share (which admits the installer account only), and on the PCs' own C:\Installers
+    await put(share('1.2.0', HOSTILE_FILE), SHARED['1.2.0']);
+    await put(share('1.3.0', HOSTILE_FILE), SHARED['1.3.0']);
+    await put(share('viewer-setup.exe'), SHARED.viewer);
+    await put(join(lab.dir, 'shares', '.accounts', 'fileserver'), `LAB\\installer:${PASSWORD}\n`);
+    const config = join(lab.projectDir, 'homeshift.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace(/^secrets:\n/m, 'secrets:\n  fileserverShare: { env: HOMESHIFT_SHARE_CREDENTIAL }\n'));
     await put(join(pc(ids[0]), 'C', 'Installers', 'helper setup.exe'), 'UninstallKey=ContosoHelper\nDisplayName=Contoso Helper (x64)\nDisplayVersion=5.0.2\n');
     await put(join(pc(ids[1]), 'C', 'Installers', 'headset-driver.msi'), `ProductCode=${DRIVER}\nProductVersion=2.4.1\nProductName=Headset Driver\nExitCode=3010\n`);
-    await put(share('broken.msi'), `ProductCode=${BROKEN}\nProductVersion=1.0\nProductName=Broken\nExitCode=1603\n`);
+    await put(broken(), `ProductCode=${BROKEN}\nProductVersion=1.0\nProductName=Broken\nExitCode=1603\n`);
   }, 120_000);
 
   afterAll(async () => {
@@ -151,11 +169,11 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     expect(key).toMatchObject({ DisplayName: { type: 'String', value: 'Contoso Agent' }, DisplayVersion: { type: 'String', value: '1.2.0' }, WindowsInstaller: { type: 'DWord', value: 1 } });
     // msiexec got the path and every property as one argument each, verbatim; nothing ran
     const [call] = parseTable(await readFile(join(pc(ids[0]), '.sim', 'state', 'msiexec.log'), 'utf8'));
-    expect(call).toEqual(['msiexec', '/i', `\\\\fileserver\\software\\1.2.0\\${HOSTILE_FILE}`, '/qn', '/norestart', 'ALLUSERS=1', `SERVER=${HOSTILE_VALUE}`]);
+    expect(call).toEqual(['msiexec', '/i', cached(SHARED['1.2.0'], HOSTILE_FILE), '/qn', '/norestart', 'ALLUSERS=1', `SERVER=${HOSTILE_VALUE}`]);
     expect(await readFile(join(pc(ids[0]), 'C', 'Program Files', 'Contoso Viewer', 'viewer.exe'), 'utf8')).toContain('3.1.0.7');
     const installers = parseTable(await readFile(join(pc(ids[0]), '.sim', 'state', 'installers.log'), 'utf8'));
     expect(installers).toEqual([
-      ['installer', '\\\\fileserver\\software\\viewer-setup.exe', '/S', '/D=C:\\Apps\\Viewer'],
+      ['installer', cached(SHARED.viewer, 'viewer-setup.exe'), '/S', '/D=C:\\Apps\\Viewer'],
       ['installer', 'C:\\Installers\\helper setup.exe', '--silent'],
     ]);
     expect((await readRegistry(pc(ids[0]), 'HKLM'))[`${UNINSTALL}\\ContosoHelper`].DisplayVersion.value).toBe('5.0.2');
@@ -202,7 +220,7 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     expect(page).toContain('<span class="badge reboot">reboot pending</span>');
   }, 300_000);
 
-  it('1603, a package the share lacks (1619) and a busy installer (1618) fail the step with what msiexec means', async () => {
+  it('1603, a package file that is missing (1619) and a busy installer (1618) fail the step with what msiexec means', async () => {
     const fatal = await rollout('role=msi-broken');
     expect(fatal.exitCode).not.toBe(0);
     const [failed] = results(fatal.stdout);
@@ -210,11 +228,11 @@ describeWindows('MSI and EXE bundles on Windows lab PCs', () => {
     expect(failed.steps[0]).toMatchObject({ step: 'bundle:broken-tools', status: 'failed', exitCode: 1603 });
     expect(failed.message).toContain('msiexec broken 1.0 exited 1603 (fatal error during installation)');
 
-    await rm(share('broken.msi'));
+    await rm(broken());
     const missing = results((await rollout('role=msi-broken')).stdout)[0];
     expect(missing.message).toContain('exited 1619 (the installation package could not be opened');
 
-    await put(share('broken.msi'), `ProductCode=${BROKEN}\nProductVersion=1.0\nProductName=Broken\n`);
+    await put(broken(), `ProductCode=${BROKEN}\nProductVersion=1.0\nProductName=Broken\n`);
     await applyWindowsFault(pc(ids[2]), BUSY, { user: 'agent' }); // the lab fault installer-busy
     const busy = results((await rollout('role=msi-broken')).stdout)[0];
     expect(busy.message).toContain('exited 1618 (another installation is already in progress)');
