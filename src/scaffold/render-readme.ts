@@ -32,6 +32,22 @@ ${shadowNote}
 6. Roll out in waves: \`homeshift rollout --limit site=${a.sites[0]?.id ?? 'SITE'} --waves 1,10%,100% --max-failures 5%\`.
 7. Follow up: \`homeshift status\`, \`homeshift errors --group\`, \`homeshift rerun --failed\`.
 
+## Your own installers
+
+Software that winget does not have goes into \`bundles/*.yaml\` as an MSI or EXE package. A PC reached by an SSH key
+has no network credentials, so it cannot read \`\\\\fileserver\\software\` by itself: give each installer a source
+and its SHA-256, and the PC fetches it into its package cache and checks it before anything runs:
+
+\`\`\`yaml
+msi:
+  source: { url: "https://software.${a.domains[0] ?? 'example.com'}/crm/app.msi" }   # or { push: files/app.msi }, or
+  sha256: "…"                                             # { unc: '\\\\server\\share\\app.msi', credential: SECRET }
+  productCode: "{…}"
+\`\`\`
+
+\`homeshift bundle hash\` fills in the hashes of the files this machine can reach; \`homeshift bundle hash --check\`
+compares them (for CI).
+
 The journal lives in \`.homeshift/\` (ignored by git).
 `;
 }
