@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run bench: every benchmark in turn; each prints its own figures.
-// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, wide, forks, journal, notify, keep), with its arguments.
+// npm run bench -- NAME [ARGS]: only that one (plan, import, rollout, wide, forks, journal, notify, keep, push), with its arguments.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,7 @@ const BENCHES = {
   journal: (args) => run(['dist-bench/bench/journal.js', ...args]),
   notify: (args) => run(['bench/notify.js', ...args]),
   keep: (args) => run(['dist-bench/bench/keep.js', ...args]),
+  push: (args) => run(['dist-bench/bench/push.js', ...args]),
 };
 
 const [name, ...rest] = process.argv.slice(2);

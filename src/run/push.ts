@@ -108,7 +108,7 @@ export class Pusher {
         throw new PushError(`push ${file.location} (${file.name}): cannot read it on the control machine: ${(err as Error).message}`);
       }
       if (loaded.sha256 !== file.sha256) throw new PushError(`installer hash mismatch: ${file.name}: ${file.location}: expected ${file.sha256}, found ${loaded.sha256}`);
-      const sent = await this.gate(() => conn.exec(PUSH_RECEIVE_COMMAND, { stdin: Buffer.concat([Buffer.from(head(file) + '\n', 'utf8'), loaded.bytes]), timeoutMs }));
+      const sent = await this.gate(() => conn.exec(PUSH_RECEIVE_COMMAND, { stdin: [Buffer.from(head(file) + '\n', 'utf8'), loaded.bytes], timeoutMs }));
       if (sent.exitCode !== 0) throw new PushError(`push ${file.location} (${file.name}) failed: ${lastLine(sent.stderr) || `exit ${sent.exitCode}`}`);
     }
   }

@@ -36,7 +36,7 @@ async function execLocally(command: string, options: ExecOptions): Promise<ExecR
     return { exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: true, durationMs: 0 };
   }
   const subprocess = execa('/bin/sh', ['-c', command], {
-    input: options.stdin ?? '',
+    input: Array.isArray(options.stdin) ? Buffer.concat(options.stdin) : (options.stdin as string | Buffer | undefined) ?? '',
     reject: false,
     detached: true,
     stripFinalNewline: false,

@@ -138,7 +138,13 @@ export function execOverSsh(link: SshLink, command: string, options: ExecOptions
         if (link.lost && !gotExit && !timedOut && !aborted) fail(link.lost);
         else finish();
       });
-      safely(() => opened.end(options.stdin ?? undefined));
+      safely(() => {
+        const input = options.stdin;
+        if (Array.isArray(input)) {
+          for (const chunk of input) opened.write(chunk);
+          opened.end();
+        } else opened.end((input as string | Buffer | undefined) ?? undefined);
+      });
     };
     try {
       link.client.exec(command, onOpen);

@@ -17,7 +17,7 @@ export interface Target {
 }
 
 export interface ExecOptions {
-  stdin?: string | Buffer; // written and closed
+  stdin?: string | Buffer | readonly Buffer[]; // written (chunks in order, never joined) and closed
   timeoutMs: number; // the command is ended (signal, then channel close) after this
   onStdout?: (chunk: string) => void; // streamed as it arrives (utf8)
   onStderr?: (chunk: string) => void;
