@@ -59,7 +59,8 @@ async function pushAll(plans: MachinePlan[], projectRoot: string): Promise<{ ms:
   const pusher = new Pusher(projectRoot, plans.length);
   const started = performance.now();
   await Promise.all(plans.map(async (plan) => {
-    const conn = await transport.connect(targetFor(plan, projectRoot));
+    // the lab's one process answers the SSH keepalives of all PCs while it moves their bytes; a real PC answers its own
+    const conn = await transport.connect({ ...targetFor(plan, projectRoot), keepaliveMs: 60_000 });
     try {
       await pusher.push(plan, conn, 1_800_000);
     } finally {

@@ -1,15 +1,18 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import { printable } from '../model/printable.js';
-import { localTime } from '../model/local-time.js';
+import { adviceText } from '../model/advice.js';
+import type { Language } from '../model/project.js';
 import type { Digest, DigestCause, NotifyCase } from './digests.js';
 import { displayName, type Recipient } from './recipients.js';
+import { DIGEST_WORDS, languageOfSites, type DigestWords } from './words.js';
 
 /** homeshift.yaml's notify: who the digests come from and how their subjects start. */
 export interface MailSettings {
   from: Recipient;
   subjectPrefix: string;
   project: string; // the rollout repository's name, for the text
+  languageOf?: (site: string) => Language; // a site's language (inventory site.language); default English
 }
 
 /** A digest ready to go: its envelope, headers and text, and the RFC 5322 message they make. */
@@ -23,47 +26,45 @@ export interface ComposedMail {
 /** Machines listed per cause; a bigger cause names how many more (errors --group and rerun --cause cover them all). */
 const LISTED = 100;
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function caseLine(c: NotifyCase, kind: Digest['kind']): string {
+function caseLine(c: NotifyCase, kind: Digest['kind'], w: DigestWords): string {
   const v = c.view;
-  const due = v.dueAt === null ? '' : `, due ${localTime(v.dueAt)}${v.overdue ? ' OVERDUE' : ''}`;
-  const why = kind === 'escalation' ? `, owner ${printable(v.owner ?? '-')}${v.overdue ? '' : `, ${plural(v.attempts, 'failed attempt')}`}` : '';
-  const note = v.note ? `\n       note: ${printable(v.note)}` : '';
-  return `     ${printable(v.machine)}  ${printable(v.site)}  open ${v.age}${due}${why}${note}`;
+  const due = v.dueAt === null ? '' : `, ${w.due(w.time(v.dueAt), v.overdue)}`;
+  const why = kind === 'escalation' ? `, ${w.owner(printable(v.owner ?? '-'))}${v.overdue ? '' : `, ${w.failedAttempts(v.attempts)}`}` : '';
+  const note = v.note ? `\n       ${w.note}: ${printable(v.note)}` : '';
+  return `     ${printable(v.machine)}  ${printable(v.site)}  ${w.open(v.age)}${due}${why}${note}`;
 }
 
-function causeBlock(cause: DigestCause, index: number, kind: Digest['kind']): string {
+function causeBlock(cause: DigestCause, index: number, kind: Digest['kind'], w: DigestWords, language: Language): string {
   const lines = [
     `${index + 1}) ${printable(cause.cause || cause.fingerprint)}`,
-    `   cause: ${printable(cause.fingerprint)} (${printable(cause.errorClass ?? 'error')})`,
+    `   ${w.cause}: ${printable(cause.fingerprint)} (${printable(cause.errorClass ?? 'error')})`,
   ];
-  if (cause.example) lines.push(`   example: ${printable(cause.example)}`);
-  lines.push(`   what to do: ${cause.advice.text}`, `   machines (${cause.cases.length}):`, ...cause.cases.slice(0, LISTED).map((c) => caseLine(c, kind)));
-  if (cause.cases.length > LISTED) lines.push(`     and ${cause.cases.length - LISTED} more (homeshift errors --group lists them)`);
-  lines.push(`   then re-run them: ${printable(cause.rerun)}`);
+  if (cause.example) lines.push(`   ${w.example}: ${printable(cause.example)}`);
+  lines.push(`   ${w.whatToDo}: ${adviceText(cause.advice, language)}`, `   ${w.machines(cause.cases.length)}:`, ...cause.cases.slice(0, LISTED).map((c) => caseLine(c, kind, w)));
+  if (cause.cases.length > LISTED) lines.push(`     ${w.andMore(cause.cases.length - LISTED)}`);
+  lines.push(`   ${w.rerun}: ${printable(cause.rerun)}`);
   return lines.join('\n');
 }
 
-function bodyOf(digest: Digest, settings: MailSettings): string {
-  const n = digest.cases.length;
-  const hello = `Hello ${printable(digest.to.name ?? digest.to.address)},`;
-  const intro = digest.kind === 'owner'
-    ? `${plural(n, 'open case')} of the rollout ${printable(settings.project)} ${n === 1 ? 'is' : 'are'} yours, in ${plural(digest.causes.length, 'cause')}. Overdue cases come first.`
-    : `${plural(n, 'case')} of the rollout ${printable(settings.project)} escalated to you: past ${n === 1 ? 'its' : 'their'} due time, or failed too often. Please see that ${n === 1 ? 'it is' : 'they are'} taken care of.`;
-  const before = digest.reportedBefore > 0
-    ? [`Still open and reported before: ${plural(digest.reportedBefore, 'case')} (homeshift errors --group lists them all).`]
-    : [];
-  return [hello, '', intro, '', digest.causes.map((c, i) => causeBlock(c, i, digest.kind)).join('\n\n'), '', ...before, '-- ', `homeshift, rollout ${printable(settings.project)}`, ''].join('\n');
+/** The digest's language: its cases' sites', when they share one; else English. */
+export function digestLanguage(digest: Digest, settings: MailSettings): Language {
+  return languageOfSites(digest.cases.map((c) => c.view.site), settings.languageOf);
 }
 
-function subjectOf(digest: Digest, settings: MailSettings): string {
+function bodyOf(digest: Digest, settings: MailSettings, language: Language): string {
+  const w = DIGEST_WORDS[language];
+  const n = digest.cases.length;
+  const project = printable(settings.project);
+  const intro = digest.kind === 'owner' ? w.ownerIntro(n, digest.causes.length, project) : w.escalationIntro(n, project);
+  const before = digest.reportedBefore > 0 ? [w.reportedBefore(digest.reportedBefore)] : [];
+  return [w.hello(printable(digest.to.name ?? digest.to.address)), '', intro, '', digest.causes.map((c, i) => causeBlock(c, i, digest.kind, w, language)).join('\n\n'), '', ...before, '-- ', w.signature(project), ''].join('\n');
+}
+
+function subjectOf(digest: Digest, settings: MailSettings, language: Language): string {
+  const w = DIGEST_WORDS[language];
   const n = digest.cases.length;
   const overdue = digest.cases.filter((c) => c.view.overdue).length;
-  const late = overdue > 0 ? `, ${overdue} overdue` : '';
-  const text = digest.kind === 'owner'
-    ? `${plural(n, 'open case')} for you in ${plural(digest.causes.length, 'cause')}${late}`
-    : `Escalated to you: ${plural(n, 'case')} in ${plural(digest.causes.length, 'cause')}${late}`;
+  const text = digest.kind === 'owner' ? w.ownerSubject(n, digest.causes.length, overdue) : w.escalationSubject(n, digest.causes.length, overdue);
   const prefix = displayName(settings.subjectPrefix);
   return prefix ? `${prefix} ${text}` : text;
 }
@@ -72,8 +73,9 @@ const address = (r: Recipient): Mail.Address => ({ name: r.name ?? '', address: 
 
 /** The digest as one message: names are structured fields (nodemailer quotes and encodes them), never spliced text. */
 export function composeDigest(digest: Digest, settings: MailSettings): ComposedMail {
-  const subject = subjectOf(digest, settings);
-  const text = bodyOf(digest, settings);
+  const language = digestLanguage(digest, settings);
+  const subject = subjectOf(digest, settings, language);
+  const text = bodyOf(digest, settings, language);
   const options: Mail.Options = {
     from: address(settings.from),
     to: [address(digest.to)],
@@ -81,7 +83,7 @@ export function composeDigest(digest: Digest, settings: MailSettings): ComposedM
     subject,
     text,
     textEncoding: 'quoted-printable',
-    headers: { 'X-Homeshift-Digest': digest.kind },
+    headers: { 'X-Homeshift-Digest': digest.kind, 'Content-Language': language },
   };
   return { digest, subject, text, options };
 }

@@ -19,7 +19,10 @@ interface NotifyOptions { smtp?: string; out?: string; check?: boolean; format: 
 function mailSettings(project: Project): MailSettings {
   const n = project.config.notify;
   if (!n) throw inputError('homeshift.yaml has no notify: section; add one with the sender, e.g. notify: { from: homeshift@example-telco.de }');
-  return { from: { address: n.from.toLowerCase(), name: n.fromName ? displayName(n.fromName) : null }, subjectPrefix: n.subjectPrefix, project: project.config.name };
+  return {
+    from: { address: n.from.toLowerCase(), name: n.fromName ? displayName(n.fromName) : null }, subjectPrefix: n.subjectPrefix, project: project.config.name,
+    languageOf: (site) => project.sites.get(site)?.language ?? 'en',
+  };
 }
 
 /** The SMTP password: the URL's, else notify.smtpPasswordSecret's, else HOMESHIFT_SMTP_PASSWORD. */

@@ -29,7 +29,7 @@ function targetsOf(opts: ReportOptions): { html?: string; junit?: string } {
 }
 
 const inventoryOf = (machines: Project['machines']): ReportMachine[] => machines.map((m) => ({ id: m.id, site: m.site, role: m.role, os: m.os }));
-const sitesOf = (project: Project): ReportSite[] => [...project.sites.values()].map((s) => ({ id: s.id, name: s.name }));
+const sitesOf = (project: Project): ReportSite[] => [...project.sites.values()].map((s) => ({ id: s.id, name: s.name, language: s.language }));
 
 /** The HTML report of a project's journal, and its totals for a one-line summary. */
 export async function renderProjectReport(project: Project, store: JournalStore, planHashes: Map<string, string>, selected?: Project['machines']) {

@@ -1,10 +1,10 @@
-import type { Diagnostic, Machine, Rejected, Site, SshSettings, Supporter, Vars } from '../model/index.js';
+import type { Diagnostic, Language, Machine, Rejected, Site, SshSettings, Supporter, Vars } from '../model/index.js';
 import { createDiagnostic } from './diagnostics.js';
 import { defineLazyPositions } from './fast-yaml.js';
 import { loadYamlFile, nameItems, type LoadedYaml } from './yaml-file.js';
 import { collectFieldPositions, findNode, posOfNode } from './yaml-source.js';
 
-interface RawSite { id: string; name: string; vpnGateway: string; supporters?: Supporter[]; sharedMailboxes?: string[]; ssh?: SshSettings; vars?: Vars }
+interface RawSite { id: string; name: string; vpnGateway: string; supporters?: Supporter[]; sharedMailboxes?: string[]; language?: Language; ssh?: SshSettings; vars?: Vars }
 interface RawMachine { id: string; host: string; port?: number; os: Machine['os']; site?: string; user: string; role: string; ssh?: SshSettings; vars?: Vars }
 interface RawInventory { site?: RawSite; machines: RawMachine[] }
 
@@ -47,6 +47,7 @@ function toSite(loaded: LoadedYaml, raw: RawSite): Site {
     vpnGateway: raw.vpnGateway,
     supporters: raw.supporters ?? [],
     sharedMailboxes: raw.sharedMailboxes ?? [],
+    language: raw.language ?? 'en',
     ssh: raw.ssh ?? {},
     vars: raw.vars ?? {},
   } as Site;

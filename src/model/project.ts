@@ -99,6 +99,9 @@ export interface Supporter {
   email: string;
 }
 
+/** The languages digests and worklists are written in. */
+export type Language = 'de' | 'en';
+
 /** A service center. Defined by the `site:` block of an inventory file. */
 export interface Site {
   id: string;
@@ -106,6 +109,7 @@ export interface Site {
   vpnGateway: string;
   supporters: Supporter[];
   sharedMailboxes: string[];
+  language: Language; // the supporters' language: digests and worklists
   ssh: SshSettings;
   vars: Vars;
   pos: SourcePos;

@@ -57,6 +57,7 @@ export function makeSite(id: string, over: Partial<Site> = {}): Site {
     vpnGateway: `vpn-${id}.example-telco.de`,
     supporters: [{ name: 'Sam Support', email: `aps-${id}@example-telco.de` }],
     sharedMailboxes: [`hotline-${id}@example-telco.de`, `team-${id}@example-telco.de`],
+    language: 'en',
     ssh: {},
     vars: {},
     pos: pos(`inventory/${id}.yaml`),

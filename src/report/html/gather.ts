@@ -6,6 +6,7 @@ import type { ErrorClass } from '../../model/result.js';
 import type { Routing } from '../../model/index.js';
 import { groupReactions, type GroupReaction } from './owner-groups.js';
 import { homeReadyOverTime, type HomeReadyPoint } from './home-ready.js';
+import type { Language } from '../../model/project.js';
 
 /** What the report knows of a machine from the inventory. */
 export interface ReportMachine {
@@ -18,6 +19,7 @@ export interface ReportMachine {
 export interface ReportSite {
   id: string;
   name: string;
+  language?: Language; // its supporters' language: their worklists (default en)
 }
 
 export interface ReportInput {
@@ -53,6 +55,7 @@ export interface HtmlReportData {
   journal: string; // which kind of journal, never its path or server
   runs: number;
   siteNames: Record<string, string>;
+  siteLanguages: Record<string, Language>;
   status: StatusReport;
   causes: ErrorGroup[];
   homeReady: HomeReadyPoint[];
@@ -104,6 +107,7 @@ export async function gatherReportData(input: ReportInput): Promise<HtmlReportDa
     journal: /^postgres(ql)?:/.test(store.location) ? 'PostgreSQL journal' : 'SQLite journal',
     runs: (await store.listRuns()).length,
     siteNames: Object.fromEntries(input.sites.map((s) => [s.id, s.name])),
+    siteLanguages: Object.fromEntries(input.sites.map((s) => [s.id, s.language ?? 'en'])),
     status,
     causes: errors.grouped ? errors.groups : [],
     homeReady: await homeReadyOverTime(store),

@@ -55,7 +55,7 @@ ${section('progress', 'Progress per site', 'done, open cases, stale (plan change
 ${section('causes', 'Error causes', `${countOf(data.causes.length, 'cause')} behind ${countOf(caseCount, 'open case')}`, renderCauses(data.causes))}
 ${section('home-ready', 'PCs home-ready over time', 'per site, PCs whose last result is ok, after each rollout run', renderHomeReady(data.homeReady, data.siteNames))}
 ${section('groups', 'Owner groups and reaction times', 'open cases per group against their due time', renderOwnerGroups(data.groups))}
-${section('worklists', 'Worklists per supporter', 'overdue cases first, then escalated, then the oldest', `<div class="worklists">${renderWorklists(data.worklists)}</div>`)}
+${section('worklists', 'Worklists per supporter', 'overdue cases first, then escalated, then the oldest', `<div class="worklists">${renderWorklists(data.worklists, (site) => data.siteLanguages[site] ?? 'en')}</div>`)}
 ${section('machines', 'Machines', countOf(data.machines.length, 'machine'), renderMachineTable(data.machines), 'machines-section')}
 </main>
 <footer>homeshift report &middot; ${escapeHtml(localTime(data.generatedAt))}</footer>
