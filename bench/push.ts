@@ -60,7 +60,7 @@ async function pushAll(plans: MachinePlan[], projectRoot: string): Promise<{ ms:
   const started = performance.now();
   await Promise.all(plans.map(async (plan) => {
     // the lab's one process answers the SSH keepalives of all PCs while it moves their bytes; a real PC answers its own
-    const conn = await transport.connect({ ...targetFor(plan, projectRoot), keepaliveMs: 60_000 });
+    const conn = await transport.connect({ ...targetFor(plan, projectRoot), keepaliveMs: 60_000, connectTimeoutMs: 120_000 });
     try {
       await pusher.push(plan, conn, 1_800_000);
     } finally {
