@@ -1,6 +1,7 @@
 import { copyJournal, createJournalWriter } from '../../src/journal/index.js';
 import type { JournalStore, MachineRecord } from '../../src/journal/index.js';
 import type { MachineResult, RunMode, StepResult } from '../../src/model/result.js';
+import { homeReadyOverTime } from '../../src/report/html/home-ready.js';
 import { finished } from './fixtures.js';
 import { eachStore } from './stores.js';
 
@@ -83,6 +84,12 @@ describe('compliance in the journal', () => eachStore((open) => {
     cut.errorClass = 'timeout';
     await record(store, 'r2', 'check', [cut]);
     expect(await store.listCompliance()).toMatchObject([{ state: 'compliant', checkedAt: iso(T0) }]);
+  });
+
+  it('the report counts a PC out of compliance as not home-ready from when it fell out', async () => {
+    await record(store, 'r1', 'apply', [checks('BRU-D0006', T0, 'ok'), checks('BRU-D0007', T0, 'ok')]);
+    await record(store, 'r2', 'check', [checks('BRU-D0006', T0 + HOUR, 'would-change'), checks('BRU-D0007', T0 + HOUR, 'ok')]);
+    expect((await homeReadyOverTime(store)).map((p) => [p.runId, p.bySite.bru])).toEqual([['r1', 2], ['r2', 1]]);
   });
 
   it('journal copy carries the compliance records, the newer check per machine', async () => {
