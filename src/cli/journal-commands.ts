@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { JournalStore } from '../journal/store.js';
-import { formatKeepState, keepState, type KeepState } from '../report/keep-format.js';
+import { complianceBySite, formatKeepState, keepState, type KeepState } from '../report/keep-format.js';
 import { listErrors, machineLog, statusBySite } from '../journal/queries.js';
 import { formatErrors, formatMachineLog, formatStatus, type ReportFormat } from '../report/index.js';
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
@@ -39,9 +39,12 @@ Examples:
       const owner = ownerOption(project, opts.owner);
       const machines = inventory && opts.limit !== undefined ? await selectFrom(inventory.machines, project, opts.limit, inventory.planHashes) : inventory?.machines;
       const now = new Date();
+      // the compliant share per site, where a profile has its checks run again (compliance.every)
+      const roles = new Set(inventory?.complianceRoles ?? []);
+      const compliance = roles.size > 0 && machines ? machines.filter((m) => roles.has(m.role)).map((m) => ({ id: m.id, site: m.site })) : undefined;
       const [report, keep] = await withJournal(project, false, async (store) => [
         await statusBySite(store, { site: opts.site, now, planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project), owner }),
-        await readKeepState(store, now, opts.limit !== undefined ? machines?.map((m) => m.id) : undefined, opts.site),
+        await readKeepState(store, now, opts.limit !== undefined ? machines?.map((m) => m.id) : undefined, opts.site, compliance),
       ] as const);
       out.out(withKeepState(formatStatus(report, opts.format, { color: out.color }), keep, opts.format));
       setExit(0);
@@ -73,7 +76,7 @@ Examples:
         await listErrors(store, { group: opts.group, class: opts.class, site: opts.site, run: opts.run, machines, owner, now: new Date(), escalation: escalationOf(project) }),
         await readKeepState(store, new Date(), machines, opts.site),
       ] as const);
-      out.out(withKeepState(formatErrors(list, opts.format, { color: out.color }), { notSeen: [], parked: keep.parked }, opts.format));
+      out.out(withKeepState(formatErrors(list, opts.format, { color: out.color }), { notSeen: [], parked: keep.parked, compliance: [] }, opts.format));
       setExit(0);
     });
 }
@@ -100,9 +103,10 @@ Examples:
 }
 
 /** What keep knows (offline, parked) of the machines shown, at one site or all. */
-async function readKeepState(store: JournalStore, now: Date, machines: string[] | undefined, site: string | undefined): Promise<KeepState> {
-  const [presence, parks] = await Promise.all([store.listPresence(), store.listParks()]);
+async function readKeepState(store: JournalStore, now: Date, machines: string[] | undefined, site: string | undefined, compliance?: { id: string; site: string }[]): Promise<KeepState> {
+  const [presence, parks, records] = await Promise.all([store.listPresence(), store.listParks(), compliance ? store.listCompliance() : []]);
   const state = keepState(presence.filter((p) => !site || p.site === site), parks, now, machines ? new Set(machines) : undefined);
+  if (compliance) state.compliance = complianceBySite(records, compliance.filter((m) => !site || m.site === site));
   if (site) {
     const atSite = new Set((await store.listCases({ site })).map((c) => c.machine));
     for (const p of presence) if (p.site === site) atSite.add(p.machine);
@@ -113,7 +117,7 @@ async function readKeepState(store: JournalStore, now: Date, machines: string[] 
 
 /** Text gets keep's lines after the report; JSON gets them as `keep`; CSV stays one table. */
 function withKeepState(text: string, state: KeepState, format: ReportFormat): string {
-  if (state.notSeen.length === 0 && state.parked.length === 0) return text;
+  if (state.notSeen.length === 0 && state.parked.length === 0 && state.compliance.length === 0) return text;
   if (format === 'json') {
     const parsed = JSON.parse(text) as unknown;
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? JSON.stringify({ ...parsed, keep: state }, null, 2) : text;

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Machine } from '../model/project.js';
 import type { RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
+import { complianceIntervals } from '../run/compliance-due.js';
 import { keepSweep, type SweepSummary } from '../run/keep.js';
 import { Slots } from '../run/slots.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
@@ -39,6 +40,7 @@ export function describeSweep(n: number, s: SweepSummary): string {
   if (s.running.length > 0) parts.push(`${s.running.length} still running`);
   if (s.parked.length > 0) parts.push(`${s.parked.length} parked`);
   if (s.run) parts.push(`run ${s.run.runId}: ${Object.entries(s.run.counts).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing'}`);
+  if (s.checked) parts.push(`checks ${s.checked.runId}: ${Object.entries(s.checked.counts).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing'}`);
   return parts.join('; ');
 }
 
@@ -65,7 +67,8 @@ export function registerKeep(program: Command): void {
     .addOption(new Option('--format <format>', 'text: a line per sweep; json: one JSON object per line').choices(['text', 'json']))
     .addHelpText('after', `
 A PC is due when it has an open case, was never tried, its plan changed since its last success
-(stale) or it waits for a reboot. A PC that does not answer is "not seen since" in the journal,
+(stale), it waits for a reboot, or its profile's compliance.every has passed since its checks last
+ran (compliance-due: only the checks run, read-only; a PC out of compliance gets a case). A PC that does not answer is "not seen since" in the journal,
 not a failure: its attempts stay, it does not escalate, and it is probed again with backoff.
 Parked PCs (homeshift case park) are left alone until their date. A sweep runs the PCs that
 answered while the next sweeps go on probing, all runs together within --forks. Ctrl-C or SIGTERM: the PCs in
@@ -93,6 +96,7 @@ Examples:
       const machines = await selectFromProject(project, opts.limit);
       const byId = new Map<string, Machine>(machines.map((m) => [m.id, m]));
       const fullPlan = buildPlan(project, { machines, from: plan ?? undefined });
+      const complianceEvery = complianceIntervals(project);
       const soft = new AbortController();
       const hard = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => (soft.signal.aborted ? hard.abort(signal) : soft.abort(signal));
@@ -118,11 +122,11 @@ Examples:
               store, transport, secretSources: project.config.secrets, projectRoot: project.root, cases: await caseContextOf(project, store),
               leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project),
               commandLine: ['homeshift', ...process.argv.slice(2)].join(' '), selector: opts.limit ?? null,
-              probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, slots, inFlight,
+              probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, complianceEvery, slots, inFlight,
               onProbed: (seen) => { mine = seen; for (const id of seen) inFlight.add(id); probed(); },
             }, { listeners, softStop: soft.signal, hardStop: hard.signal, onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) })
               .then(async (summary) => {
-                if (summary.run) await recordCaseEscalations(project, store, new Date()).catch((err: Error) => out.err(`journal: escalations not recorded: ${err.message}`));
+                if (summary.run || summary.checked) await recordCaseEscalations(project, store, new Date()).catch((err: Error) => out.err(`journal: escalations not recorded: ${err.message}`));
                 report(out, json, n, summary);
               })
               .catch((err: unknown) => { failure ??= err; })
@@ -148,6 +152,6 @@ Examples:
 }
 
 function report(out: Output, json: boolean, n: number, s: SweepSummary): void {
-  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, running: s.running, parked: s.parked, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, at: new Date().toISOString() }));
+  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, startedAt: s.startedAt, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, running: s.running, parked: s.parked, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, checkRunId: s.checked?.runId ?? null, at: new Date().toISOString() }));
   else out.out(`${new Date().toISOString()} ${describeSweep(n, s)}`);
 }

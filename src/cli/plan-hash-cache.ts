@@ -18,9 +18,9 @@ import type { Selectable } from '../plan/selector.js';
  */
 export type RepositoryFacts =
   | { skipped: string } // the repository is not valid: status counts the machines the journal knows
-  | { skipped: null; sites: string[]; machines: Selectable[]; planHashes: Map<string, string> };
+  | { skipped: null; sites: string[]; machines: Selectable[]; planHashes: Map<string, string>; complianceRoles?: string[] }; // roles whose checks keep runs again
 
-const FORMAT = 'homeshift plan hashes 2';
+const FORMAT = 'homeshift plan hashes 3';
 const FIELDS = 7; // per machine: id, site, role, os, host, user, hash
 export const CACHE_FILE = 'plan-hashes.json';
 
@@ -75,9 +75,10 @@ interface CacheBody {
   skipped: string | null;
   sites: string[];
   machines: string[]; // FIELDS per machine, flat; the hash '' when the machine has none
+  complianceRoles: string[];
 }
 
-const checksum = (body: CacheBody): string => createHash('sha256').update(JSON.stringify([body.skipped, body.sites, body.machines])).digest('hex');
+const checksum = (body: CacheBody): string => createHash('sha256').update(JSON.stringify([body.skipped, body.sites, body.machines, body.complianceRoles])).digest('hex');
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 
@@ -92,8 +93,8 @@ export function readRepositoryFacts(file: string, digest: string): RepositoryFac
   if (typeof data !== 'object' || data === null) return null;
   const d = data as Record<string, unknown>;
   if (d.format !== FORMAT || d.digest !== digest || typeof d.check !== 'string') return null;
-  if (!(d.skipped === null || typeof d.skipped === 'string') || !isStrings(d.sites) || !isStrings(d.machines) || d.machines.length % FIELDS !== 0) return null;
-  const body: CacheBody = { skipped: d.skipped, sites: d.sites, machines: d.machines };
+  if (!(d.skipped === null || typeof d.skipped === 'string') || !isStrings(d.sites) || !isStrings(d.machines) || d.machines.length % FIELDS !== 0 || !isStrings(d.complianceRoles)) return null;
+  const body: CacheBody = { skipped: d.skipped, sites: d.sites, machines: d.machines, complianceRoles: d.complianceRoles };
   if (checksum(body) !== d.check) return null;
   if (body.skipped !== null) return { skipped: body.skipped };
   const machines: Selectable[] = [];
@@ -104,7 +105,7 @@ export function readRepositoryFacts(file: string, digest: string): RepositoryFac
     machines.push({ id, site, role, os, host, user });
     if (hash) planHashes.set(id, hash);
   }
-  return { skipped: null, sites: body.sites, machines, planHashes };
+  return { skipped: null, sites: body.sites, machines, planHashes, ...(body.complianceRoles.length > 0 ? { complianceRoles: body.complianceRoles } : {}) };
 }
 
 /**
@@ -115,8 +116,8 @@ export function readRepositoryFacts(file: string, digest: string): RepositoryFac
 export function writeRepositoryFacts(file: string, digest: string, facts: RepositoryFacts): void {
   if (statKind(dirname(file)) !== 'dir') return;
   const body: CacheBody = facts.skipped !== null
-    ? { skipped: facts.skipped, sites: [], machines: [] }
-    : { skipped: null, sites: facts.sites, machines: facts.machines.flatMap((m) => [m.id, m.site, m.role, m.os, m.host, m.user, facts.planHashes.get(m.id) ?? '']) };
+    ? { skipped: facts.skipped, sites: [], machines: [], complianceRoles: [] }
+    : { skipped: null, sites: facts.sites, machines: facts.machines.flatMap((m) => [m.id, m.site, m.role, m.os, m.host, m.user, facts.planHashes.get(m.id) ?? '']), complianceRoles: facts.complianceRoles ?? [] };
   const text = JSON.stringify({ format: FORMAT, digest, check: checksum(body), ...body });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -12,6 +12,7 @@ import { formatDiagnosticsText } from '../validate/format.js';
 import { inputError } from './exit.js';
 import type { JournalProject } from './journal.js';
 import { localStateFolder, resolveJournalLocation } from '../journal/location.js';
+import { complianceIntervals } from '../plan/compliance-every.js';
 import { cacheFileIn, inputDigest, readRepositoryFacts, writeRepositoryFacts, type RepositoryFacts } from './plan-hash-cache.js';
 import type { Output } from './output.js';
 
@@ -59,7 +60,7 @@ export async function loadAndValidate(opts: GlobalOptions, { keepPlan = false, e
   if (cache && project && errors === 0) {
     const hashes = plan?.machines.map((m): [string, string] => [m.machine.id, m.hash]) ?? encoded?.machines.map((m): [string, string] => [m.id, m.hash]);
     if (hashes && hashes.length === project.machines.length) {
-      cacheFacts(cache, { skipped: null, sites: [...project.sites.keys()], machines: project.machines.map(selectableOf), planHashes: new Map(hashes) });
+      cacheFacts(cache, { skipped: null, sites: [...project.sites.keys()], machines: project.machines.map(selectableOf), planHashes: new Map(hashes), complianceRoles: complianceRoles(project) });
     }
   }
   return { project, diagnostics, errors, warnings: diagnostics.length - errors, plan: errors > 0 ? null : plan, encoded: errors > 0 ? null : encoded };
@@ -127,6 +128,7 @@ export interface StatusInventory {
   sites: string[];
   machines: Selectable[]; // what a --limit selects by
   planHashes: Map<string, string>;
+  complianceRoles: string[]; // the profiles that set compliance.every
 }
 
 /**
@@ -150,7 +152,7 @@ export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promis
   if (errors > 0) facts = { skipped: `${errors} error(s) in the rollout repository (run homeshift validate)` };
   else {
     const { planHashes } = await import('../plan/plan-hashes.js');
-    facts = { skipped: null, sites: [...project.sites.keys()], machines: project.machines.map(selectableOf), planHashes: planHashes(project) };
+    facts = { skipped: null, sites: [...project.sites.keys()], machines: project.machines.map(selectableOf), planHashes: planHashes(project), complianceRoles: complianceRoles(project) };
   }
   if (cache) cacheFacts(cache, facts);
   return statusInputsOf(project, facts);
@@ -158,8 +160,10 @@ export async function loadStatusInputs(opts: GlobalOptions, out: Output): Promis
 
 function statusInputsOf(journalProject: JournalProject, facts: RepositoryFacts): StatusInputs {
   if (facts.skipped !== null) return { project: journalProject, inventory: null, skipped: facts.skipped };
-  return { project: journalProject, inventory: { sites: facts.sites, machines: facts.machines, planHashes: facts.planHashes }, skipped: null };
+  return { project: journalProject, inventory: { sites: facts.sites, machines: facts.machines, planHashes: facts.planHashes, complianceRoles: facts.complianceRoles ?? [] }, skipped: null };
 }
+
+const complianceRoles = (project: Project): string[] => [...complianceIntervals(project).keys()].sort();
 
 const selectableOf = ({ id, site, role, os, host, user }: Selectable): Selectable => ({ id, site, role, os, host, user });
 

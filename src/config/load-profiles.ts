@@ -50,6 +50,7 @@ function toProfile(src: YamlSource, file: string): Profile {
   if (raw.vpn !== undefined) profile.vpn = raw.vpn;
   if (raw.mailbox !== undefined) profile.mailbox = raw.mailbox;
   if (raw.checks !== undefined) profile.checks = raw.checks;
+  if (raw.compliance !== undefined) profile.compliance = raw.compliance;
   return profile;
 }
 

@@ -7,6 +7,7 @@ export type { JournalWriter, JournalWriterOptions, Redact } from './writer.js';
 export { createLogFileWriter } from './log-file-writer.js';
 export type { LogFileWriter } from './log-file-writer.js';
 export { nextCase, runCaseEvents } from './cases.js';
+export { CHECK_STEP_PREFIX, complianceOf, isCheckStep, isComplianceCase } from './compliance.js';
 export { createCaseRouter, routeBySite, type RouterInput } from './routing.js';
 export { DEFAULT_ESCALATION, escalatedAt, escalationRule, formatAge, isOverdue, parseDuration } from './escalation.js';
 export type { EscalationPolicy } from './escalation.js';

@@ -162,6 +162,20 @@ export const MIGRATIONS: readonly string[] = [
     parked_at TEXT NOT NULL
   );
   `,
+  // A PC's compliance with its profile's data-protection checks (keep runs them again every compliance.every).
+  `
+  CREATE TABLE compliance (
+    machine TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('compliant', 'not-compliant')),
+    check_step TEXT,
+    message TEXT,
+    fingerprint TEXT,
+    since TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    run_id TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -146,6 +146,19 @@ export const PG_MIGRATIONS: readonly string[] = [
     parked_at timestamptz NOT NULL
   );
   `,
+  `
+  CREATE TABLE compliance (
+    machine text PRIMARY KEY,
+    site text NOT NULL,
+    state text NOT NULL CHECK (state IN ('compliant', 'not-compliant')),
+    check_step text,
+    message text,
+    fingerprint text,
+    since timestamptz NOT NULL,
+    checked_at timestamptz NOT NULL,
+    run_id text NOT NULL
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

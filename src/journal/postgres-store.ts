@@ -12,9 +12,10 @@ import { parkRow, presenceRow } from './sqlite-store.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
+import * as compliance from './postgres-compliance.js';
 import { acquireLeases, finishedInRun, listLeases, releaseLeases, renewLeases } from './postgres-leases.js';
 import type {
-  BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, CauseQuery, DeliveryRecord, HeldLease, ParkRecord, PresenceRecord, PresenceUpdate, JournalCounts, JournalStore, LastResultRecord,
+  BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, ComplianceRecord, ComplianceUpdate, CauseQuery, DeliveryRecord, HeldLease, ParkRecord, PresenceRecord, PresenceUpdate, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
   RebootPendingRecord, SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
 } from './store.js';
@@ -36,7 +37,7 @@ const UPSERT_RUN_MACHINES = `
     started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash,
     reboot_required = excluded.reboot_required`;
 
-const UPSERT_CASES = `
+export const UPSERT_CASES = `
   INSERT INTO cases SELECT * FROM jsonb_populate_recordset(NULL::cases, $1::jsonb)
   ON CONFLICT (machine) DO UPDATE SET site = excluded.site, status = excluded.status, error_class = excluded.error_class,
     fingerprint = excluded.fingerprint, message = excluded.message, first_failed = excluded.first_failed, last_attempt = excluded.last_attempt,
@@ -44,11 +45,11 @@ const UPSERT_CASES = `
     closed_at = excluded.closed_at, closed_by_run = excluded.closed_by_run`;
 
 // In the order given: the bigserial id keeps events of the same instant in the order they were written.
-const INSERT_EVENTS = `
+export const INSERT_EVENTS = `
   INSERT INTO case_events (machine, at, kind, owner, text, run_id, who)
   SELECT machine, at, kind, owner, text, run_id, who FROM jsonb_populate_recordset(NULL::case_events, $1::jsonb) WITH ORDINALITY AS e ORDER BY ordinality`;
 
-function eventJson(e: CaseEvent): Row {
+export function eventJson(e: CaseEvent): Row {
   return { machine: e.machine, at: e.at, kind: e.kind, owner: e.owner, text: e.text, run_id: e.runId, who: e.who };
 }
 
@@ -327,6 +328,18 @@ export class PostgresStore implements JournalStore {
   async listParks(): Promise<ParkRecord[]> {
     const { rows } = await this.query('SELECT * FROM parks ORDER BY machine COLLATE "C"');
     return rows.map(parkRow);
+  }
+
+  async recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void> {
+    if (updates.length > 0) await this.write((q) => compliance.recordCompliance(q, this.location, runId, updates, context));
+  }
+
+  async listCompliance(): Promise<ComplianceRecord[]> {
+    return compliance.listCompliance(this.query);
+  }
+
+  async importCompliance(records: ComplianceRecord[]): Promise<number> {
+    return this.write((q) => compliance.importCompliance(q, records));
   }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {

@@ -9,11 +9,12 @@ import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachi
 import { JournalError } from './store.js';
 import { sqliteRebootPending } from './reboot-pending.js';
 import type {
-  CaseContext, CaseEvent, CaseFilter, CaseRecord, DeliveryRecord, ParkRecord, PresenceRecord, PresenceUpdate, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
+  CaseContext, CaseEvent, CaseFilter, CaseRecord, ComplianceRecord, ComplianceUpdate, DeliveryRecord, ParkRecord, PresenceRecord, PresenceUpdate, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
 import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
+import * as compliance from './sqlite-compliance.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, UNFINISHED_IN } from './sqlite-reports.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, RebootPendingRecord, SiteCountQuery, SiteCounts, UnfinishedRun,
@@ -33,13 +34,13 @@ const UPSERT_RUN_MACHINE = `
     started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash,
     reboot_required = excluded.reboot_required`;
 
-const INSERT_EVENT = 'INSERT INTO case_events (machine, at, kind, owner, text, run_id, who) VALUES (@machine, @at, @kind, @owner, @text, @run_id, @who)';
+export const INSERT_EVENT = 'INSERT INTO case_events (machine, at, kind, owner, text, run_id, who) VALUES (@machine, @at, @kind, @owner, @text, @run_id, @who)';
 
-function eventParams(e: CaseEvent): Record<string, unknown> {
+export function eventParams(e: CaseEvent): Record<string, unknown> {
   return { machine: e.machine, at: e.at, kind: e.kind, owner: e.owner, text: e.text, run_id: e.runId, who: e.who };
 }
 
-const UPSERT_CASE = `
+export const UPSERT_CASE = `
   INSERT OR REPLACE INTO cases (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, due_at, escalated_at, closed_at, closed_by_run)
   VALUES (@machine, @site, @status, @error_class, @fingerprint, @message, @first_failed, @last_attempt, @last_run, @attempts, @owner, @due_at, @escalated_at, @closed_at, @closed_by_run)`;
 
@@ -345,6 +346,18 @@ export class SqliteStore implements JournalStore {
   async listParks(): Promise<ParkRecord[]> {
     const rows = this.db.prepare('SELECT * FROM parks ORDER BY machine').all() as Record<string, unknown>[];
     return rows.map(parkRow);
+  }
+
+  async recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void> {
+    if (updates.length > 0) this.write(() => compliance.recordCompliance(this.db, this.location, runId, updates, context));
+  }
+
+  async listCompliance(): Promise<ComplianceRecord[]> {
+    return compliance.listCompliance(this.db);
+  }
+
+  async importCompliance(records: ComplianceRecord[]): Promise<number> {
+    return this.write(() => compliance.importCompliance(this.db, records));
   }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {

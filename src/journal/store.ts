@@ -176,6 +176,29 @@ export interface ParkRecord {
   parkedAt: string;
 }
 
+/** A PC's standing with its profile's data-protection checks; a PC without a record is unknown (never checked). */
+export type ComplianceState = 'compliant' | 'not-compliant' | 'unknown';
+
+export interface ComplianceRecord {
+  machine: string;
+  site: string;
+  state: 'compliant' | 'not-compliant';
+  check: string | null; // not-compliant: the first check that failed (check:screen-lock)
+  message: string | null; // not-compliant: what it said
+  fingerprint: string | null;
+  since: string; // ISO; when the PC entered this state
+  checkedAt: string; // ISO; the newest run whose checks concluded
+  runId: string; // that run
+}
+
+/** What one run's checks concluded on one PC: failing null means every check passed. */
+export interface ComplianceUpdate {
+  machine: string;
+  site: string;
+  at: string; // ISO
+  failing: { check: string; message: string; fingerprint: string } | null;
+}
+
 /** Who works on a machine: the run and the controller process (os user@host, pid). */
 export interface LeaseHolder { runId: string; who: string; pid: number }
 /** A machine whose live lease another holder has. */
@@ -366,5 +389,12 @@ export interface JournalStore {
   parkMachine(park: ParkRecord): Promise<void>; // replaces an earlier park of the machine
   unparkMachine(machine: string): Promise<boolean>; // false: it was not parked
   listParks(): Promise<ParkRecord[]>; // by machine, expired ones included
+  /** Keep what a run's checks concluded, in one transaction. A check run (apply runs have their cases already) opens a
+   *  case for a PC that falls out of compliance and has none open, and closes an open case a check caused when the PC
+   *  complies again. */
+  recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void>;
+  listCompliance(): Promise<ComplianceRecord[]>; // by machine
+  /** Write copied compliance records, keeping for each machine the newer check (journal copy); returns how many were written. */
+  importCompliance(records: ComplianceRecord[]): Promise<number>;
   close(): Promise<void>;
 }

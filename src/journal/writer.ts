@@ -1,6 +1,7 @@
 import { fingerprintMessage } from '../model/fingerprint.js';
 import { isFailedStatus, type MachineResult, type RunEvent, type RunListener, type StepResult } from '../model/result.js';
-import type { CaseRoute, JournalStore, MachineRecord } from './store.js';
+import { complianceOf } from './compliance.js';
+import type { CaseRoute, ComplianceUpdate, JournalStore, MachineRecord } from './store.js';
 
 export type Redact = (text: string) => string;
 
@@ -70,7 +71,12 @@ export function createJournalWriter(store: JournalStore, options: JournalWriterO
     if (buffer.length > 0) {
       const batch = buffer;
       buffer = [];
-      enqueue(() => store.recordResults(runId, batch, context));
+      // then what the batch's checks say about compliance (a check run may open or close a case with it)
+      const compliance = batch.map(complianceOf).filter((u): u is ComplianceUpdate => u !== null);
+      enqueue(async () => {
+        await store.recordResults(runId, batch, context);
+        if (compliance.length > 0) await store.recordCompliance(runId, compliance, context);
+      });
     }
     return chain;
   };

@@ -7,6 +7,7 @@ import { assignFaults, parseFaultSpec } from './faults.js';
 import { DEFAULT_LAB_DIR, isLabProcess, labFile, readLabInfo, writeJsonAtomically, type LabInfo, type LabRequest } from './lab-files.js';
 import { checkPorts } from './port-check.js';
 import { planPower, powerPaths, readPoweredOff, requestPower, selectLabPcs } from './power.js';
+import { setScreenLock } from './screen-lock.js';
 import { findPwsh } from '../shell/pwsh-path.js';
 import { checkWindowsFault } from './windows/windows-faults.js';
 import { pwshMissingMessage, windowsCount, WindowsShareError } from './windows/windows-share.js';
@@ -146,6 +147,17 @@ export async function labPower(selector: string, on: boolean, dir?: string): Pro
   const machines = selectLabPcs(selector, info.machines);
   await requestPower(labDir, info.pid, { on, machines });
   return machines;
+}
+
+/** Change the screen lock of the PCs `selector` names on the PC side (off: it never locks; on: as before); returns the ids. */
+export async function labScreenLock(selector: string, on: boolean, dir?: string): Promise<string[]> {
+  const labDir = resolveLabDir(dir);
+  const info = await readLabInfo(labDir);
+  if (!info) throw new Error(`no lab in ${labDir} (start one with "homeshift lab up")`);
+  const ids = selectLabPcs(selector, info.machines);
+  const byId = new Map(info.machines.map((m) => [m.id, m]));
+  for (const id of ids) await setScreenLock(byId.get(id)!, on);
+  return ids;
 }
 
 /** Read lab.json and check the process and its ports. */

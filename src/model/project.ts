@@ -163,6 +163,11 @@ export interface CheckSettings {
   noLocalCustomerData: boolean;
 }
 
+/** How often keep runs a profile's checks again (a duration such as 24h); none: only with the rollout. */
+export interface ComplianceSettings {
+  every?: string;
+}
+
 /** An extra step of a profile: a script template (and files) run like the built-in steps. */
 export interface ProfileStep {
   id: string;
@@ -185,6 +190,7 @@ export interface Profile {
   bundles: string[];
   mailbox?: Partial<MailboxSettings>;
   checks?: Partial<CheckSettings>;
+  compliance?: ComplianceSettings;
   steps: ProfileStep[];
   vars: Vars;
   pos: SourcePos;

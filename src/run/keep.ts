@@ -6,22 +6,25 @@
  */
 import type { JournalStore, ParkRecord, PresenceUpdate } from '../journal/index.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
+import { checksOnly, complianceDue } from './compliance-due.js';
 import { probeMachines } from './probe.js';
 import { runRollout, type RolloutHooks, type RolloutRequest, type RolloutSummary } from './rollout.js';
 
-export type WorkReason = 'open-case' | 'never-tried' | 'stale' | 'reboot-pending';
+export type WorkReason = 'open-case' | 'never-tried' | 'stale' | 'reboot-pending' | 'compliance-due';
 
 export interface KeepSweepRequest extends Omit<RolloutRequest, 'plan' | 'resumeRunId'> {
   fullPlan: Plan; // every machine keep looks after, planned
   subPlan: (machines: MachinePlan[]) => Plan; // the plan of the machines this sweep runs
   probeTimeoutMs: number;
   backoff: { baseMs: number; capMs: number }; // after n+1 misses in a row a PC waits min(cap, base * (2^n - 1)) before its next probe
+  complianceEvery?: Map<string, number>; // per profile: how often its checks run again (complianceIntervals)
   now?: () => Date;
   inFlight?: ReadonlySet<string>; // PCs an earlier sweep's run is still working on: neither probed nor run again
   onProbed?: (seen: readonly string[]) => void; // the probes are in and these PCs are about to run
 }
 
 export interface SweepSummary {
+  startedAt: string; // when the sweep began: its probes went out after this
   due: Record<WorkReason, number>; // PCs that need work, by their first reason
   parked: string[]; // due but parked until a later date
   waiting: string[]; // due but in their backoff after unanswered probes
@@ -29,11 +32,16 @@ export interface SweepSummary {
   seen: string[];
   unseen: string[];
   run: RolloutSummary | null; // null: nobody to run
+  checked: RolloutSummary | null; // the check run of the PCs due only for their compliance check; null: none
 }
 
 /** Which machines of the plan need work, and why (the first reason that applies). */
-export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store'>): Promise<Map<string, WorkReason>> {
-  const [open, states, reboot] = await Promise.all([req.store.listCases({ status: 'open' }), req.store.listMachineStates(), req.store.rebootPending()]);
+export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store' | 'complianceEvery'>, now = new Date()): Promise<Map<string, WorkReason>> {
+  const every = req.complianceEvery ?? new Map<string, number>();
+  const [open, states, reboot, compliance] = await Promise.all([
+    req.store.listCases({ status: 'open' }), req.store.listMachineStates(), req.store.rebootPending(), every.size > 0 ? req.store.listCompliance() : [],
+  ]);
+  const lastCheck = new Map(compliance.map((c) => [c.machine, c]));
   const openIds = new Set(open.map((c) => c.machine));
   const rebootIds = new Set(reboot.map((r) => r.machine));
   const lastHash = new Map(states.map((s) => [s.machine, s.lastSuccessPlanHash]));
@@ -45,6 +53,7 @@ export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store'>
     else if (hash === undefined) work.set(id, 'never-tried');
     else if (hash !== m.hash) work.set(id, 'stale');
     else if (rebootIds.has(id)) work.set(id, 'reboot-pending');
+    else if (complianceDue(m, every, lastCheck.get(id), now)) work.set(id, 'compliance-due');
   }
   return work;
 }
@@ -61,9 +70,9 @@ export function backoffMs(misses: number, backoff: { baseMs: number; capMs: numb
 export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {}): Promise<SweepSummary> {
   const now = (req.now ?? (() => new Date()))();
   const { store } = req;
-  const [work, parkedUntil, presence] = await Promise.all([findWork(req), parkedNow(store, now), store.listPresence()]);
+  const [work, parkedUntil, presence] = await Promise.all([findWork(req, now), parkedNow(store, now), store.listPresence()]);
   const byId = new Map(presence.map((p) => [p.machine, p]));
-  const due: Record<WorkReason, number> = { 'open-case': 0, 'never-tried': 0, stale: 0, 'reboot-pending': 0 };
+  const due: Record<WorkReason, number> = { 'open-case': 0, 'never-tried': 0, stale: 0, 'reboot-pending': 0, 'compliance-due': 0 };
   const parked: string[] = [];
   const waiting: string[] = [];
   const running: string[] = [];
@@ -78,7 +87,7 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
     else if (next && Date.parse(next) > now.getTime()) waiting.push(m.machine.id);
     else toProbe.push(m);
   }
-  if (hooks.softStop?.aborted) return { due, parked, waiting, running, seen: [], unseen: [], run: null };
+  if (hooks.softStop?.aborted) return { startedAt: now.toISOString(), due, parked, waiting, running, seen: [], unseen: [], run: null, checked: null };
 
   const answers = await probeMachines(toProbe.map((m) => ({ id: m.machine.id, host: m.machine.host, port: m.machine.port })), { timeoutMs: req.probeTimeoutMs });
   const at = new Date().toISOString();
@@ -91,8 +100,15 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
   await store.recordPresence(updates);
   const seen = toProbe.filter((m) => answers.get(m.machine.id) === true);
   const unseen = toProbe.filter((m) => answers.get(m.machine.id) !== true).map((m) => m.machine.id);
-  if (seen.length === 0 || hooks.softStop?.aborted) return { due, parked, waiting, running, seen: [], unseen, run: null };
-  req.onProbed?.(seen.map((m) => m.machine.id));
-  const run = await runRollout({ ...req, plan: req.subPlan(seen) }, hooks);
-  return { due, parked, waiting, running, seen: seen.map((m) => m.machine.id), unseen, run };
+  const seenIds = seen.map((m) => m.machine.id);
+  if (seen.length === 0 || hooks.softStop?.aborted) return { startedAt: now.toISOString(), due, parked, waiting, running, seen: [], unseen, run: null, checked: null };
+  req.onProbed?.(seenIds);
+  // PCs due only for their checks get a check run of the checks alone: read-only, no leases, nothing changed
+  const toCheck = seen.filter((m) => work.get(m.machine.id) === 'compliance-due');
+  const toRun = seen.filter((m) => work.get(m.machine.id) !== 'compliance-due');
+  const run = toRun.length > 0 ? await runRollout({ ...req, plan: req.subPlan(toRun) }, hooks) : null;
+  const checked = toCheck.length > 0 && !hooks.softStop?.aborted
+    ? await runRollout({ ...req, settings: { ...req.settings, check: true }, plan: checksOnly(req.subPlan(toCheck)) }, hooks)
+    : null;
+  return { startedAt: now.toISOString(), due, parked, waiting, running, seen: seenIds, unseen, run, checked };
 }

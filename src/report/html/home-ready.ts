@@ -2,7 +2,7 @@ import type { JournalStore } from '../../journal/index.js';
 import { localTime } from '../../model/local-time.js';
 import { countOf, escapeHtml } from './escape.js';
 
-/** After one apply run: per site, how many PCs had a last result that is ok (ok or changed). */
+/** After one run: per site, how many PCs had a last apply result that is ok (ok or changed) and were not out of compliance. */
 export interface HomeReadyPoint {
   runId: string;
   at: string; // when the run's last PC finished (its start when none did)
@@ -12,25 +12,35 @@ export interface HomeReadyPoint {
 /**
  * "PCs home-ready over time", read from the journal's run rows, oldest run first: a PC counts from the run that
  * made it ok until a later run fails on it. Unlike open cases, the lines never rise just because sites are added.
+ * Compliance: a PC the journal holds as not compliant counts as not home-ready from the moment it fell out of
+ * compliance (its record's since) on; a PC never checked again since its rollout counts as compliant, as its checks
+ * passed in the run that made it ok. Check runs (keep's compliance checks) add points, so that such a fall shows.
  */
 export async function homeReadyOverTime(store: JournalStore): Promise<HomeReadyPoint[]> {
-  const apply = new Set((await store.listRuns({ mode: 'apply' })).map((r) => r.id));
+  const runs = await store.listRuns();
+  const apply = new Set(runs.filter((r) => r.mode === 'apply').map((r) => r.id));
+  const known = new Set(runs.map((r) => r.id));
+  const outSince = new Map((await store.listCompliance()).filter((c) => c.state === 'not-compliant').map((c) => [c.machine, c.since]));
   const ready = new Map<string, { site: string; ok: boolean }>();
   const points: HomeReadyPoint[] = [];
   let current = null as { runId: string; at: string } | null;
   const close = (run: { runId: string; at: string } | null) => {
     if (!run) return;
     const bySite: Record<string, number> = {};
-    for (const { site, ok } of ready.values()) bySite[site] = (bySite[site] ?? 0) + (ok ? 1 : 0);
+    for (const [machine, { site, ok }] of ready) {
+      const out = outSince.get(machine);
+      bySite[site] = (bySite[site] ?? 0) + (ok && !(out !== undefined && out <= run.at) ? 1 : 0);
+    }
     points.push({ ...run, bySite });
   };
   for (const row of await store.listRunMachines({})) {
-    if (!apply.has(row.runId)) continue;
+    if (!known.has(row.runId)) continue;
     if (current?.runId !== row.runId) {
       close(current);
       current = { runId: row.runId, at: row.finishedAt ?? row.startedAt ?? '' };
     }
     if (row.finishedAt && row.finishedAt > current.at) current.at = row.finishedAt;
+    if (!apply.has(row.runId)) continue; // a check run's row is no result of the rollout: a point, not a change
     if (row.status === 'ok' || row.status === 'changed') ready.set(row.machine, { site: row.site, ok: true });
     else if (row.status === 'failed' || row.status === 'unreachable') ready.set(row.machine, { site: row.site, ok: false });
   }

@@ -53,7 +53,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
 ${renderTiles(data)}
 ${section('progress', 'Progress per site', 'done, open cases, stale (plan changed since success), never tried', renderSiteProgress(data.status, data.siteNames))}
 ${section('causes', 'Error causes', `${countOf(data.causes.length, 'cause')} behind ${countOf(caseCount, 'open case')}`, renderCauses(data.causes))}
-${section('home-ready', 'PCs home-ready over time', 'per site, PCs whose last result is ok, after each rollout run', renderHomeReady(data.homeReady, data.siteNames))}
+${section('home-ready', 'PCs home-ready over time', 'per site, PCs whose last result is ok and that are not out of compliance, after each run', renderHomeReady(data.homeReady, data.siteNames))}
 ${section('groups', 'Owner groups and reaction times', 'open cases per group against their due time', renderOwnerGroups(data.groups))}
 ${section('worklists', 'Worklists per supporter', 'overdue cases first, then escalated, then the oldest', `<div class="worklists">${renderWorklists(data.worklists, (site) => data.siteLanguages[site] ?? 'en')}</div>`)}
 ${section('machines', 'Machines', countOf(data.machines.length, 'machine'), renderMachineTable(data.machines), 'machines-section')}
