@@ -1,5 +1,5 @@
 import { complianceCase, complianceParams, complianceRow, nextCompliance } from './compliance.js';
-import { eventJson, INSERT_EVENTS, UPSERT_CASES } from './postgres-store.js';
+import { eventJson, INSERT_EVENTS, UPSERT_CASES } from './postgres-rows.js';
 import type { Query } from './postgres-reports.js';
 import { caseParams, toCaseRecord } from './sqlite-rows.js';
 import { JournalError, type CaseContext, type CaseEvent, type CaseRecord, type ComplianceRecord, type ComplianceUpdate } from './store.js';
