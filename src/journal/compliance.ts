@@ -66,13 +66,14 @@ export function isComplianceCase(c: CaseRecord): boolean {
 }
 
 /**
- * The case a check run's update changes: a PC out of compliance without an open case gets one (routed like any
- * case, the check as its cause); a compliant PC's open compliance case closes. Null: no change (an open case stays
- * as it is; its attempts are counted by the runs that try to fix it).
+ * The case a check run's update changes: a PC that falls out of compliance (it was compliant, or has no record yet
+ * but was rolled out: `wasCompliant`) and has no open case gets one (routed like any case, the check as its cause);
+ * a compliant PC's open compliance case closes. Null: no change (an open case stays as it is, its attempts are
+ * counted by the runs that try to fix it; a PC never rolled out is not out of compliance, only not done yet).
  */
-export function complianceCase(existing: CaseRecord | null, runId: string, u: ComplianceUpdate, context: CaseContext): { next: CaseRecord; events: CaseEvent[] } | null {
+export function complianceCase(existing: CaseRecord | null, runId: string, u: ComplianceUpdate, context: CaseContext, wasCompliant: boolean): { next: CaseRecord; events: CaseEvent[] } | null {
   if (u.failing) {
-    if (existing?.status === 'open') return null;
+    if (existing?.status === 'open' || !wasCompliant) return null;
     const record: MachineRecord = {
       result: {
         machine: u.machine, site: u.site, status: 'failed', errorClass: 'step-failed', message: u.failing.message, fingerprint: u.failing.fingerprint,

@@ -1,5 +1,5 @@
 import { complianceCase, complianceParams, complianceRow, nextCompliance } from './compliance.js';
-import { eventJson, INSERT_EVENTS, UPSERT_CASES } from './postgres-store.js';
+import { eventJson, INSERT_EVENTS, UPSERT_CASES } from './postgres-rows.js';
 import type { Query } from './postgres-reports.js';
 import { caseParams, toCaseRecord } from './sqlite-rows.js';
 import { JournalError, type CaseContext, type CaseEvent, type CaseRecord, type ComplianceRecord, type ComplianceUpdate } from './store.js';
@@ -20,10 +20,13 @@ export async function recordCompliance(q: Query, location: string, runId: string
   if (rows[0].mode !== 'check') return; // an apply run's result has opened or closed its case already
   const existing = await q('SELECT * FROM cases WHERE machine = ANY($1::text[]) ORDER BY machine FOR UPDATE', [machines]);
   const cases = new Map(existing.rows.map((row) => [String(row.machine), toCaseRecord(row)]));
+  const rolledOut = new Set((await q('SELECT machine FROM machine_state WHERE machine = ANY($1::text[])', [machines])).rows.map((row) => String(row.machine)));
   const changed: CaseRecord[] = [];
   const events: CaseEvent[] = [];
   for (const u of byMachine.values()) {
-    const change = complianceCase(cases.get(u.machine) ?? null, runId, u, context);
+    const before = states.get(u.machine);
+    const wasCompliant = before ? before.state === 'compliant' : rolledOut.has(u.machine);
+    const change = complianceCase(cases.get(u.machine) ?? null, runId, u, context, wasCompliant);
     if (!change) continue;
     changed.push(change.next);
     events.push(...change.events);

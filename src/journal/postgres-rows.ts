@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { MachineResult } from '../model/result.js';
-import type { MachineRecord } from './store.js';
+import type { CaseEvent, MachineRecord } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -42,4 +42,20 @@ export function stepJson(runId: string, r: MachineResult): Row[] {
     duration_ms: Math.round(s.durationMs), message: s.message, stdout_tail: s.stdoutTail, stderr_tail: s.stderrTail,
     reboot_required: s.rebootRequired === true,
   }));
+}
+
+export const UPSERT_CASES = `
+  INSERT INTO cases SELECT * FROM jsonb_populate_recordset(NULL::cases, $1::jsonb)
+  ON CONFLICT (machine) DO UPDATE SET site = excluded.site, status = excluded.status, error_class = excluded.error_class,
+    fingerprint = excluded.fingerprint, message = excluded.message, first_failed = excluded.first_failed, last_attempt = excluded.last_attempt,
+    last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, due_at = excluded.due_at, escalated_at = excluded.escalated_at,
+    closed_at = excluded.closed_at, closed_by_run = excluded.closed_by_run`;
+
+// In the order given: the bigserial id keeps events of the same instant in the order they were written.
+export const INSERT_EVENTS = `
+  INSERT INTO case_events (machine, at, kind, owner, text, run_id, who)
+  SELECT machine, at, kind, owner, text, run_id, who FROM jsonb_populate_recordset(NULL::case_events, $1::jsonb) WITH ORDINALITY AS e ORDER BY ordinality`;
+
+export function eventJson(e: CaseEvent): Row {
+  return { machine: e.machine, at: e.at, kind: e.kind, owner: e.owner, text: e.text, run_id: e.runId, who: e.who };
 }

@@ -7,8 +7,9 @@ import { connectionConfig, describePgError } from './postgres-connection.js';
 import { importCurrent, importRun, listRunSteps } from './postgres-import.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, type Query } from './postgres-reports.js';
 import { UNFINISHED_IN } from './sqlite-reports.js';
-import { pgTypes, runMachineJson, stepJson } from './postgres-rows.js';
-import { parkRow, presenceRow } from './sqlite-store.js';
+import { eventJson, INSERT_EVENTS, pgTypes, runMachineJson, stepJson, UPSERT_CASES } from './postgres-rows.js';
+import * as presence from './postgres-presence.js';
+import { parkRow, presenceRow } from './sqlite-presence.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
@@ -29,29 +30,12 @@ export interface PostgresStoreOptions {
 
 type Row = Record<string, unknown>;
 
-
 const UPSERT_RUN_MACHINES = `
   INSERT INTO run_machines SELECT * FROM jsonb_populate_recordset(NULL::run_machines, $1::jsonb)
   ON CONFLICT (run_id, machine) DO UPDATE SET site = excluded.site, wave = excluded.wave, status = excluded.status,
     error_class = excluded.error_class, message = excluded.message, fingerprint = excluded.fingerprint, attempts = excluded.attempts,
     started_at = excluded.started_at, finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, plan_hash = excluded.plan_hash,
     reboot_required = excluded.reboot_required`;
-
-export const UPSERT_CASES = `
-  INSERT INTO cases SELECT * FROM jsonb_populate_recordset(NULL::cases, $1::jsonb)
-  ON CONFLICT (machine) DO UPDATE SET site = excluded.site, status = excluded.status, error_class = excluded.error_class,
-    fingerprint = excluded.fingerprint, message = excluded.message, first_failed = excluded.first_failed, last_attempt = excluded.last_attempt,
-    last_run = excluded.last_run, attempts = excluded.attempts, owner = excluded.owner, due_at = excluded.due_at, escalated_at = excluded.escalated_at,
-    closed_at = excluded.closed_at, closed_by_run = excluded.closed_by_run`;
-
-// In the order given: the bigserial id keeps events of the same instant in the order they were written.
-export const INSERT_EVENTS = `
-  INSERT INTO case_events (machine, at, kind, owner, text, run_id, who)
-  SELECT machine, at, kind, owner, text, run_id, who FROM jsonb_populate_recordset(NULL::case_events, $1::jsonb) WITH ORDINALITY AS e ORDER BY ordinality`;
-
-export function eventJson(e: CaseEvent): Row {
-  return { machine: e.machine, at: e.at, kind: e.kind, owner: e.owner, text: e.text, run_id: e.runId, who: e.who };
-}
 
 const UPSERT_STATES = `
   INSERT INTO machine_state SELECT * FROM jsonb_populate_recordset(NULL::machine_state, $1::jsonb)
@@ -292,20 +276,7 @@ export class PostgresStore implements JournalStore {
   }
 
   async recordPresence(updates: PresenceUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
-    const seen = updates.filter((u) => u.seen);
-    const unseen = updates.filter((u) => !u.seen);
-    await this.write(async (q) => {
-      if (seen.length > 0) await q(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at)
-        SELECT m, s, a, NULL, 0, NULL FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(m, s, a)
-        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen, unseen_since = NULL, misses = 0, next_probe_at = NULL`,
-      [seen.map((u) => u.machine), seen.map((u) => u.site), seen.map((u) => u.at)]);
-      if (unseen.length > 0) await q(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at)
-        SELECT m, s, NULL, a, 1, n FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS u(m, s, a, n)
-        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, unseen_since = coalesce(machine_presence.unseen_since, excluded.unseen_since),
-        misses = machine_presence.misses + 1, next_probe_at = excluded.next_probe_at`,
-      [unseen.map((u) => u.machine), unseen.map((u) => u.site), unseen.map((u) => u.at), unseen.map((u) => u.nextProbeAt)]);
-    });
+    if (updates.length > 0) await this.write((q) => presence.recordPresence(q, updates));
   }
 
   async listPresence(): Promise<PresenceRecord[]> {
@@ -314,11 +285,7 @@ export class PostgresStore implements JournalStore {
   }
 
   async parkMachine(park: ParkRecord): Promise<void> {
-    await this.write(async (q) => {
-      await q(`INSERT INTO parks (machine, until, note, who, parked_at) VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (machine) DO UPDATE SET until = excluded.until, note = excluded.note, who = excluded.who, parked_at = excluded.parked_at`,
-      [park.machine, park.until, park.note, park.who, park.parkedAt]);
-    });
+    await this.write((q) => presence.parkMachine(q, park));
   }
 
   async unparkMachine(machine: string): Promise<boolean> {

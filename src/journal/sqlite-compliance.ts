@@ -13,15 +13,18 @@ export function recordCompliance(db: Database.Database, location: string, runId:
   if (!run) throw new JournalError(`run ${runId} is not in the journal ${location}`);
   const selectState = db.prepare('SELECT * FROM compliance WHERE machine = ?');
   const selectCase = db.prepare('SELECT * FROM cases WHERE machine = ?');
+  const rolledOut = db.prepare('SELECT 1 FROM machine_state WHERE machine = ?');
   const upsert = db.prepare(UPSERT);
   const upsertCase = db.prepare(UPSERT_CASE);
   const addEvent = db.prepare(INSERT_EVENT);
   for (const u of updates) {
     const row = selectState.get(u.machine) as Record<string, unknown> | undefined;
-    upsert.run(complianceParams(nextCompliance(row ? complianceRow(row) : null, runId, u)));
+    const before = row ? complianceRow(row) : null;
+    upsert.run(complianceParams(nextCompliance(before, runId, u)));
     if (run.mode !== 'check') continue; // an apply run's result has opened or closed its case already
     const caseRow = selectCase.get(u.machine) as Record<string, unknown> | undefined;
-    const change = complianceCase(caseRow ? toCaseRecord(caseRow) : null, runId, u, context);
+    const wasCompliant = before ? before.state === 'compliant' : rolledOut.get(u.machine) !== undefined;
+    const change = complianceCase(caseRow ? toCaseRecord(caseRow) : null, runId, u, context, wasCompliant);
     if (!change) continue;
     upsertCase.run(caseParams(change.next));
     for (const e of change.events) addEvent.run(eventParams(e));

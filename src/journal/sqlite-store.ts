@@ -15,6 +15,7 @@ import type {
 import type { RunMode, RunOutcome } from '../model/result.js';
 import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
 import * as compliance from './sqlite-compliance.js';
+import * as presence from './sqlite-presence.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, UNFINISHED_IN } from './sqlite-reports.js';
 import type {
   BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, RebootPendingRecord, SiteCountQuery, SiteCounts, UnfinishedRun,
@@ -24,7 +25,6 @@ export interface SqliteStoreOptions {
   create?: boolean; // default true: create the file and its folders; false: a missing journal is an error
   busyTimeoutMs?: number; // how long a writer waits for another process's transaction (default 5000)
 }
-
 
 const UPSERT_RUN_MACHINE = `
   INSERT INTO run_machines (run_id, machine, site, wave, status, error_class, message, fingerprint, attempts, started_at, finished_at, duration_ms, plan_hash, reboot_required)
@@ -312,31 +312,16 @@ export class SqliteStore implements JournalStore {
   }
 
   async recordPresence(updates: PresenceUpdate[]): Promise<void> {
-    if (updates.length === 0) return;
-    this.write(() => {
-      const seen = this.db.prepare(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at) VALUES (?, ?, ?, NULL, 0, NULL)
-        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen, unseen_since = NULL, misses = 0, next_probe_at = NULL`);
-      const unseen = this.db.prepare(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at) VALUES (?, ?, NULL, ?, 1, ?)
-        ON CONFLICT (machine) DO UPDATE SET site = excluded.site, unseen_since = coalesce(machine_presence.unseen_since, excluded.unseen_since),
-        misses = machine_presence.misses + 1, next_probe_at = excluded.next_probe_at`);
-      for (const u of updates) {
-        if (u.seen) seen.run(u.machine, u.site, u.at);
-        else unseen.run(u.machine, u.site, u.at, u.nextProbeAt);
-      }
-    });
+    if (updates.length > 0) this.write(() => presence.recordPresence(this.db, updates));
   }
 
   async listPresence(): Promise<PresenceRecord[]> {
     const rows = this.db.prepare('SELECT * FROM machine_presence ORDER BY machine').all() as Record<string, unknown>[];
-    return rows.map(presenceRow);
+    return rows.map(presence.presenceRow);
   }
 
   async parkMachine(park: ParkRecord): Promise<void> {
-    this.write(() => {
-      this.db.prepare(`INSERT INTO parks (machine, until, note, who, parked_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (machine) DO UPDATE SET until = excluded.until, note = excluded.note, who = excluded.who, parked_at = excluded.parked_at`)
-        .run(park.machine, park.until, park.note, park.who, park.parkedAt);
-    });
+    this.write(() => presence.parkMachine(this.db, park));
   }
 
   async unparkMachine(machine: string): Promise<boolean> {
@@ -345,7 +330,7 @@ export class SqliteStore implements JournalStore {
 
   async listParks(): Promise<ParkRecord[]> {
     const rows = this.db.prepare('SELECT * FROM parks ORDER BY machine').all() as Record<string, unknown>[];
-    return rows.map(parkRow);
+    return rows.map(presence.parkRow);
   }
 
   async recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void> {
@@ -401,14 +386,4 @@ export class SqliteStore implements JournalStore {
 /** Open (and create or upgrade) the SQLite journal at `location`. */
 export async function openSqliteStore(location: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
   return new SqliteStore(location, options);
-}
-
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
-
-export function presenceRow(r: Record<string, unknown>): PresenceRecord {
-  return { machine: String(r.machine), site: String(r.site), lastSeen: isoOrNull(r.last_seen), unseenSince: isoOrNull(r.unseen_since), misses: Number(r.misses), nextProbeAt: isoOrNull(r.next_probe_at) };
-}
-
-export function parkRow(r: Record<string, unknown>): ParkRecord {
-  return { machine: String(r.machine), until: isoOrNull(r.until)!, note: r.note === null ? null : String(r.note), who: String(r.who), parkedAt: isoOrNull(r.parked_at)! };
 }

@@ -177,8 +177,6 @@ export interface ParkRecord {
 }
 
 /** A PC's standing with its profile's data-protection checks; a PC without a record is unknown (never checked). */
-export type ComplianceState = 'compliant' | 'not-compliant' | 'unknown';
-
 export interface ComplianceRecord {
   machine: string;
   site: string;
@@ -389,9 +387,8 @@ export interface JournalStore {
   parkMachine(park: ParkRecord): Promise<void>; // replaces an earlier park of the machine
   unparkMachine(machine: string): Promise<boolean>; // false: it was not parked
   listParks(): Promise<ParkRecord[]>; // by machine, expired ones included
-  /** Keep what a run's checks concluded, in one transaction. A check run (apply runs have their cases already) opens a
-   *  case for a PC that falls out of compliance and has none open, and closes an open case a check caused when the PC
-   *  complies again. */
+  /** Keep what a run's checks concluded (one transaction); a check run also opens a case for a PC out of compliance
+   *  without an open case, and closes a case a check caused when the PC complies again (compliance.ts). */
   recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void>;
   listCompliance(): Promise<ComplianceRecord[]>; // by machine
   /** Write copied compliance records, keeping for each machine the newer check (journal copy); returns how many were written. */

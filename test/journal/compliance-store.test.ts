@@ -94,6 +94,7 @@ describe('compliance in the journal', () => eachStore((open) => {
 
   it('journal copy carries the compliance records, the newer check per machine', async () => {
     await record(store, 'r1', 'check', [checks('BRU-D0005', T0, 'would-change')]);
+    expect(await store.listCases()).toEqual([]); // never rolled out: not done yet, not out of compliance
     const target = (await open()).store;
     try {
       const summary = await copyJournal(store, target);
