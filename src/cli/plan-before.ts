@@ -54,9 +54,15 @@ async function planAtRef(root: string, ref: string, out: Output): Promise<PlanBe
   try {
     const tree = await git(top, ['ls-tree', '-d', '--name-only', commit, '--', prefix.replace(/\/$/, '') || '.']).catch(() => '');
     if (prefix && !tree) throw inputError(`--diff ${ref}: the rollout repository (${prefix.replace(/\/$/, '')}) did not exist at ${ref}`);
-    const archive = execa('git', ['archive', '--format=tar', commit, '--', prefix || '.'], { cwd: top, stdin: 'ignore', encoding: 'buffer' });
-    const extract = execa('tar', ['-x', '-C', dir], { stdin: archive.stdout! });
-    await Promise.all([archive, extract]);
+    // through a file, not a pipe between two children: a stream handed from one to the other can lose its first bytes
+    const tarball = join(dir, '.rollout.tar');
+    try {
+      await git(top, ['archive', '--format=tar', `--output=${tarball}`, commit, '--', prefix || '.']);
+      await execa('tar', ['-x', '-f', tarball, '-C', dir], { stdin: 'ignore' });
+    } catch (err) {
+      throw inputError(`--diff ${ref}: could not take ${commit.slice(0, 12)} out of git: ${(err as Error).message.split('\n')[0]}`);
+    }
+    rmSync(tarball);
     const checked = await loadAndValidate({ project: join(dir, prefix) }, { keepPlan: true });
     if (!checked.project || !checked.plan || checked.errors > 0) {
       out.err(formatDiagnosticsText(checked.diagnostics, { color: out.color }).replaceAll(dir, ref));

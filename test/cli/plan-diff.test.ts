@@ -55,6 +55,7 @@ describe('plan --diff', () => {
     const backOffice = diff.groups.filter((g) => g.changes.some((c) => c.kind === 'step-removed' && c.step === 'bundle:scan-station'));
     expect(backOffice.length).toBeGreaterThan(0);
     const same = await runCli(['-C', repo, 'plan', '--diff', 'HEAD', '--limit', 'site=koeln']);
+    expect({ exit: same.exitCode, stderr: String(same.stderr) }).toEqual({ exit: 0, stderr: '' });
     expect(String(same.stdout)).toMatch(/^plan against HEAD \([0-9a-f]{12}\): 0 PCs would change, \d+ unchanged\n?$/);
   });
 
