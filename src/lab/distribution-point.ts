@@ -15,7 +15,7 @@ export const TAMPERED_LIST = '.tampered';
 export interface DistributionPoint {
   url: string; // http://127.0.0.1:PORT/ (with the slash)
   folder: string;
-  downloads(name?: string): number; // completed GETs of one file (a path below the folder, with /), or of all
+  downloads(name?: string): number; // GETs served to the last byte, of one file (a path below the folder, with /), or of all
   stop(): Promise<void>;
 }
 
@@ -53,10 +53,9 @@ export async function startDistributionPoint(folder: string): Promise<Distributi
       stream.on('error', () => res.destroy());
       stream.on('end', () => {
         if (swap) res.write(Buffer.from([last ^ 0xff]));
-        // counted once every byte is queued, before the client can have the whole file (the 'finish' callback may run
-        // after the client is done and has moved on); a transfer that breaks off after that is taken back
+        // counted once every byte is queued, before the client can have the whole file: 'finish' may come after the
+        // client is done and has moved on, and a client that closes on the last byte may even beat it
         counts.set(name, (counts.get(name) ?? 0) + 1);
-        res.once('close', () => { if (!res.writableFinished) counts.set(name, (counts.get(name) ?? 1) - 1); });
         res.end();
       });
       stream.pipe(res, { end: false });
