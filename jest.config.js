@@ -1,6 +1,9 @@
 /** Tests are TypeScript run as ESM through swc; the CLI under test is the built dist/. */
 export default {
   testEnvironment: 'node',
+  // jest's "soft" clean-up of globals between files wraps each in a setter that calls itself once something sets it
+  // after teardown (a late timer): "Maximum call stack size exceeded at Reflect.set" fails a passing file
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],

@@ -46,13 +46,16 @@ async function recordedCount(lab: Lab): Promise<number> {
   }
 }
 
+// Labs of 20-40 PCs and two or three controllers at once: minutes, not seconds, on a 2-core machine under the suite's load.
+const LONG = 240_000;
+
 describe('concurrent rollouts on one journal', () => {
   let dir: string;
   const labs: Lab[] = [];
   beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'homeshift-leases-')); });
   afterAll(async () => {
     for (const lab of labs) await lab.stop();
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   async function newLab(name: string, machines: number, options: { faults?: string; leaseTimeout?: string } = {}): Promise<Lab> {
@@ -89,7 +92,7 @@ describe('concurrent rollouts on one journal', () => {
     }
     const status = JSON.parse(String((await runCli(['-C', lab.projectDir, 'status', '--format', 'json'])).stdout));
     expect(status.totals).toMatchObject({ machines: 60, done: 60, open: 0 });
-  });
+  }, LONG);
 
   it('a PC leased by another live run is left alone; --resume finishes it once the lease is free', async () => {
     const lab = await newLab('busy', 6);
@@ -118,7 +121,7 @@ describe('concurrent rollouts on one journal', () => {
     const resumed = await runCli(['-C', lab.projectDir, 'rollout', '--resume', '--yes', '--json']);
     expect(resumed.exitCode).toBe(0);
     expect(machineResults(String(resumed.stdout)).map((r) => [r.machine, r.status]).sort()).toEqual(lab.machines.slice(1, 3).map((m) => [m.id, 'changed']).sort());
-  });
+  }, LONG);
 
   it('a lease from another control machine whose holder stopped renewing is taken over once it expires (--wait-busy)', async () => {
     const lab = await newLab('expiry', 4, { leaseTimeout: '3s' });
@@ -147,7 +150,7 @@ describe('concurrent rollouts on one journal', () => {
       expect.objectContaining({ machines: 0, busy: [] }),
     ]);
     expect(machineResults(String(run.stdout)).map((r) => [r.machine, r.status]).sort()).toEqual(lab.machines.map((m, i) => [m.id, i === 0 ? 'ok' : 'changed']).sort());
-  });
+  }, LONG);
 
   it('kill -9 of one of two controllers: the survivor with --wait-busy finishes its PCs, nothing is applied twice', async () => {
     const lab = await newLab('kill', 30, { faults: 'slow=100%:delay=1', leaseTimeout: '3s' });
@@ -198,7 +201,7 @@ describe('concurrent rollouts on one journal', () => {
     const resumed = await runCli(['-C', lab.projectDir, 'rollout', '--resume', '--yes', '--json']);
     expect(resumed.exitCode).toBe(0);
     expect(finalCounts(String(resumed.stdout))).toMatchObject({ changed: 0, failed: 0 });
-  });
+  }, LONG);
 
   it('two --resume of one crashed run started together lose no result', async () => {
     const lab = await newLab('resume', 40, { leaseTimeout: '3s' });
@@ -235,5 +238,5 @@ describe('concurrent rollouts on one journal', () => {
     } finally {
       db.close();
     }
-  });
+  }, LONG);
 });
