@@ -5,10 +5,11 @@ import { listErrors, machineLog, statusBySite } from '../journal/queries.js';
 import { formatErrors, formatMachineLog, formatStatus, type ReportFormat } from '../report/index.js';
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
 import { inputError, setExit, usageError } from './exit.js';
-import { escalationOf, withJournal } from './journal.js';
+import { escalationOf, withJournal, type JournalProject } from './journal.js';
 import { addFormatOptions } from './format-option.js';
-import { createOutput } from './output.js';
-import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidProject } from './project.js';
+import { createOutput, type Output } from './output.js';
+import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidPlan, requireValidProject, type GlobalOptions } from './project.js';
+import { formatStaleWhy, staleWhy, type StaleWhy } from '../report/stale-why.js';
 import { addLimitOption, machineIdOf, selectFrom, selectFromProject } from './select.js';
 import { knownName } from '../model/suggest.js';
 import { OWNER_HELP, ownerOption } from './identity.js';
@@ -46,9 +47,30 @@ Examples:
         await statusBySite(store, { site: opts.site, now, planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project), owner }),
         await readKeepState(store, now, opts.limit !== undefined ? machines?.map((m) => m.id) : undefined, opts.site, compliance),
       ] as const);
-      out.out(withKeepState(formatStatus(report, opts.format, { color: out.color }), keep, opts.format));
+      const text = withKeepState(formatStatus(report, opts.format, { color: out.color }), keep, opts.format);
+      // --limit @stale: which PCs, and what changed for them since it was applied
+      const why = machines && /(^|,)\s*@stale\s*(,|$)/.test(opts.limit ?? '') ? await staleWhyOf(g, out, project, machines.map((m) => m.id)) : null;
+      out.out(why ? withStaleWhy(text, why, opts.format, out.color) : text);
       setExit(0);
     });
+}
+
+async function staleWhyOf(g: GlobalOptions, out: Output, project: JournalProject, ids: string[]): Promise<StaleWhy> {
+  const { project: full, plan } = await requireValidPlan(g, out);
+  const wanted = new Set(ids);
+  const { buildPlan } = await import('../plan/index.js');
+  const stale = buildPlan(full, { machines: full.machines.filter((m) => wanted.has(m.id)), ...(plan ? { from: plan } : {}) });
+  const applied = await withJournal(project, false, (store) => store.listApplied(ids));
+  return staleWhy(stale.machines, stale.scripts, applied);
+}
+
+function withStaleWhy(text: string, why: StaleWhy, format: ReportFormat, color: boolean): string {
+  if (format === 'json') {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? JSON.stringify({ ...parsed, stale: why.groups }, null, 2) : text;
+  }
+  if (format !== 'text' || why.groups.length === 0) return text;
+  return `${text.replace(/\n+$/, '')}\n\n${formatStaleWhy(why, { color })}`;
 }
 
 export function registerErrors(program: Command): void {

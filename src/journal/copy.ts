@@ -11,16 +11,17 @@ export interface CopySummary {
   caseEvents: number; // case history entries the target did not hold yet
   deliveries: number; // what notify reported to whom, where the source's is newer than the target's
   compliance: number; // compliance records where the source's check is newer than the target's
+  applied: number; // PCs' applied states where the source's is newer than the target's
 }
 
 /**
  * Copy every run, oldest first, each in one transaction of the target, then cases and machine states (for a machine
  * both journals know, the newer is kept), then the cases' history (entries the target already holds are skipped) and notify's deliveries (the newer per recipient,
- * digest and machine) and the parks (the newer per machine), and the compliance records (the newer check per machine). Leases are not copied: they belong to the processes of the
+ * digest and machine) and the parks (the newer per machine), and the compliance records (the newer check per machine) and what was applied to each PC (the newer per machine). Leases are not copied: they belong to the processes of the
  * source journal; nor is keep's last-seen record, which the next sweep writes anew.
  */
 export async function copyJournal(source: JournalStore, target: JournalStore): Promise<CopySummary> {
-  const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0, caseEvents: 0, deliveries: 0, compliance: 0 };
+  const summary: CopySummary = { runs: 0, runsSkipped: 0, runMachines: 0, steps: 0, cases: 0, machineStates: 0, caseEvents: 0, deliveries: 0, compliance: 0, applied: 0 };
   for (const run of (await source.listRuns()).reverse()) {
     const machines = await source.listRunMachines({ runId: run.id });
     const steps = await source.listRunSteps(run.id);
@@ -47,6 +48,7 @@ export async function copyJournal(source: JournalStore, target: JournalStore): P
     if (at === undefined || Date.parse(at) < Date.parse(park.parkedAt)) await target.parkMachine(park);
   }
   summary.compliance = await target.importCompliance(await source.listCompliance());
+  summary.applied = await target.importApplied(await source.listApplied());
   return summary;
 }
 

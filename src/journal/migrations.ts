@@ -176,6 +176,16 @@ export const MIGRATIONS: readonly string[] = [
     run_id TEXT NOT NULL
   );
   `,
+  // What homeshift put on each PC: per step the version applied, its files' hashes and its packages (model/applied-state.ts).
+  `
+  CREATE TABLE applied_state (
+    machine TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    plan_hash TEXT,
+    updated_at TEXT NOT NULL,
+    steps TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -159,6 +159,15 @@ export const PG_MIGRATIONS: readonly string[] = [
     run_id text NOT NULL
   );
   `,
+  `
+  CREATE TABLE applied_state (
+    machine text PRIMARY KEY,
+    site text NOT NULL,
+    plan_hash text,
+    updated_at timestamptz NOT NULL,
+    steps text NOT NULL
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -59,3 +59,12 @@ export const INSERT_EVENTS = `
 export function eventJson(e: CaseEvent): Row {
   return { machine: e.machine, at: e.at, kind: e.kind, owner: e.owner, text: e.text, run_id: e.runId, who: e.who };
 }
+
+/** Copied case history: the entries the journal does not hold yet, in their order. */
+export const IMPORT_CASE_EVENTS = `INSERT INTO case_events (machine, at, kind, owner, text, run_id, who)
+  SELECT e.machine, e.at, e.kind, e.owner, e.text, e.run_id, e.who
+  FROM jsonb_populate_recordset(NULL::case_events, $1::jsonb) WITH ORDINALITY AS e
+  WHERE NOT EXISTS (SELECT 1 FROM case_events c WHERE c.machine = e.machine AND c.at = e.at AND c.kind = e.kind
+    AND c.owner IS NOT DISTINCT FROM e.owner AND c.text IS NOT DISTINCT FROM e.text
+    AND c.run_id IS NOT DISTINCT FROM e.run_id AND c.who IS NOT DISTINCT FROM e.who)
+  ORDER BY ordinality`;

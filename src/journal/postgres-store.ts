@@ -7,12 +7,14 @@ import { connectionConfig, describePgError } from './postgres-connection.js';
 import { importCurrent, importRun, listRunSteps } from './postgres-import.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, type Query } from './postgres-reports.js';
 import { UNFINISHED_IN } from './sqlite-reports.js';
-import { eventJson, INSERT_EVENTS, pgTypes, runMachineJson, stepJson, UPSERT_CASES } from './postgres-rows.js';
+import { eventJson, IMPORT_CASE_EVENTS, INSERT_EVENTS, pgTypes, runMachineJson, stepJson, UPSERT_CASES } from './postgres-rows.js';
 import * as presence from './postgres-presence.js';
 import { parkRow, presenceRow } from './sqlite-presence.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
+import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
+import * as applied from './postgres-applied.js';
 import * as compliance from './postgres-compliance.js';
 import { acquireLeases, finishedInRun, listLeases, releaseLeases, renewLeases } from './postgres-leases.js';
 import type {
@@ -226,16 +228,7 @@ export class PostgresStore implements JournalStore {
   async importCaseEvents(events: CaseEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     return this.write(async (q) => {
-      const { rowCount } = await q(
-        `INSERT INTO case_events (machine, at, kind, owner, text, run_id, who)
-         SELECT e.machine, e.at, e.kind, e.owner, e.text, e.run_id, e.who
-         FROM jsonb_populate_recordset(NULL::case_events, $1::jsonb) WITH ORDINALITY AS e
-         WHERE NOT EXISTS (SELECT 1 FROM case_events c WHERE c.machine = e.machine AND c.at = e.at AND c.kind = e.kind
-           AND c.owner IS NOT DISTINCT FROM e.owner AND c.text IS NOT DISTINCT FROM e.text
-           AND c.run_id IS NOT DISTINCT FROM e.run_id AND c.who IS NOT DISTINCT FROM e.who)
-         ORDER BY ordinality`,
-        [JSON.stringify(events.map(eventJson))],
-      );
+      const { rowCount } = await q(IMPORT_CASE_EVENTS, [JSON.stringify(events.map(eventJson))]);
       return rowCount ?? 0;
     });
   }
@@ -308,6 +301,10 @@ export class PostgresStore implements JournalStore {
   async importCompliance(records: ComplianceRecord[]): Promise<number> {
     return this.write((q) => compliance.importCompliance(q, records));
   }
+
+  async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) await this.write((q) => applied.recordApplied(q, updates)); }
+  async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.query, machines); }
+  async importApplied(states: AppliedState[]): Promise<number> { return this.write((q) => applied.importApplied(q, states)); }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {
     return this.write(async (q) => {

@@ -14,6 +14,8 @@ import type {
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
 import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
+import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
+import * as applied from './sqlite-applied.js';
 import * as compliance from './sqlite-compliance.js';
 import * as presence from './sqlite-presence.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, UNFINISHED_IN } from './sqlite-reports.js';
@@ -344,6 +346,10 @@ export class SqliteStore implements JournalStore {
   async importCompliance(records: ComplianceRecord[]): Promise<number> {
     return this.write(() => compliance.importCompliance(this.db, records));
   }
+
+  async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) this.write(() => applied.recordApplied(this.db, updates)); }
+  async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.db, machines); }
+  async importApplied(states: AppliedState[]): Promise<number> { return this.write(() => applied.importApplied(this.db, states)); }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {
     return this.write(() => {

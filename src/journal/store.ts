@@ -1,3 +1,4 @@
+import type { AppliedStore } from './applied.js';
 import type { ErrorClass, MachineResult, MachineStatus, RunMode, RunOutcome, StepStatus } from '../model/result.js';
 
 /** Raised for anything the journal cannot do; its message is meant for people (no stack trace needed). */
@@ -316,7 +317,7 @@ export interface JournalCounts {
  * The journal: the only state shared between runs and reports. Asynchronous so that a
  * PostgreSQL store can implement it; every write method is one transaction.
  */
-export interface JournalStore {
+export interface JournalStore extends AppliedStore {
   readonly location: string;
   /** Insert the run (or reopen it for a resume) and a pending row for every planned machine not yet recorded. */
   startRun(run: NewRun, machines: PlannedMachine[]): Promise<void>;

@@ -1,5 +1,6 @@
 import { fingerprintMessage } from '../model/fingerprint.js';
 import { isFailedStatus, type MachineResult, type RunEvent, type RunListener, type StepResult } from '../model/result.js';
+import type { AppliedUpdate } from '../model/applied-state.js';
 import { complianceOf } from './compliance.js';
 import type { CaseRoute, ComplianceUpdate, JournalStore, MachineRecord } from './store.js';
 
@@ -14,6 +15,7 @@ export interface JournalWriterOptions {
   escalateAfterAttempts?: number | null; // store escalated_at when a case reaches this many failed attempts
   tailChars?: number; // longest stdout/stderr tail kept (default 8000, the end is kept)
   onError?: (err: Error) => void; // a failed write; close() also rejects with the first one
+  applied?: (result: MachineResult) => AppliedUpdate | null; // what an apply result put on its PC (not given for check runs)
 }
 
 /** A RunListener that records machine results in batched transactions. Await close() before reporting. */
@@ -73,9 +75,11 @@ export function createJournalWriter(store: JournalStore, options: JournalWriterO
       buffer = [];
       // then what the batch's checks say about compliance (a check run may open or close a case with it)
       const compliance = batch.map(complianceOf).filter((u): u is ComplianceUpdate => u !== null);
+      const applied = options.applied ? batch.map((r) => options.applied!(r.result)).filter((u): u is AppliedUpdate => u !== null) : [];
       enqueue(async () => {
         await store.recordResults(runId, batch, context);
         if (compliance.length > 0) await store.recordCompliance(runId, compliance, context);
+        if (applied.length > 0) await store.recordApplied(applied);
       });
     }
     return chain;

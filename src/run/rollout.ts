@@ -7,7 +7,8 @@ import { DEFAULT_PUSH_FORKS, Pusher } from './push.js';
 import { createJournalWriter, createLogFileWriter, createRunId, describeInvoker, type CaseContext, type JournalStore } from '../journal/index.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import type { SecretSource } from '../model/project.js';
-import type { RunListener, RunOutcome } from '../model/result.js';
+import { appliedUpdateOf } from '../model/applied-state.js';
+import type { MachineResult, RunListener, RunOutcome } from '../model/result.js';
 import type { Transport } from '../transport/transport.js';
 import { createLeaseKeeper, renewalPeriod } from './lease-keeper.js';
 import { unleased } from './machine-leases.js';
@@ -90,7 +91,9 @@ export async function runRollout(req: RolloutRequest, hooks: RolloutHooks = {}):
     waves.flatMap((wave, i) => wave.map((m) => ({ machine: m.machine.id, site: m.machine.site, wave: i + 1, planHash: m.hash }))),
   );
   const redact = createRedactor(secrets);
-  const writer = createJournalWriter(store, { runId, redact, route: req.cases.route, escalateAfterAttempts: req.cases.escalateAfterAttempts, onError: hooks.onJournalError });
+  const byId = new Map(plan.machines.map((m) => [m.machine.id, m]));
+  const applied = mode === 'apply' ? (r: MachineResult) => { const m = byId.get(r.machine); return m ? appliedUpdateOf(m, plan.scripts, r, runId) : null; } : undefined;
+  const writer = createJournalWriter(store, { runId, redact, route: req.cases.route, escalateAfterAttempts: req.cases.escalateAfterAttempts, onError: hooks.onJournalError, applied });
   const logs = createLogFileWriter(req.logDir, runId, redact);
   const listeners: RunListener[] = [writer, logs, ...(hooks.listeners?.(preview) ?? [])];
   // Check runs change nothing on a PC, so they take no leases and never make a rollout wait.

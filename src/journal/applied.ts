@@ -1,0 +1,36 @@
+import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
+
+/** The journal's record of what homeshift put on each PC (model/applied-state.ts), written after every apply result. */
+export interface AppliedStore {
+  /** Merge what apply results put on their PCs into each PC's applied state (one transaction). */
+  recordApplied(updates: AppliedUpdate[]): Promise<void>;
+  /** The applied states of these machines, or of all; by machine. */
+  listApplied(machines?: readonly string[]): Promise<AppliedState[]>;
+  /** Write copied applied states, keeping for each machine the newer one (journal copy); returns how many were written. */
+  importApplied(states: AppliedState[]): Promise<number>;
+}
+
+type Row = Record<string, unknown>;
+
+const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+
+export function appliedRow(row: Row): AppliedState {
+  return {
+    machine: String(row.machine),
+    site: String(row.site),
+    planHash: row.plan_hash === null || row.plan_hash === undefined ? null : String(row.plan_hash),
+    steps: JSON.parse(String(row.steps)) as AppliedState['steps'],
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+export function appliedParams(s: AppliedState): Row {
+  return { machine: s.machine, site: s.site, plan_hash: s.planHash, updated_at: s.updatedAt, steps: JSON.stringify(s.steps) };
+}
+
+/** The last update of each machine in a batch wins its place; earlier ones are merged first (results come in order). */
+export function byMachine(updates: AppliedUpdate[]): Map<string, AppliedUpdate[]> {
+  const out = new Map<string, AppliedUpdate[]>();
+  for (const u of updates) out.set(u.machine, [...(out.get(u.machine) ?? []), u]);
+  return out;
+}

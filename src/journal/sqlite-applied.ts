@@ -1,0 +1,38 @@
+import type Database from 'better-sqlite3';
+import { mergeApplied, type AppliedState, type AppliedUpdate } from '../model/applied-state.js';
+import { appliedParams, appliedRow, byMachine } from './applied.js';
+
+const UPSERT = `INSERT OR REPLACE INTO applied_state (machine, site, plan_hash, updated_at, steps)
+  VALUES (@machine, @site, @plan_hash, @updated_at, @steps)`;
+
+/** Inside the store's write transaction. */
+export function recordApplied(db: Database.Database, updates: AppliedUpdate[]): void {
+  const select = db.prepare('SELECT * FROM applied_state WHERE machine = ?');
+  const upsert = db.prepare(UPSERT);
+  for (const [machine, list] of byMachine(updates)) {
+    const row = select.get(machine) as Record<string, unknown> | undefined;
+    upsert.run(appliedParams(list.reduce<AppliedState | null>((state, u) => mergeApplied(state, u), row ? appliedRow(row) : null)!));
+  }
+}
+
+export function listApplied(db: Database.Database, machines?: readonly string[]): AppliedState[] {
+  if (machines === undefined) return (db.prepare('SELECT * FROM applied_state ORDER BY machine').all() as Record<string, unknown>[]).map(appliedRow);
+  const select = db.prepare('SELECT * FROM applied_state WHERE machine = ?');
+  return [...new Set(machines)].sort().flatMap((m) => {
+    const row = select.get(m) as Record<string, unknown> | undefined;
+    return row ? [appliedRow(row)] : [];
+  });
+}
+
+export function importApplied(db: Database.Database, states: AppliedState[]): number {
+  const select = db.prepare('SELECT updated_at FROM applied_state WHERE machine = ?');
+  const upsert = db.prepare(UPSERT);
+  let written = 0;
+  for (const s of states) {
+    const held = select.get(s.machine) as { updated_at: string } | undefined;
+    if (held && Date.parse(held.updated_at) >= Date.parse(s.updatedAt)) continue;
+    upsert.run(appliedParams(s));
+    written++;
+  }
+  return written;
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import type { MachinePlan, Plan, PlannedStep } from './plan.js';
+import type { MachineResult } from './result.js';
+
+/**
+ * What homeshift put on a PC, as the journal remembers it: per step that succeeded, the step as it was applied (its
+ * script, vars, the files it wrote with their hashes) and the packages it installed and how. A step that is no longer
+ * planned stays here until it is taken away; what a newer version of a step no longer installs or writes is kept as
+ * `leftBehind` of that step. Secrets never appear: files are kept as hashes of their planned text, where a secret is
+ * still a placeholder.
+ */
+export interface InstalledPackage {
+  via: 'winget' | 'apt' | 'msi' | 'exe';
+  id: string; // winget id, apt package, MSI product code, EXE package name
+  version: string;
+  name?: string; // the bundle's package name (MSI, EXE)
+  detect?: string; // EXE: how it is found again (file PATH, uninstall-key KEY, display-name PATTERN)
+}
+
+export interface AppliedFile { path: string; sha256: string; mode: string }
+
+export interface AppliedStep {
+  step: string;
+  title: string;
+  script: string;
+  scriptHash: string;
+  vars: Record<string, string>;
+  files: AppliedFile[];
+  installed: InstalledPackage[];
+  leftBehind?: { installed: InstalledPackage[]; files: string[] }; // put on the PC by an earlier version of the step
+  runId: string;
+  at: string;
+}
+
+export interface AppliedState {
+  machine: string;
+  site: string;
+  planHash: string | null; // the plan of the last run in which every step succeeded
+  steps: AppliedStep[]; // by step id
+  updatedAt: string;
+}
+
+/** The steps of one result that succeeded, as the run applied them. */
+export interface AppliedUpdate {
+  machine: string;
+  site: string;
+  planHash: string | null; // set when the whole plan succeeded
+  steps: AppliedStep[];
+  at: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+function lines(text: string | undefined): string[] {
+  return (text ?? '').split('\n').filter((l) => l.trim() !== '');
+}
+
+/** The packages a bundle step installs, read from the vars the plan gave it (the same the PC's script reads). */
+export function installedBy(step: Pick<PlannedStep, 'id' | 'script' | 'vars'>): InstalledPackage[] {
+  if (!step.id.startsWith('bundle:')) return [];
+  const windows = step.script.startsWith('windows/');
+  const out: InstalledPackage[] = lines(step.vars.HS_PACKAGES).map((l) => {
+    const at = l.lastIndexOf('=');
+    return { via: windows ? 'winget' : 'apt', id: at > 0 ? l.slice(0, at) : l, version: at > 0 ? l.slice(at + 1) : '' };
+  });
+  for (const l of lines(step.vars.HS_MSI_PACKAGES)) {
+    const [productCode, version, name] = l.split('\t');
+    out.push({ via: 'msi', id: productCode, version, name });
+  }
+  for (const l of lines(step.vars.HS_EXE_PACKAGES)) {
+    const [name, version, , , kind, rule] = l.split('\t');
+    out.push({ via: 'exe', id: name, version, name, detect: `${kind} ${rule}` });
+  }
+  return out;
+}
+
+export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId: string, at: string): AppliedStep {
+  return {
+    step: step.id,
+    title: step.title,
+    script: step.script,
+    scriptHash: scripts[step.script]?.hash ?? '',
+    vars: step.vars,
+    files: step.files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode })),
+    installed: installedBy(step),
+    runId,
+    at,
+  };
+}
+
+/** What a machine's apply result put on the PC; null when no step changed anything lasting (checks only, or none). */
+export function appliedUpdateOf(plan: MachinePlan, scripts: Plan['scripts'], result: MachineResult, runId: string): AppliedUpdate | null {
+  const done = new Set(result.steps.filter((s) => s.status === 'ok' || s.status === 'changed').map((s) => s.step));
+  const steps = plan.steps.filter((s) => !s.checkOnly && !s.id.startsWith('check:') && done.has(s.id)).map((s) => appliedStepOf(s, scripts, runId, result.finishedAt));
+  const whole = (result.status === 'ok' || result.status === 'changed') && plan.steps.every((s) => done.has(s.id));
+  if (steps.length === 0 && !whole) return null;
+  return { machine: plan.machine.id, site: plan.machine.site, planHash: whole ? plan.hash : null, steps, at: result.finishedAt };
+}
+
+const packageKey = (p: InstalledPackage) => `${p.via}\t${p.id}`;
+
+/** A step applied again: what its earlier version installed or wrote and the new one does not is left behind. */
+function replaceStep(was: AppliedStep, now: AppliedStep): AppliedStep {
+  const installed = new Set(now.installed.map(packageKey));
+  const files = new Set(now.files.map((f) => f.path));
+  const oldInstalled = [...(was.leftBehind?.installed ?? []), ...was.installed].filter((p) => !installed.has(packageKey(p)));
+  const oldFiles = [...(was.leftBehind?.files ?? []), ...was.files.map((f) => f.path)].filter((f) => !files.has(f));
+  const uniqueInstalled = [...new Map(oldInstalled.map((p) => [packageKey(p), p])).values()];
+  const uniqueFiles = [...new Set(oldFiles)].sort();
+  return uniqueInstalled.length || uniqueFiles.length ? { ...now, leftBehind: { installed: uniqueInstalled, files: uniqueFiles } } : now;
+}
+
+/** The state after an update: succeeded steps replace their earlier record, every other step is kept. Pure. */
+export function mergeApplied(before: AppliedState | null, update: AppliedUpdate): AppliedState {
+  const steps = new Map((before?.steps ?? []).map((s) => [s.step, s]));
+  for (const s of update.steps) {
+    const was = steps.get(s.step);
+    steps.set(s.step, was ? replaceStep(was, s) : s);
+  }
+  return {
+    machine: update.machine,
+    site: update.site,
+    planHash: update.planHash ?? before?.planHash ?? null,
+    steps: [...steps.values()].sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0)),
+    updatedAt: update.at,
+  };
+}
