@@ -18,7 +18,7 @@ describe('journal file and migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['case_events', 'cases', 'compliance', 'leases', 'machine_presence', 'machine_state', 'notify_deliveries', 'parks', 'run_machines', 'runs', 'step_results']);
+    expect(tables).toEqual(['applied_state', 'case_events', 'cases', 'compliance', 'leases', 'machine_presence', 'machine_state', 'notify_deliveries', 'parks', 'run_machines', 'runs', 'step_results']);
     db.close();
   });
 

@@ -35,7 +35,7 @@ suite('PostgreSQL journal', () => {
       const versions = await query(url, 'SELECT version FROM schema_migrations ORDER BY version');
       expect(versions.map((v) => v.version)).toEqual(Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1));
       const tables = await query(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
-      expect(tables.map((t) => t.tablename)).toEqual(['case_events', 'cases', 'compliance', 'leases', 'machine_presence', 'machine_state', 'notify_deliveries', 'parks', 'run_machines', 'runs', 'schema_migrations', 'step_results']);
+      expect(tables.map((t) => t.tablename)).toEqual(['applied_state', 'case_events', 'cases', 'compliance', 'leases', 'machine_presence', 'machine_state', 'notify_deliveries', 'parks', 'run_machines', 'runs', 'schema_migrations', 'step_results']);
     });
 
     it('refuses a database written by a newer homeshift', async () => {
