@@ -11,6 +11,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
-  testTimeout: 60000,
+  // a guard against a hang, not a measure: the suite drives a 2-core machine far past its cores, and a lab test waits its turn
+  testTimeout: 180000,
   maxWorkers: 2,
 };
