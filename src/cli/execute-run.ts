@@ -20,6 +20,7 @@ import { createJsonProgress, createPlainProgress } from './progress-plain.js';
 import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
 import type { RunSettings } from './rollout-options.js';
 import { continueCommand, exitCodeOf, summaryLine } from './run-summary.js';
+import { collectWouldChange, formatCheckChanges } from './check-changes.js';
 
 export interface RunRequest {
   project: Project;
@@ -101,6 +102,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
   const shortage = describeDescriptorShortage(Math.min(settings.forks, plan.machines.length), readOpenFileLimit());
   if (shortage) out.err(shortage);
   const views: ProgressView[] = [];
+  const wouldChange = collectWouldChange();
   const signals = interruptSignals();
   let summary;
   try {
@@ -118,7 +120,7 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
         },
         listeners: (preview) => {
           views.push(createView(out, req, preview));
-          return [...views, ...(req.extraListeners ?? [])];
+          return [...views, ...(settings.check ? [wouldChange] : []), ...(req.extraListeners ?? [])];
         },
         softStop: signals.soft.signal,
         hardStop: signals.hard.signal,
@@ -154,6 +156,10 @@ export async function executeRun(req: RunRequest, out: Output): Promise<number> 
     logToErr('\nFailures of this run by cause:');
     logToErr(formatErrors(grouped, 'text', { color: out.color }));
     logToErr('Next: homeshift log MACHINE shows a transcript; fix the cause, then homeshift rerun --failed --cause FINGERPRINT');
+  }
+  if (settings.check && !settings.json) {
+    const changes = await formatCheckChanges(plan, store, wouldChange.found, { color: out.color });
+    if (changes) logToErr(`\n${changes}`);
   }
   if (summary.rebootRequired.length > 0) logToErr('Reboot pending: software on these PCs takes effect after a restart; homeshift status lists the PCs that wait for one');
   if (c.busy > 0 && summary.outcome !== 'interrupted') logToErr(`Busy PCs were left alone; finish them later with homeshift rollout --resume (or wait for them with --wait-busy)`);

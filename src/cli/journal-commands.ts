@@ -9,7 +9,8 @@ import { escalationOf, withJournal, type JournalProject } from './journal.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput, type Output } from './output.js';
 import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidPlan, requireValidProject, type GlobalOptions } from './project.js';
-import { formatStaleWhy, staleWhy, type StaleWhy } from '../report/stale-why.js';
+import { formatAppliedDiff } from '../report/stale-why.js';
+import { diffApplied, type AppliedDiff } from '../plan/applied-diff.js';
 import { addLimitOption, machineIdOf, selectFrom, selectFromProject } from './select.js';
 import { knownName } from '../model/suggest.js';
 import { OWNER_HELP, ownerOption } from './identity.js';
@@ -55,22 +56,22 @@ Examples:
     });
 }
 
-async function staleWhyOf(g: GlobalOptions, out: Output, project: JournalProject, ids: string[]): Promise<StaleWhy> {
+async function staleWhyOf(g: GlobalOptions, out: Output, project: JournalProject, ids: string[]): Promise<AppliedDiff> {
   const { project: full, plan } = await requireValidPlan(g, out);
   const wanted = new Set(ids);
   const { buildPlan } = await import('../plan/index.js');
   const stale = buildPlan(full, { machines: full.machines.filter((m) => wanted.has(m.id)), ...(plan ? { from: plan } : {}) });
   const applied = await withJournal(project, false, (store) => store.listApplied(ids));
-  return staleWhy(stale.machines, stale.scripts, applied);
+  return diffApplied(stale.machines, stale.scripts, applied);
 }
 
-function withStaleWhy(text: string, why: StaleWhy, format: ReportFormat, color: boolean): string {
+function withStaleWhy(text: string, why: AppliedDiff, format: ReportFormat, color: boolean): string {
   if (format === 'json') {
     const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? JSON.stringify({ ...parsed, stale: why.groups }, null, 2) : text;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? JSON.stringify({ ...parsed, stale: { groups: why.groups, unrecorded: why.unrecorded } }, null, 2) : text;
   }
-  if (format !== 'text' || why.groups.length === 0) return text;
-  return `${text.replace(/\n+$/, '')}\n\n${formatStaleWhy(why, { color })}`;
+  const body = format === 'text' ? formatAppliedDiff(why, (n) => `stale: ${n} PC${n === 1 ? '' : 's'} whose plan changed since it was applied, by what changed:`, { color }) : '';
+  return body ? `${text.replace(/\n+$/, '')}\n\n${body}` : text;
 }
 
 export function registerErrors(program: Command): void {

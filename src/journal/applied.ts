@@ -18,6 +18,7 @@ export function appliedRow(row: Row): AppliedState {
   return {
     machine: String(row.machine),
     site: String(row.site),
+    profile: String(row.profile),
     planHash: row.plan_hash === null || row.plan_hash === undefined ? null : String(row.plan_hash),
     steps: JSON.parse(String(row.steps)) as AppliedState['steps'],
     updatedAt: iso(row.updated_at),
@@ -25,7 +26,7 @@ export function appliedRow(row: Row): AppliedState {
 }
 
 export function appliedParams(s: AppliedState): Row {
-  return { machine: s.machine, site: s.site, plan_hash: s.planHash, updated_at: s.updatedAt, steps: JSON.stringify(s.steps) };
+  return { machine: s.machine, site: s.site, profile: s.profile, plan_hash: s.planHash, updated_at: s.updatedAt, steps: JSON.stringify(s.steps) };
 }
 
 /** The last update of each machine in a batch wins its place; earlier ones are merged first (results come in order). */

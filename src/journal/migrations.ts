@@ -181,6 +181,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE applied_state (
     machine TEXT PRIMARY KEY,
     site TEXT NOT NULL,
+    profile TEXT NOT NULL,
     plan_hash TEXT,
     updated_at TEXT NOT NULL,
     steps TEXT NOT NULL

@@ -163,6 +163,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TABLE applied_state (
     machine text PRIMARY KEY,
     site text NOT NULL,
+    profile text NOT NULL,
     plan_hash text,
     updated_at timestamptz NOT NULL,
     steps text NOT NULL

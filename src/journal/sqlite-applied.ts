@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import { mergeApplied, type AppliedState, type AppliedUpdate } from '../model/applied-state.js';
 import { appliedParams, appliedRow, byMachine } from './applied.js';
 
-const UPSERT = `INSERT OR REPLACE INTO applied_state (machine, site, plan_hash, updated_at, steps)
-  VALUES (@machine, @site, @plan_hash, @updated_at, @steps)`;
+const UPSERT = `INSERT OR REPLACE INTO applied_state (machine, site, profile, plan_hash, updated_at, steps)
+  VALUES (@machine, @site, @profile, @plan_hash, @updated_at, @steps)`;
 
 /** Inside the store's write transaction. */
 export function recordApplied(db: Database.Database, updates: AppliedUpdate[]): void {

@@ -6,8 +6,8 @@ import type { MachineResult } from './result.js';
  * What homeshift put on a PC, as the journal remembers it: per step that succeeded, the step as it was applied (its
  * script, vars, the files it wrote with their hashes) and the packages it installed and how. A step that is no longer
  * planned stays here until it is taken away; what a newer version of a step no longer installs or writes is kept as
- * `leftBehind` of that step. Secrets never appear: files are kept as hashes of their planned text, where a secret is
- * still a placeholder.
+ * `leftBehind` of that step. Secrets never appear: files are kept as their planned text, where a secret is still a
+ * placeholder, so that what changed since can be shown line by line.
  */
 export interface InstalledPackage {
   via: 'winget' | 'apt' | 'msi' | 'exe';
@@ -17,7 +17,7 @@ export interface InstalledPackage {
   detect?: string; // EXE: how it is found again (file PATH, uninstall-key KEY, display-name PATTERN)
 }
 
-export interface AppliedFile { path: string; sha256: string; mode: string }
+export interface AppliedFile { path: string; sha256: string; mode: string; content: string }
 
 export interface AppliedStep {
   step: string;
@@ -35,6 +35,7 @@ export interface AppliedStep {
 export interface AppliedState {
   machine: string;
   site: string;
+  profile: string; // of the newest update
   planHash: string | null; // the plan of the last run in which every step succeeded
   steps: AppliedStep[]; // by step id
   updatedAt: string;
@@ -44,6 +45,7 @@ export interface AppliedState {
 export interface AppliedUpdate {
   machine: string;
   site: string;
+  profile: string;
   planHash: string | null; // set when the whole plan succeeded
   steps: AppliedStep[];
   at: string;
@@ -81,7 +83,7 @@ export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId
     script: step.script,
     scriptHash: scripts[step.script]?.hash ?? '',
     vars: step.vars,
-    files: step.files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode })),
+    files: step.files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode, content: f.content })),
     installed: installedBy(step),
     runId,
     at,
@@ -94,7 +96,7 @@ export function appliedUpdateOf(plan: MachinePlan, scripts: Plan['scripts'], res
   const steps = plan.steps.filter((s) => !s.checkOnly && !s.id.startsWith('check:') && done.has(s.id)).map((s) => appliedStepOf(s, scripts, runId, result.finishedAt));
   const whole = (result.status === 'ok' || result.status === 'changed') && plan.steps.every((s) => done.has(s.id));
   if (steps.length === 0 && !whole) return null;
-  return { machine: plan.machine.id, site: plan.machine.site, planHash: whole ? plan.hash : null, steps, at: result.finishedAt };
+  return { machine: plan.machine.id, site: plan.machine.site, profile: plan.profile.name, planHash: whole ? plan.hash : null, steps, at: result.finishedAt };
 }
 
 const packageKey = (p: InstalledPackage) => `${p.via}\t${p.id}`;
@@ -120,6 +122,7 @@ export function mergeApplied(before: AppliedState | null, update: AppliedUpdate)
   return {
     machine: update.machine,
     site: update.site,
+    profile: update.profile,
     planHash: update.planHash ?? before?.planHash ?? null,
     steps: [...steps.values()].sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0)),
     updatedAt: update.at,

@@ -74,7 +74,7 @@ function stepChange(was: PlannedStep, now: PlannedStep, scriptChanged: boolean):
   return { kind: 'step-changed', step: now.id, title: now.title, ...(was.title !== now.title ? { from: was.title } : {}), vars, script, files };
 }
 
-function patches(was: MachinePlan | undefined, now: MachinePlan | undefined): FilePatch[] {
+export function patches(was: MachinePlan | undefined, now: MachinePlan | undefined): FilePatch[] {
   const out: FilePatch[] = [];
   const oldSteps = new Map((was?.steps ?? []).map((s) => [s.id, s]));
   const newSteps = new Map((now?.steps ?? []).map((s) => [s.id, s]));

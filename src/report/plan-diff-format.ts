@@ -31,5 +31,10 @@ export function formatPlanDiff(diff: PlanDiff, against: string, format: string, 
   const changed = diff.groups.reduce((n, g) => n + g.machines.length, 0);
   const title = `plan against ${against}: ${changed} PC${changed === 1 ? '' : 's'} would change, ${diff.unchanged} unchanged`;
   if (!diff.groups.length) return `${title}\n`;
-  return `${title}\n\n${diff.groups.map((g) => groupText(g, { ...options, patches: options.patches ?? true })).join('\n\n')}\n`;
+  return `${title}\n\n${formatDiffGroups(diff.groups, options)}\n`;
+}
+
+/** The groups alone, as plan --diff prints them under its title. */
+export function formatDiffGroups(groups: DiffGroup[], options: FormatOptions & { patches?: boolean } = {}): string {
+  return groups.map((g) => groupText(g, { ...options, patches: options.patches ?? true })).join('\n\n');
 }

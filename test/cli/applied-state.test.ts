@@ -48,18 +48,39 @@ describe('what was applied, and why a PC is stale', () => {
       await store.close();
     }
 
+    // a PC whose VPN file was deleted on the PC: the plan is what was applied, the PC is not
+    const vpnFile = (root: string) => join(root, 'etc', 'NetworkManager', 'system-connections', 'homeshift-vpn.nmconnection');
+    const [drifted] = [...lab.machines].sort((a, b) => a.id.localeCompare(b.id));
+    await rm(vpnFile(drifted.root));
+    const drift = await cli('rollout', '--check');
+    expect(drift.exitCode).toBe(0);
+    expect(String(drift.stdout)).toContain(`\nWould change on the PC itself, the plan unchanged:\n\n1 PC: ${drifted.id}\n  ~ VPN connection homeshift-vpn (the PC differs from what was applied)`);
+    expect(String(drift.stdout)).not.toContain('Would change, against what was applied');
+
     const text = await readFile(profile(), 'utf8');
     await writeFile(profile(), text.replace(/\nbundles:\n {2}- office-base\n/, '\n').replace('connectionName: homeshift-vpn', 'connectionName: telco-home'));
     const status = await cli('status', '--limit', '@stale');
     expect(status.exitCode).toBe(0);
     const out = String(status.stdout);
-    expect(out).toContain(`stale: ${PCS} PCs whose plan changed since their last success, by what changed:\n${PCS} PCs: ${lab.machines.map((m) => m.id).sort().join(' ')}\n`);
-    expect(out).toMatch(/\n {2}~ VPN connection telco-home: settings HS_VPN_NAME; files homeshift-vpn\.nmconnection\n/);
-    expect(out).toMatch(/\n {2}- Software bundle office-base [^\n]* \(no longer planned; \d+ package\(s\), 0 file\(s\) it put on the PC stay there\)\n?/);
+    const ids = lab.machines.map((m) => m.id).sort().join(' ');
+    expect(out).toContain(`\n\nstale: ${PCS} PCs whose plan changed since it was applied, by what changed:\n\n${PCS} PCs: ${ids}\n`);
+    expect(out).toContain('\n  ~ VPN connection homeshift-vpn -> VPN connection telco-home: ~ homeshift-vpn.nmconnection (+2 -2 lines), settings HS_VPN_NAME\n');
+    expect(out).toContain('\n  - Software bundle office-base 2024.2 (no longer planned; what it put on the PC stays there)\n');
+    expect(out).toMatch(/\n {4}vpn: etc\/NetworkManager\/system-connections\/homeshift-vpn\.nmconnection\n[^]*\n {4}-id=homeshift-vpn\n[^]*\n {4}\+id=telco-home\n/);
+
+    // rollout --check names the same PCs, steps and file lines, and changes nothing
+    const check = await cli('rollout', '--check');
+    const said = String(check.stdout);
+    expect(said).toContain(`\nWould change, against what was applied (${PCS} PCs; nothing was changed):\n\n${PCS} PCs: ${ids}\n`);
+    expect(said).toContain('\n  - Software bundle office-base 2024.2 (no longer planned; what it put on the PC stays there)\n');
+    expect(said).toMatch(/\n {4}\+id=telco-home\n/);
+    const other = lab.machines.find((m) => m.id !== drifted.id)!;
+    expect(await readFile(vpnFile(other.root), 'utf8')).toContain('id=homeshift-vpn\n');
 
     const json = JSON.parse(String((await cli('status', '--limit', '@stale', '--format', 'json')).stdout));
-    expect(json.stale).toHaveLength(1);
-    expect(json.stale[0].machines).toHaveLength(PCS);
-    expect(json.stale[0].changes.map((c: { kind: string; step: string }) => `${c.kind} ${c.step}`)).toEqual(['step-changed vpn', 'step-gone bundle:office-base']);
+    expect(json.stale.unrecorded).toEqual([]);
+    expect(json.stale.groups).toHaveLength(1);
+    expect(json.stale.groups[0].machines).toHaveLength(PCS);
+    expect(json.stale.groups[0].changes.map((c: { kind: string; step: string }) => `${c.kind} ${c.step}`)).toEqual(['step-changed vpn', 'step-removed bundle:office-base']);
   }, 240_000);
 });

@@ -23,7 +23,7 @@ const step = (id: string, script: string, vars: Record<string, string>, files: P
   ({ id, title: id, script, vars, files, secrets: [], checkOnly, timeout: 60 });
 
 function plan(hash: string, steps: PlannedStep[]): MachinePlan {
-  return { machine: { id: 'BRU-D0001', host: 'h', port: 22, os: 'windows', site: 'bru', role: 'hotline-agent' }, steps, hash } as unknown as MachinePlan;
+  return { machine: { id: 'BRU-D0001', host: 'h', port: 22, os: 'windows', site: 'bru', role: 'hotline-agent' }, profile: { name: 'hotline-agent', chain: ['home-office-base', 'hotline-agent'] }, steps, hash } as unknown as MachinePlan;
 }
 
 const checkStep = step('check:screen-lock', 'windows/check-screen-lock.ps1', { HS_SCREEN_LOCK_MINUTES: '5' }, [], true);
@@ -61,11 +61,11 @@ describe('what was applied, in the journal', () => eachStore((open) => {
     await store.close();
   });
 
-  it('keeps per PC the steps that succeeded: files as hashes (never a secret), packages with how they were installed; checks are not applied state', async () => {
+  it('keeps per PC the steps that succeeded: files with their planned text (a secret only as its placeholder), packages with how they were installed; checks are not applied state', async () => {
     const first = plan('plan-1', [checkStep, crm('Citrix.Workspace=24.5.0.76'), mailbox('hotline-bruehl@example-telco.de')]);
     await apply(store, 'r1', first, result(first, T0));
     const [state] = await store.listApplied();
-    expect(state).toMatchObject({ machine: 'BRU-D0001', site: 'bru', planHash: 'plan-1', updatedAt: iso(T0) });
+    expect(state).toMatchObject({ machine: 'BRU-D0001', site: 'bru', profile: 'hotline-agent', planHash: 'plan-1', updatedAt: iso(T0) });
     expect(state.steps.map((s) => s.step)).toEqual(['bundle:crm', 'mailbox']);
     expect(state.steps[0].installed).toEqual([
       { via: 'winget', id: 'Citrix.Workspace', version: '24.5.0.76' },
@@ -73,7 +73,7 @@ describe('what was applied, in the journal', () => eachStore((open) => {
     ]);
     expect(state.steps[1]).toMatchObject({ script: 'windows/mailbox.ps1', scriptHash: 'm1', runId: 'r1', files: [{ path: 'ProgramData/homeshift/outlook.prf', mode: '0644' }] });
     expect(state.steps[1].files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(state)).not.toContain('HS_SECRET'); // the placeholder's hash only, and never a value
+    expect(state.steps[1].files[0].content).toBe(`AdditionalMailbox1=hotline-bruehl@example-telco.de\nPassword=${SECRET_PLACEHOLDER('mail')}\n`); // the placeholder, never a value
     expect(await store.listApplied(['BRU-D0001', 'BRU-D0404'])).toEqual([state]);
   });
 
