@@ -91,7 +91,10 @@ hs_cached_file() {
     return 1
   fi
   mkdir -p "${file%/*}" || return 1
-  hs_download "$3" "$file.partial" || return 1
+  # a .partial that is whole already (an attempt ended before it was moved): curl -f takes the server's 416 for an error
+  if [ ! -f "$file.partial" ] || [ "$(hs_sha256 "$file.partial")" != "$1" ]; then
+    hs_download "$3" "$file.partial" || return 1
+  fi
   found=$(hs_sha256 "$file.partial")
   if [ "$found" != "$1" ]; then
     rm -f "$file.partial"
