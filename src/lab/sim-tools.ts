@@ -1,5 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { simCurl } from './sim-curl.js';
 
 /**
  * Simulated system tools for a lab PC: small POSIX sh scripts under <root>/.sim/bin that keep their state
@@ -207,6 +208,11 @@ export async function installSimTools(root: string, opts: { user?: string } = {}
   for (const [name, text] of Object.entries(SIM_TOOLS)) {
     await writeFile(join(bin, name), text);
     await chmod(join(bin, name), 0o755);
+  }
+  const curl = simCurl();
+  if (curl) {
+    await writeFile(join(bin, 'curl'), curl);
+    await chmod(join(bin, 'curl'), 0o755);
   }
   await writeIfMissing(join(root, 'etc', 'crypttab'), CRYPTTAB);
   await writeIfMissing(join(root, 'etc', 'hostname'), `${user}-pc\n`);
