@@ -52,11 +52,15 @@ async function hashAll(project: Project): Promise<Hashed[]> {
   const own = (b: Bundle) => { const rel = relative(project.root, resolve(project.root, b.pos.file)); return !rel.startsWith('..') && !isAbsolute(rel); };
   for (const bundle of [...project.bundles.values()].filter(own)) {
     bundle.packages.forEach((pkg, i) => {
-      for (const kind of ['msi', 'exe'] as const) {
-        const entry: InstallerFile | undefined = pkg.windows?.[kind];
+      const files: [string[], InstallerFile | undefined][] = [
+        [['windows', 'msi'], pkg.windows?.msi],
+        [['windows', 'exe'], pkg.windows?.exe],
+        [['linux', 'deb'], pkg.linux?.deb],
+      ];
+      for (const [keys, entry] of files) {
         if (!entry?.source) continue;
         const source = entry.source;
-        const at = `packages.${i}.windows.${kind}`;
+        const at = `packages.${i}.${keys.join('.')}`;
         const index = bundleIndex(project, bundle);
         entries.push((async (): Promise<Hashed> => {
           const written = entry.sha256?.toLowerCase() ?? null;
@@ -64,7 +68,7 @@ async function hashAll(project: Project): Promise<Hashed[]> {
           let reason: string | null = null;
           try { found = await hashSource(source, project.root); } catch (err) { reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((err as Error).cause as Error)?.message ?? (err as Error).message; }
           const verdict = found === null ? 'unreachable' : written === null ? 'missing' : written === found ? 'ok' : 'differs';
-          return { bundle: bundle.name, pkg: `${pkg.name} ${pkg.version}`, source: describe(source), where: bundle.fieldPos?.[`${at}.source`] ?? bundle.pos, file: resolve(project.root, bundle.pos.file), field: ['bundles', index, 'packages', i, 'windows', kind, 'sha256'], written, found, reason, verdict };
+          return { bundle: bundle.name, pkg: `${pkg.name} ${pkg.version}`, source: describe(source), where: bundle.fieldPos?.[`${at}.source`] ?? bundle.pos, file: resolve(project.root, bundle.pos.file), field: ['bundles', index, 'packages', i, ...keys, 'sha256'], written, found, reason, verdict };
         })());
       }
     });

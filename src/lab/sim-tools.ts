@@ -1,11 +1,16 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { simCurl } from './sim-curl.js';
 
 /**
  * Simulated system tools for a lab PC: small POSIX sh scripts under <root>/.sim/bin that keep their state
  * under <root>/var/lib/sim, so detection after an install really works and a second run finds everything ok.
  * The PC puts .sim/bin first on PATH of every command it runs (the lab's ssh server, or the sshd of a test):
  * the machine program knows nothing of them.
+ *
+ * A .deb in the lab is a file whose first lines are its control fields, `Package: NAME` and `Version: VERSION`
+ * (anything may follow: real packages are big); apt-get installs it from its path as the real one does, and logs
+ * each one to var/lib/sim/deb-installs.log ("package<TAB>file").
  */
 
 // Every tool finds its root from its own path and honours .sim/fail/tool_<name> (line 1: exit code or hang).
@@ -60,9 +65,19 @@ case $cmd in
   install)
     echo "Reading package lists... Done"
     for spec in "$@"; do
-      pkg=\${spec%%=*}
-      version=\${spec#*=}
-      [ "$version" != "$spec" ] || version=1.0-1
+      case $spec in
+        */*)
+          # a .deb file: a lab .deb begins with its control fields (see above)
+          case $spec in *.deb) [ -f "$spec" ] ;; *) false ;; esac || { echo "E: Unsupported file $spec given on commandline" >&2; exit 100; }
+          pkg=$(head -n 20 "$spec" | sed -n 's/^Package: *//p' | head -n 1)
+          version=$(head -n 20 "$spec" | sed -n 's/^Version: *//p' | head -n 1)
+          [ -n "$pkg" ] && [ -n "$version" ] || { echo "E: Invalid archive signature" >&2; echo "E: Internal error, could not locate member control.tar{.zst,.lz4,.gz,.xz,.bz2,.lzma,}" >&2; exit 100; }
+          printf '%s\\t%s\\n' "$pkg" "$spec" >>"$sim_state/deb-installs.log" ;;
+        *)
+          pkg=\${spec%%=*}
+          version=\${spec#*=}
+          [ "$version" != "$spec" ] || version=1.0-1 ;;
+      esac
       case $pkg in ''|*[!a-z0-9.+-]*) echo "E: Unable to locate package $pkg" >&2; exit 100 ;; esac
       sim_step_fault package "$pkg"
       printf '%s\\n' "$version" >"$sim_state/dpkg/$pkg"
@@ -193,6 +208,11 @@ export async function installSimTools(root: string, opts: { user?: string } = {}
   for (const [name, text] of Object.entries(SIM_TOOLS)) {
     await writeFile(join(bin, name), text);
     await chmod(join(bin, name), 0o755);
+  }
+  const curl = simCurl();
+  if (curl) {
+    await writeFile(join(bin, 'curl'), curl);
+    await chmod(join(bin, 'curl'), 0o755);
   }
   await writeIfMissing(join(root, 'etc', 'crypttab'), CRYPTTAB);
   await writeIfMissing(join(root, 'etc', 'hostname'), `${user}-pc\n`);

@@ -202,7 +202,24 @@ export interface BundlePackage {
   name: string;
   version: string;
   windows?: WindowsInstall; // exactly one of wingetId, msi, exe (the bundle-windows-install rule)
-  linux?: { apt: string }; // detected by dpkg-query
+  linux?: LinuxInstall; // exactly one of apt, deb (the bundle-linux-install rule)
+}
+
+/** How a package gets onto a Linux PC: from the PC's apt repositories, or a .deb file from a source. */
+export interface LinuxInstall {
+  apt?: string; // "name" or "name=debian-version"; detected by dpkg-query
+  deb?: DebInstall;
+}
+
+/**
+ * A .deb file from a source (url or push; a Linux PC maps no share), verified in the PC's package cache, installed with
+ * apt-get (which resolves its dependencies from the PC's repositories); detected by dpkg-query as package=version.
+ */
+export interface DebInstall {
+  source?: PackageSource;
+  sha256?: string;
+  package?: string; // the Debian package name (default: the package's name)
+  version?: string; // the version dpkg-query reports once installed (default: the package's version), e.g. 4.2.1-1
 }
 
 /** How a package gets onto a Windows PC: winget, a Windows Installer package, or an EXE installer. */

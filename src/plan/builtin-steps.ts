@@ -1,5 +1,6 @@
 import type { Os } from '../model/project.js';
 import type { ResolvedProfile } from './resolve-profile.js';
+import { debVars, type PlannedDeb } from './linux-installers.js';
 import { installerVars, type PlannedExe, type PlannedMsi } from './windows-installers.js';
 
 /** The context every config template sees; vars are project < site < machine over the profile's defaults. */
@@ -23,7 +24,7 @@ export function homeshiftPaths(os: Os): RenderContext['paths'] {
   return os === 'linux' ? LINUX_PATHS : WINDOWS_PATHS;
 }
 
-/** A bundle as one OS installs it: id is the apt package or the winget id; Windows may add MSI and EXE installers. */
+/** A bundle as one OS installs it: id is the apt package or the winget id; Windows may add MSI and EXE installers, Linux .deb files. */
 export interface PlannedBundle {
   name: string;
   version: string;
@@ -31,6 +32,7 @@ export interface PlannedBundle {
   installs: { id: string; version: string }[];
   msi?: PlannedMsi[];
   exe?: PlannedExe[];
+  deb?: PlannedDeb[];
   secrets?: string[]; // the credentials of its unc sources
 }
 
@@ -195,6 +197,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       HS_BUNDLE_VERSION: bundle.version,
       HS_PACKAGES: bundle.installs.map((p) => `${p.id}=${p.version}`).join('\n'),
       ...installerVars(bundle.msi ?? [], bundle.exe ?? []),
+      ...debVars(bundle.deb ?? []),
     };
     return {
       id: `bundle:${bundle.name}`,

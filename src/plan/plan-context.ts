@@ -5,6 +5,7 @@ import { sha256, sortedKeys } from './hash.js';
 import { sharedJson } from './machine-json.js';
 import { resolveProfile, type ResolvedProfile } from './resolve-profile.js';
 import { stepSpecs, type PlannedBundle, type RenderContext, type StepSpec } from './builtin-steps.js';
+import { planDeb, type PlannedDeb } from './linux-installers.js';
 import { installerSecrets, planExe, planMsi, type PlannedExe, type PlannedMsi } from './windows-installers.js';
 
 /** Everything a (profile, os) pair shares across its machines: resolved once, compiled once. */
@@ -71,7 +72,13 @@ function planBundles(project: Project, names: string[], os: Os, profile: string)
     const installs: PlannedBundle['installs'] = [];
     const msi: PlannedMsi[] = [];
     const exe: PlannedExe[] = [];
+    const deb: PlannedDeb[] = [];
     for (const pkg of bundle.packages) {
+      const file = os === 'linux' ? planDeb(pkg) : null;
+      if (file) {
+        deb.push(file);
+        continue;
+      }
       if (os === 'windows') {
         const planned = planMsi(pkg) ?? planExe(pkg);
         if (planned && 'productCode' in planned) msi.push(planned);
@@ -85,7 +92,7 @@ function planBundles(project: Project, names: string[], os: Os, profile: string)
       installs.push(pin > 0 ? { id: id.slice(0, pin), version: id.slice(pin + 1) } : { id, version: pkg.version });
     }
     const secrets = os === 'windows' ? installerSecrets(bundle.packages) : [];
-    const installers = { ...(msi.length ? { msi } : {}), ...(exe.length ? { exe } : {}), ...(secrets.length ? { secrets } : {}) };
+    const installers = { ...(msi.length ? { msi } : {}), ...(exe.length ? { exe } : {}), ...(deb.length ? { deb } : {}), ...(secrets.length ? { secrets } : {}) };
     return { name, version: bundle.version, packages: bundle.packages.map((p) => ({ name: p.name, version: p.version })), installs, ...installers };
   });
 }

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parseCachedFiles, type CachedFile } from '../model/package-cache.js';
 import type { MachinePlan } from '../model/plan.js';
-import { encodePowerShellCommand } from '../render/quote.js';
 import type { Connection } from '../transport/transport.js';
+import { pushCommands } from './push-commands.js';
 
 /**
  * push sources: homeshift sends the installer file over the PC's own SSH connection (the exec channel's stdin) into the
@@ -13,41 +13,6 @@ import type { Connection } from '../transport/transport.js';
  * A PC that has the file in its cache with the right hash gets nothing.
  */
 export const DEFAULT_PUSH_FORKS = 4;
-
-// stdin: lines "root<TAB>cache path<TAB>sha256"; prints the index of each file the PC still needs.
-const NEEDS_SCRIPT = [
-  "$ErrorActionPreference = 'Stop'",
-  '$i = 0',
-  'foreach ($line in ([Console]::In.ReadToEnd() -split "`n")) {',
-  '  if (-not $line.Trim()) { continue }',
-  '  $root, $rel, $sha256 = $line.Trim() -split "`t"',
-  '  $file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $root $rel))',
-  '  $have = (Test-Path -LiteralPath $file -PathType Leaf) -and ((Get-FileHash -LiteralPath $file -Algorithm SHA256).Hash.ToLowerInvariant() -eq $sha256)',
-  '  if (-not $have) { "need $i" }',
-  '  $i++',
-  '}',
-].join('\n');
-
-// stdin: one line "root<TAB>cache path<TAB>sha256", then the file's bytes; kept only when its hash is right.
-const RECEIVE_SCRIPT = [
-  "$ErrorActionPreference = 'Stop'",
-  '$in = [Console]::OpenStandardInput()',
-  '$head = New-Object System.Collections.Generic.List[byte]',
-  'while (($b = $in.ReadByte()) -ge 0 -and $b -ne 10) { $head.Add([byte]$b) }',
-  '$root, $rel, $sha256 = [System.Text.Encoding]::UTF8.GetString($head.ToArray()) -split "`t"',
-  '$file = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath((Join-Path $root $rel))',
-  'New-Item -ItemType Directory -Force -Path (Split-Path -Parent $file) | Out-Null',
-  '$part = "$file.part"',
-  '$out = [System.IO.File]::Create($part)',
-  'try { $in.CopyTo($out, 1048576) } finally { $out.Close() }',
-  '$found = (Get-FileHash -LiteralPath $part -Algorithm SHA256).Hash.ToLowerInvariant()',
-  'if ($found -ne $sha256) { Remove-Item -LiteralPath $part -Force; [Console]::Error.WriteLine("installer hash mismatch: $rel`: expected $sha256, found $found"); exit 1 }',
-  'Move-Item -LiteralPath $part -Destination $file -Force',
-].join('\n');
-
-const command = (script: string) => `powershell.exe -NoProfile -NonInteractive -EncodedCommand ${encodePowerShellCommand(script)}`;
-export const PUSH_NEEDS_COMMAND = command(NEEDS_SCRIPT);
-export const PUSH_RECEIVE_COMMAND = command(RECEIVE_SCRIPT);
 
 export class PushError extends Error {
   constructor(message: string) {
@@ -93,11 +58,11 @@ export class Pusher {
 
   /** Sends the machine's push files it does not have yet; throws PushError naming the file when one cannot be sent. */
   async push(plan: MachinePlan, conn: Connection, timeoutMs: number): Promise<void> {
-    if (plan.machine.os !== 'windows') return;
     const files = uniqueBySha(plan.steps.flatMap((s) => parseCachedFiles(s.vars.HS_SOURCES)).filter((f) => f.kind === 'push'));
     if (!files.length) return;
     const head = (f: CachedFile) => `${plan.root}\t${f.cachePath}\t${f.sha256}`;
-    const asked = await conn.exec(PUSH_NEEDS_COMMAND, { stdin: files.map(head).join('\n') + '\n', timeoutMs });
+    const commands = pushCommands(plan.machine.os);
+    const asked = await conn.exec(commands.needs, { stdin: files.map(head).join('\n') + '\n', timeoutMs });
     if (asked.exitCode !== 0) throw new PushError(`push: the PC could not look into its package cache: ${lastLine(asked.stderr)}`);
     const needed = [...asked.stdout.matchAll(/^need (\d+)/gm)].map((m) => files[Number(m[1])]).filter(Boolean);
     for (const file of needed) {
@@ -108,7 +73,7 @@ export class Pusher {
         throw new PushError(`push ${file.location} (${file.name}): cannot read it on the control machine: ${(err as Error).message}`);
       }
       if (loaded.sha256 !== file.sha256) throw new PushError(`installer hash mismatch: ${file.name}: ${file.location}: expected ${file.sha256}, found ${loaded.sha256}`);
-      const sent = await this.gate(() => conn.exec(PUSH_RECEIVE_COMMAND, { stdin: [Buffer.from(head(file) + '\n', 'utf8'), loaded.bytes], timeoutMs }));
+      const sent = await this.gate(() => conn.exec(commands.receive, { stdin: [Buffer.from(head(file) + '\n', 'utf8'), loaded.bytes], timeoutMs }));
       if (sent.exitCode !== 0) throw new PushError(`push ${file.location} (${file.name}) failed: ${lastLine(sent.stderr) || `exit ${sent.exitCode}`}`);
     }
   }

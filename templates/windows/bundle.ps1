@@ -7,7 +7,8 @@
 # msiexec's 3010 and 1641 mean installed, reboot required: the step is changed and the PC waits for a reboot.
 # HS_SOURCES one "sha256<TAB>url|push|unc<TAB>location<TAB>credential variable<TAB>cache path<TAB>package" per line: the
 # installer files the PC gets into its package cache (docs/package-sources.md); each is verified by its SHA-256 before
-# anything of the bundle runs, and a file already in the cache with that hash is used as it is.
+# anything of the bundle runs, and a file already in the cache with that hash is used as it is. A download that broke
+# off stays in the cache as <name>.partial and the next attempt fetches only the rest.
 
 # winget with its stderr merged into its output, through the runtime's Invoke-HsNative; $LASTEXITCODE decides.
 function Invoke-HsWinget { Invoke-HsNative winget @args }
@@ -155,6 +156,46 @@ function Copy-HsFromShare($Source, [string]$Destination) {
   finally { Remove-PSDrive -Name $drive -Force -ErrorAction SilentlyContinue }
 }
 
+# Downloads a url into the .partial file, resuming what an earlier attempt left there (Range: bytes=N-): a 206 from
+# that byte on is appended, any other answer (a server that does not resume sends 200 and the whole file) starts over,
+# 416 means the file is whole already. HttpWebRequest, because it works alike on Windows PowerShell 5.1 and pwsh 7.
+function Receive-HsUrl($Source, [string]$Partial) {
+  [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
+  $offset = [long]0
+  if (Test-Path -LiteralPath $Partial -PathType Leaf) { $offset = [long](Get-Item -LiteralPath $Partial).Length }
+  $request = [System.Net.HttpWebRequest]::Create($Source.Location)
+  $request.AllowAutoRedirect = $true
+  if ($offset -gt 0) { $request.AddRange($offset) }
+  try { $response = $request.GetResponse() }
+  catch {
+    $failed = $_.Exception
+    while ($null -ne $failed.InnerException -and -not ($failed -is [System.Net.WebException])) { $failed = $failed.InnerException }
+    $answer = if ($failed -is [System.Net.WebException]) { $failed.Response } else { $null }
+    if ($offset -gt 0 -and $null -ne $answer -and [int]$answer.StatusCode -eq 416) { $answer.Close(); return }
+    throw
+  }
+  $append = $offset -gt 0 -and [int]$response.StatusCode -eq 206 -and "$($response.Headers['Content-Range'])" -match "^bytes $offset-"
+  $mode = if ($append) { [System.IO.FileMode]::Append } else { [System.IO.FileMode]::Create }
+  $expected = $response.ContentLength
+  $out = $null
+  $got = [long]0
+  $why = $null
+  try {
+    $out = New-Object System.IO.FileStream($Partial, $mode, ([System.IO.FileAccess]::Write))
+    $start = $out.Length
+    try { $response.GetResponseStream().CopyTo($out, 1048576) } catch { $why = $_.Exception.Message }
+    $got = $out.Length - $start
+  } finally {
+    if ($null -ne $out) { $out.Close() }
+    $response.Close()
+  }
+  if ($null -eq $why -and $expected -ge 0 -and $got -ne $expected) { $why = "$got of $expected bytes" }
+  if ($null -ne $why) {
+    $kept = (Get-Item -LiteralPath $Partial).Length
+    throw "$($Source.Location): download broken off ($why); $kept bytes kept in the package cache, resumed on the next attempt"
+  }
+}
+
 # The installer file in the package cache, fetched unless it is there with its hash; verified before it is kept.
 function Save-HsCachedFile($Source) {
   $file = Get-HsPath $Source.Cache
@@ -164,14 +205,9 @@ function Save-HsCachedFile($Source) {
   }
   if ($Source.Kind -eq 'push') { throw "$($Source.Name): $($Source.Location) was not pushed into the package cache" }
   New-Item -ItemType Directory -Force -Path (Split-Path -Parent $file) | Out-Null
-  $part = "$file.part"
-  if ($Source.Kind -eq 'url') {
-    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
-    $ProgressPreference = 'SilentlyContinue' # Windows PowerShell's progress bar slows a download many times over
-    Invoke-WebRequest -Uri $Source.Location -OutFile $part -UseBasicParsing
-  } else {
-    Copy-HsFromShare $Source $part
-  }
+  $part = "$file.partial"
+  if ($Source.Kind -eq 'url') { Receive-HsUrl $Source $part }
+  else { Copy-HsFromShare $Source $part }
   $found = Get-HsSha256 $part
   if ($found -ne $Source.Sha256) {
     Remove-Item -LiteralPath $part -Force

@@ -35,12 +35,14 @@ describe('bundle hash', () => {
   let lab: Lab;
   const msi = randomBytes(256 * 1024);
   const exe = randomBytes(64 * 1024);
+  const deb = randomBytes(128 * 1024);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hs-bundle-hash-'));
     lab = await startLab({ dir: join(dir, 'lab'), machines: 1, sites: 1, windows: '0%' });
     await put(join(lab.distribution.folder, 'crm', 'CrmConnector-4.2.1-x64.msi'), msi);
     await put(join(lab.projectDir, 'files', 'ScanStationSetup-2.0.3.exe'), exe);
+    await put(join(lab.distribution.folder, 'crm', 'crm-connector_4.2.1-1_amd64.deb'), deb);
     await put(join(lab.projectDir, 'bundles', 'site-software.yaml'), `bundles:
   - name: crm-connector
     version: "4.2"
@@ -51,6 +53,10 @@ describe('bundle hash', () => {
           msi:
             source: { url: "${lab.distribution.url}crm/CrmConnector-4.2.1-x64.msi" }
             productCode: "{3F2A6C1E-7B4D-4E8A-9C15-2D7E0B6A4F91}"
+        linux:
+          deb:
+            source: { url: "${lab.distribution.url}crm/crm-connector_4.2.1-1_amd64.deb" }
+            version: "4.2.1-1"
   - name: scan-station
     version: "2.0"
     packages:
@@ -75,17 +81,19 @@ describe('bundle hash', () => {
     expect(before.exitCode).toBe(2);
     expect(String(before.stdout)).toMatch(/bundles\/site-software\.yaml:\d+:\d+ bundle crm-connector: crm-connector 4\.2\.1 \(url http:\/\/127\.0\.0\.1:\d+\/crm\/CrmConnector-4\.2\.1-x64\.msi\): sha256 [0-9a-f]{64} is not in the bundle/);
     expect(String(before.stdout)).toContain(`sha256 ${sha(exe)} differs from the bundle's ${'0'.repeat(64)}`);
+    expect(String(before.stdout)).toMatch(/bundle crm-connector: crm-connector 4\.2\.1 \(url http:\/\/127\.0\.0\.1:\d+\/crm\/crm-connector_4\.2\.1-1_amd64\.deb\): sha256 [0-9a-f]{64} is not in the bundle/);
 
     const fill = await runCli(['-C', lab.projectDir, 'bundle', 'hash']);
     expect(fill.exitCode).toBe(0);
-    expect(String(fill.stdout)).toContain('2 installer file(s): 0 ok, 2 filled in, 0 not reachable from here');
+    expect(String(fill.stdout)).toContain('3 installer file(s): 0 ok, 3 filled in, 0 not reachable from here');
     const text = await readFile(join(lab.projectDir, 'bundles', 'site-software.yaml'), 'utf8');
     expect(text).toMatch(new RegExp(`sha256: "?${sha(msi)}"?\n`));
     expect(text).toMatch(new RegExp(`sha256: "?${sha(exe)}"?\n`));
+    expect(text).toMatch(new RegExp(`deb:\n +source: .*\n +version: "4.2.1-1"\n +sha256: "?${sha(deb)}"?\n`));
 
     const check = await runCli(['-C', lab.projectDir, 'bundle', 'hash', '--check']);
     expect(check.exitCode).toBe(0);
-    expect(String(check.stdout)).toContain('2 installer file(s): 2 ok, 0 missing or different, 0 not reachable from here');
+    expect(String(check.stdout)).toContain('3 installer file(s): 3 ok, 0 missing or different, 0 not reachable from here');
     expect((await runCli(['-C', lab.projectDir, 'validate'])).exitCode).toBe(0);
   });
 
@@ -94,14 +102,15 @@ describe('bundle hash', () => {
     cpSync(join(REPO_ROOT, 'examples', 'service-center'), example, { recursive: true, filter: (src) => !src.includes('.homeshift') });
     const file = join(example, 'bundles', 'site-software.yaml');
     const port = await closedPort();
-    const text = (await readFile(file, 'utf8')).replace('https://software.corp.example-telco.de/', `http://127.0.0.1:${port}/`);
+    const text = (await readFile(file, 'utf8')).replaceAll('https://software.corp.example-telco.de/', `http://127.0.0.1:${port}/`);
     await writeFile(file, text);
     const r = await runCli(['-C', example, 'bundle', 'hash', '--check']);
     expect(r.exitCode).toBe(3);
     const out = String(r.stdout);
     expect(out).toMatch(/bundles\/site-software\.yaml:\d+:\d+ bundle crm-connector: crm-connector 4\.2\.1 \(url http:\/\/127\.0\.0\.1:\d+\/crm\/CrmConnector-4\.2\.1-x64\.msi\): cannot reach it: .*ECONNREFUSED/);
     expect(out).toMatch(/bundles\/site-software\.yaml:\d+:\d+ bundle scan-station: scan-station 2\.0\.3 \(unc \\\\fileserver\\software\\scanner\\ScanStationSetup-2\.0\.3\.exe\): cannot reach it: a share path; this control machine reads it only on Windows/);
-    expect(out).toContain('2 installer file(s): 0 ok, 0 missing or different, 2 not reachable from here');
+    expect(out).toMatch(/bundles\/site-software\.yaml:\d+:\d+ bundle crm-connector: crm-connector 4\.2\.1 \(url http:\/\/127\.0\.0\.1:\d+\/crm\/crm-connector_4\.2\.1-1_amd64\.deb\): cannot reach it: .*ECONNREFUSED/);
+    expect(out).toContain('3 installer file(s): 0 ok, 0 missing or different, 3 not reachable from here');
     expect(await readFile(file, 'utf8')).toBe(text);
   });
 });

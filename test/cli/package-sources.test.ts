@@ -2,11 +2,11 @@
  * Package sources on Windows lab PCs over real SSH and real pwsh: a 30 MB MSI from the lab's distribution point (url)
  * and a 30 MB EXE sent over SSH (push) to 20 PCs, verified and kept in the package cache; a tampered download; a bare
  * share path, which the lab's share refuses as a key-login session is refused in the field; a share mapped with a
- * credential.
+ * credential; a download broken off halfway, resumed by the next attempt.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
@@ -20,6 +20,7 @@ if (!pwshAvailable()) console.warn(PWSH_MISSING);
 const CRM = '{3F2A6C1E-7B4D-4E8A-9C15-2D7E0B6A4F91}';
 const TAMPERED = '{5A5A5A5A-1111-4222-8333-444455556666}';
 const SHARED = '{0B0B0B0B-2222-4333-8444-555566667777}';
+const RESUMED = '{7C7C7C7C-3333-4444-8555-666677778888}';
 const UNINSTALL = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 const PASSWORD = 'S3cret:with colon';
 const MB = 1024 * 1024;
@@ -57,9 +58,11 @@ describeWindows('package sources on Windows lab PCs', () => {
     files.scan = labPackage('UninstallKey=ScanStation\nDisplayName=Scan Station\nDisplayVersion=2.0.3\n', 30 * MB);
     files.tampered = labPackage(`ProductCode=${TAMPERED}\nProductVersion=1.0\nProductName=Tampered\n`, MB);
     files.shared = labPackage(`ProductCode=${SHARED}\nProductVersion=3.0\nProductName=Shared Tool\n`, MB);
+    files.resumed = labPackage(`ProductCode=${RESUMED}\nProductVersion=5.0\nProductName=Big Tool\n`, 4 * MB);
     await put(join(lab.distribution.folder, 'crm', 'CrmConnector-4.2.1-x64.msi'), files.crm);
     await put(join(lab.distribution.folder, 'tools', 'tampered.msi'), files.tampered);
     await put(join(lab.distribution.folder, '.tampered'), 'tools/tampered.msi\n');
+    await put(join(lab.distribution.folder, 'tools', 'big-tool.msi'), files.resumed);
     await put(join(lab.projectDir, 'files', 'ScanStationSetup-2.0.3.exe'), files.scan);
     await put(join(lab.dir, 'shares', 'fileserver', 'software', 'shared-3.0.msi'), files.shared);
     await put(join(lab.dir, 'shares', '.accounts', 'fileserver'), `LAB\\installer:${PASSWORD}\n`);
@@ -91,6 +94,12 @@ describeWindows('package sources on Windows lab PCs', () => {
       - name: tampered
         version: "1.0"
         windows: { msi: { source: { url: "${url}tools/tampered.msi" }, sha256: "${sha(files.tampered)}", productCode: "${TAMPERED}" } }
+  - name: big-tools
+    version: "5.0"
+    packages:
+      - name: big-tool
+        version: "5.0"
+        windows: { msi: { source: { url: "${url}tools/big-tool.msi" }, sha256: "${sha(files.resumed)}", productCode: "${RESUMED}" } }
   - name: bare-share-tools
     version: "3.0"
     packages:
@@ -205,5 +214,26 @@ describeWindows('package sources on Windows lab PCs', () => {
     expect(machineResults(String(wrong.stdout)).map((r) => r.status)).toEqual(['failed']);
     expect(String((await cli('log', ids[4])).stdout)).toContain('The specified network password is not correct');
     expect(existsSync(join(pc(ids[4]), '.sim', 'state', 'shares.log'))).toBe(false);
+  }, 300_000);
+
+  it('a download broken off halfway is resumed by the next attempt (Range), which fetches only the rest', async () => {
+    await profile(['big-tools']);
+    const name = 'tools/big-tool.msi';
+    await put(join(lab.distribution.folder, '.broken-off'), `${name}\n`);
+    const partial = join(pc(ids[5]), 'C', 'ProgramData', 'homeshift', 'cache', sha(files.resumed), 'big-tool.msi.partial');
+
+    const broken = await cli('rollout', '--yes', '--json', '--limit', ids[5]);
+    expect(broken.exitCode).toBe(3);
+    expect(String((await cli('log', ids[5])).stdout)).toMatch(/tools\/big-tool\.msi: download broken off \(.*\); \d+ bytes kept in the package cache, resumed on the next attempt/);
+    const kept = (await stat(partial)).size;
+    expect(kept).toBe(files.resumed.length / 2);
+    const before = lab.distribution.bytesServed(name);
+    expect(before).toBe(kept);
+
+    const resumed = await cli('rollout', '--yes', '--json', '--limit', ids[5]);
+    expect(machineResults(String(resumed.stdout)).map((r) => r.status)).toEqual(['changed']);
+    expect(lab.distribution.bytesServed(name) - before).toBe(files.resumed.length - kept);
+    expect((await readRegistry(pc(ids[5]), 'HKLM'))[`${UNINSTALL}\\${RESUMED}`]?.DisplayVersion.value).toBe('5.0');
+    expect(existsSync(partial)).toBe(false);
   }, 300_000);
 });

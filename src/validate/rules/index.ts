@@ -7,6 +7,7 @@ import { profileExtendsCycle, profileExtendsUnknown, unknownBundle, unknownSecre
 import { powershell51Syntax } from './powershell-syntax.js';
 import { bundleOsUnsupported, unknownTemplate } from './usage-rules.js';
 import { bundleWindowsInstall, exeDetectRule, installerText, installerVersion } from './windows-installer-rules.js';
+import { bundleLinuxInstall } from './linux-installer-rules.js';
 import { installerPlainHttp, installerSecondHop, installerSource } from './package-source-rules.js';
 
 /** Every validate rule, in the order they are documented. */
@@ -16,7 +17,7 @@ export const RULES: readonly Rule[] = [
   unknownUser, employeeOnTwoMachines, duplicateEmployeeId, employeeIdPattern, duplicateMailbox, malformedMailbox, mailboxDomainNotAllowed,
   sharedMailboxIsPersonal, mixedScript, unknownEmployeeSite, unknownEmployeeRole, invalidEmail,
   siteMismatch, unknownSecret, roleMismatch, powershell51Syntax,
-  bundleWindowsInstall, installerVersion, exeDetectRule, installerText, installerSource, installerSecondHop, installerPlainHttp,
+  bundleWindowsInstall, installerVersion, exeDetectRule, installerText, bundleLinuxInstall, installerSource, installerSecondHop, installerPlainHttp,
 ];
 
 /** The rules that start no other process (all but the PowerShell parser): what status checks before it trusts the inventory. */

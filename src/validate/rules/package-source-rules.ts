@@ -3,7 +3,7 @@ import { fieldAt, reporter, type Rule } from '../rule.js';
 
 const LOOPBACK_URL = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//i;
 
-/** The MSI or EXE installer file of each Windows package, with the field path of its entry. */
+/** The installer file of each package that names one (Windows MSI and EXE, Linux .deb), with the field path of its entry. */
 function eachInstallerFile(project: Project, visit: (bundle: Bundle, pkg: BundlePackage, file: InstallerFile, at: string) => void): void {
   for (const bundle of project.bundles.values()) {
     bundle.packages.forEach((pkg, i) => {
@@ -11,19 +11,22 @@ function eachInstallerFile(project: Project, visit: (bundle: Bundle, pkg: Bundle
         const file = pkg.windows?.[kind];
         if (file) visit(bundle, pkg, file, `packages.${i}.windows.${kind}`);
       }
+      if (pkg.linux?.deb) visit(bundle, pkg, pkg.linux.deb, `packages.${i}.linux.deb`);
     });
   }
 }
 
 /** Why a source entry is not one complete way to get the file, or null. */
-function sourceProblem(file: InstallerFile, secrets: Record<string, unknown>): string | null {
+function sourceProblem(file: InstallerFile, secrets: Record<string, unknown>, linux: boolean): string | null {
+  if (linux && file.source === undefined) return 'names no .deb file; give source (url or push) and sha256';
   if ((file.path === undefined) === (file.source === undefined)) {
     return file.path === undefined ? 'names no installer file; give source (url, push or unc with credential) and sha256' : 'names both path and source; give one';
   }
   const source = file.source as Record<string, string> | undefined;
   if (!source) return file.sha256 === undefined ? null : 'sha256 goes with a source: a bare path is run as it is';
-  const ways = (['url', 'push', 'unc'] as const).filter((k) => source[k] !== undefined);
-  if (ways.length !== 1) return `source ${ways.length ? `names ${ways.join(' and ')}` : 'names no way'}; give exactly one of url, push, unc`;
+  const kinds = linux ? (['url', 'push'] as const) : (['url', 'push', 'unc'] as const);
+  const ways = kinds.filter((k) => source[k] !== undefined);
+  if (ways.length !== 1) return `source ${ways.length ? `names ${ways.join(' and ')}` : 'names no way'}; give exactly one of ${kinds.join(', ')}`;
   if (ways[0] === 'unc' && source.credential === undefined) return 'source unc needs credential: a secret holding user:password for the share (an SSH key login carries no network credentials)';
   if (ways[0] !== 'unc' && source.credential !== undefined) return `source ${ways[0]} takes no credential (only unc does)`;
   if (source.credential !== undefined && !(source.credential in secrets)) return `source credential ${source.credential} is not a secret under secrets: in homeshift.yaml`;
@@ -32,12 +35,12 @@ function sourceProblem(file: InstallerFile, secrets: Record<string, unknown>): s
 }
 
 export const installerSource: Rule = {
-  id: 'installer-source', severity: 'error', description: 'an MSI or EXE package names its file once: a source (url, push, unc with credential) with its sha256, or a path',
+  id: 'installer-source', severity: 'error', description: 'an MSI, EXE or deb package names its file once: a source (url, push, unc with credential) with its sha256, or a path',
   check(project: Project): Diagnostic[] {
     const report = reporter(this);
     const out: Diagnostic[] = [];
     eachInstallerFile(project, (bundle, pkg, file, at) => {
-      const problem = sourceProblem(file, project.config.secrets ?? {});
+      const problem = sourceProblem(file, project.config.secrets ?? {}, at.includes('.linux.'));
       if (problem) out.push(report(`bundle ${bundle.name}: package ${pkg.name}: ${problem}`, fieldAt(bundle, `${at}.source`, at)));
     });
     return out;
