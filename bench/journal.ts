@@ -1,8 +1,9 @@
 /**
  * bench/journal: the journal's cost, for the SQLite file and a PostgreSQL server on loopback (started here).
  * 1. Overhead at N = 1,000: a simulated run's result stream at the rollout bench's rate (forks 50, 2.2 s per PC,
- *    8 steps each, in-process timers instead of SSH) recorded through the journal writer, against the same stream
- *    with no journal. Wall and CPU are both printed: on a busy machine the CPU figure is the steadier one.
+ *    8 steps each, in-process timers instead of SSH) recorded through the journal writer, with what each PC that
+ *    succeeded had applied (the example's Windows plan: its steps, vars and files), against the same stream with
+ *    no journal. Wall and CPU are both printed: on a busy machine the CPU figure is the steadier one.
  * 2. `status` and `errors --group` on a journal of 16,000 PCs x 5 runs, each timed as a child process (start included;
  *    with the child's CPU time where GNU time is installed), next to the store's own share measured in-process; status
  *    once without its plan-hashes.json (the first call after an edit of the repository), then twice with it.
@@ -21,6 +22,8 @@ import type { JournalStore, MachineRecord } from '../src/journal/index.js';
 import { generateFleet } from '../src/lab/generate.js';
 import { fingerprintMessage } from '../src/model/fingerprint.js';
 import type { MachineResult, MachineStatus, StepResult } from '../src/model/result.js';
+import { appliedUpdateOf } from '../src/model/applied-state.js';
+import type { MachinePlan, Plan } from '../src/model/plan.js';
 import { POSTGRES_MISSING, postgresAvailable, startPostgres, type Postgres } from '../test/support/postgres.js';
 
 const BIN = fileURLToPath(new URL('../../bin/homeshift.js', import.meta.url));
@@ -62,6 +65,18 @@ function resultOf(id: string, site: string, i: number, r: number, at: string, pl
   };
 }
 
+let planned: { machine: MachinePlan; scripts: Plan['scripts'] } | null = null;
+
+/** One Windows PC of the example repository, planned by the CLI: what a PC's applied record holds. */
+async function examplePlan(): Promise<{ machine: MachinePlan; scripts: Plan['scripts'] }> {
+  if (!planned) {
+    const example = fileURLToPath(new URL('../../examples/service-center', import.meta.url));
+    const plan = JSON.parse((await execa(process.execPath, [BIN, '-C', example, 'plan', '--format', 'json', '--machine', 'BRU-D0001'])).stdout) as Plan;
+    planned = { machine: plan.machines[0], scripts: plan.scripts };
+  }
+  return planned;
+}
+
 /** The scheduler's event stream for N machines at FORKS in parallel, each waiting MACHINE_MS, into `store` or nowhere. */
 async function simulateRun(store: JournalStore | null, runId: string): Promise<{ wallMs: number; cpuMs: number }> {
   const ids = Array.from({ length: N }, (_, i) => `SIM-D${String(i).padStart(5, '0')}`);
@@ -69,7 +84,10 @@ async function simulateRun(store: JournalStore | null, runId: string): Promise<{
     await store.startRun({ id: runId, mode: 'apply', startedAt: new Date().toISOString(), commandLine: 'homeshift rollout', planHash: 'p', selector: null },
       ids.map((machine) => ({ machine, site: 'sim', wave: 1, planHash: 'h' })));
   }
-  const writer = store ? createJournalWriter(store, { runId, route: routeBySite(() => 'Site Lead <lead@example-telco.de>'), escalateAfterAttempts: 3 }) : null;
+  const example = await examplePlan();
+  const applied = (r: MachineResult) => r.status !== 'ok' && r.status !== 'changed' ? null
+    : appliedUpdateOf({ ...example.machine, machine: { ...example.machine.machine, id: r.machine } }, example.scripts, { ...r, steps: example.machine.steps.map((s) => ({ ...r.steps[0], step: s.id, status: 'changed' })) }, runId);
+  const writer = store ? createJournalWriter(store, { runId, route: routeBySite(() => 'Site Lead <lead@example-telco.de>'), escalateAfterAttempts: 3, applied }) : null;
   const c0 = cpuMs();
   const t0 = performance.now();
   let next = 0;
