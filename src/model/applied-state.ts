@@ -10,8 +10,8 @@ import type { MachineResult } from './result.js';
  * placeholder, so that what changed since can be shown line by line.
  */
 export interface InstalledPackage {
-  via: 'winget' | 'apt' | 'msi' | 'exe';
-  id: string; // winget id, apt package, MSI product code, EXE package name
+  via: 'winget' | 'apt' | 'deb' | 'msi' | 'exe';
+  id: string; // winget id, apt or deb package, MSI product code, EXE package name
   version: string;
   name?: string; // the bundle's package name (MSI, EXE)
   detect?: string; // EXE: how it is found again (file PATH, uninstall-key KEY, display-name PATTERN)
@@ -65,6 +65,11 @@ export function installedBy(step: Pick<PlannedStep, 'id' | 'script' | 'vars'>): 
     const at = l.lastIndexOf('=');
     return { via: windows ? 'winget' : 'apt', id: at > 0 ? l.slice(0, at) : l, version: at > 0 ? l.slice(at + 1) : '' };
   });
+  for (const l of lines(step.vars.HS_DEB_PACKAGES)) {
+    const [spec] = l.split('\t');
+    const at = spec.lastIndexOf('=');
+    out.push({ via: 'deb', id: at > 0 ? spec.slice(0, at) : spec, version: at > 0 ? spec.slice(at + 1) : '' });
+  }
   for (const l of lines(step.vars.HS_MSI_PACKAGES)) {
     const [productCode, version, name] = l.split('\t');
     out.push({ via: 'msi', id: productCode, version, name });

@@ -1,0 +1,39 @@
+/** What a bundle step installs, and how, read from the vars its script reads: the applied record's packages. */
+import { installedBy, mergeApplied, type AppliedStep } from '../../src/model/applied-state.js';
+
+describe('installedBy', () => {
+  it('apt and .deb packages of a Linux bundle step', () => {
+    expect(installedBy({ id: 'bundle:crm', script: 'linux/bundle.sh', vars: { HS_PACKAGES: 'firefox-esr=128.3.1\nlinphone=5.2.6', HS_DEB_PACKAGES: 'crm-connector=4.2.1-1\tvar/cache/homeshift/ab/crm.deb' } })).toEqual([
+      { via: 'apt', id: 'firefox-esr', version: '128.3.1' },
+      { via: 'apt', id: 'linphone', version: '5.2.6' },
+      { via: 'deb', id: 'crm-connector', version: '4.2.1-1' },
+    ]);
+  });
+
+  it('winget, MSI and EXE packages of a Windows bundle step; nothing for other steps', () => {
+    expect(installedBy({ id: 'bundle:scan', script: 'windows/bundle.ps1', vars: {
+      HS_PACKAGES: 'Mozilla.Firefox.ESR=128.3.1',
+      HS_EXE_PACKAGES: 'scan-station\t2.0.3\tC:\\ProgramData\\homeshift\\cache\\cd\\setup.exe\t/VERYSILENT\tuninstall-key\tScanStation\t2.0.3',
+    } })).toEqual([
+      { via: 'winget', id: 'Mozilla.Firefox.ESR', version: '128.3.1' },
+      { via: 'exe', id: 'scan-station', version: '2.0.3', name: 'scan-station', detect: 'uninstall-key ScanStation' },
+    ]);
+    expect(installedBy({ id: 'vpn', script: 'windows/vpn.ps1', vars: { HS_PACKAGES: 'x=1' } })).toEqual([]);
+  });
+});
+
+describe('mergeApplied', () => {
+  const step = (id: string, packages: string, runId: string): AppliedStep => ({
+    step: id, title: id, script: 'linux/bundle.sh', scriptHash: 'h', vars: { HS_PACKAGES: packages }, files: [], runId, at: runId,
+    installed: installedBy({ id, script: 'linux/bundle.sh', vars: { HS_PACKAGES: packages } }),
+  });
+
+  it('keeps what an earlier version of a step installed and a later one does not as left behind, until it comes back', () => {
+    const one = mergeApplied(null, { machine: 'M', site: 's', profile: 'p', planHash: 'a', steps: [step('bundle:x', 'a=1\nb=1', 'r1')], at: 'r1' });
+    const two = mergeApplied(one, { machine: 'M', site: 's', profile: 'p', planHash: 'b', steps: [step('bundle:x', 'a=2', 'r2')], at: 'r2' });
+    expect(two.steps[0].leftBehind).toEqual({ installed: [{ via: 'apt', id: 'b', version: '1' }], files: [] });
+    const three = mergeApplied(two, { machine: 'M', site: 's', profile: 'p', planHash: 'c', steps: [step('bundle:x', 'a=2\nb=2', 'r3')], at: 'r3' });
+    expect(three.steps[0].leftBehind).toBeUndefined();
+    expect(mergeApplied(three, { machine: 'M', site: 's', profile: 'p', planHash: null, steps: [], at: 'r4' }).planHash).toBe('c');
+  });
+});
