@@ -31,6 +31,7 @@ export interface PlannedStep {
   secrets: string[]; // secret names the step needs at run time
   checkOnly: boolean; // a check that can only report (disk encryption): its apply fails with a message
   timeout: number; // seconds
+  disturbs?: true; // disturbs the colleague at the PC (an install that needs a restart, the restart): waits for the site's window of time
 }
 
 export interface MachinePlan {

@@ -32,6 +32,7 @@ export interface PlannedBundle {
   msi?: PlannedMsi[];
   exe?: PlannedExe[];
   secrets?: string[]; // the credentials of its unc sources
+  disturbs?: true; // a package needs a restart once installed (restart: true)
 }
 
 export interface FileSpec {
@@ -50,6 +51,7 @@ export interface StepSpec {
   files: FileSpec[];
   secrets: string[];
   vars: Record<string, string> | ((ctx: RenderContext) => Record<string, string>); // an object: the same for every machine
+  disturbs?: true;
 }
 
 const DEFAULT_CUSTOMER_DATA_PATTERNS = ['*kunde*.csv', '*kunden*.xlsx', '*customer*.csv', '*.kdb', 'crm-export*'];
@@ -205,6 +207,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       files: [],
       secrets: bundle.secrets ?? [],
       vars,
+      ...(bundle.disturbs ? { disturbs: true as const } : {}),
     };
   });
   const wantsMailbox = Object.keys(profile.mailbox).length > 0;
