@@ -63,6 +63,9 @@ export interface Plan {
   hash: string; // sha256 over the machine hashes in order
 }
 
+/** The step keep and `rollout --reboot` add to restart a PC that waits for a reboot. */
+export const REBOOT_STEP_ID = 'reboot';
+
 /** How a secret looks inside planned content until the run puts the value in (where PlannedFile.secrets says so). */
 export const SECRET_PLACEHOLDER = (name: string): string => `@@HS_SECRET:${name}@@`;
 export const SECRET_PLACEHOLDER_RE = /@@HS_SECRET:([A-Za-z0-9_.-]+)@@/g;

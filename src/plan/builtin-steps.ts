@@ -197,6 +197,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       HS_BUNDLE_VERSION: bundle.version,
       HS_PACKAGES: bundle.installs.map((p) => `${p.id}=${p.version}`).join('\n'),
       ...installerVars(bundle.msi ?? [], bundle.exe ?? []),
+      ...(bundle.disturbs ? { HS__RESTART: '1' } : {}), // the runtime asks for a restart once the step changed something
     };
     return {
       id: `bundle:${bundle.name}`,
