@@ -81,6 +81,12 @@ export function formatClock(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+/** When the rule's window opens, "18:00 Europe/Berlin"; null when it is open all day. */
+export function windowOpens(rule: DisturbRule | null): string | null {
+  if (!rule?.window || rule.window.from === rule.window.to) return null;
+  return `${formatClock(rule.window.from)} ${rule.timeZone}`;
+}
+
 /** "18:00–07:00 Europe/Berlin" */
 export function describeWindow(rule: DisturbRule): string {
   const w = rule.window;
