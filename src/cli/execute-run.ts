@@ -7,6 +7,9 @@ import { describeHalt, failedCount, type RunListener } from '../model/result.js'
 import { buildPlan } from '../plan/index.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
 import { runRollout, type RolloutPreview } from '../run/rollout.js';
+import { createDisturbGate } from '../run/disturb-gate.js';
+import { mayAskForReboot, withRebootSteps } from '../plan/reboot-step.js';
+import { localTimeZone } from '../model/time-window.js';
 import { SecretError } from '../run/secrets.js';
 import { amountText } from '../run/waves.js';
 import { createSshTransport } from '../transport/index.js';
@@ -34,6 +37,15 @@ export interface RunRequest {
   transport?: Transport;
   extraListeners?: RunListener[];
   progress?: (out: Output) => RunListener; // the live view; plain lines when absent
+  reboot?: boolean; // rollout --reboot: restart PCs that wait for one, within the sites' windows of time
+}
+
+/** rollout --reboot: a restart step where a PC waits (or may ask) for one; disturbing steps gated as keep gates them. */
+async function withRestarts(project: Project, store: JournalStore, plan: Plan): Promise<Plan> {
+  const pending = new Set((await store.rebootPending()).map((r) => r.machine));
+  // a site without a window may be restarted any time, but not under a logged-on user
+  const gate = createDisturbGate(project.config.disturb, { window: null, whenLoggedOn: false, timeZone: localTimeZone() });
+  return gate.apply(withRebootSteps(project, plan, (m) => pending.has(m.machine.id) || mayAskForReboot(m), pending), new Date());
 }
 
 function countLines(title: string, counts: Record<string, number>): string {
@@ -93,7 +105,8 @@ function interruptSignals(): { soft: AbortController; hard: AbortController; dis
 /** plan -> confirm -> run (run/rollout.ts) with a progress view -> summary. Returns the exit code. */
 export async function executeRun(req: RunRequest, out: Output): Promise<number> {
   const { project, store, settings } = req;
-  const plan = buildPlan(project, req.fullPlan ? { machines: req.machines, from: req.fullPlan } : { machines: req.machines });
+  const planned = buildPlan(project, req.fullPlan ? { machines: req.machines, from: req.fullPlan } : { machines: req.machines });
+  const plan = req.reboot && !settings.check ? await withRestarts(project, store, planned) : planned;
   if (plan.machines.length === 0) {
     out.err('no machine matches the selection; nothing to do');
     return EXIT.ok;

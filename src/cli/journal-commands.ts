@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { JournalStore } from '../journal/store.js';
-import { complianceBySite, formatKeepState, keepState, type KeepState } from '../report/keep-format.js';
+import { ruleForSite, windowOpens, type DisturbConfig } from '../model/time-window.js';
+import { complianceBySite, deferredBySite, formatKeepState, keepState, type KeepState } from '../report/keep-format.js';
 import { listErrors, machineLog, statusBySite } from '../journal/queries.js';
 import { formatErrors, formatMachineLog, formatStatus, type ReportFormat } from '../report/index.js';
 import { ERROR_CLASSES, type ErrorClass } from '../model/result.js';
@@ -46,7 +47,7 @@ Examples:
       const compliance = roles.size > 0 && machines ? machines.filter((m) => roles.has(m.role)).map((m) => ({ id: m.id, site: m.site })) : undefined;
       const [report, keep] = await withJournal(project, false, async (store) => [
         await statusBySite(store, { site: opts.site, now, planHashes: inventory?.planHashes, machines, only: opts.limit !== undefined, escalation: escalationOf(project), owner }),
-        await readKeepState(store, now, opts.limit !== undefined ? machines?.map((m) => m.id) : undefined, opts.site, compliance),
+        await readKeepState(store, now, opts.limit !== undefined ? machines?.map((m) => m.id) : undefined, opts.site, compliance, project.config.disturb),
       ] as const);
       const text = withKeepState(formatStatus(report, opts.format, { color: out.color }), keep, opts.format);
       // --limit @stale: which PCs, and what changed for them since it was applied
@@ -126,10 +127,12 @@ Examples:
 }
 
 /** What keep knows (offline, parked) of the machines shown, at one site or all. */
-async function readKeepState(store: JournalStore, now: Date, machines: string[] | undefined, site: string | undefined, compliance?: { id: string; site: string }[]): Promise<KeepState> {
-  const [presence, parks, records] = await Promise.all([store.listPresence(), store.listParks(), compliance ? store.listCompliance() : []]);
+async function readKeepState(store: JournalStore, now: Date, machines: string[] | undefined, site: string | undefined, compliance?: { id: string; site: string }[], disturb?: DisturbConfig): Promise<KeepState> {
+  const [presence, parks, records, deferred] = await Promise.all([store.listPresence(), store.listParks(), compliance ? store.listCompliance() : [], store.listDeferred()]);
   const state = keepState(presence.filter((p) => !site || p.site === site), parks, now, machines ? new Set(machines) : undefined);
   if (compliance) state.compliance = complianceBySite(records, compliance.filter((m) => !site || m.site === site));
+  const shown = deferred.filter((d) => (!site || d.site === site) && (!machines || machines.includes(d.machine)));
+  if (shown.length > 0) state.deferred = deferredBySite(shown, (s) => windowOpens(ruleForSite(disturb, s)));
   if (site) {
     const atSite = new Set((await store.listCases({ site })).map((c) => c.machine));
     for (const p of presence) if (p.site === site) atSite.add(p.machine);
@@ -140,7 +143,7 @@ async function readKeepState(store: JournalStore, now: Date, machines: string[] 
 
 /** Text gets keep's lines after the report; JSON gets them as `keep`; CSV stays one table. */
 function withKeepState(text: string, state: KeepState, format: ReportFormat): string {
-  if (state.notSeen.length === 0 && state.parked.length === 0 && state.compliance.length === 0) return text;
+  if (state.notSeen.length === 0 && state.parked.length === 0 && state.compliance.length === 0 && !state.deferred?.length) return text;
   if (format === 'json') {
     const parsed = JSON.parse(text) as unknown;
     return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? JSON.stringify({ ...parsed, keep: state }, null, 2) : text;

@@ -3,6 +3,8 @@ import type { Machine } from '../model/project.js';
 import type { RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { complianceIntervals } from '../run/compliance-due.js';
+import { withRebootSteps } from '../plan/reboot-step.js';
+import { createDisturbGate } from '../run/disturb-gate.js';
 import { keepSweep, type SweepSummary } from '../run/keep.js';
 import { Slots } from '../run/slots.js';
 import { DEFAULT_LEASE_TIMEOUT_MS } from '../run/machine-leases.js';
@@ -24,6 +26,7 @@ interface KeepFlags {
   probeTimeout: string;
   backoffCap: string;
   format?: string;
+  now?: string;
 }
 
 /** 15s, 5m, 1h, 0s. */
@@ -39,6 +42,7 @@ export function describeSweep(n: number, s: SweepSummary): string {
   if (s.waiting.length > 0) parts.push(`${s.waiting.length} waiting (backoff)`);
   if (s.running.length > 0) parts.push(`${s.running.length} still running`);
   if (s.parked.length > 0) parts.push(`${s.parked.length} parked`);
+  if (s.deferred.length > 0) parts.push(`${s.deferred.length} deferred (${[...new Set(s.deferred.map((d) => d.reason))].join('; ')})`);
   if (s.run) parts.push(`run ${s.run.runId}: ${Object.entries(s.run.counts).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing'}`);
   if (s.checked) parts.push(`checks ${s.checked.runId}: ${Object.entries(s.checked.counts).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing'}`);
   return parts.join('; ');
@@ -65,12 +69,15 @@ export function registerKeep(program: Command): void {
     .option('--probe-timeout <time>', 'how long a probe waits for the SSH banner', '3s')
     .option('--backoff-cap <time>', 'the longest a PC that did not answer waits for its next probe', '30m')
     .addOption(new Option('--format <format>', 'text: a line per sweep; json: one JSON object per line').choices(['text', 'json']))
+    .addOption(new Option('--now <time>', 'the time the windows of time are judged at (ISO 8601), for trials and tests').hideHelp())
     .addHelpText('after', `
 A PC is due when it has an open case, was never tried, its plan changed since its last success
-(stale), it waits for a reboot, or its profile's compliance.every has passed since its checks last
+(stale), a disturbing step was deferred, it waits for a reboot, or its profile's compliance.every has passed since its checks last
 ran (compliance-due: only the checks run, read-only; a PC out of compliance gets a case). A PC that does not answer is "not seen since" in the journal,
 not a failure: its attempts stay, it does not escalate, and it is probed again with backoff.
-Parked PCs (homeshift case park) are left alone until their date. A sweep runs the PCs that
+Parked PCs (homeshift case park) are left alone until their date. Where homeshift.yaml gives a site
+a window of time (disturb:), installs that need a restart and the restart itself run only inside it
+and, unless whenLoggedOn: true, with nobody logged on; the rest of the PC's work runs any time. A sweep runs the PCs that
 answered while the next sweeps go on probing, all runs together within --forks. Ctrl-C or SIGTERM: the PCs in
 flight finish, nothing new starts, exit 0.
 
@@ -92,6 +99,7 @@ Examples:
         throw err instanceof OptionError ? usageError(err.message) : err;
       }
       const json = opts.format === 'json';
+      const clock = opts.now === undefined ? () => new Date() : fixedClock(opts.now);
       const { project, plan } = await requireValidPlan(g, out);
       const machines = await selectFromProject(project, opts.limit);
       const byId = new Map<string, Machine>(machines.map((m) => [m.id, m]));
@@ -122,7 +130,8 @@ Examples:
               store, transport, secretSources: project.config.secrets, projectRoot: project.root, cases: await caseContextOf(project, store),
               leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project),
               commandLine: ['homeshift', ...process.argv.slice(2)].join(' '), selector: opts.limit ?? null,
-              probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, complianceEvery, slots, inFlight,
+              probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, complianceEvery, slots, inFlight, now: clock,
+              disturb: { gate: createDisturbGate(project.config.disturb), addReboots: (p, wanted, pending) => withRebootSteps(project, p, wanted, pending) },
               onProbed: (seen) => { mine = seen; for (const id of seen) inFlight.add(id); probed(); },
             }, { listeners, softStop: soft.signal, hardStop: hard.signal, onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) })
               .then(async (summary) => {
@@ -151,7 +160,13 @@ Examples:
     });
 }
 
+function fixedClock(text: string): () => Date {
+  const at = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(at.getTime())) throw usageError(`--now must be a time such as 2026-12-07T19:30:00+01:00, not "${text}"`);
+  return () => at;
+}
+
 function report(out: Output, json: boolean, n: number, s: SweepSummary): void {
-  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, startedAt: s.startedAt, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, running: s.running, parked: s.parked, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, checkRunId: s.checked?.runId ?? null, at: new Date().toISOString() }));
+  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, startedAt: s.startedAt, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, running: s.running, parked: s.parked, deferred: s.deferred, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, checkRunId: s.checked?.runId ?? null, at: new Date().toISOString() }));
   else out.out(`${new Date().toISOString()} ${describeSweep(n, s)}`);
 }

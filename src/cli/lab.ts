@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { chooseWindowsShare, FaultSpecError, WindowsShareError, formatLabStatus, labDown, labPower, labScreenLock, labStatus, labUp, resolveLabDir, serveLab, DEFAULT_MACHINES, DEFAULT_SITES } from '../lab/index.js';
+import { chooseWindowsShare, FaultSpecError, WindowsShareError, formatLabStatus, labDown, labLogon, labPower, labScreenLock, labStatus, labUp, resolveLabDir, serveLab, DEFAULT_MACHINES, DEFAULT_SITES } from '../lab/index.js';
 import { generateFleet } from '../lab/generate.js';
 import { CliError, EXIT, setExit, usageError } from './exit.js';
 import { createOutput } from './output.js';
@@ -79,6 +79,23 @@ Examples:
       try {
         const machines = await labScreenLock(selector, state === 'on', opts.dir);
         out.out(`lab screen-lock ${state}: ${machines.length} PC(s): ${machines.join(', ')}`);
+      } catch (err) {
+        throw err instanceof FaultSpecError ? usageError(err.message) : new CliError((err as Error).message, EXIT.usage);
+      }
+    });
+
+  lab
+    .command('logon')
+    .description('log a user on to lab PCs (on) or off again: their disturbing steps and restarts wait unless whenLoggedOn: true')
+    .argument('<state>', 'on or off')
+    .argument('<selector>', 'machine ids, globs (BRU-*), site=SITE or all, comma-separated')
+    .option('--dir <dir>', 'the lab folder', '.homeshift/lab')
+    .action(async (state: string, selector: string, opts: { dir: string }, cmd: Command) => {
+      const out = createOutput(globalOptions(cmd));
+      if (state !== 'on' && state !== 'off') throw usageError(`lab logon: the state is on or off, not "${state}"`);
+      try {
+        const machines = await labLogon(selector, state === 'on', opts.dir);
+        out.out(`lab logon ${state}: ${machines.length} PC(s): ${machines.join(', ')}`);
       } catch (err) {
         throw err instanceof FaultSpecError ? usageError(err.message) : new CliError((err as Error).message, EXIT.usage);
       }

@@ -28,7 +28,8 @@ export function registerRollout(program: Command): void {
     addLimitOption(program
       .command('rollout')
       .description('personalise the selected PCs over SSH: checks, VPN, bundles, mailboxes, in waves'))
-      .option('--resume', 'finish the last interrupted, crashed or halted run: machines it finished are not redone'),
+      .option('--resume', 'finish the last interrupted, crashed or halted run: machines it finished are not redone')
+      .option('--reboot', "restart the PCs that wait for a reboot (or whose restart: true packages ask for one), only inside their site's window of time and with nobody logged on unless whenLoggedOn: true; such installs wait for the window too"),
   )
     .addHelpText('after', `
 Shows the counts per site, profile and OS and asks before touching any PC
@@ -40,7 +41,7 @@ Examples:
   $ homeshift rollout --limit 'BRU-D00*' --forks 50 --yes --json > results.jsonl
   $ homeshift rollout --limit @tomorrow.txt --yes   the ids listed in a file, one per line
   $ homeshift rollout --resume --yes                after a crash, Ctrl-C or a halt (its summary prints the command)`)
-    .action(async (opts: RunFlags & { limit?: string; resume?: boolean }, cmd: Command) => {
+    .action(async (opts: RunFlags & { limit?: string; resume?: boolean; reboot?: boolean }, cmd: Command) => {
       const { out, settings, project, fullPlan } = await prepareRun(cmd, opts);
       await withJournal(project, true, async (store) => {
         let machines;
@@ -54,7 +55,7 @@ Examples:
           resumeRunId = run.id;
           out.err(`resuming run ${run.id} (${run.commandLine}): ${machines.length} machine(s) left`);
         } else machines = await selectFromProject(project, opts.limit);
-        setExit(await executeRun({ project, fullPlan, store, machines, settings, selector: opts.limit ?? null, resumeRunId, commandLine: commandLine() }, out));
+        setExit(await executeRun({ project, fullPlan, store, machines, settings, selector: opts.limit ?? null, resumeRunId, commandLine: commandLine(), reboot: opts.reboot === true }, out));
       });
     });
 }

@@ -9,6 +9,7 @@ import { loadInventory } from './load-inventory.js';
 import { loadProfiles } from './load-profiles.js';
 import { loadTemplates } from './load-templates.js';
 import { findPackageRoot } from './package-root.js';
+import { checkDisturbSites } from './disturb-config.js';
 import { buildProjectConfig, checkJournalConfig, type ConfigOrigins } from './project-config.js';
 import { checkRouting, checkRoutingSites } from './routing-config.js';
 import { loadYamlFile } from './yaml-file.js';
@@ -53,7 +54,8 @@ function loadConfig(opts: LoadOptions, diags: Diagnostic[]): LoadedConfig | null
   const loaded = loadYamlFile(configFile, PROJECT_FILE, 'homeshift', diags);
   if (!loaded || loaded.check.diagnostics.length > 0) return null;
   const src = loaded.source();
-  const { config, origins } = buildProjectConfig(src, root);
+  const { config, origins, diagnostics: configDiags } = buildProjectConfig(src, root);
+  diags.push(...configDiags);
   const at = collectFieldPositions(src, src.doc.contents, 2);
   const locate = (...keys: string[]): SourcePos => keys.map((k) => at[k]).find(Boolean) ?? startOf(PROJECT_FILE);
   diags.push(...checkJournalConfig(src, config, (key) => locate(key)));
@@ -86,6 +88,7 @@ export async function loadProject(opts: LoadOptions = {}): Promise<LoadResult> {
   const rejected: Rejected = { employees: new Set(), sites: new Set(), profiles: new Set(), bundles: new Set() };
   const inventory = loadInventory(inventoryFiles, diags, rejected);
   if (config.routing) diags.push(...checkRoutingSites(config.routing, new Set(inventory.sites.keys()), rejected.sites));
+  diags.push(...checkDisturbSites(config.disturb, new Set(inventory.sites.keys()), rejected.sites));
   const employeeList = loadEmployees(root, config.directory, origins, locate, diags, rejected);
   const folders = (key: 'profiles' | 'bundles' | 'templates', shippedFolder: string) =>
     searchFolders(root, config[key], key, origins, locate, path.join(shipped, shippedFolder), diags);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Diagnostic, ImportSettings, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
 import { isPostgresUrl, urlHasPassword } from '../model/journal-url.js';
 import { createDiagnostic } from './diagnostics.js';
+import { buildDisturbConfig, type RawDisturb, type RawSiteSettings } from './disturb-config.js';
 import { buildRouting, type RawRouting } from './routing-config.js';
 import type { YamlSource } from './yaml-source.js';
 import { posAtPath } from './yaml-source.js';
@@ -44,6 +45,9 @@ interface RawConfig {
   import?: ImportSettings;
   rollout?: { waves?: string; maxFailures?: string };
   vars?: Vars;
+  timeZone?: string;
+  disturb?: RawDisturb;
+  sites?: Record<string, RawSiteSettings>;
 }
 
 /** Which search folders were named in homeshift.yaml (a missing one is then an error, a missing default is not). */
@@ -52,10 +56,11 @@ export interface ConfigOrigins {
 }
 
 /** homeshift.yaml data (already schema-checked) with every default filled in. */
-export function buildProjectConfig(src: YamlSource, root: string): { config: ProjectConfig; origins: ConfigOrigins } {
+export function buildProjectConfig(src: YamlSource, root: string): { config: ProjectConfig; origins: ConfigOrigins; diagnostics: Diagnostic[] } {
   const raw = (src.data ?? {}) as RawConfig;
   const explicit = new Set<ConfigOrigins['explicit'] extends Set<infer T> ? T : never>();
   for (const key of ['inventory', 'directory', 'profiles', 'bundles', 'templates'] as const) if (raw[key] !== undefined) explicit.add(key);
+  const disturb = buildDisturbConfig(src, raw);
   const config: ProjectConfig = {
     name: raw.name ?? path.basename(root),
     inventory: toList(raw.inventory ?? DEFAULT_PATHS.inventory),
@@ -83,9 +88,10 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     ...(raw.import !== undefined ? { import: raw.import } : {}),
     ...(raw.rollout !== undefined ? { rollout: raw.rollout } : {}),
     vars: raw.vars ?? {},
+    ...(disturb.config !== undefined ? { disturb: disturb.config } : {}),
     pos: posAtPath(src, []),
   };
-  return { config, origins: { explicit } };
+  return { config, origins: { explicit }, diagnostics: disturb.diagnostics };
 }
 
 /** HOMESHIFT_JOURNAL (a file or a postgres:// URL) overrides homeshift.yaml's `journal:`. */

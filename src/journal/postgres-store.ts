@@ -15,12 +15,13 @@ import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
 import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
 import * as applied from './postgres-applied.js';
+import { postgresDeferred } from './deferred.js';
 import * as compliance from './postgres-compliance.js';
 import { acquireLeases, finishedInRun, listLeases, releaseLeases, renewLeases } from './postgres-leases.js';
 import type {
   BurnDownPoint, CaseContext, CaseEvent, CaseFilter, CaseRecord, CauseGroup, ComplianceRecord, ComplianceUpdate, CauseQuery, DeliveryRecord, HeldLease, ParkRecord, PresenceRecord, PresenceUpdate, JournalCounts, JournalStore, LastResultRecord,
   LeaseGrant, LeaseHolder, MachineHistory, MachineRecord, MachineStateRecord, NewRun, PlannedMachine, RunMachineRecord, RunRecord,
-  RebootPendingRecord, SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
+  RebootPendingRecord, DeferredRecord, SiteCountQuery, SiteCounts, StepRecord, UnfinishedRun,
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
 
@@ -339,6 +340,10 @@ export class PostgresStore implements JournalStore {
 
   async finishedInRun(runId: string, machines: string[]): Promise<string[]> {
     return finishedInRun(this.query, runId, machines);
+  }
+
+  async listDeferred(): Promise<DeferredRecord[]> {
+    return postgresDeferred(this.query);
   }
 
   async rebootPending(): Promise<RebootPendingRecord[]> {

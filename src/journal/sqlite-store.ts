@@ -8,6 +8,7 @@ import * as leases from './sqlite-leases.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { sqliteRebootPending } from './reboot-pending.js';
+import { sqliteDeferred } from './deferred.js';
 import type {
   CaseContext, CaseEvent, CaseFilter, CaseRecord, ComplianceRecord, ComplianceUpdate, DeliveryRecord, ParkRecord, PresenceRecord, PresenceUpdate, HeldLease, JournalStore, LeaseGrant, LeaseHolder, MachineRecord, MachineStateRecord, NewRun,
   PlannedMachine, RunMachineRecord, RunRecord, StepRecord,
@@ -20,7 +21,7 @@ import * as compliance from './sqlite-compliance.js';
 import * as presence from './sqlite-presence.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, UNFINISHED_IN } from './sqlite-reports.js';
 import type {
-  BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, RebootPendingRecord, SiteCountQuery, SiteCounts, UnfinishedRun,
+  BurnDownPoint, CauseGroup, CauseQuery, JournalCounts, LastResultRecord, MachineHistory, RebootPendingRecord, DeferredRecord, SiteCountQuery, SiteCounts, UnfinishedRun,
 } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -155,6 +156,10 @@ export class SqliteStore implements JournalStore {
   async getRun(runId: string): Promise<RunRecord | null> {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Record<string, unknown> | undefined;
     return row ? toRunRecord(row) : null;
+  }
+
+  async listDeferred(): Promise<DeferredRecord[]> {
+    return sqliteDeferred(this.db);
   }
 
   async rebootPending(): Promise<RebootPendingRecord[]> {

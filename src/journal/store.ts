@@ -74,6 +74,16 @@ export interface RunMachineRecord {
 }
 
 /** A PC that waits for a reboot: since when (its result's finish), and the run that asked. */
+/** A PC whose newest result that reached it left a disturbing step for later; reason: that step's message. */
+export interface DeferredRecord {
+  machine: string;
+  site: string;
+  runId: string;
+  since: string | null;
+  planHash: string;
+  reason: string | null; // "deferred: outside the window 18:00–07:00 Europe/Berlin", "deferred: user logged on"
+}
+
 export interface RebootPendingRecord {
   machine: string;
   site: string;
@@ -340,6 +350,8 @@ export interface JournalStore extends AppliedStore {
   lastResults(): Promise<LastResultRecord[]>;
   /** PCs whose newest apply result that reached them asked for a restart, by site and machine. */
   rebootPending(): Promise<RebootPendingRecord[]>;
+  /** PCs whose newest apply result that reached them deferred a disturbing step, by site and machine. */
+  listDeferred(): Promise<DeferredRecord[]>;
   /** log MACHINE: every attempt and step of one machine, in two queries. */
   machineHistory(machine: string): Promise<MachineHistory>;
   /** Runs without finished_at, newest first, with their progress. */

@@ -8,6 +8,7 @@ import { DEFAULT_LAB_DIR, isLabProcess, labFile, readLabInfo, writeJsonAtomicall
 import { checkPorts } from './port-check.js';
 import { planPower, powerPaths, readPoweredOff, requestPower, selectLabPcs } from './power.js';
 import { setScreenLock } from './screen-lock.js';
+import { setLoggedOn } from './session-tools.js';
 import { findPwsh } from '../shell/pwsh-path.js';
 import { checkWindowsFault } from './windows/windows-faults.js';
 import { pwshMissingMessage, windowsCount, WindowsShareError } from './windows/windows-share.js';
@@ -157,6 +158,17 @@ export async function labScreenLock(selector: string, on: boolean, dir?: string)
   const ids = selectLabPcs(selector, info.machines);
   const byId = new Map(info.machines.map((m) => [m.id, m]));
   for (const id of ids) await setScreenLock(byId.get(id)!, on);
+  return ids;
+}
+
+/** Log a user on to the PCs `selector` names, or off again (lab PCs answer quser and loginctl from it); returns the ids. */
+export async function labLogon(selector: string, on: boolean, dir?: string): Promise<string[]> {
+  const labDir = resolveLabDir(dir);
+  const info = await readLabInfo(labDir);
+  if (!info) throw new Error(`no lab in ${labDir} (start one with "homeshift lab up")`);
+  const ids = selectLabPcs(selector, info.machines);
+  const byId = new Map(info.machines.map((m) => [m.id, m]));
+  for (const id of ids) await setLoggedOn(byId.get(id)!.root, on);
   return ids;
 }
 

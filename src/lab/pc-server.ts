@@ -3,6 +3,10 @@ import { constants as osConstants } from 'node:os';
 import ssh2 from 'ssh2';
 import type { AuthContext, ClientInfo, Connection, ParsedKey, ServerChannel, Session } from 'ssh2';
 import { createPcEnv, refuseExec, startExec, type ExecHandle, type ExecRequest } from './exec-session.js';
+import { finishRestart, takeRestartRequest } from './session-tools.js';
+
+const RESTART_AFTER_MS = 200; // the real PCs wait a minute (shutdown /t 60, -r +1) so the run can report first
+const RESTART_DOWN_MS = 1500;
 import { healFileFault } from './fault-files.js';
 import type { Spawner } from './spawner.js';
 import { parseHostKey } from './ssh-keys.js';
@@ -241,6 +245,25 @@ export class PcServer {
       void own.done.then(() => {
         counters.activeExecs -= 1;
         live.delete(stopper);
+        return this.restartIfAsked();
+      }).catch(() => undefined);
+    });
+  }
+
+  /** The PC asked for a restart (its shutdown tool): off a moment after the session, then on again. */
+  private async restartIfAsked(): Promise<void> {
+    if (!(await takeRestartRequest(this.pc.root))) return;
+    const { live } = this.fleet;
+    const step = (ms: number, then: () => void | Promise<void>) => {
+      const timer = setTimeout(() => { live.delete(pending); void then(); }, ms);
+      const pending = { stop: () => clearTimeout(timer) };
+      live.add(pending);
+    };
+    step(RESTART_AFTER_MS, () => {
+      this.setPower(false);
+      step(RESTART_DOWN_MS, async () => {
+        await finishRestart(this.pc.root).catch(() => undefined);
+        this.setPower(true);
       });
     });
   }

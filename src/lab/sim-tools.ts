@@ -1,6 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simCurl } from './sim-curl.js';
+import { LINUX_SHUTDOWN_TOOL, LOGINCTL_TOOL } from './session-tools.js';
 
 /**
  * Simulated system tools for a lab PC: small POSIX sh scripts under <root>/.sim/bin that keep their state
@@ -178,7 +179,7 @@ const DCONF = `${header('dconf')}case \${1:-} in
 esac
 `;
 
-export const SIM_TOOLS: Record<string, string> = { 'apt-get': APT_GET, 'dpkg-query': DPKG_QUERY, nmcli: NMCLI, dconf: DCONF };
+export const SIM_TOOLS: Record<string, string> = { 'apt-get': APT_GET, 'dpkg-query': DPKG_QUERY, nmcli: NMCLI, dconf: DCONF, loginctl: LOGINCTL_TOOL, shutdown: LINUX_SHUTDOWN_TOOL };
 // mv stands in front of the real one only on a PC with a step fault bound to a file: every file a step writes is
 // moved into place, and a shell started per move would be simulation cost a real PC does not pay.
 const FILE_FAULT_TOOLS: Record<string, string> = { mv: MV };

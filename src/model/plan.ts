@@ -31,6 +31,7 @@ export interface PlannedStep {
   secrets: string[]; // secret names the step needs at run time
   checkOnly: boolean; // a check that can only report (disk encryption): its apply fails with a message
   timeout: number; // seconds
+  disturbs?: true; // disturbs the colleague at the PC (an install that needs a restart, the restart): waits for the site's window of time
 }
 
 export interface MachinePlan {
@@ -61,6 +62,9 @@ export interface Plan {
   };
   hash: string; // sha256 over the machine hashes in order
 }
+
+/** The step keep and `rollout --reboot` add to restart a PC that waits for a reboot. */
+export const REBOOT_STEP_ID = 'reboot';
 
 /** How a secret looks inside planned content until the run puts the value in (where PlannedFile.secrets says so). */
 export const SECRET_PLACEHOLDER = (name: string): string => `@@HS_SECRET:${name}@@`;

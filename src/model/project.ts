@@ -1,3 +1,4 @@
+import type { DisturbConfig } from './time-window.js';
 import type { SourcePos } from './source.js';
 import type { ErrorClass } from './result.js';
 
@@ -48,6 +49,7 @@ export interface ProjectConfig {
   import?: ImportSettings; // how directory import reads exports
   rollout?: { waves?: string; maxFailures?: string }; // rollout's and rerun's defaults for --waves and --max-failures
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
+  disturb?: DisturbConfig; // windows of time for disturbing steps, per site; without it they run any time
   pos: SourcePos;
 }
 
@@ -202,6 +204,7 @@ export interface BundlePackage {
   name: string;
   version: string;
   windows?: WindowsInstall; // exactly one of wingetId, msi, exe (the bundle-windows-install rule)
+  restart?: boolean; // needs the PC restarted after it is installed: its bundle step disturbs the colleague
   linux?: LinuxInstall; // exactly one of apt, deb (the bundle-linux-install rule)
 }
 

@@ -1,6 +1,7 @@
 /** Flat, serialisable results: the same shape whether a step worked or not; they go straight into the journal and JSON output. */
 
-export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'unreachable';
+/** `deferred`: a disturbing step with work to do, left for later (outside the site's window of time, or a user logged on). */
+export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'unreachable' | 'deferred';
 /** `busy`: another live run holds the machine's lease; it was not contacted (not a failure, no case). */
 export type MachineStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'interrupted' | 'busy';
 export type ErrorClass = 'validation' | 'unreachable' | 'auth' | 'timeout' | 'step-failed' | 'interrupted' | 'internal';

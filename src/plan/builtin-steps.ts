@@ -34,6 +34,7 @@ export interface PlannedBundle {
   exe?: PlannedExe[];
   deb?: PlannedDeb[];
   secrets?: string[]; // the credentials of its unc sources
+  disturbs?: true; // a package needs a restart once installed (restart: true)
 }
 
 export interface FileSpec {
@@ -52,6 +53,7 @@ export interface StepSpec {
   files: FileSpec[];
   secrets: string[];
   vars: Record<string, string> | ((ctx: RenderContext) => Record<string, string>); // an object: the same for every machine
+  disturbs?: true;
 }
 
 const DEFAULT_CUSTOMER_DATA_PATTERNS = ['*kunde*.csv', '*kunden*.xlsx', '*customer*.csv', '*.kdb', 'crm-export*'];
@@ -198,6 +200,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       HS_PACKAGES: bundle.installs.map((p) => `${p.id}=${p.version}`).join('\n'),
       ...installerVars(bundle.msi ?? [], bundle.exe ?? []),
       ...debVars(bundle.deb ?? []),
+      ...(bundle.disturbs ? { HS__RESTART: '1' } : {}), // the runtime asks for a restart once the step changed something
     };
     return {
       id: `bundle:${bundle.name}`,
@@ -208,6 +211,7 @@ export function stepSpecs(profile: ResolvedProfile, os: Os, bundles: PlannedBund
       files: [],
       secrets: bundle.secrets ?? [],
       vars,
+      ...(bundle.disturbs ? { disturbs: true as const } : {}),
     };
   });
   const wantsMailbox = Object.keys(profile.mailbox).length > 0;

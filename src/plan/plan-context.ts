@@ -93,7 +93,8 @@ function planBundles(project: Project, names: string[], os: Os, profile: string)
     }
     const secrets = os === 'windows' ? installerSecrets(bundle.packages) : [];
     const installers = { ...(msi.length ? { msi } : {}), ...(exe.length ? { exe } : {}), ...(deb.length ? { deb } : {}), ...(secrets.length ? { secrets } : {}) };
-    return { name, version: bundle.version, packages: bundle.packages.map((p) => ({ name: p.name, version: p.version })), installs, ...installers };
+    const disturbs = bundle.packages.some((p) => p.restart === true) ? { disturbs: true as const } : {};
+    return { name, version: bundle.version, packages: bundle.packages.map((p) => ({ name: p.name, version: p.version })), installs, ...installers, ...disturbs };
   });
 }
 
@@ -164,6 +165,7 @@ function recipeDigest(ctx: PlanContext, profile: ResolvedProfile, os: Os, bundle
         id: s.id, title: s.title, script: s.script, checkOnly: s.checkOnly, timeout: s.timeout ?? null, secrets: s.secrets,
         files: s.files.map((f) => ({ ...f, text: text(templateName(ctx, f.template, os)) })),
         scriptText: text(s.script),
+        ...(s.disturbs ? { disturbs: true } : {}),
       })),
     }),
   );

@@ -26,7 +26,7 @@ function filelessStep(recipe: Recipe, index: number, vars: Record<string, string
     return last.step;
   }
   const spec = recipe.steps[index];
-  const step = { id: spec.id, title: spec.title, script: spec.script, vars, files: [], secrets: recipe.planned.stepSecrets[index], checkOnly: spec.checkOnly, timeout };
+  const step: PlannedStep = { id: spec.id, title: spec.title, script: spec.script, vars, files: [], secrets: recipe.planned.stepSecrets[index], checkOnly: spec.checkOnly, timeout, ...(spec.disturbs ? { disturbs: true as const } : {}) };
   byTimeout.set(timeout, { step, shared: false });
   return step;
 }
@@ -129,6 +129,7 @@ function planStep(ctx: PlanContext, index: number, context: RenderContext, recip
     secrets: recipe.planned.stepSecrets[index],
     checkOnly: spec.checkOnly,
     timeout,
+    ...(spec.disturbs ? { disturbs: true as const } : {}),
   };
 }
 

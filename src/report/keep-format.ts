@@ -1,10 +1,29 @@
-import type { ComplianceRecord, ParkRecord, PresenceRecord } from '../journal/index.js';
+import type { ComplianceRecord, DeferredRecord, ParkRecord, PresenceRecord } from '../journal/index.js';
 import { localTime } from '../model/local-time.js';
 
 export interface KeepState {
   notSeen: { site: string; machines: { machine: string; since: string; lastSeen: string | null }[] }[]; // per site, oldest first
   parked: { machine: string; until: string; note: string | null; who: string }[];
   compliance: SiteCompliance[]; // per site; empty unless a profile sets compliance.every
+  deferred?: SiteDeferred[]; // per site: PCs whose disturbing steps wait for the window of time
+}
+
+/** A site's PCs whose newest run left a disturbing step (or the restart) for later; until: when the window opens. */
+export interface SiteDeferred {
+  site: string;
+  until: string | null; // "18:00 Europe/Berlin"; null: the site has no window (a user was logged on)
+  machines: { machine: string; reason: string; since: string | null }[];
+}
+
+/** The deferred PCs per site, with when each site's window opens. */
+export function deferredBySite(records: DeferredRecord[], opensAt: (site: string) => string | null): SiteDeferred[] {
+  const sites = new Map<string, SiteDeferred>();
+  for (const r of records) {
+    const s = sites.get(r.site) ?? { site: r.site, until: opensAt(r.site), machines: [] };
+    sites.set(r.site, s);
+    s.machines.push({ machine: r.machine, reason: (r.reason ?? 'deferred').replace(/^deferred: /, ''), since: r.since });
+  }
+  return [...sites.values()].sort((a, b) => a.site.localeCompare(b.site));
 }
 
 /** A site's compliance: its PCs, how many comply, which do not (with the check, since when), how many were never checked. */
@@ -61,6 +80,10 @@ export function formatKeepState(state: KeepState): string[] {
     if (shown.length > 0) parts.push(`not compliant: ${shown.join(', ')}${c.notCompliant.length > 5 ? ', …' : ''}`);
     if (c.unknown > 0) parts.push(`${c.unknown} not checked yet`);
     lines.push(parts.join('; '));
+  }
+  for (const d of state.deferred ?? []) {
+    const shown = d.machines.slice(0, 5).map((m) => `${m.machine} (${m.reason})`);
+    lines.push(`deferred at ${d.site}${d.until ? ` until ${d.until}` : ''}: ${d.machines.length} PC(s): ${shown.join(', ')}${d.machines.length > 5 ? ', …' : ''}`);
   }
   for (const p of state.parked) lines.push(`parked: ${p.machine} until ${localTime(p.until)}${p.note ? `: ${p.note}` : ''} (by ${p.who})`);
   return lines;

@@ -7,10 +7,12 @@
 import type { JournalStore, ParkRecord, PresenceUpdate } from '../journal/index.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import { checksOnly, complianceDue } from './compliance-due.js';
+import { mayAskForReboot } from '../plan/reboot-step.js';
+import type { DisturbGate } from './disturb-gate.js';
 import { probeMachines } from './probe.js';
 import { runRollout, type RolloutHooks, type RolloutRequest, type RolloutSummary } from './rollout.js';
 
-export type WorkReason = 'open-case' | 'never-tried' | 'stale' | 'reboot-pending' | 'compliance-due';
+export type WorkReason = 'open-case' | 'never-tried' | 'stale' | 'deferred' | 'reboot-pending' | 'compliance-due';
 
 export interface KeepSweepRequest extends Omit<RolloutRequest, 'plan' | 'resumeRunId'> {
   fullPlan: Plan; // every machine keep looks after, planned
@@ -21,6 +23,13 @@ export interface KeepSweepRequest extends Omit<RolloutRequest, 'plan' | 'resumeR
   now?: () => Date;
   inFlight?: ReadonlySet<string>; // PCs an earlier sweep's run is still working on: neither probed nor run again
   onProbed?: (seen: readonly string[]) => void; // the probes are in and these PCs are about to run
+  disturb?: KeepDisturb; // windows of time; without it disturbing steps run whenever a PC is run, and nothing restarts
+}
+
+/** Windows of time in keep: the gate, and how a plan gets its restart steps (withRebootSteps, bound to the project). */
+export interface KeepDisturb {
+  gate: DisturbGate;
+  addReboots: (plan: Plan, wanted: (m: MachinePlan) => boolean, pending: ReadonlySet<string>) => Plan;
 }
 
 export interface SweepSummary {
@@ -28,6 +37,7 @@ export interface SweepSummary {
   due: Record<WorkReason, number>; // PCs that need work, by their first reason
   parked: string[]; // due but parked until a later date
   waiting: string[]; // due but in their backoff after unanswered probes
+  deferred: { machine: string; reason: string }[]; // due only for disturbing steps (or a restart) while their site's window is closed
   running: string[]; // due but still in an earlier sweep's run
   seen: string[];
   unseen: string[];
@@ -38,9 +48,10 @@ export interface SweepSummary {
 /** Which machines of the plan need work, and why (the first reason that applies). */
 export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store' | 'complianceEvery'>, now = new Date()): Promise<Map<string, WorkReason>> {
   const every = req.complianceEvery ?? new Map<string, number>();
-  const [open, states, reboot, compliance] = await Promise.all([
-    req.store.listCases({ status: 'open' }), req.store.listMachineStates(), req.store.rebootPending(), every.size > 0 ? req.store.listCompliance() : [],
+  const [open, states, reboot, compliance, deferred] = await Promise.all([
+    req.store.listCases({ status: 'open' }), req.store.listMachineStates(), req.store.rebootPending(), every.size > 0 ? req.store.listCompliance() : [], req.store.listDeferred(),
   ]);
+  const deferredIds = new Set(deferred.map((d) => d.machine));
   const lastCheck = new Map(compliance.map((c) => [c.machine, c]));
   const openIds = new Set(open.map((c) => c.machine));
   const rebootIds = new Set(reboot.map((r) => r.machine));
@@ -52,6 +63,7 @@ export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store' 
     if (openIds.has(id)) work.set(id, 'open-case');
     else if (hash === undefined) work.set(id, 'never-tried');
     else if (hash !== m.hash) work.set(id, 'stale');
+    else if (deferredIds.has(id)) work.set(id, 'deferred');
     else if (rebootIds.has(id)) work.set(id, 'reboot-pending');
     else if (complianceDue(m, every, lastCheck.get(id), now)) work.set(id, 'compliance-due');
   }
@@ -70,9 +82,15 @@ export function backoffMs(misses: number, backoff: { baseMs: number; capMs: numb
 export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {}): Promise<SweepSummary> {
   const now = (req.now ?? (() => new Date()))();
   const { store } = req;
-  const [work, parkedUntil, presence] = await Promise.all([findWork(req, now), parkedNow(store, now), store.listPresence()]);
+  const [work, parkedUntil, presence, pending] = await Promise.all([
+    findWork(req, now), parkedNow(store, now), store.listPresence(), req.disturb ? store.rebootPending().then((r) => new Set(r.map((p) => p.machine))) : new Set<string>(),
+  ]);
+  // A PC due only for what waits for its window is not even probed while the window is closed.
+  const closed = (m: MachinePlan, reason: WorkReason): string | null =>
+    req.disturb && (reason === 'deferred' || reason === 'reboot-pending') ? req.disturb.gate.closedBecause(m.machine.site, now) : null;
   const byId = new Map(presence.map((p) => [p.machine, p]));
-  const due: Record<WorkReason, number> = { 'open-case': 0, 'never-tried': 0, stale: 0, 'reboot-pending': 0, 'compliance-due': 0 };
+  const due: Record<WorkReason, number> = { 'open-case': 0, 'never-tried': 0, stale: 0, deferred: 0, 'reboot-pending': 0, 'compliance-due': 0 };
+  const deferred: SweepSummary['deferred'] = [];
   const parked: string[] = [];
   const waiting: string[] = [];
   const running: string[] = [];
@@ -85,9 +103,11 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
     if (req.inFlight?.has(m.machine.id)) running.push(m.machine.id);
     else if (parkedUntil.has(m.machine.id)) parked.push(m.machine.id);
     else if (next && Date.parse(next) > now.getTime()) waiting.push(m.machine.id);
+    else if (closed(m, reason) !== null) deferred.push({ machine: m.machine.id, reason: closed(m, reason)! });
     else toProbe.push(m);
   }
-  if (hooks.softStop?.aborted) return { startedAt: now.toISOString(), due, parked, waiting, running, seen: [], unseen: [], run: null, checked: null };
+  const empty = { startedAt: now.toISOString(), due, parked, waiting, deferred, running, seen: [], run: null, checked: null };
+  if (hooks.softStop?.aborted) return { ...empty, unseen: [] };
 
   const answers = await probeMachines(toProbe.map((m) => ({ id: m.machine.id, host: m.machine.host, port: m.machine.port })), { timeoutMs: req.probeTimeoutMs });
   const at = new Date().toISOString();
@@ -101,14 +121,22 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
   const seen = toProbe.filter((m) => answers.get(m.machine.id) === true);
   const unseen = toProbe.filter((m) => answers.get(m.machine.id) !== true).map((m) => m.machine.id);
   const seenIds = seen.map((m) => m.machine.id);
-  if (seen.length === 0 || hooks.softStop?.aborted) return { startedAt: now.toISOString(), due, parked, waiting, running, seen: [], unseen, run: null, checked: null };
+  if (seen.length === 0 || hooks.softStop?.aborted) return { ...empty, unseen };
   req.onProbed?.(seenIds);
   // PCs due only for their checks get a check run of the checks alone: read-only, no leases, nothing changed
   const toCheck = seen.filter((m) => work.get(m.machine.id) === 'compliance-due');
   const toRun = seen.filter((m) => work.get(m.machine.id) !== 'compliance-due');
-  const run = toRun.length > 0 ? await runRollout({ ...req, plan: req.subPlan(toRun) }, hooks) : null;
+  const run = toRun.length > 0 ? await runRollout({ ...req, plan: disturbing(req, req.subPlan(toRun), pending, now) }, hooks) : null;
   const checked = toCheck.length > 0 && !hooks.softStop?.aborted
     ? await runRollout({ ...req, settings: { ...req.settings, check: true }, plan: checksOnly(req.subPlan(toCheck)) }, hooks)
     : null;
-  return { startedAt: now.toISOString(), due, parked, waiting, running, seen: seenIds, unseen, run, checked };
+  return { startedAt: now.toISOString(), due, parked, waiting, deferred, running, seen: seenIds, unseen, run, checked };
+}
+
+/** The sweep's plan with restart steps where a site has a window and a PC waits (or may ask) for a reboot, gated for `now`. */
+function disturbing(req: KeepSweepRequest, plan: Plan, pending: ReadonlySet<string>, now: Date): Plan {
+  if (!req.disturb) return plan;
+  const { gate, addReboots } = req.disturb;
+  const wanted = (m: MachinePlan) => gate.ruleFor(m.machine.site) !== null && (pending.has(m.machine.id) || mayAskForReboot(m));
+  return gate.apply(addReboots(plan, wanted, pending), now);
 }

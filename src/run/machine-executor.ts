@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MachinePlan, Plan } from '../model/plan.js';
+import { REBOOT_STEP_ID, type MachinePlan, type Plan } from '../model/plan.js';
 import type { ErrorClass, MachineResult, MachineStatus, RunMode, StepResult } from '../model/result.js';
 import { fingerprintMessage } from '../model/fingerprint.js';
 import { buildMachineProgram, createResultParser } from '../shell/index.js';
@@ -66,7 +66,7 @@ export async function runMachine(plan: MachinePlan, ctx: MachineContext): Promis
       finishedAt: new Date().toISOString(),
       durationMs: Date.now() - started,
       steps,
-      ...(steps.some((s) => s.rebootRequired) ? { rebootRequired: true as const } : {}),
+      ...(waitsForReboot(plan, steps) ? { rebootRequired: true as const } : {}),
     };
   };
 
@@ -176,6 +176,15 @@ async function execProgram(plan: MachinePlan, ctx: MachineContext, conn: Connect
   }
   const status: MachineStatus = results.some((r) => r.status === 'changed') ? 'changed' : results.some((r) => r.status === 'would-change') ? 'would-change' : 'ok';
   return finish(status, null, null, attempts, results);
+}
+
+/**
+ * The PC waits for a reboot when a step of this run asked for one, or the journal said so and the restart step did not
+ * run (deferred, or never reached); a restart step that ran ends the wait.
+ */
+function waitsForReboot(plan: MachinePlan, steps: StepResult[]): boolean {
+  if (steps.some((s) => s.step === REBOOT_STEP_ID && s.status === 'changed')) return false;
+  return steps.some((s) => s.rebootRequired) || plan.steps.some((s) => s.id === REBOOT_STEP_ID && s.vars.HS_REBOOT_PENDING === '1');
 }
 
 function tail(text: string, max = 2048): string {

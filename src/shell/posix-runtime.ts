@@ -148,13 +148,27 @@ hs__step() {
   if [ "$hs__rc" -eq 0 ]; then hs__end ok 0 check; return 0; fi
   if [ "$HS__CHECK_ONLY" = 1 ]; then hs__end failed "$hs__rc" check; return 1; fi
   if [ "$HS__MODE" = check ]; then hs__end would-change - check; return 0; fi
+  if [ -n "\${HS__DEFER-}" ]; then hs__end deferred - window; return 0; fi
+  if [ "\${HS__UNLESS_LOGGED_ON-}" = 1 ] && hs__logged_on; then hs__end deferred - logon; return 0; fi
   hs__phase_apply
   hs__rc=$?
   if [ "$hs__rc" -ne 0 ]; then hs__end failed "$hs__rc" apply; return 1; fi
   hs__phase_verify
   hs__rc=$?
   if [ "$hs__rc" -ne 0 ]; then hs__end failed "$hs__rc" verify; return 1; fi
+  if [ "\${HS__RESTART-}" = 1 ]; then hs_request_reboot; fi
   hs__end changed 0 apply
+}
+# A step whose change takes effect after a restart: its result says the PC waits for a reboot.
+hs_request_reboot() { hs__marker "reboot $HS__INDEX"; : >"$HS__TMP/reboot-requested"; }
+hs_reboot_requested() { [ -f "$HS__TMP/reboot-requested" ]; }
+# A user is logged on at a seat of the PC (console or desktop); homeshift's own SSH session has none.
+hs__logged_on() {
+  if command -v loginctl >/dev/null 2>&1 && hs__sessions=$(loginctl list-sessions --no-legend 2>/dev/null); then
+    printf '%s\\n' "$hs__sessions" | awk '$4 ~ /^seat/ { found = 1 } END { exit !found }'
+  else
+    who 2>/dev/null | grep -Eq '[[:space:]](tty[0-9]+|:[0-9]+)([[:space:]]|$)'
+  fi
 }
 # hs__begin INDEX: the start marker and empty output files for the step
 hs__begin() {

@@ -28,7 +28,18 @@ function Get-HsPath([string]$Relative) { $ExecutionContext.SessionState.Path.Get
 function Write-HsMarker([string]$Text) { [Console]::Out.WriteLine('@@HS:' + $HS__Nonce + ':' + $Text); [Console]::Out.Flush() }
 # A step's apply calls this when what it did takes effect only after a restart (msiexec 3010/1641): the step
 # stays changed and its result says the PC waits for a reboot. $Index is the step Invoke-HsStep runs.
-function Request-HsReboot { Write-HsMarker "reboot $Index" }
+function Request-HsReboot { $global:HsRebootRequested = $true; Write-HsMarker "reboot $Index" }
+function Test-HsRebootRequested { $global:HsRebootRequested -eq $true }
+# Someone is logged on to the PC, at its console or over Remote Desktop: quser lists their sessions and exits 0, with
+# nobody it exits 1 (homeshift's own SSH session is not among them). What cannot be told counts as logged on.
+function Test-HsLoggedOn {
+  try {
+    $null = Invoke-HsNative quser.exe
+    return ($LASTEXITCODE -eq 0)
+  } catch {
+    try { return [bool](Get-CimInstance -ClassName Win32_ComputerSystem).UserName } catch { return $true }
+  }
+}
 
 function ConvertTo-HsTail($Lines) {
   if ($Lines.Count -eq 0) { return '-' }
@@ -100,11 +111,15 @@ function Invoke-HsStep([int]$Index, [bool]$CheckOnly, [string]$Script, $Files) {
   if ((Invoke-HsPhase $check $true $out $err) -eq 0) { return (& $end 'ok' 0 'check') }
   if ($CheckOnly) { return (& $end 'failed' 1 'check') }
   if ($HS__Mode -eq 'check') { return (& $end 'would-change' '-' 'check') }
+  # a disturbing step outside its window, or with a user logged on, is left for later: nothing of it runs
+  if ("$HS__DEFER") { return (& $end 'deferred' '-' 'window') }
+  if ("$HS__UNLESS_LOGGED_ON" -eq '1' -and (Test-HsLoggedOn)) { return (& $end 'deferred' '-' 'logon') }
   $code = Invoke-HsPhase { Write-HsFiles $Files; Invoke-HsApply } $false $out $err
   if ($code -ne 0) { return (& $end 'failed' $code 'apply') }
   $verify = if (Get-Command Test-HsVerify -CommandType Function -ErrorAction SilentlyContinue) { { if (Test-HsFiles $Files $out) { Test-HsVerify } else { $false } } } else { $check }
   $code = Invoke-HsPhase $verify $true $out $err
   if ($code -ne 0) { return (& $end 'failed' $code 'verify') }
+  if ("$HS__RESTART" -eq '1') { Request-HsReboot }
   return (& $end 'changed' 0 'apply')
 }
 `;

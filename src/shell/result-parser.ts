@@ -10,7 +10,7 @@ export interface ResultParser {
   end(): { complete: boolean; current: number | null };
 }
 
-const STATUSES: readonly StepStatus[] = ['ok', 'changed', 'would-change', 'failed', 'skipped'];
+const STATUSES: readonly StepStatus[] = ['ok', 'changed', 'would-change', 'failed', 'skipped', 'deferred'];
 
 const TAIL = 2048;
 
@@ -77,6 +77,8 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
       lastFailed = step.id;
     } else if (status === 'skipped') {
       message = lastFailed ? `skipped: ${lastFailed} failed` : 'skipped';
+    } else if (status === 'deferred') {
+      message = phase === 'logon' ? 'deferred: user logged on' : `deferred: ${step.vars.HS__DEFER || 'outside the window of time'}`;
     }
     if (current === index) current = null;
     const reboot = status === 'changed' && reboots.has(index) ? { rebootRequired: true as const } : {};

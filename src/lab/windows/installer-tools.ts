@@ -76,6 +76,7 @@ case $exit_code in
 esac
 write_uninstall_key "$code" "$(pkg_value ProductName "$package")" "$(pkg_value ProductVersion "$package")" "$2"
 row "$uninstall\\$code" WindowsInstaller DWord 1 >>"$state/registry-HKLM.tsv"
+case $exit_code in 3010|1641) : >"$HS_SIM_ROOT/.sim/reboot-pending" ;; esac
 finish "$exit_code"
 `;
 

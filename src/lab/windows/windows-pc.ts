@@ -1,4 +1,5 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { QUSER_TOOL, WINDOWS_SHUTDOWN_TOOL } from '../session-tools.js';
 import { join } from 'node:path';
 import { windowsPaths } from './pwsh-launch.js';
 import { SIM_WINDOWS_PS1 } from './sim-windows.js';
@@ -37,7 +38,7 @@ export async function installWindowsPc(pcDir: string, opts: { user?: string } = 
   for (const dir of [p.temp, p.programData, join(p.users, user, 'Documents'), join(p.drive, 'Program Files'), p.bin, join(p.sim, 'lab'), p.state, p.fail, p.home]) {
     await mkdir(dir, { recursive: true });
   }
-  for (const [name, text] of [['winget', WINGET_TOOL], ['msiexec.exe', MSIEXEC_TOOL], ['exe-installer', EXE_INSTALLER_TOOL], ['icacls.exe', ICACLS_TOOL]] as const) {
+  for (const [name, text] of [['winget', WINGET_TOOL], ['msiexec.exe', MSIEXEC_TOOL], ['exe-installer', EXE_INSTALLER_TOOL], ['icacls.exe', ICACLS_TOOL], ['quser.exe', QUSER_TOOL], ['shutdown.exe', WINDOWS_SHUTDOWN_TOOL]] as const) {
     await writeFile(join(p.bin, name), text);
     await chmod(join(p.bin, name), 0o755);
   }
