@@ -1,5 +1,5 @@
 /** homeshift.yaml's keep.offlineCaseAfter: working days, a duration or never; anything else is a finding at its position. */
-import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,9 @@ describe('keep.offlineCaseAfter', () => {
   const project = async (name: string, value: string | null): Promise<string> => {
     const root = join(dir, name);
     await cp(EXAMPLE, root, { recursive: true });
-    if (value !== null) await appendFile(join(root, 'homeshift.yaml'), `keep:\n  offlineCaseAfter: ${JSON.stringify(value)}\n`);
+    const file = join(root, 'homeshift.yaml');
+    const withoutKeep = (await readFile(file, 'utf8')).replace(/^keep:\n( .*\n)*/m, '');
+    await writeFile(file, value === null ? withoutKeep : `${withoutKeep}keep:\n  offlineCaseAfter: ${JSON.stringify(value)}\n`);
     return root;
   };
 
