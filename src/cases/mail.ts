@@ -42,7 +42,7 @@ function causeBlock(cause: DigestCause, index: number, kind: Digest['kind'], w: 
   if (cause.example) lines.push(`   ${w.example}: ${printable(cause.example)}`);
   lines.push(`   ${w.whatToDo}: ${adviceText(cause.advice, language)}`, `   ${w.machines(cause.cases.length)}:`, ...cause.cases.slice(0, LISTED).map((c) => caseLine(c, kind, w)));
   if (cause.cases.length > LISTED) lines.push(`     ${w.andMore(cause.cases.length - LISTED)}`);
-  lines.push(`   ${w.rerun}: ${printable(cause.rerun)}`);
+  if (cause.errorClass !== 'offline') lines.push(`   ${w.rerun}: ${printable(cause.rerun)}`); // keep runs an offline PC when it answers
   return lines.join('\n');
 }
 

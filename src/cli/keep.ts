@@ -43,6 +43,8 @@ export function describeSweep(n: number, s: SweepSummary): string {
   if (s.running.length > 0) parts.push(`${s.running.length} still running`);
   if (s.parked.length > 0) parts.push(`${s.parked.length} parked`);
   if (s.deferred.length > 0) parts.push(`${s.deferred.length} deferred (${[...new Set(s.deferred.map((d) => d.reason))].join('; ')})`);
+  if (s.offline.opened.length > 0) parts.push(`offline case for ${s.offline.opened.join(', ')}`);
+  if (s.offline.closed.length > 0) parts.push(`seen again: ${s.offline.closed.join(', ')}`);
   if (s.run) parts.push(`run ${s.run.runId}: ${Object.entries(s.run.counts).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing'}`);
   if (s.checked) parts.push(`checks ${s.checked.runId}: ${Object.entries(s.checked.counts).filter(([, c]) => c > 0).map(([k, c]) => `${c} ${k}`).join(', ') || 'nothing'}`);
   return parts.join('; ');
@@ -75,6 +77,8 @@ A PC is due when it has an open case, was never tried, its plan changed since it
 (stale), a disturbing step was deferred, it waits for a reboot, or its profile's compliance.every has passed since its checks last
 ran (compliance-due: only the checks run, read-only; a PC out of compliance gets a case). A PC that does not answer is "not seen since" in the journal,
 not a failure: its attempts stay, it does not escalate, and it is probed again with backoff.
+After keep.offlineCaseAfter in homeshift.yaml (default 3 working days) it gets an offline case for
+its site's supporters (call the colleague), which closes when it answers again.
 Parked PCs (homeshift case park) are left alone until their date. Where homeshift.yaml gives a site
 a window of time (disturb:), installs that need a restart and the restart itself run only inside it
 and, unless whenLoggedOn: true, with nobody logged on; the rest of the PC's work runs any time. A sweep runs the PCs that
@@ -130,7 +134,7 @@ Examples:
               store, transport, secretSources: project.config.secrets, projectRoot: project.root, cases: await caseContextOf(project, store),
               leaseTimeoutMs: project.config.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS, logDir: logFolderOf(project),
               commandLine: ['homeshift', ...process.argv.slice(2)].join(' '), selector: opts.limit ?? null,
-              probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, complianceEvery, slots, inFlight, now: clock,
+              probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, complianceEvery, offlineCaseAfter: project.config.keep?.offlineCaseAfter, slots, inFlight, now: clock,
               disturb: { gate: createDisturbGate(project.config.disturb), addReboots: (p, wanted, pending) => withRebootSteps(project, p, wanted, pending) },
               onProbed: (seen) => { mine = seen; for (const id of seen) inFlight.add(id); probed(); },
             }, { listeners, softStop: soft.signal, hardStop: hard.signal, onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) })
@@ -167,6 +171,6 @@ function fixedClock(text: string): () => Date {
 }
 
 function report(out: Output, json: boolean, n: number, s: SweepSummary): void {
-  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, startedAt: s.startedAt, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, running: s.running, parked: s.parked, deferred: s.deferred, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, checkRunId: s.checked?.runId ?? null, at: new Date().toISOString() }));
+  if (json) out.out(JSON.stringify({ kind: 'sweep', sweep: n, startedAt: s.startedAt, due: s.due, seen: s.seen, unseen: s.unseen, waiting: s.waiting, running: s.running, parked: s.parked, deferred: s.deferred, offline: s.offline, runId: s.run?.runId ?? null, outcome: s.run?.outcome ?? null, checkRunId: s.checked?.runId ?? null, at: new Date().toISOString() }));
   else out.out(`${new Date().toISOString()} ${describeSweep(n, s)}`);
 }

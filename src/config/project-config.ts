@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Diagnostic, ImportSettings, ProjectConfig, SecretSource, SourcePos, SshSettings, Vars } from '../model/index.js';
 import { isPostgresUrl, urlHasPassword } from '../model/journal-url.js';
+import { DEFAULT_OFFLINE_AFTER, parseOfflineAfter, type OfflineAfter } from '../model/offline-after.js';
 import { createDiagnostic } from './diagnostics.js';
 import { buildDisturbConfig, type RawDisturb, type RawSiteSettings } from './disturb-config.js';
 import { buildRouting, type RawRouting } from './routing-config.js';
@@ -44,6 +45,7 @@ interface RawConfig {
   bootstrap?: { allowFrom?: string[] };
   import?: ImportSettings;
   rollout?: { waves?: string; maxFailures?: string };
+  keep?: { offlineCaseAfter?: string };
   vars?: Vars;
   timeZone?: string;
   disturb?: RawDisturb;
@@ -87,6 +89,7 @@ export function buildProjectConfig(src: YamlSource, root: string): { config: Pro
     ...(raw.bootstrap?.allowFrom !== undefined ? { bootstrap: { allowFrom: raw.bootstrap.allowFrom } } : {}),
     ...(raw.import !== undefined ? { import: raw.import } : {}),
     ...(raw.rollout !== undefined ? { rollout: raw.rollout } : {}),
+    keep: { offlineCaseAfter: offlineAfterSetting(raw.keep?.offlineCaseAfter) },
     vars: raw.vars ?? {},
     ...(disturb.config !== undefined ? { disturb: disturb.config } : {}),
     pos: posAtPath(src, []),
@@ -119,6 +122,14 @@ export function checkJournalConfig(src: YamlSource, config: ProjectConfig, locat
     out.push(createDiagnostic('unknown-secret', `notify.smtpPasswordSecret: secret ${smtpSecret} is not declared under secrets: in homeshift.yaml`, posAtPath(src, ['notify', 'smtpPasswordSecret'])));
   }
   return out;
+}
+
+/** keep.offlineCaseAfter; the schema has refused any other text with its position before this runs. */
+function offlineAfterSetting(text: string | undefined): OfflineAfter {
+  if (text === undefined) return DEFAULT_OFFLINE_AFTER;
+  const after = parseOfflineAfter(text);
+  if (!after) throw new RangeError(`not a keep.offlineCaseAfter: ${text}`);
+  return after;
 }
 
 function toList(value: string | string[]): string[] {

@@ -23,7 +23,8 @@ export function nextCase(existing: CaseRecord | null, runId: string, record: Mac
     return { ...existing, status: 'closed', closedAt: at, closedByRun: runId, lastAttempt: at, lastRun: runId };
   }
   if (!isFailing(result)) return null;
-  const reopened = !existing || existing.status !== 'open';
+  // an offline case (keep: not seen for days) gives way to the failure's own case: the PC was reached after all
+  const reopened = !existing || existing.status !== 'open' || existing.errorClass === 'offline';
   const attempts = reopened ? 1 : existing.attempts + 1;
   // A case keeps its owner and due time while it stays open; only a new case is routed.
   const kept = reopened ? null : existing;
@@ -51,10 +52,12 @@ export function nextCase(existing: CaseRecord | null, runId: string, record: Mac
   };
 }
 
-/** The history a run adds when it changes a case: opened (a new or reopened case) or closed. */
+/** The history a run adds when it changes a case: opened (a new or reopened case) or closed; an offline case a failure replaces closes first. */
 export function runCaseEvents(existing: CaseRecord | null, next: CaseRecord, runId: string): CaseEvent[] {
   const base = { machine: next.machine, text: null, runId, who: null };
   if (next.status === 'closed') return [{ ...base, at: next.closedAt ?? next.lastAttempt, kind: 'closed', owner: null }];
-  if (!existing || existing.status !== 'open') return [{ ...base, at: next.firstFailed, kind: 'opened', owner: next.owner }];
+  const open = { ...base, at: next.firstFailed, kind: 'opened' as const, owner: next.owner };
+  if (!existing || existing.status !== 'open') return [open];
+  if (existing.errorClass === 'offline' && next.errorClass !== 'offline') return [{ ...base, at: next.firstFailed, kind: 'closed', owner: null }, open];
   return [];
 }

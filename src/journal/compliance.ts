@@ -73,7 +73,7 @@ export function isComplianceCase(c: CaseRecord): boolean {
  */
 export function complianceCase(existing: CaseRecord | null, runId: string, u: ComplianceUpdate, context: CaseContext, wasCompliant: boolean): { next: CaseRecord; events: CaseEvent[] } | null {
   if (u.failing) {
-    if (existing?.status === 'open' || !wasCompliant) return null;
+    if ((existing?.status === 'open' && existing.errorClass !== 'offline') || !wasCompliant) return null;
     const record: MachineRecord = {
       result: {
         machine: u.machine, site: u.site, status: 'failed', errorClass: 'step-failed', message: u.failing.message, fingerprint: u.failing.fingerprint,

@@ -26,13 +26,18 @@ function requireDuration(text: string): number {
   return ms;
 }
 
-/** When the case escalated (stored, else computed from its attempts, its age or its due time at `now`), or null. */
+/**
+ * When the case escalated (stored, else computed from its attempts, its age or its due time at `now`), or null.
+ * An offline case is no failure: no attempts, and being switched off for long is its cause, not a delay of its
+ * owner; only a due time its routing rule gives it makes it escalate.
+ */
 export function escalatedAt(c: CaseRecord, policy: EscalationPolicy, now: Date): string | null {
   if (c.status !== 'open') return null;
   const candidates: number[] = [];
+  const failure = c.errorClass !== 'offline';
   if (c.escalatedAt) candidates.push(Date.parse(c.escalatedAt));
-  if (policy.afterAttempts !== null && c.attempts >= policy.afterAttempts) candidates.push(Date.parse(c.lastAttempt));
-  if (policy.after !== null) {
+  if (failure && policy.afterAttempts !== null && c.attempts >= policy.afterAttempts) candidates.push(Date.parse(c.lastAttempt));
+  if (failure && policy.after !== null) {
     const due = Date.parse(c.firstFailed) + requireDuration(policy.after);
     if (due <= now.getTime()) candidates.push(due);
   }

@@ -187,6 +187,33 @@ export const MIGRATIONS: readonly string[] = [
     steps TEXT NOT NULL
   );
   `,
+  // A case keep opens for a PC not seen for days comes from no run: last_run may be empty. The table is rebuilt
+  // with its rows, as SQLite cannot drop a NOT NULL.
+  `
+  CREATE TABLE cases_v2 (
+    machine TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+    error_class TEXT,
+    fingerprint TEXT,
+    message TEXT,
+    first_failed TEXT NOT NULL,
+    last_attempt TEXT NOT NULL,
+    last_run TEXT REFERENCES runs(id),
+    attempts INTEGER NOT NULL,
+    owner TEXT,
+    escalated_at TEXT,
+    closed_at TEXT,
+    closed_by_run TEXT REFERENCES runs(id),
+    due_at TEXT
+  );
+  INSERT INTO cases_v2 (machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, escalated_at, closed_at, closed_by_run, due_at)
+    SELECT machine, site, status, error_class, fingerprint, message, first_failed, last_attempt, last_run, attempts, owner, escalated_at, closed_at, closed_by_run, due_at FROM cases;
+  DROP TABLE cases;
+  ALTER TABLE cases_v2 RENAME TO cases;
+  CREATE INDEX cases_by_status ON cases(status, site);
+  CREATE INDEX cases_by_fingerprint ON cases(fingerprint);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

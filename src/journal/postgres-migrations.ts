@@ -169,6 +169,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     steps text NOT NULL
   );
   `,
+  // A case keep opens for a PC not seen for days comes from no run.
+  `
+  ALTER TABLE cases ALTER COLUMN last_run DROP NOT NULL;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

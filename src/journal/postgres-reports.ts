@@ -14,8 +14,9 @@ export type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult
 // Text is sorted byte-wise, as SQLite and JavaScript do, whatever collation the database was created with.
 const C = 'COLLATE "C"';
 
+// an offline case (keep: not seen for days) escalates only past its due time, never by attempts or age (escalation.ts)
 const escalated = (attempts: string, by: string, now: string): string =>
-  `(c.escalated_at IS NOT NULL OR c.attempts >= ${attempts}::integer OR c.first_failed <= ${by}::timestamptz OR c.due_at <= ${now}::timestamptz)`;
+  `(c.escalated_at IS NOT NULL OR (c.error_class IS DISTINCT FROM 'offline' AND (c.attempts >= ${attempts}::integer OR c.first_failed <= ${by}::timestamptz)) OR c.due_at <= ${now}::timestamptz)`;
 
 function knownMachines(withInventory: boolean): string {
   if (withInventory) {

@@ -269,8 +269,8 @@ export class PostgresStore implements JournalStore {
     });
   }
 
-  async recordPresence(updates: PresenceUpdate[]): Promise<void> {
-    if (updates.length > 0) await this.write((q) => presence.recordPresence(q, updates));
+  async recordPresence(updates: PresenceUpdate[], offline?: presence.OfflineCaseRequest): Promise<presence.OfflineCaseChanges> {
+    return updates.length === 0 && !offline?.notSeen.length ? { opened: [], closed: [] } : this.write((q) => presence.recordPresence(q, updates, offline));
   }
 
   async listPresence(): Promise<PresenceRecord[]> {

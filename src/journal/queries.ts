@@ -23,7 +23,7 @@ export interface OpenCaseView {
   overdue: boolean; // open past its due time
   firstFailed: string;
   lastAttempt: string;
-  lastRun: string;
+  lastRun: string | null;
   ageMs: number;
   age: string;
   escalated: boolean;

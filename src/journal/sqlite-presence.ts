@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { ParkRecord, PresenceRecord, PresenceUpdate } from './store.js';
+import { machinesOf, offlineCaseChanges, type OfflineCaseChanges, type OfflineCaseRequest } from './offline-cases.js';
+import { caseParams, toCaseRecord } from './sqlite-rows.js';
+import { eventParams, INSERT_EVENT, UPSERT_CASE } from './sqlite-store.js';
+import type { CaseRecord, ParkRecord, PresenceRecord, PresenceUpdate } from './store.js';
 
 /** keep's record of the PCs it has seen and not seen, and the parks: SQL of the SQLite store, inside its write transactions. */
-export function recordPresence(db: Database.Database, updates: PresenceUpdate[]): void {
+export function recordPresence(db: Database.Database, updates: PresenceUpdate[], offline: OfflineCaseRequest | undefined): OfflineCaseChanges {
   const seen = db.prepare(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at) VALUES (?, ?, ?, NULL, 0, NULL)
     ON CONFLICT (machine) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen, unseen_since = NULL, misses = 0, next_probe_at = NULL`);
   const unseen = db.prepare(`INSERT INTO machine_presence (machine, site, last_seen, unseen_since, misses, next_probe_at) VALUES (?, ?, NULL, ?, 1, ?)
@@ -12,6 +15,18 @@ export function recordPresence(db: Database.Database, updates: PresenceUpdate[])
     if (u.seen) seen.run(u.machine, u.site, u.at);
     else unseen.run(u.machine, u.site, u.at, u.nextProbeAt);
   }
+  const select = db.prepare('SELECT * FROM cases WHERE machine = ?');
+  const cases = new Map<string, CaseRecord>();
+  for (const machine of machinesOf(updates, offline)) {
+    const row = select.get(machine) as Record<string, unknown> | undefined;
+    if (row) cases.set(machine, toCaseRecord(row));
+  }
+  const { rows, events, opened, closed } = offlineCaseChanges(cases, updates, offline);
+  const upsertCase = db.prepare(UPSERT_CASE);
+  const addEvent = db.prepare(INSERT_EVENT);
+  for (const c of rows) upsertCase.run(caseParams(c));
+  for (const e of events) addEvent.run(eventParams(e));
+  return { opened, closed };
 }
 
 export function parkMachine(db: Database.Database, park: ParkRecord): void {

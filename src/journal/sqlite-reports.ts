@@ -15,7 +15,8 @@ export const FAILED_IN = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
 /** A machine's row in a run not done yet, as an SQL list in parentheses: not reached (pending) or cut off by the run's end. */
 export const UNFINISHED_IN = `('pending', 'interrupted')`;
 
-const ESCALATED = `(c.escalated_at IS NOT NULL OR c.attempts >= @attempts OR c.first_failed <= @first_failed_by OR c.due_at <= @now)`;
+// an offline case (keep: not seen for days) escalates only past its due time, never by attempts or age (escalation.ts)
+const ESCALATED = `(c.escalated_at IS NOT NULL OR (c.error_class IS NOT 'offline' AND (c.attempts >= @attempts OR c.first_failed <= @first_failed_by)) OR c.due_at <= @now)`;
 
 /** The machines status counts: the inventory (and open cases outside it), or every machine the journal knows. */
 function knownMachines(withInventory: boolean): string {

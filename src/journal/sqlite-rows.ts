@@ -69,7 +69,7 @@ export function toCaseRecord(r: Row): CaseRecord {
     message: strOrNull(r.message),
     firstFailed: str(r.first_failed),
     lastAttempt: str(r.last_attempt),
-    lastRun: str(r.last_run),
+    lastRun: strOrNull(r.last_run),
     attempts: Number(r.attempts),
     owner: strOrNull(r.owner),
     dueAt: strOrNull(r.due_at),

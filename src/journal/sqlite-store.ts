@@ -17,6 +17,7 @@ import type { RunMode, RunOutcome } from '../model/result.js';
 import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
 import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
 import * as applied from './sqlite-applied.js';
+import type { OfflineCaseChanges, OfflineCaseRequest } from './offline-cases.js';
 import * as compliance from './sqlite-compliance.js';
 import * as presence from './sqlite-presence.js';
 import { burnDown, countBySite, groupOpenCases, journalCounts, lastResults, machineHistory, unfinishedRuns, UNFINISHED_IN } from './sqlite-reports.js';
@@ -318,8 +319,8 @@ export class SqliteStore implements JournalStore {
     });
   }
 
-  async recordPresence(updates: PresenceUpdate[]): Promise<void> {
-    if (updates.length > 0) this.write(() => presence.recordPresence(this.db, updates));
+  async recordPresence(updates: PresenceUpdate[], offline?: OfflineCaseRequest): Promise<OfflineCaseChanges> {
+    return updates.length === 0 && !offline?.notSeen.length ? { opened: [], closed: [] } : this.write(() => presence.recordPresence(this.db, updates, offline));
   }
 
   async listPresence(): Promise<PresenceRecord[]> {

@@ -1,5 +1,6 @@
 import type { AppliedStore } from './applied.js';
 import type { ErrorClass, MachineResult, MachineStatus, RunMode, RunOutcome, StepStatus } from '../model/result.js';
+import type { OfflineCaseChanges, OfflineCaseRequest } from './offline-cases.js';
 
 /** Raised for anything the journal cannot do; its message is meant for people (no stack trace needed). */
 export class JournalError extends Error {
@@ -117,7 +118,7 @@ export interface CaseRecord {
   message: string | null;
   firstFailed: string;
   lastAttempt: string;
-  lastRun: string;
+  lastRun: string | null; // null: no run has tried the PC since the case opened (offline, opened by keep)
   attempts: number;
   owner: string | null;
   dueAt: string | null; // when the owner must have reacted: opened plus the routing rule's reactWithin
@@ -395,7 +396,8 @@ export interface JournalStore extends AppliedStore {
   /** Which of `machines` this run has already finished (a status other than pending or interrupted), in one query:
    *  a lease just taken on one of them goes back (another controller of the run got there first). */
   finishedInRun(runId: string, machines: string[]): Promise<string[]>;
-  recordPresence(updates: PresenceUpdate[]): Promise<void>;
+  /** Keep probes' outcomes and, in the same transaction, open or close the offline cases (offline-cases.ts). */
+  recordPresence(updates: PresenceUpdate[], offline?: OfflineCaseRequest): Promise<OfflineCaseChanges>;
   listPresence(): Promise<PresenceRecord[]>; // by machine
   parkMachine(park: ParkRecord): Promise<void>; // replaces an earlier park of the machine
   unparkMachine(machine: string): Promise<boolean>; // false: it was not parked

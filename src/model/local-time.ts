@@ -39,3 +39,16 @@ export function localTime(at: string | number | Date | null | undefined): string
 export function localClock(at: string | number | Date): string {
   return localTime(at).slice(11, 19);
 }
+
+/** The control machine's wall clock at `ms` (TZ, else the system's zone), written as if it were UTC: minus `ms`, its offset. */
+export function wallClock(ms: number): number {
+  const parts = Object.fromEntries(formatIn(process.env.TZ).formatToParts(ms).map((p) => [p.type, p.value]));
+  const [y, mo, d, h, mi, s] = ['year', 'month', 'day', 'hour', 'minute', 'second'].map((k) => Number(parts[k]));
+  return Date.UTC(y, mo - 1, d, h, mi, s) + (ms - Math.floor(ms / 1000) * 1000);
+}
+
+/** When the local day of the calendar date `date` (a Date.UTC midnight) begins in the control machine's zone. */
+export function startOfLocalDay(date: number): number {
+  const guess = date - (wallClock(date) - date);
+  return date - (wallClock(guess) - guess); // the offset at the guess is the one in force at that midnight
+}

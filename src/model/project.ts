@@ -1,6 +1,7 @@
 import type { DisturbConfig } from './time-window.js';
 import type { SourcePos } from './source.js';
 import type { ErrorClass } from './result.js';
+import type { OfflineAfter } from './offline-after.js';
 
 export type Os = 'windows' | 'linux';
 export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
@@ -48,6 +49,7 @@ export interface ProjectConfig {
   bootstrap?: { allowFrom: string[] }; // the day-zero script's management networks (homeshift bootstrap windows)
   import?: ImportSettings; // how directory import reads exports
   rollout?: { waves?: string; maxFailures?: string }; // rollout's and rerun's defaults for --waves and --max-failures
+  keep?: { offlineCaseAfter: OfflineAfter }; // when a PC keep does not see becomes a case; default DEFAULT_OFFLINE_AFTER
   vars: Vars; // project-wide template variables (e.g. root, mailServer)
   disturb?: DisturbConfig; // windows of time for disturbing steps, per site; without it they run any time
   pos: SourcePos;

@@ -4,8 +4,9 @@
 export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'unreachable' | 'deferred';
 /** `busy`: another live run holds the machine's lease; it was not contacted (not a failure, no case). */
 export type MachineStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'interrupted' | 'busy';
-export type ErrorClass = 'validation' | 'unreachable' | 'auth' | 'timeout' | 'step-failed' | 'interrupted' | 'internal';
-export const ERROR_CLASSES: readonly ErrorClass[] = ['validation', 'unreachable', 'auth', 'timeout', 'step-failed', 'interrupted', 'internal'];
+/** `offline` is no result's class: it is the class of the case keep opens for a PC not seen for too long (its attempts stay 0). */
+export type ErrorClass = 'validation' | 'unreachable' | 'auth' | 'timeout' | 'step-failed' | 'interrupted' | 'internal' | 'offline';
+export const ERROR_CLASSES: readonly ErrorClass[] = ['validation', 'unreachable', 'auth', 'timeout', 'step-failed', 'interrupted', 'internal', 'offline'];
 
 export interface StepResult {
   step: string; // PlannedStep.id

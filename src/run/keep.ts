@@ -2,9 +2,12 @@
  * One sweep of `homeshift keep`: find the PCs that need work, probe them cheaply, and run those that answer
  * through the same path as a rollout (runRollout: leases, journal, routing, the threshold per sweep). A PC that
  * does not answer gets "not seen since" in the journal and is probed again after a per-PC, capped backoff: it
- * never gets a result, so its attempts do not rise and it does not escalate for being off.
+ * never gets a result, so its attempts do not rise and it does not escalate for being off. One not seen for longer
+ * than keep.offlineCaseAfter gets an offline case for its site's supporters instead (journal/offline-cases.ts).
  */
-import type { JournalStore, ParkRecord, PresenceUpdate } from '../journal/index.js';
+import type { JournalStore, ParkRecord, PresenceRecord, PresenceUpdate } from '../journal/index.js';
+import type { NotSeenPc, OfflineCaseChanges } from '../journal/offline-cases.js';
+import { DEFAULT_OFFLINE_AFTER, notSeenFor, type OfflineAfter } from '../model/offline-after.js';
 import type { MachinePlan, Plan } from '../model/plan.js';
 import { checksOnly, complianceDue } from './compliance-due.js';
 import { mayAskForReboot } from '../plan/reboot-step.js';
@@ -20,6 +23,7 @@ export interface KeepSweepRequest extends Omit<RolloutRequest, 'plan' | 'resumeR
   probeTimeoutMs: number;
   backoff: { baseMs: number; capMs: number }; // after n+1 misses in a row a PC waits min(cap, base * (2^n - 1)) before its next probe
   complianceEvery?: Map<string, number>; // per profile: how often its checks run again (complianceIntervals)
+  offlineCaseAfter?: OfflineAfter; // a due PC not seen this long gets an offline case (default 3 working days)
   now?: () => Date;
   inFlight?: ReadonlySet<string>; // PCs an earlier sweep's run is still working on: neither probed nor run again
   onProbed?: (seen: readonly string[]) => void; // the probes are in and these PCs are about to run
@@ -41,6 +45,7 @@ export interface SweepSummary {
   running: string[]; // due but still in an earlier sweep's run
   seen: string[];
   unseen: string[];
+  offline: OfflineCaseChanges; // offline cases opened (not seen for too long) and closed (seen again) by this sweep
   run: RolloutSummary | null; // null: nobody to run
   checked: RolloutSummary | null; // the check run of the PCs due only for their compliance check; null: none
 }
@@ -106,8 +111,8 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
     else if (closed(m, reason) !== null) deferred.push({ machine: m.machine.id, reason: closed(m, reason)! });
     else toProbe.push(m);
   }
-  const empty = { startedAt: now.toISOString(), due, parked, waiting, deferred, running, seen: [], run: null, checked: null };
-  if (hooks.softStop?.aborted) return { ...empty, unseen: [] };
+  const idle = { startedAt: now.toISOString(), due, parked, waiting, deferred, running, seen: [], run: null, checked: null };
+  if (hooks.softStop?.aborted) return { ...idle, unseen: [], offline: { opened: [], closed: [] } };
 
   const answers = await probeMachines(toProbe.map((m) => ({ id: m.machine.id, host: m.machine.host, port: m.machine.port })), { timeoutMs: req.probeTimeoutMs });
   const at = new Date().toISOString();
@@ -117,11 +122,12 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
     const wait = seen ? 0 : backoffMs(misses, req.backoff); // the first miss is probed again next sweep
     return { machine: m.machine.id, site: m.machine.site, seen, at, nextProbeAt: seen || wait <= 0 ? null : new Date(Date.now() + wait).toISOString() };
   });
-  await store.recordPresence(updates);
   const seen = toProbe.filter((m) => answers.get(m.machine.id) === true);
   const unseen = toProbe.filter((m) => answers.get(m.machine.id) !== true).map((m) => m.machine.id);
   const seenIds = seen.map((m) => m.machine.id);
-  if (seen.length === 0 || hooks.softStop?.aborted) return { ...empty, unseen };
+  const away = notSeenLong(req, [...unseen, ...waiting], byId, now);
+  const offline = await store.recordPresence(updates, { notSeen: away, context: req.cases });
+  if (seen.length === 0 || hooks.softStop?.aborted) return { ...idle, unseen, offline };
   req.onProbed?.(seenIds);
   // PCs due only for their checks get a check run of the checks alone: read-only, no leases, nothing changed
   const toCheck = seen.filter((m) => work.get(m.machine.id) === 'compliance-due');
@@ -130,7 +136,23 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
   const checked = toCheck.length > 0 && !hooks.softStop?.aborted
     ? await runRollout({ ...req, settings: { ...req.settings, check: true }, plan: checksOnly(req.subPlan(toCheck)) }, hooks)
     : null;
-  return { startedAt: now.toISOString(), due, parked, waiting, deferred, running, seen: seenIds, unseen, run, checked };
+  return { startedAt: now.toISOString(), due, parked, waiting, deferred, running, seen: seenIds, unseen, offline, run, checked };
+}
+
+/**
+ * The PCs of `ids` (due, not parked, not answering) not seen for keep.offlineCaseAfter: each gets an offline case
+ * unless it has an open case already. A PC whose first miss is this sweep's has no record yet and is not away long.
+ */
+function notSeenLong(req: KeepSweepRequest, ids: string[], presence: Map<string, PresenceRecord>, now: Date): NotSeenPc[] {
+  const after = req.offlineCaseAfter ?? DEFAULT_OFFLINE_AFTER;
+  const site = new Map(req.fullPlan.machines.map((m) => [m.machine.id, m.machine.site]));
+  const away: NotSeenPc[] = [];
+  for (const id of ids) {
+    const since = presence.get(id)?.unseenSince;
+    const message = since ? notSeenFor(after, new Date(since), now) : null;
+    if (since && message) away.push({ machine: id, site: site.get(id)!, since, at: now.toISOString(), message });
+  }
+  return away;
 }
 
 /** The sweep's plan with restart steps where a site has a window and a PC waits (or may ask) for a reboot, gated for `now`. */

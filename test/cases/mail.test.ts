@@ -40,3 +40,24 @@ describe('a digest as a message', () => {
     expect(text).toContain('then re-run them: homeshift rerun --cause step-failed:mailbox:3f2a9c1b');
   });
 });
+
+describe('an offline case in a digest', () => {
+  const recipientOf = createRecipientResolver([{ name: 'Käthe Krause', email: 'kaethe@example.com' }]);
+  const offline = {
+    machine: 'BRU-D0007', site: 'bruehl', errorClass: 'offline', message: 'not seen for 4 working days (since 2026-12-01 09:12)', fingerprint: 'offline:not-seen',
+    cause: 'not seen for <n> working days (since <n>-<n>-<n> <n>:<n>)', owner: 'Käthe Krause <kaethe@example.com>', ageMs: 4 * 86_400_000, age: '4d',
+    dueAt: null, overdue: false, attempts: 0, firstFailed: '2026-12-01T08:12:00.000Z',
+  } as OpenCaseView;
+  const [digest] = planDigests([{ view: offline, group: 'site-supporters', escalatedTo: null }], [], recipientOf).digests;
+
+  it('asks the supporter to call the colleague, in the site\'s language, and offers no re-run', async () => {
+    const settings = { from: { address: 'homeshift@example.com', name: 'Rollout team' }, subjectPrefix: '[homeshift]', project: 'Brühl' };
+    const en = readMessage(await buildRaw(composeDigest(digest, settings))).text;
+    expect(en).toContain('what to do: Call the colleague: is the PC switched on and on the VPN?');
+    expect(en).toContain('example: not seen for 4 working days (since 2026-12-01 09:12)');
+    expect(en).not.toContain('homeshift rerun');
+    const de = readMessage(await buildRaw(composeDigest(digest, { ...settings, languageOf: () => 'de' as const }))).text;
+    expect(de).toContain('Was zu tun ist: Die Kollegin oder den Kollegen anrufen: ist der PC eingeschaltet und mit dem VPN verbunden?');
+    expect(de).not.toContain('homeshift rerun');
+  });
+});
