@@ -291,17 +291,11 @@ export class PostgresStore implements JournalStore {
     return rows.map(parkRow);
   }
 
-  async recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void> {
-    if (updates.length > 0) await this.write((q) => compliance.recordCompliance(q, this.location, runId, updates, context));
-  }
+  async recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void> { if (updates.length > 0) await this.write((q) => compliance.recordCompliance(q, this.location, runId, updates, context)); }
 
-  async listCompliance(): Promise<ComplianceRecord[]> {
-    return compliance.listCompliance(this.query);
-  }
+  async listCompliance(): Promise<ComplianceRecord[]> { return compliance.listCompliance(this.query); }
 
-  async importCompliance(records: ComplianceRecord[]): Promise<number> {
-    return this.write((q) => compliance.importCompliance(q, records));
-  }
+  async importCompliance(records: ComplianceRecord[]): Promise<number> { return this.write((q) => compliance.importCompliance(q, records)); }
 
   async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) await this.write((q) => applied.recordApplied(q, updates)); }
   async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.query, machines); }

@@ -341,17 +341,11 @@ export class SqliteStore implements JournalStore {
     return rows.map(presence.parkRow);
   }
 
-  async recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void> {
-    if (updates.length > 0) this.write(() => compliance.recordCompliance(this.db, this.location, runId, updates, context));
-  }
+  async recordCompliance(runId: string, updates: ComplianceUpdate[], context: CaseContext): Promise<void> { if (updates.length > 0) this.write(() => compliance.recordCompliance(this.db, this.location, runId, updates, context)); }
 
-  async listCompliance(): Promise<ComplianceRecord[]> {
-    return compliance.listCompliance(this.db);
-  }
+  async listCompliance(): Promise<ComplianceRecord[]> { return compliance.listCompliance(this.db); }
 
-  async importCompliance(records: ComplianceRecord[]): Promise<number> {
-    return this.write(() => compliance.importCompliance(this.db, records));
-  }
+  async importCompliance(records: ComplianceRecord[]): Promise<number> { return this.write(() => compliance.importCompliance(this.db, records)); }
 
   async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) this.write(() => applied.recordApplied(this.db, updates)); }
   async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.db, machines); }
