@@ -42,6 +42,7 @@ export function renderProjectFile(a: InitAnswers, schema: string): string {
       ],
     },
   }, YAML_OPTS);
+  const dayTwo = stringify({ keep: { offlineCaseAfter: '3 working days' }, disturb: { window: '18:00-07:00', whenLoggedOn: false } }, YAML_OPTS);
   const tail = stringify({ vars: { mailServer: `mail.${a.domains[0]}` } }, YAML_OPTS);
   return [
     schema,
@@ -57,6 +58,10 @@ export function renderProjectFile(a: InitAnswers, schema: string): string {
     '# Failed PCs become cases: authentication and internal errors go to central IT, everything else to the\n',
     "# site's supporters; homeshift notify sends each owner one digest (the SMTP server is given with --smtp).\n",
     cases,
+    '# Day two (homeshift keep): a PC not seen for three working days becomes an offline case for its site\'s\n',
+    '# supporters; installs that need a restart, and the restart, wait for the evening and for nobody logged on\n',
+    '# (in the control machine\'s time zone; timeZone: and sites: set others, see docs/keep.md).\n',
+    dayTwo,
     tail,
   ].join('');
 }
