@@ -96,6 +96,12 @@ describe.each(CASES)('windows of time on $os lab PCs', ({ windows, install, mark
     expect(await journal((s) => s.listCases({ status: 'open' }))).toEqual([]);
     const status = await runCli(['-C', lab.projectDir, 'status']);
     expect(status.stdout).toMatch(new RegExp(`deferred at \\S+ until 18:00 Europe/Berlin: 2 PC\\(s\\): ${a} \\(outside the window 18:00–07:00 Europe/Berlin\\)`));
+    const html = join(base, 'report.html');
+    expect((await runCli(['-C', lab.projectDir, 'report', '--html', html])).exitCode).toBe(0);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('<h3>Deferred: 2 PCs</h3>');
+    expect(page).toContain(`<code>${a}</code> (outside the window 18:00–07:00 Europe/Berlin)`);
+    expect(page).toContain('<span class="badge deferred" title="outside the window 18:00–07:00 Europe/Berlin">');
 
     // still outside: the PCs stay due, but are left alone until the window opens
     const second = await sweep(OUTSIDE);

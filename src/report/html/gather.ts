@@ -46,6 +46,7 @@ export interface MachineRow extends ReportMachine {
   message: string | null;
   escalated: boolean;
   rebootPending?: true; // waits for a restart (status' reboot pending)
+  deferred?: string; // a disturbing step waits for its window of time or for the user to log off: why
 }
 
 /** Everything the HTML report shows, gathered from the journal and the project before rendering. */
@@ -94,10 +95,12 @@ export async function gatherReportData(input: ReportInput): Promise<HtmlReportDa
   const inventory = new Map(input.machines.map((m) => [m.id, m]));
   for (const [id, r] of last) if (!inventory.has(id) && !input.only) inventory.set(id, { id, site: r.site, role: '', os: '' });
   const rebooting = new Set(status.sites.flatMap((s) => s.rebootPending ?? []));
+  const deferred = new Map((await store.listDeferred()).map((d) => [d.machine, (d.reason ?? 'deferred').replace(/^deferred: /, '')]));
   const machines = [...inventory.values()].map((m) => {
     const c = openByMachine.get(m.id);
     const row = machineRow(m, last.get(m.id), stateOf(c !== undefined, successes.get(m.id), input.planHashes.get(m.id)), c?.escalated ?? false);
-    return rebooting.has(m.id) ? { ...row, rebootPending: true as const } : row;
+    const waits = deferred.get(m.id);
+    return { ...row, ...(rebooting.has(m.id) ? { rebootPending: true as const } : {}), ...(waits ? { deferred: waits } : {}) };
   });
   machines.sort((a, b) => a.site.localeCompare(b.site) || a.id.localeCompare(b.id));
 

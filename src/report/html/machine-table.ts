@@ -5,7 +5,8 @@ import type { MachineRow } from './gather.js';
 
 function renderRow(m: MachineRow): string {
   const last = m.lastStatus ? `${escapeHtml(localTime(m.lastRun))} <span class="muted">${escapeHtml(m.lastStatus)}</span>` : '<span class="muted">never</span>';
-  const flag = (m.escalated ? ' <span class="badge escalated">escalated</span>' : '') + (m.rebootPending ? ' <span class="badge reboot">reboot pending</span>' : '');
+  const flag = (m.escalated ? ' <span class="badge escalated">escalated</span>' : '') + (m.rebootPending ? ' <span class="badge reboot">reboot pending</span>' : '')
+    + (m.deferred ? ` <span class="badge deferred" title="${escapeHtml(m.deferred)}">deferred: ${escapeHtml(m.deferred)}</span>` : '');
   return `<tr data-state="${escapeHtml(m.state)}">
 <td><code>${escapeHtml(m.id)}</code></td><td>${escapeHtml(m.site)}</td><td class="nowrap">${escapeHtml(m.role)}</td><td>${escapeHtml(m.os)}</td>
 <td><span class="state st-${toClassName(m.state)}">${escapeHtml(m.state)}</span>${flag}</td><td class="nowrap">${last}</td>

@@ -51,7 +51,7 @@ export function renderHtmlReport(data: HtmlReportData): string {
 </header>
 <main>
 ${renderTiles(data)}
-${section('progress', 'Progress per site', 'done, open cases, stale (plan changed since success), never tried', renderSiteProgress(data.status, data.siteNames))}
+${section('progress', 'Progress per site', 'done, open cases, stale (plan changed since success), never tried', renderSiteProgress(data.status, data.siteNames, data.machines))}
 ${section('causes', 'Error causes', `${countOf(data.causes.length, 'cause')} behind ${countOf(caseCount, 'open case')}`, renderCauses(data.causes))}
 ${section('home-ready', 'PCs home-ready over time', 'per site, PCs whose last result is ok and that are not out of compliance, after each run', renderHomeReady(data.homeReady, data.siteNames))}
 ${section('groups', 'Owner groups and reaction times', 'open cases per group against their due time', renderOwnerGroups(data.groups))}

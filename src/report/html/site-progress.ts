@@ -31,7 +31,7 @@ function renderRow(label: string, sub: string, counts: Counts, total = false): s
 }
 
 /** Progress per site: a stacked bar (done / open / stale / unfinished / never tried) and the counts. */
-export function renderSiteProgress(status: StatusReport, siteNames: Record<string, string>): string {
+export function renderSiteProgress(status: StatusReport, siteNames: Record<string, string>, deferred: readonly { id: string; site: string; deferred?: string }[] = []): string {
   if (status.sites.length === 0) return '<p class="empty">No machines in the inventory or the journal.</p>';
   const legend = PARTS.map((p) => `<span class="key"><span class="swatch ${p.css}"></span>${escapeHtml(p.label)}</span>`).join('');
   const name = (s: SiteStatus) => siteNames[s.site] && siteNames[s.site] !== s.site ? siteNames[s.site] : '';
@@ -44,7 +44,7 @@ export function renderSiteProgress(status: StatusReport, siteNames: Record<strin
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>${renderRebootPending(status)}`;
+</table>${renderRebootPending(status)}${renderDeferred(deferred)}`;
 }
 
 /** The PCs that wait for a restart (an installer answered 3010 or 1641), by site; nothing when none does. */
@@ -56,5 +56,18 @@ function renderRebootPending(status: StatusReport): string {
   return `
 <section class="reboot-pending"><h3>Reboot pending: ${total} PC${total === 1 ? '' : 's'}</h3>
 <p class="caption">Installed; the software takes effect after the PC restarts.</p>
+<ul>${items.join('')}</ul></section>`;
+}
+
+/** The PCs whose disturbing steps wait for their site's window of time or for the user to log off, by site. */
+function renderDeferred(machines: readonly { id: string; site: string; deferred?: string }[]): string {
+  const waiting = machines.filter((m) => m.deferred);
+  if (waiting.length === 0) return '';
+  const bySite = new Map<string, string[]>();
+  for (const m of waiting) bySite.set(m.site, [...(bySite.get(m.site) ?? []), `<code>${escapeHtml(m.id)}</code> (${escapeHtml(m.deferred!)})`]);
+  const items = [...bySite].map(([site, list]) => `<li><strong>${escapeHtml(site)}</strong>: ${list.length} &mdash; ${list.join(', ')}</li>`);
+  return `
+<section class="reboot-pending"><h3>Deferred: ${waiting.length} PC${waiting.length === 1 ? '' : 's'}</h3>
+<p class="caption">Installs that need a restart, and the restart, wait for the site's window of time or for the colleague to log off; the rest is done.</p>
 <ul>${items.join('')}</ul></section>`;
 }

@@ -47,6 +47,7 @@ tr.total th, tr.total td { border-top: 2px solid var(--line); font-weight: 600; 
 .badge.overdue { background: #fdecea; color: var(--open); }
 ul.owners { list-style: none; margin: 0; padding: 0; font-size: 12px; }
 .badge.reboot { background: #fff4e0; color: #8a5300; }
+.badge.deferred { background: #eef0ff; color: #3a3f8f; }
 .reboot-pending h3 { font-size: 14px; margin: 14px 0 2px; }
 .reboot-pending ul { margin: 4px 0 0; padding-left: 18px; }
 .cls-step-failed { background: #fdecea; color: #a31515; } .cls-unreachable { background: #e8eaed; color: #3c4650; }
