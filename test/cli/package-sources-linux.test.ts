@@ -4,30 +4,19 @@
  * a second run fetches nothing; a tampered download installs nothing; a download broken off halfway is resumed by
  * the next attempt, which fetches only the rest.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { labPackage, put, sha } from '../support/lab-packages.js';
 import { machineResults, runCli } from './run-cli.js';
 
 const MB = 1024 * 1024;
 const PCS = 3;
 
 /** A lab .deb of `size` bytes: its control fields, then filler lines (real packages are big). */
-function labDeb(name: string, version: string, size: number): Buffer {
-  const head = Buffer.from(`Package: ${name}\nVersion: ${version}\nArchitecture: amd64\n`);
-  const filler = Buffer.from(randomBytes(Math.ceil((size - head.length) / 2)).toString('hex').slice(0, size - head.length).replace(/(.{127})./g, '$1\n'));
-  return Buffer.concat([head, filler]);
-}
-
-const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-async function put(file: string, data: string | Buffer): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, data);
-}
+const labDeb = (name: string, version: string, size: number): Buffer => labPackage(`Package: ${name}\nVersion: ${version}\nArchitecture: amd64\n`, size);
 
 describe('.deb packages from a source on Linux lab PCs', () => {
   let dir: string;

@@ -4,12 +4,12 @@
  * share path, which the lab's share refuses as a key-login session is refused in the field; a share mapped with a
  * credential; a download broken off halfway, resumed by the next attempt.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
+import { labPackage, put, sha } from '../support/lab-packages.js';
 import { parseTable, readRegistry } from '../../src/lab/windows/state-files.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
 import { machineResults, runCli } from './run-cli.js';
@@ -25,20 +25,6 @@ const UNINSTALL = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
 const PASSWORD = 'S3cret:with colon';
 const MB = 1024 * 1024;
 const PCS = 20;
-
-/** A lab package of `size` bytes: its KEY=value header, then filler lines (real installers are big). */
-function labPackage(header: string, size: number): Buffer {
-  const head = Buffer.from(header);
-  const filler = Buffer.from(randomBytes(Math.ceil((size - head.length) / 2)).toString('hex').slice(0, size - head.length).replace(/(.{127})./g, '$1\n'));
-  return Buffer.concat([head, filler]);
-}
-
-const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-async function put(file: string, data: string | Buffer): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, data);
-}
 
 describeWindows('package sources on Windows lab PCs', () => {
   let dir: string;
