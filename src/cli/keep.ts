@@ -73,17 +73,17 @@ export function registerKeep(program: Command): void {
     .addOption(new Option('--format <format>', 'text: a line per sweep; json: one JSON object per line').choices(['text', 'json']))
     .addOption(new Option('--now <time>', 'the time the windows of time are judged at (ISO 8601), for trials and tests').hideHelp())
     .addHelpText('after', `
-A PC is due when it has an open case, was never tried, its plan changed since its last success
-(stale), a disturbing step was deferred, it waits for a reboot, or its profile's compliance.every has passed since its checks last
-ran (compliance-due: only the checks run, read-only; a PC out of compliance gets a case). A PC that does not answer is "not seen since" in the journal,
-not a failure: its attempts stay, it does not escalate, and it is probed again with backoff.
-After keep.offlineCaseAfter in homeshift.yaml (default 3 working days) it gets an offline case for
-its site's supporters (call the colleague), which closes when it answers again.
-Parked PCs (homeshift case park) are left alone until their date. Where homeshift.yaml gives a site
-a window of time (disturb:), installs that need a restart and the restart itself run only inside it
-and, unless whenLoggedOn: true, with nobody logged on; the rest of the PC's work runs any time. A sweep runs the PCs that
-answered while the next sweeps go on probing, all runs together within --forks. Ctrl-C or SIGTERM: the PCs in
-flight finish, nothing new starts, exit 0.
+A PC is due when it has an open case, was never tried, its plan changed since its last success (stale),
+a disturbing step was deferred, it waits for a reboot, or its profile's compliance.every has passed since
+its checks last ran (compliance-due: only the checks run, read-only; a PC out of compliance gets a case).
+A PC that does not answer is "not seen since" in the journal, not a failure: its attempts stay, it does
+not escalate, and it is probed again with backoff. After keep.offlineCaseAfter in homeshift.yaml (default
+3 working days) it gets an offline case for its site's supporters (call the colleague), which closes when
+it answers again. Parked PCs (homeshift case park) are left alone until their date. Where homeshift.yaml
+gives a site a window of time (disturb:), installs that need a restart and the restart itself run only
+inside it and, unless whenLoggedOn: true, with nobody logged on; the rest of the PC's work runs any time.
+A sweep runs the PCs that answered while the next sweeps go on probing, all runs together within --forks.
+Ctrl-C or SIGTERM: the PCs in flight finish, nothing new starts, exit 0.
 
 Examples:
   $ homeshift keep --every 5m
