@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MachinePlan, Plan, PlannedStep } from './plan.js';
+import { GATE_VARS, REBOOT_STEP_ID, type MachinePlan, type Plan, type PlannedStep } from './plan.js';
 import type { MachineResult } from './result.js';
 
 /**
@@ -81,13 +81,20 @@ export function installedBy(step: Pick<PlannedStep, 'id' | 'script' | 'vars'>): 
   return out;
 }
 
+const gateVars = new Set<string>(Object.values(GATE_VARS));
+
+/** The step as planned: without what a run's window-of-time gate added to its vars. */
+function plannedVars(vars: Record<string, string>): Record<string, string> {
+  return Object.keys(vars).some((k) => gateVars.has(k)) ? Object.fromEntries(Object.entries(vars).filter(([k]) => !gateVars.has(k))) : vars;
+}
+
 export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId: string, at: string): AppliedStep {
   return {
     step: step.id,
     title: step.title,
     script: step.script,
     scriptHash: scripts[step.script]?.hash ?? '',
-    vars: step.vars,
+    vars: plannedVars(step.vars),
     files: step.files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode, content: f.content })),
     installed: installedBy(step),
     runId,
@@ -98,7 +105,9 @@ export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId
 /** What a machine's apply result put on the PC; null when no step changed anything lasting (checks only, or none). */
 export function appliedUpdateOf(plan: MachinePlan, scripts: Plan['scripts'], result: MachineResult, runId: string): AppliedUpdate | null {
   const done = new Set(result.steps.filter((s) => s.status === 'ok' || s.status === 'changed').map((s) => s.step));
-  const steps = plan.steps.filter((s) => !s.checkOnly && !s.id.startsWith('check:') && done.has(s.id)).map((s) => appliedStepOf(s, scripts, runId, result.finishedAt));
+  // checks put nothing on the PC, and neither does a restart the run added (keep, rollout --reboot)
+  const lasting = plan.steps.filter((s) => !s.checkOnly && !s.id.startsWith('check:') && s.id !== REBOOT_STEP_ID);
+  const steps = lasting.filter((s) => done.has(s.id)).map((s) => appliedStepOf(s, scripts, runId, result.finishedAt));
   const whole = (result.status === 'ok' || result.status === 'changed') && plan.steps.every((s) => done.has(s.id));
   if (steps.length === 0 && !whole) return null;
   return { machine: plan.machine.id, site: plan.machine.site, profile: plan.profile.name, planHash: whole ? plan.hash : null, steps, at: result.finishedAt };

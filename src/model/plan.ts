@@ -66,6 +66,9 @@ export interface Plan {
 /** The step keep and `rollout --reboot` add to restart a PC that waits for a reboot. */
 export const REBOOT_STEP_ID = 'reboot';
 
+/** The vars a run's window-of-time gate gives a disturbing step (run/disturb-gate.ts); never part of a plan. */
+export const GATE_VARS = { defer: 'HS__DEFER', unlessLoggedOn: 'HS__UNLESS_LOGGED_ON' } as const;
+
 /** How a secret looks inside planned content until the run puts the value in (where PlannedFile.secrets says so). */
 export const SECRET_PLACEHOLDER = (name: string): string => `@@HS_SECRET:${name}@@`;
 export const SECRET_PLACEHOLDER_RE = /@@HS_SECRET:([A-Za-z0-9_.-]+)@@/g;

@@ -4,7 +4,7 @@
  * step's apply runs) or HS__UNLESS_LOGGED_ON (inside the window: the PC defers the step when a user is logged on).
  * A step whose check finds nothing to do is ok either way. The machines keep their plan hashes.
  */
-import type { MachinePlan, Plan, PlannedStep } from '../model/plan.js';
+import { GATE_VARS, type MachinePlan, type Plan, type PlannedStep } from '../model/plan.js';
 import { describeWindow, isOpen, minutesIn, ruleForSite, type DisturbConfig, type DisturbRule } from '../model/time-window.js';
 
 export interface DisturbGate {
@@ -27,7 +27,7 @@ export function createDisturbGate(config: DisturbConfig | undefined, fallback: D
     const rule = ruleFor(m.machine.site);
     if (!rule || !m.steps.some((s) => s.disturbs)) return m;
     const closed = closedBecause(m.machine.site, now);
-    const extra: Record<string, string> = closed !== null ? { HS__DEFER: closed } : rule.whenLoggedOn ? {} : { HS__UNLESS_LOGGED_ON: '1' };
+    const extra: Record<string, string> = closed !== null ? { [GATE_VARS.defer]: closed } : rule.whenLoggedOn ? {} : { [GATE_VARS.unlessLoggedOn]: '1' };
     if (Object.keys(extra).length === 0) return m;
     return { ...m, steps: m.steps.map((s) => gateStep(s, extra)) };
   };

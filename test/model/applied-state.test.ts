@@ -1,5 +1,7 @@
 /** What a bundle step installs, and how, read from the vars its script reads: the applied record's packages. */
-import { installedBy, mergeApplied, type AppliedStep } from '../../src/model/applied-state.js';
+import { appliedUpdateOf, installedBy, mergeApplied, type AppliedStep } from '../../src/model/applied-state.js';
+import { GATE_VARS, REBOOT_STEP_ID, type MachinePlan, type PlannedStep } from '../../src/model/plan.js';
+import type { MachineResult } from '../../src/model/result.js';
 
 describe('installedBy', () => {
   it('apt and .deb packages of a Linux bundle step', () => {
@@ -35,5 +37,19 @@ describe('mergeApplied', () => {
     const three = mergeApplied(two, { machine: 'M', site: 's', profile: 'p', planHash: 'c', steps: [step('bundle:x', 'a=2\nb=2', 'r3')], at: 'r3' });
     expect(three.steps[0].leftBehind).toBeUndefined();
     expect(mergeApplied(three, { machine: 'M', site: 's', profile: 'p', planHash: null, steps: [], at: 'r4' }).planHash).toBe('c');
+  });
+});
+
+describe('appliedUpdateOf', () => {
+  it('records steps as planned: not the vars a window-of-time gate added, not the restart a run added', () => {
+    const step = (id: string, vars: Record<string, string>): PlannedStep => ({ id, title: id, script: 'linux/bundle.sh', vars, files: [], secrets: [], checkOnly: false, timeout: 60, disturbs: true });
+    const plan = {
+      machine: { id: 'M', site: 's' }, profile: { name: 'p' }, hash: 'h',
+      steps: [step('bundle:driver', { HS_PACKAGES: 'driver=2', [GATE_VARS.unlessLoggedOn]: '1' }), step(REBOOT_STEP_ID, { HS_REBOOT_PENDING: '1' })],
+    } as unknown as MachinePlan;
+    const result = { machine: 'M', site: 's', status: 'changed', finishedAt: 't', steps: plan.steps.map((s) => ({ step: s.id, status: 'changed' })) } as unknown as MachineResult;
+    const update = appliedUpdateOf(plan, {}, result, 'r1')!;
+    expect(update.planHash).toBe('h');
+    expect(update.steps.map((s) => [s.step, s.vars])).toEqual([['bundle:driver', { HS_PACKAGES: 'driver=2' }]]);
   });
 });
