@@ -8,9 +8,8 @@ import type { Plan } from '../model/plan.js';
 import type { RunEvent, RunListener } from '../model/result.js';
 import { diffApplied } from '../plan/applied-diff.js';
 import type { FormatOptions } from '../report/format.js';
-import { formatAppliedDiff } from '../report/stale-why.js';
-
-const SHOWN = 8;
+import { formatAppliedDiff } from '../report/applied-diff-format.js';
+import { machineList } from '../report/plan-diff-format.js';
 
 /** Collects the steps that would change on each PC from the run's results. */
 export function collectWouldChange(): RunListener & { found: Map<string, string[]> } {
@@ -37,8 +36,7 @@ export async function formatCheckChanges(plan: Plan, store: JournalStore, wouldC
     drift.set(key, [...(drift.get(key) ?? []), m.machine.id]);
   }
   const driftText = [...drift.entries()].sort((a, b) => b[1].length - a[1].length).map(([titles, ids]) => {
-    const list = ids.length <= SHOWN ? ids.join(' ') : `${ids.slice(0, SHOWN).join(' ')} (+${ids.length - SHOWN} more)`;
-    return [`${ids.length} PC${ids.length === 1 ? '' : 's'}: ${list}`, ...titles.split('\n').map((t) => `  ~ ${t} (the PC differs from what was applied)`)].join('\n');
+    return [`${ids.length} PC${ids.length === 1 ? '' : 's'}: ${machineList(ids)}`, ...titles.split('\n').map((t) => `  ~ ${t} (the PC differs from what was applied)`)].join('\n');
   });
   const parts = [text, ...(driftText.length ? [`Would change on the PC itself, the plan unchanged:\n\n${driftText.join('\n\n')}`] : [])].filter(Boolean);
   return parts.join('\n\n');

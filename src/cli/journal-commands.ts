@@ -10,7 +10,7 @@ import { escalationOf, withJournal, type JournalProject } from './journal.js';
 import { addFormatOptions } from './format-option.js';
 import { createOutput, type Output } from './output.js';
 import { globalOptions, loadStatusInputs, requireProjectConfig, requireValidPlan, requireValidProject, type GlobalOptions } from './project.js';
-import { formatAppliedDiff } from '../report/stale-why.js';
+import { formatAppliedDiff } from '../report/applied-diff-format.js';
 import { diffApplied, type AppliedDiff } from '../plan/applied-diff.js';
 import { addLimitOption, machineIdOf, selectFrom, selectFromProject } from './select.js';
 import { knownName } from '../model/suggest.js';

@@ -4,7 +4,8 @@ import { createStyle, type FormatOptions } from './format.js';
 
 const SHOWN = 8; // PC ids named per group before "(+N more)"
 
-function machineList(ids: string[]): string {
+/** PC ids, the first few named and the rest counted: "A B C (+12 more)". */
+export function machineList(ids: readonly string[]): string {
   return ids.length <= SHOWN ? ids.join(' ') : `${ids.slice(0, SHOWN).join(' ')} (+${ids.length - SHOWN} more)`;
 }
 

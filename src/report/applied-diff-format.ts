@@ -3,14 +3,8 @@
  * applied (plan/applied-diff.ts), in plan --diff's words and groups.
  */
 import type { AppliedDiff } from '../plan/applied-diff.js';
-import { formatDiffGroups } from './plan-diff-format.js';
+import { formatDiffGroups, machineList } from './plan-diff-format.js';
 import type { FormatOptions } from './format.js';
-
-const SHOWN = 8;
-
-function ids(list: string[]): string {
-  return list.length <= SHOWN ? list.join(' ') : `${list.slice(0, SHOWN).join(' ')} (+${list.length - SHOWN} more)`;
-}
 
 /** `title` heads the text when anything is to be said; file lines are shown for one PC of each group. */
 export function formatAppliedDiff(diff: AppliedDiff, title: (changed: number) => string, options: FormatOptions = {}): string {
@@ -19,7 +13,7 @@ export function formatAppliedDiff(diff: AppliedDiff, title: (changed: number) =>
   const parts = [title(changed)];
   if (diff.groups.length) parts.push(formatDiffGroups(diff.groups, options));
   if (diff.unrecorded.length) {
-    parts.push(`${diff.unrecorded.length} PC${diff.unrecorded.length === 1 ? '' : 's'} without a record of what was applied (rolled out before the journal kept one, or never): ${ids(diff.unrecorded)}`);
+    parts.push(`${diff.unrecorded.length} PC${diff.unrecorded.length === 1 ? '' : 's'} without a record of what was applied (rolled out before the journal kept one, or never): ${machineList(diff.unrecorded)}`);
   }
   return parts.join('\n\n');
 }
