@@ -50,16 +50,15 @@ export interface SweepSummary {
   checked: RolloutSummary | null; // the check run of the PCs due only for their compliance check; null: none
 }
 
-/** Which machines of the plan need work, and why (the first reason that applies). */
-export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store' | 'complianceEvery'>, now = new Date()): Promise<Map<string, WorkReason>> {
+/** Which machines of the plan need work, and why (the first reason that applies); `rebootIds`: the PCs that wait for a reboot. */
+export async function findWork(req: Pick<KeepSweepRequest, 'fullPlan' | 'store' | 'complianceEvery'>, now: Date, rebootIds: ReadonlySet<string>): Promise<Map<string, WorkReason>> {
   const every = req.complianceEvery ?? new Map<string, number>();
-  const [open, states, reboot, compliance, deferred] = await Promise.all([
-    req.store.listCases({ status: 'open' }), req.store.listMachineStates(), req.store.rebootPending(), every.size > 0 ? req.store.listCompliance() : [], req.store.listDeferred(),
+  const [open, states, compliance, deferred] = await Promise.all([
+    req.store.listCases({ status: 'open' }), req.store.listMachineStates(), every.size > 0 ? req.store.listCompliance() : [], req.store.listDeferred(),
   ]);
   const deferredIds = new Set(deferred.map((d) => d.machine));
   const lastCheck = new Map(compliance.map((c) => [c.machine, c]));
   const openIds = new Set(open.map((c) => c.machine));
-  const rebootIds = new Set(reboot.map((r) => r.machine));
   const lastHash = new Map(states.map((s) => [s.machine, s.lastSuccessPlanHash]));
   const work = new Map<string, WorkReason>();
   for (const m of req.fullPlan.machines) {
@@ -87,9 +86,8 @@ export function backoffMs(misses: number, backoff: { baseMs: number; capMs: numb
 export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {}): Promise<SweepSummary> {
   const now = (req.now ?? (() => new Date()))();
   const { store } = req;
-  const [work, parkedUntil, presence, pending] = await Promise.all([
-    findWork(req, now), parkedNow(store, now), store.listPresence(), req.disturb ? store.rebootPending().then((r) => new Set(r.map((p) => p.machine))) : new Set<string>(),
-  ]);
+  const pending = new Set((await store.rebootPending()).map((r) => r.machine));
+  const [work, parkedUntil, presence] = await Promise.all([findWork(req, now, pending), parkedNow(store, now), store.listPresence()]);
   // A PC due only for what waits for its window is not even probed while the window is closed.
   const closed = (m: MachinePlan, reason: WorkReason): string | null =>
     req.disturb && (reason === 'deferred' || reason === 'reboot-pending') ? req.disturb.gate.closedBecause(m.machine.site, now) : null;
