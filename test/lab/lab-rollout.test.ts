@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProject } from '../../src/config/load-project.js';
-import type { MachinePlan, MachineResult } from '../../src/model/index.js';
+import type { MachineResult } from '../../src/model/index.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { createRedactor } from '../../src/run/redact.js';
 import { runFleet } from '../../src/run/scheduler.js';
 import { resolveSecrets } from '../../src/run/secrets.js';
 import { startLab, type Lab } from '../../src/lab/start-lab.js';
 import { createSshTransport } from '../../src/transport/index.js';
+import { faultLimits } from '../support/fault-limits.js';
 
 /** The lab's repository goes through the real pipeline: load, plan, run over SSH, twice. */
 const FAULTS = 'offline=1,slow=1:delay=15,auth=1,hostkey=1,drop=1,hang=1,fail-mailbox=1:heal=1,disk-full=1,unencrypted=1';
@@ -25,10 +26,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function shorten(m: MachinePlan): MachinePlan {
-  return { ...m, ssh: { ...m.ssh, connectTimeout: 3, machineTimeout: 10 }, steps: m.steps.map((s) => ({ ...s, timeout: 4 })) };
-}
-
 async function rollout(): Promise<Map<string, MachineResult>> {
   const { project, diagnostics } = await loadProject({ projectDir: lab.projectDir });
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -37,7 +34,7 @@ async function rollout(): Promise<Map<string, MachineResult>> {
   const results = new Map<string, MachineResult>();
   const stop = new AbortController();
   await runFleet({
-    runId: 'lab', plan, waves: [plan.machines.map(shorten)], transport: createSshTransport(), mode: 'apply', forks: 20,
+    runId: 'lab', plan, waves: [plan.machines.map(faultLimits(lab))], transport: createSshTransport(), mode: 'apply', forks: 20,
     maxFailures: null, secrets, redact: createRedactor(secrets), projectRoot: project!.root,
     retries: 0, retryBackoffMs: 10, softStop: stop.signal, hardStop: stop.signal,
     listeners: [(e) => void (e.kind === 'machine-finished' && results.set(e.result.machine, e.result))],

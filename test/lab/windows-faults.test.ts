@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProject } from '../../src/config/load-project.js';
-import type { MachinePlan, MachineResult } from '../../src/model/index.js';
+import type { MachineResult } from '../../src/model/index.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { createRedactor } from '../../src/run/redact.js';
 import { runFleet } from '../../src/run/scheduler.js';
 import { resolveSecrets } from '../../src/run/secrets.js';
 import { startLab, type Lab } from '../../src/lab/start-lab.js';
 import { createSshTransport } from '../../src/transport/index.js';
+import { faultLimits } from '../support/fault-limits.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
 
 /** Every fault kind on Windows lab PCs lands in its error class on its PC; the healthy PCs are not affected. */
@@ -30,12 +31,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-// The hung PC is held to a short limit; the others get room for pwsh start-up on a busy machine.
-function shorten(m: MachinePlan): MachinePlan {
-  const hung = lab.machines.find((pc) => pc.id === m.machine.id)?.fault?.kind === 'hang';
-  return { ...m, ssh: { ...m.ssh, connectTimeout: 4, machineTimeout: 300 }, steps: m.steps.map((s) => ({ ...s, timeout: hung ? 4 : 120 })) };
-}
-
 async function rollout(): Promise<Map<string, MachineResult>> {
   const { project, diagnostics } = await loadProject({ projectDir: lab.projectDir });
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -44,7 +39,7 @@ async function rollout(): Promise<Map<string, MachineResult>> {
   const results = new Map<string, MachineResult>();
   const stop = new AbortController();
   await runFleet({
-    runId: 'winlab', plan, waves: [plan.machines.map(shorten)], transport: createSshTransport(), mode: 'apply', forks: 12,
+    runId: 'winlab', plan, waves: [plan.machines.map(faultLimits(lab))], transport: createSshTransport(), mode: 'apply', forks: 12,
     maxFailures: null, secrets, redact: createRedactor(secrets), projectRoot: project!.root,
     retries: 0, retryBackoffMs: 10, softStop: stop.signal, hardStop: stop.signal,
     listeners: [(e) => void (e.kind === 'machine-finished' && results.set(e.result.machine, e.result))],
