@@ -24,6 +24,7 @@ import { createTtyProgress, layoutWaveSites } from './progress-tty.js';
 import type { RunSettings } from './rollout-options.js';
 import { continueCommand, exitCodeOf, summaryLine } from './run-summary.js';
 import { collectWouldChange, formatCheckChanges } from './check-changes.js';
+import { withRemovals } from './removals.js';
 
 export interface RunRequest {
   project: Project;
@@ -105,7 +106,7 @@ function interruptSignals(): { soft: AbortController; hard: AbortController; dis
 /** plan -> confirm -> run (run/rollout.ts) with a progress view -> summary. Returns the exit code. */
 export async function executeRun(req: RunRequest, out: Output): Promise<number> {
   const { project, store, settings } = req;
-  const planned = buildPlan(project, req.fullPlan ? { machines: req.machines, from: req.fullPlan } : { machines: req.machines });
+  const planned = await withRemovals(project, store, buildPlan(project, req.fullPlan ? { machines: req.machines, from: req.fullPlan } : { machines: req.machines }));
   const plan = req.reboot && !settings.check ? await withRestarts(project, store, planned) : planned;
   if (plan.machines.length === 0) {
     out.err('no machine matches the selection; nothing to do');

@@ -4,6 +4,7 @@ import type { RunListener } from '../model/result.js';
 import { buildPlan } from '../plan/index.js';
 import { complianceIntervals } from '../run/compliance-due.js';
 import { withRebootSteps } from '../plan/reboot-step.js';
+import { withRemovals } from './removals.js';
 import { createDisturbGate } from '../run/disturb-gate.js';
 import { keepSweep, type SweepSummary } from '../run/keep.js';
 import { Slots } from '../run/slots.js';
@@ -136,6 +137,7 @@ Examples:
               commandLine: ['homeshift', ...process.argv.slice(2)].join(' '), selector: opts.limit ?? null,
               probeTimeoutMs, backoff: { baseMs: everyMs, capMs }, complianceEvery, offlineCaseAfter: project.config.keep?.offlineCaseAfter, slots, inFlight, now: clock,
               disturb: { gate: createDisturbGate(project.config.disturb), addReboots: (p, wanted, pending) => withRebootSteps(project, p, wanted, pending) },
+              removals: (p) => withRemovals(project, store, p),
               onProbed: (seen) => { mine = seen; for (const id of seen) inFlight.add(id); probed(); },
             }, { listeners, softStop: soft.signal, hardStop: hard.signal, onJournalError: (err) => out.err(`journal: ${err.message}`), onLogError: (err) => out.err(`logs: ${err.message}`) })
               .then(async (summary) => {

@@ -5,7 +5,7 @@ import { loadYamlFile, nameItems, type LoadedYaml } from './yaml-file.js';
 import { collectFieldPositions, findNode, posOfNode } from './yaml-source.js';
 
 interface RawSite { id: string; name: string; vpnGateway: string; supporters?: Supporter[]; sharedMailboxes?: string[]; language?: Language; ssh?: SshSettings; vars?: Vars }
-interface RawMachine { id: string; host: string; port?: number; os: Machine['os']; site?: string; user: string; role: string; ssh?: SshSettings; vars?: Vars }
+interface RawMachine { id: string; host: string; port?: number; os: Machine['os']; site?: string; user: string; role: string; retire?: boolean; ssh?: SshSettings; vars?: Vars }
 interface RawInventory { site?: RawSite; machines: RawMachine[] }
 
 export interface Inventory {
@@ -73,6 +73,7 @@ function addMachines(loaded: LoadedYaml, raws: RawMachine[], siteId: string | un
       vars: raw.vars ?? {},
     } as Machine;
     if (raw.port !== undefined) machine.port = raw.port;
+    if (raw.retire === true) machine.retire = true;
     defineLazyPositions(machine, () => {
       const src = loaded.source();
       const node = findNode(src, ['machines', i]).node;

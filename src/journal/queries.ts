@@ -77,6 +77,7 @@ export interface StatusReport {
   sites: SiteStatus[];
   totals: Omit<SiteStatus, 'site' | 'cases' | 'rebootPending'>;
   rebootPending?: number; // PCs of all sites waiting for a restart
+  retired?: { machines: number; holding: string[] }; // inventory PCs with retire: true; holding: still have parts homeshift put on them
   runs: RunInProgress[]; // not finished: in progress, interrupted, or stopped
 }
 
@@ -84,7 +85,7 @@ export interface StatusOptions {
   site?: string;
   now: Date;
   planHashes?: Map<string, string>; // machine -> current plan hash, to find stale machines of the inventory
-  machines?: { id: string; site: string }[]; // the inventory; without it, the machines the journal knows (none stale)
+  machines?: { id: string; site: string; retire?: true }[]; // the inventory; without it, the machines the journal knows (none stale)
   only?: boolean; // machines is a selection (--limit): nothing about other machines is counted or listed
   escalation?: EscalationPolicy;
   owner?: (owner: string | null) => boolean; // --owner: only these owners' cases are listed (the counts stay the site's)
@@ -122,7 +123,15 @@ export async function statusBySite(store: JournalStore, options: StatusOptions):
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += s[key];
     s.cases.sort((a, b) => overdueFirst(a, b) || a.machine.localeCompare(b.machine));
   }
-  return { now: options.now.toISOString(), sites: list, totals, rebootPending, runs };
+  const retiredIds = (options.machines ?? []).filter((m) => m.retire).map((m) => m.id).filter((id) => !options.site || inventorySite.get(id) === options.site);
+  const retired = retiredIds.length ? { machines: retiredIds.length, holding: await holdingParts(store, retiredIds) } : undefined;
+  return { now: options.now.toISOString(), sites: list, totals, rebootPending, ...(retired ? { retired } : {}), runs };
+}
+
+/** Of these PCs, those the journal says still have something homeshift put on them (not only checks). */
+async function holdingParts(store: JournalStore, machines: string[]): Promise<string[]> {
+  const states = await store.listApplied(machines);
+  return states.filter((s) => s.steps.some((step) => !step.step.startsWith('check:'))).map((s) => s.machine).sort();
 }
 
 /** A run that has not finished, as status shows it. */

@@ -15,7 +15,13 @@ export interface InstalledPackage {
   version: string;
   name?: string; // the bundle's package name (MSI, EXE)
   detect?: string; // EXE: how it is found again (file PATH, uninstall-key KEY, display-name PATTERN)
+  // homeshift: a run of this step installed it (the PC said so); found: it was on the PC at the version already, so
+  // it is never removed. Records from before the PCs said so have neither and count as found.
+  by?: 'homeshift' | 'found';
 }
+
+/** The key of a package in records and in what a PC reports it installed. */
+export const packageKey = (p: { via: string; id: string }) => `${p.via}\t${p.id}`;
 
 export interface AppliedFile { path: string; sha256: string; mode: string; content: string }
 
@@ -31,6 +37,9 @@ export interface AppliedStep {
   runId: string;
   at: string;
 }
+
+/** What a removal step (`remove:<step id>`) took away: the whole step, or only what its earlier versions left behind. */
+export const REMOVE_PREFIX = 'remove:';
 
 export interface AppliedState {
   machine: string;
@@ -48,6 +57,7 @@ export interface AppliedUpdate {
   profile: string;
   planHash: string | null; // set when the whole plan succeeded
   steps: AppliedStep[];
+  removed?: string[]; // step ids whose removal step succeeded: their records (or what they left behind) are gone
   at: string;
 }
 
@@ -88,7 +98,8 @@ function plannedVars(vars: Record<string, string>): Record<string, string> {
   return Object.keys(vars).some((k) => gateVars.has(k)) ? Object.fromEntries(Object.entries(vars).filter(([k]) => !gateVars.has(k))) : vars;
 }
 
-export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId: string, at: string): AppliedStep {
+/** installed: the packages the PC said this run's step installed (keys of packageKey); the others were found. */
+export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId: string, at: string, installed: ReadonlySet<string> = new Set()): AppliedStep {
   return {
     step: step.id,
     title: step.title,
@@ -96,7 +107,7 @@ export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId
     scriptHash: scripts[step.script]?.hash ?? '',
     vars: plannedVars(step.vars),
     files: step.files.map((f) => ({ path: f.path, sha256: sha256(f.content), mode: f.mode, content: f.content })),
-    installed: installedBy(step),
+    installed: installedBy(step).map((p) => ({ ...p, by: installed.has(packageKey(p)) ? 'homeshift' : 'found' })),
     runId,
     at,
   };
@@ -104,19 +115,28 @@ export function appliedStepOf(step: PlannedStep, scripts: Plan['scripts'], runId
 
 /** What a machine's apply result put on the PC; null when no step changed anything lasting (checks only, or none). */
 export function appliedUpdateOf(plan: MachinePlan, scripts: Plan['scripts'], result: MachineResult, runId: string): AppliedUpdate | null {
-  const done = new Set(result.steps.filter((s) => s.status === 'ok' || s.status === 'changed').map((s) => s.step));
+  const succeeded = result.steps.filter((s) => s.status === 'ok' || s.status === 'changed');
+  const done = new Set(succeeded.map((s) => s.step));
+  const installed = new Map(succeeded.map((s) => [s.step, new Set((s.installed ?? []).map(packageKey))]));
   // checks put nothing on the PC, and neither does a restart the run added (keep, rollout --reboot)
-  const lasting = plan.steps.filter((s) => !s.checkOnly && !s.id.startsWith('check:') && s.id !== REBOOT_STEP_ID);
-  const steps = lasting.filter((s) => done.has(s.id)).map((s) => appliedStepOf(s, scripts, runId, result.finishedAt));
+  const lasting = plan.steps.filter((s) => !s.checkOnly && !s.id.startsWith('check:') && s.id !== REBOOT_STEP_ID && !s.id.startsWith(REMOVE_PREFIX));
+  const steps = lasting.filter((s) => done.has(s.id)).map((s) => appliedStepOf(s, scripts, runId, result.finishedAt, installed.get(s.id)));
+  const removed = plan.steps.filter((s) => s.id.startsWith(REMOVE_PREFIX) && done.has(s.id)).map((s) => s.id.slice(REMOVE_PREFIX.length));
   const whole = (result.status === 'ok' || result.status === 'changed') && plan.steps.every((s) => done.has(s.id));
-  if (steps.length === 0 && !whole) return null;
-  return { machine: plan.machine.id, site: plan.machine.site, profile: plan.profile.name, planHash: whole ? plan.hash : null, steps, at: result.finishedAt };
+  if (steps.length === 0 && removed.length === 0 && !whole) return null;
+  return {
+    machine: plan.machine.id, site: plan.machine.site, profile: plan.profile.name, planHash: whole ? plan.hash : null, steps,
+    ...(removed.length ? { removed } : {}), at: result.finishedAt,
+  };
 }
-
-const packageKey = (p: InstalledPackage) => `${p.via}\t${p.id}`;
 
 /** A step applied again: what its earlier version installed or wrote and the new one does not is left behind. */
 function replaceStep(was: AppliedStep, now: AppliedStep): AppliedStep {
+  // what a run found on the PC stays homeshift's when an earlier run of the step installed it
+  const ours = new Set([...was.installed, ...(was.leftBehind?.installed ?? [])].filter((p) => p.by === 'homeshift').map(packageKey));
+  if (now.installed.some((p) => p.by !== 'homeshift' && ours.has(packageKey(p)))) {
+    now = { ...now, installed: now.installed.map((p) => (ours.has(packageKey(p)) ? { ...p, by: 'homeshift' as const } : p)) };
+  }
   const installed = new Set(now.installed.map(packageKey));
   const files = new Set(now.files.map((f) => f.path));
   const oldInstalled = [...(was.leftBehind?.installed ?? []), ...was.installed].filter((p) => !installed.has(packageKey(p)));
@@ -132,6 +152,17 @@ export function mergeApplied(before: AppliedState | null, update: AppliedUpdate)
   for (const s of update.steps) {
     const was = steps.get(s.step);
     steps.set(s.step, was ? replaceStep(was, s) : s);
+  }
+  for (const id of update.removed ?? []) {
+    const s = steps.get(id);
+    if (!s) continue;
+    // applied in this update too: only what it left behind was removed
+    if (update.steps.some((u) => u.step === id)) {
+      const { leftBehind: _gone, ...kept } = s;
+      steps.set(id, kept);
+    } else {
+      steps.delete(id);
+    }
   }
   return {
     machine: update.machine,

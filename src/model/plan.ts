@@ -35,7 +35,7 @@ export interface PlannedStep {
 }
 
 export interface MachinePlan {
-  machine: { id: string; host: string; port: number; os: Os; site: string; role: string };
+  machine: { id: string; host: string; port: number; os: Os; site: string; role: string; retire?: true }; // retire: only removal steps
   ssh: { user: string; identityFile?: string; agent: boolean; hostKeyPolicy: 'strict' | 'accept-new' | 'off'; knownHosts?: string; connectTimeout: number; machineTimeout: number; startTimeout?: number };
   employee: { id: string; name: string; mailbox: string };
   profile: { name: string; chain: string[] }; // chain: base first, e.g. [home-office-base, hotline-agent]

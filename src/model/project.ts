@@ -129,6 +129,7 @@ export interface Machine {
   site: string; // site id; from the file's site block when the machine does not name one
   user: string; // employee id
   role: string; // profile name
+  retire?: true; // leaves home office: its plan only takes away what homeshift put on it
   ssh: SshSettings;
   vars: Vars;
   pos: SourcePos;
@@ -265,6 +266,7 @@ export interface Bundle {
   name: string;
   version: string;
   description?: string;
+  onRemove?: 'remove' | 'keep'; // when a PC no longer gets the bundle: uninstall what homeshift installed (default), or leave it
   packages: BundlePackage[];
   pos: SourcePos;
   fieldPos?: FieldPositions; // where each field's value was written (keys like user, steps.0.template)

@@ -18,6 +18,7 @@ export interface StepResult {
   stderrTail: string; // secrets redacted
   message: string | null; // one line for people: "apply exited 3: mailbox not found"
   rebootRequired?: true; // changed, and it takes effect after a restart (msiexec 3010/1641); not a status of its own
+  installed?: { via: string; id: string }[]; // packages this step's apply installed, as the PC said (not those it found)
 }
 
 export interface MachineResult {

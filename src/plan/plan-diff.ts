@@ -144,7 +144,7 @@ export function describeChange(c: PlanChange): string {
     case 'pc-removed': return `- PC (was profile ${c.profile})`;
     case 'profile': return `~ profile ${c.from} -> ${c.to}`;
     case 'step-added': return `+ ${c.title}`;
-    case 'step-removed': return `- ${c.title} (no longer planned; what it put on the PC stays there)`;
+    case 'step-removed': return `- ${c.title} (no longer planned: the next rollout removes what homeshift put on the PC)`;
     case 'step-changed': {
       const parts: string[] = c.files.map((f) => {
         const sign = f.change === 'added' ? '+' : f.change === 'removed' ? '-' : '~';

@@ -142,9 +142,8 @@ function machineHash(ctx: PlanContext, recipe: Recipe, machine: Machine, site: S
   // The JSON of an array is its elements' JSON joined by commas: the parts a site or the project shares are made once.
   const siteJson = ctx.hashParts.get(site) ?? remember(ctx, site, JSON.stringify([site.id, site.name, site.vpnGateway, site.sharedMailboxes, sortedKeys(site.vars)]));
   const configJson = ctx.hashParts.get(ctx.project) ?? remember(ctx, ctx.project, JSON.stringify(sortedKeys(ctx.project.config.vars)));
-  return sha256(
-    `["${recipe.digest}",${JSON.stringify([machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, hasKeys(machine.vars) ? sortedKeys(machine.vars) : NO_VARS])},${siteJson},${JSON.stringify([employee.id, employee.firstName, employee.lastName, employee.mailbox])},${configJson},${ctx.hashParts.get(ssh) ?? remember(ctx, ssh, JSON.stringify(sortedKeys(ssh)))}]`,
-  );
+  const text = `["${recipe.digest}",${JSON.stringify([machine.id, machine.host, machine.port ?? null, machine.os, machine.site, machine.user, machine.role, hasKeys(machine.vars) ? sortedKeys(machine.vars) : NO_VARS])},${siteJson},${JSON.stringify([employee.id, employee.firstName, employee.lastName, employee.mailbox])},${configJson},${ctx.hashParts.get(ssh) ?? remember(ctx, ssh, JSON.stringify(sortedKeys(ssh)))}]`;
+  return sha256(machine.retire ? `retired${text}` : text);
 }
 
 function remember(ctx: PlanContext, key: object, json: string): string {
@@ -244,9 +243,13 @@ function buildMachinePlan(project: Project, machine: Machine, ctx: PlanContext, 
       root,
       paths: homeshiftPaths(machine.os),
     };
-    const steps = recipe.steps.map((_, index) => planStep(ctx, index, context, recipe, ssh.stepTimeout));
+    // a retired PC gets nothing: its plan is what the journal says homeshift put on it, taken away (removal-steps.ts)
+    const steps = machine.retire ? [] : recipe.steps.map((_, index) => planStep(ctx, index, context, recipe, ssh.stepTimeout));
     const plan: Omit<MachinePlan, 'hash'> = {
-      machine: { id: machine.id, host: machine.host, port: machine.port ?? ssh.port ?? 22, os: machine.os, site: machine.site, role: machine.role },
+      machine: {
+        id: machine.id, host: machine.host, port: machine.port ?? ssh.port ?? 22, os: machine.os, site: machine.site, role: machine.role,
+        ...(machine.retire ? { retire: true as const } : {}),
+      },
       ssh: ownSsh ? planSsh(ssh) : (siteParts.plannedSsh ??= sharedJson(planSsh(ssh))),
       employee: { id: employee.id, name, mailbox: employee.mailbox },
       profile: recipe.planned.profile,

@@ -80,6 +80,13 @@ function formatStatusText(report: StatusReport, options: FormatOptions): string 
     const lines = waiting.map((s) => `  ${printable(s.site)}: ${s.rebootPending!.length} (${s.rebootPending!.map((m) => printable(m)).join(', ')})`);
     parts.push(`${style.bold(`Reboot pending: ${total} PC${total === 1 ? '' : 's'}`)} (installed, effective after a restart)\n${lines.join('\n')}`);
   }
+  if (report.retired) {
+    const { machines, holding } = report.retired;
+    const left = holding.length
+      ? `; ${holding.length} still ${holding.length === 1 ? 'holds' : 'hold'} home-office parts (${holding.map((m) => printable(m)).join(', ')}): homeshift rollout takes them away`
+      : ', all cleared';
+    parts.push(`${style.bold(`Retired: ${machines} PC${machines === 1 ? '' : 's'}`)}${left}`);
+  }
   if (report.runs?.length) parts.push(formatRunsText(report.runs, style));
   return `${parts.join('\n\n')}\n`;
 }

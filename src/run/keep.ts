@@ -28,6 +28,7 @@ export interface KeepSweepRequest extends Omit<RolloutRequest, 'plan' | 'resumeR
   inFlight?: ReadonlySet<string>; // PCs an earlier sweep's run is still working on: neither probed nor run again
   onProbed?: (seen: readonly string[]) => void; // the probes are in and these PCs are about to run
   disturb?: KeepDisturb; // windows of time; without it disturbing steps run whenever a PC is run, and nothing restarts
+  removals?: (plan: Plan) => Promise<Plan>; // the plan with removal steps from the journal's applied states
 }
 
 /** Windows of time in keep: the gate, and how a plan gets its restart steps (withRebootSteps, bound to the project). */
@@ -130,7 +131,8 @@ export async function keepSweep(req: KeepSweepRequest, hooks: RolloutHooks = {})
   // PCs due only for their checks get a check run of the checks alone: read-only, no leases, nothing changed
   const toCheck = seen.filter((m) => work.get(m.machine.id) === 'compliance-due');
   const toRun = seen.filter((m) => work.get(m.machine.id) !== 'compliance-due');
-  const run = toRun.length > 0 ? await runRollout({ ...req, plan: disturbing(req, req.subPlan(toRun), pending, now) }, hooks) : null;
+  const planned = toRun.length > 0 ? (req.removals ? await req.removals(req.subPlan(toRun)) : req.subPlan(toRun)) : null;
+  const run = planned ? await runRollout({ ...req, plan: disturbing(req, planned, pending, now) }, hooks) : null;
   const checked = toCheck.length > 0 && !hooks.softStop?.aborted
     ? await runRollout({ ...req, settings: { ...req.settings, check: true }, plan: checksOnly(req.subPlan(toCheck)) }, hooks)
     : null;

@@ -162,6 +162,8 @@ hs__step() {
 # A step whose change takes effect after a restart: its result says the PC waits for a reboot.
 hs_request_reboot() { hs__marker "reboot $HS__INDEX"; : >"$HS__TMP/reboot-requested"; }
 hs_reboot_requested() { [ -f "$HS__TMP/reboot-requested" ]; }
+# hs_installed VIA PACKAGE: a bundle's apply installed it (apt, deb); only what homeshift installed is ever removed.
+hs_installed() { hs__marker "installed $HS__INDEX $1 $2"; }
 # A user is logged on at a seat of the PC (console or desktop); homeshift's own SSH session has none.
 hs__logged_on() {
   if command -v loginctl >/dev/null 2>&1 && hs__sessions=$(loginctl list-sessions --no-legend 2>/dev/null); then

@@ -30,6 +30,9 @@ function Write-HsMarker([string]$Text) { [Console]::Out.WriteLine('@@HS:' + $HS_
 # stays changed and its result says the PC waits for a reboot. $Index is the step Invoke-HsStep runs.
 function Request-HsReboot { $global:HsRebootRequested = $true; Write-HsMarker "reboot $Index" }
 function Test-HsRebootRequested { $global:HsRebootRequested -eq $true }
+# A bundle's apply calls this for each package it installed (not one it found at the version): only those are ever
+# removed again. Via: winget, msi (the id is the product code), exe (the package name).
+function Register-HsInstalled([string]$Via, [string]$Id) { Write-HsMarker "installed $Index $Via $([uri]::EscapeDataString($Id))" }
 # Someone is logged on to the PC, at its console or over Remote Desktop: quser lists their sessions and exits 0, with
 # nobody it exits 1 (homeshift's own SSH session is not among them). What cannot be told counts as logged on.
 function Test-HsLoggedOn {

@@ -49,6 +49,7 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
   let block: { kind: 'out' | 'err'; index: number; text: string } | null = null;
   const blocks = new Map<string, string>();
   const reboots = new Set<number>(); // steps that asked for a restart (Request-HsReboot)
+  const installs = new Map<number, { via: string; id: string }[]>(); // what steps said they installed (Register-HsInstalled)
 
   // The program's own clock where it keeps one ('-': none); the time between the step's two markers arriving
   // where that says more (a PC clock in 10 ms steps reads 0 for a 6 ms step the client saw take 6 ms).
@@ -82,6 +83,7 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
     }
     if (current === index) current = null;
     const reboot = status === 'changed' && reboots.has(index) ? { rebootRequired: true as const } : {};
+    const installed = status === 'changed' && installs.has(index) ? { installed: installs.get(index)! } : {};
     return {
       step: step.id,
       status: status as StepStatus,
@@ -92,6 +94,7 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
       stderrTail,
       message,
       ...reboot,
+      ...installed,
     };
   }
 
@@ -129,6 +132,14 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
     if (kind === 'reboot') {
       const index = Number(fields[0]);
       if (Number.isInteger(index) && plan.steps[index]) reboots.add(index);
+      return null;
+    }
+    if (kind === 'installed' && fields.length === 3) {
+      const index = Number(fields[0]);
+      if (!Number.isInteger(index) || !plan.steps[index]) return null;
+      let id: string;
+      try { id = decodeURIComponent(fields[2]); } catch { return null; }
+      installs.set(index, [...(installs.get(index) ?? []), { via: fields[1], id }]);
       return null;
     }
     if (kind === 'done') complete = true;

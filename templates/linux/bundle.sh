@@ -148,5 +148,10 @@ hs_apply() {
   for spec in $missing_debs; do set -- "$@" "$(hs_path "$(hs_deb_cache "$spec")")"; done
   IFS=$old_ifs
   set +f
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confold "$@"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confold "$@" || return
+  # what was missing is installed now, by homeshift: only that is ever removed again
+  for spec in $missing_apt; do hs_installed apt "${spec%%=*}"; done
+  IFS=$hs_nl
+  for spec in $missing_debs; do hs_installed deb "${spec%%=*}"; done
+  IFS=$old_ifs
 }

@@ -245,15 +245,18 @@ function Invoke-HsApply {
     # winget reports why on its output: the last line goes into the error, so the cause names it
     $why = if ($output.Count -gt 0) { ': ' + "$($output[$output.Count - 1])".Trim() } else { '' }
     if ($code -ne 0) { throw "winget install $($package.Id) $($package.Version) exited $code$why" }
+    Register-HsInstalled 'winget' $package.Id
   }
   foreach ($package in $msi) {
     $code = Invoke-HsInstaller 'msiexec.exe' $package.Arguments
     if ($code -eq 1619 -and $package.Path.StartsWith('\\')) { $global:LASTEXITCODE = $code; throw "msiexec $($package.Id) $($package.Version) exited 1619: $($package.Path) $HS__SecondHop" }
     Complete-HsInstall "msiexec $($package.Id) $($package.Version)" $code
+    Register-HsInstalled 'msi' $package.ProductCode
   }
   foreach ($package in $exe) {
     try { $code = Invoke-HsInstaller $package.Path $package.Arguments }
     catch { if ($package.Path.StartsWith('\\')) { throw "installer $($package.Id) $($package.Version): $($_.Exception.Message): $($package.Path) $HS__SecondHop" } else { throw } }
     Complete-HsInstall "installer $($package.Id) $($package.Version)" $code
+    Register-HsInstalled 'exe' $package.Id
   }
 }

@@ -65,14 +65,14 @@ describe('what was applied, and why a PC is stale', () => {
     const ids = lab.machines.map((m) => m.id).sort().join(' ');
     expect(out).toContain(`\n\nstale: ${PCS} PCs whose plan changed since it was applied, by what changed:\n\n${PCS} PCs: ${ids}\n`);
     expect(out).toContain('\n  ~ VPN connection homeshift-vpn -> VPN connection telco-home: ~ homeshift-vpn.nmconnection (+2 -2 lines), settings HS_VPN_NAME\n');
-    expect(out).toContain('\n  - Software bundle office-base 2024.2 (no longer planned; what it put on the PC stays there)\n');
+    expect(out).toContain('\n  - Software bundle office-base 2024.2 (no longer planned: the next rollout removes what homeshift put on the PC)\n');
     expect(out).toMatch(/\n {4}vpn: etc\/NetworkManager\/system-connections\/homeshift-vpn\.nmconnection\n[^]*\n {4}-id=homeshift-vpn\n[^]*\n {4}\+id=telco-home\n/);
 
     // rollout --check names the same PCs, steps and file lines, and changes nothing
     const check = await cli('rollout', '--check');
     const said = String(check.stdout);
     expect(said).toContain(`\nWould change, against what was applied (${PCS} PCs; nothing was changed):\n\n${PCS} PCs: ${ids}\n`);
-    expect(said).toContain('\n  - Software bundle office-base 2024.2 (no longer planned; what it put on the PC stays there)\n');
+    expect(said).toContain('\n  - Software bundle office-base 2024.2 (no longer planned: the next rollout removes what homeshift put on the PC)\n');
     expect(said).toMatch(/\n {4}\+id=telco-home\n/);
     const other = lab.machines.find((m) => m.id !== drifted.id)!;
     expect(await readFile(vpnFile(other.root), 'utf8')).toContain('id=homeshift-vpn\n');

@@ -40,7 +40,7 @@ describe('plan --diff', () => {
     // Brühl's hotline PCs: one block, however many PCs
     expect(out).toMatch(/\n\d+ PCs: BRU-D0001 [^\n]*\n {2}~ Mailbox mapping: ~ outlook\.prf \(\+2 -0 lines\), ~ mailbox\.json \(\+1 -1 lines\), settings HS_MAILBOX_SHARED\n {2}files, as on BRU-D0001:\n/);
     expect(out).toContain('    +AdditionalMailbox2=hotline-nrw@example-telco.de\n');
-    expect(out).toContain('  - Software bundle scan-station 2.0 (no longer planned; what it put on the PC stays there)\n');
+    expect(out).toContain('  - Software bundle scan-station 2.0 (no longer planned: the next rollout removes what homeshift put on the PC)\n');
     expect(out).toContain('    -AdditionalMailbox1=backoffice@example-telco.de\n    +AdditionalMailbox1=backoffice-team@example-telco.de\n');
     expect(out).not.toContain(tmpdir()); // the old checkout's folder never shows
   });

@@ -4,7 +4,7 @@
  */
 import { copyJournal, createJournalWriter } from '../../src/journal/index.js';
 import type { JournalStore } from '../../src/journal/index.js';
-import { appliedUpdateOf } from '../../src/model/applied-state.js';
+import { appliedUpdateOf, installedBy } from '../../src/model/applied-state.js';
 import { SECRET_PLACEHOLDER, type MachinePlan, type Plan, type PlannedStep } from '../../src/model/plan.js';
 import type { MachineResult, StepResult } from '../../src/model/result.js';
 import { finished } from './fixtures.js';
@@ -38,7 +38,9 @@ const mailbox = (shared: string) => step('mailbox', 'windows/mailbox.ps1', { HS_
 function result(p: MachinePlan, at: number, statuses: Record<string, StepResult['status']> = {}): MachineResult {
   const steps: StepResult[] = p.steps.map((s) => {
     const status = statuses[s.id] ?? 'changed';
-    return { step: s.id, status, errorClass: status === 'failed' ? 'step-failed' : null, exitCode: status === 'failed' ? 1 : 0, durationMs: 5, stdoutTail: '', stderrTail: '', message: null };
+    // the PC says it installed the winget packages; the MSI it found
+    const installed = status === 'changed' ? installedBy(s).filter((p) => p.via === 'winget').map((p) => ({ via: p.via, id: p.id })) : [];
+    return { step: s.id, status, errorClass: status === 'failed' ? 'step-failed' : null, exitCode: status === 'failed' ? 1 : 0, durationMs: 5, stdoutTail: '', stderrTail: '', message: null, ...(installed.length ? { installed } : {}) };
   });
   const failed = steps.some((s) => s.status === 'failed');
   return { machine: 'BRU-D0001', site: 'bru', status: failed ? 'failed' : 'changed', errorClass: failed ? 'step-failed' : null, message: failed ? 'apply exited 1' : null, fingerprint: null, attempts: 1, startedAt: iso(at), finishedAt: iso(at), durationMs: 10, planHash: p.hash, steps };
@@ -68,8 +70,8 @@ describe('what was applied, in the journal', () => eachStore((open) => {
     expect(state).toMatchObject({ machine: 'BRU-D0001', site: 'bru', profile: 'hotline-agent', planHash: 'plan-1', updatedAt: iso(T0) });
     expect(state.steps.map((s) => s.step)).toEqual(['bundle:crm', 'mailbox']);
     expect(state.steps[0].installed).toEqual([
-      { via: 'winget', id: 'Citrix.Workspace', version: '24.5.0.76' },
-      { via: 'msi', id: CRM, version: '4.2.1', name: 'crm-connector' },
+      { via: 'winget', id: 'Citrix.Workspace', version: '24.5.0.76', by: 'homeshift' },
+      { via: 'msi', id: CRM, version: '4.2.1', name: 'crm-connector', by: 'found' },
     ]);
     expect(state.steps[1]).toMatchObject({ script: 'windows/mailbox.ps1', scriptHash: 'm1', runId: 'r1', files: [{ path: 'ProgramData/homeshift/outlook.prf', mode: '0644' }] });
     expect(state.steps[1].files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -96,7 +98,7 @@ describe('what was applied, in the journal', () => eachStore((open) => {
     const [state] = await store.listApplied();
     expect(state.planHash).toBe('plan-2');
     expect(state.steps.map((s) => [s.step, s.runId])).toEqual([['bundle:crm', 'r2'], ['mailbox', 'r1']]);
-    expect(state.steps[0].leftBehind).toEqual({ installed: [{ via: 'winget', id: 'Hibbiki.Chromium', version: '130.0' }], files: [] });
+    expect(state.steps[0].leftBehind).toEqual({ installed: [{ via: 'winget', id: 'Hibbiki.Chromium', version: '130.0', by: 'homeshift' }], files: [] });
   });
 
   it('journal copy carries the applied states, the newer per machine', async () => {
