@@ -20,8 +20,8 @@ export type RepositoryFacts =
   | { skipped: string } // the repository is not valid: status counts the machines the journal knows
   | { skipped: null; sites: string[]; machines: Selectable[]; planHashes: Map<string, string>; complianceRoles?: string[] }; // roles whose checks keep runs again
 
-const FORMAT = 'homeshift plan hashes 3';
-const FIELDS = 7; // per machine: id, site, role, os, host, user, hash
+const FORMAT = 'homeshift plan hashes 4';
+const FIELDS = 8; // per machine: id, site, role, os, host, user, retire ('1' or ''), hash
 export const CACHE_FILE = 'plan-hashes.json';
 
 /** The cache file of a repository: in the folder that holds its journal's local state (see logFolderOf). */
@@ -100,9 +100,9 @@ export function readRepositoryFacts(file: string, digest: string): RepositoryFac
   const machines: Selectable[] = [];
   const planHashes = new Map<string, string>();
   for (let i = 0; i < body.machines.length; i += FIELDS) {
-    const [id, site, role, os, host, user, hash] = body.machines.slice(i, i + FIELDS);
+    const [id, site, role, os, host, user, retire, hash] = body.machines.slice(i, i + FIELDS);
     if (os !== 'linux' && os !== 'windows') return null;
-    machines.push({ id, site, role, os, host, user });
+    machines.push({ id, site, role, os, host, user, ...(retire === '1' ? { retire: true as const } : {}) });
     if (hash) planHashes.set(id, hash);
   }
   return { skipped: null, sites: body.sites, machines, planHashes, ...(body.complianceRoles.length > 0 ? { complianceRoles: body.complianceRoles } : {}) };
@@ -117,7 +117,7 @@ export function writeRepositoryFacts(file: string, digest: string, facts: Reposi
   if (statKind(dirname(file)) !== 'dir') return;
   const body: CacheBody = facts.skipped !== null
     ? { skipped: facts.skipped, sites: [], machines: [], complianceRoles: [] }
-    : { skipped: null, sites: facts.sites, machines: facts.machines.flatMap((m) => [m.id, m.site, m.role, m.os, m.host, m.user, facts.planHashes.get(m.id) ?? '']), complianceRoles: facts.complianceRoles ?? [] };
+    : { skipped: null, sites: facts.sites, machines: facts.machines.flatMap((m) => [m.id, m.site, m.role, m.os, m.host, m.user, m.retire ? '1' : '', facts.planHashes.get(m.id) ?? '']), complianceRoles: facts.complianceRoles ?? [] };
   const text = JSON.stringify({ format: FORMAT, digest, check: checksum(body), ...body });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -165,7 +165,7 @@ function statusInputsOf(journalProject: JournalProject, facts: RepositoryFacts):
 
 const complianceRoles = (project: Project): string[] => [...complianceIntervals(project).keys()].sort();
 
-const selectableOf = ({ id, site, role, os, host, user }: Selectable): Selectable => ({ id, site, role, os, host, user });
+const selectableOf = ({ id, site, role, os, host, user, retire }: Selectable): Selectable => ({ id, site, role, os, host, user, ...(retire ? { retire } : {}) });
 
 interface CacheAt {
   config: ConfigResult;

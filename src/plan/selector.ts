@@ -26,7 +26,7 @@ export const JOURNAL_SETS: readonly JournalSet[] = ['failed', 'stale', 'reboot',
 const KINDS: readonly Kind[] = ['id', 'site', 'role', 'os', 'host', 'user'];
 
 /** What a selector reads of a machine: status selects from these as kept in its cache, without the inventory. */
-export type Selectable = Pick<Machine, 'id' | 'site' | 'role' | 'os' | 'host' | 'user'>;
+export type Selectable = Pick<Machine, 'id' | 'site' | 'role' | 'os' | 'host' | 'user' | 'retire'>;
 
 export interface SelectorTerm {
   kind: Kind;

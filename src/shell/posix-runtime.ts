@@ -121,6 +121,10 @@ hs__end() {
   hs__msg=
   hs__block out "$HS__TMP/out"
   hs__block err "$HS__TMP/err"
+  if [ -f "$HS__TMP/installed.$HS__INDEX" ]; then
+    while IFS= read -r hs__line; do hs__msg="$hs__msg@@HS:$HS__NONCE:installed $HS__INDEX $hs__line
+"; done <"$HS__TMP/installed.$HS__INDEX"
+  fi
   hs__elapsed
   printf '%s@@HS:%s:end %s %s %s %s @ @ %s\n' "$hs__msg" "$HS__NONCE" "$HS__INDEX" "$1" "$2" "$hs__ms" "$3"
 }
@@ -163,7 +167,8 @@ hs__step() {
 hs_request_reboot() { hs__marker "reboot $HS__INDEX"; : >"$HS__TMP/reboot-requested"; }
 hs_reboot_requested() { [ -f "$HS__TMP/reboot-requested" ]; }
 # hs_installed VIA PACKAGE: a bundle's apply installed it (apt, deb); only what homeshift installed is ever removed.
-hs_installed() { hs__marker "installed $HS__INDEX $1 $2"; }
+# The apply's output goes to a file: hs__end sends these as markers before the end marker.
+hs_installed() { printf '%s %s\\n' "$1" "$2" >>"$HS__TMP/installed.$HS__INDEX"; }
 # A user is logged on at a seat of the PC (console or desktop); homeshift's own SSH session has none.
 hs__logged_on() {
   if command -v loginctl >/dev/null 2>&1 && hs__sessions=$(loginctl list-sessions --no-legend 2>/dev/null); then

@@ -34,7 +34,8 @@ hs_missing() {
   set --
   for spec in $specs; do set -- "$@" "${spec%%=*}"; done
   installed=
-  [ $# -eq 0 ] || installed=$(dpkg-query -W -f='${Package}=${Version}\n' "$@" 2>/dev/null)
+  # a removed package keeps its line (config-files) until purged: only an installed one counts
+  [ $# -eq 0 ] || installed=$(dpkg-query -W -f='${db:Status-Abbrev}${Package}=${Version}\n' "$@" 2>/dev/null | sed -n 's/^ii *//p')
   # IFS is a newline here: a package is at its version when its "package=version" is one of the lines
   for spec in $specs; do
     case "$IFS$installed$IFS" in *"$IFS$spec$IFS"*) continue ;; esac
