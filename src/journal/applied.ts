@@ -1,4 +1,4 @@
-import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
+import { removableOf, type AppliedState, type AppliedUpdate, type RemovableState } from '../model/applied-state.js';
 
 /** The journal's record of what homeshift put on each PC (model/applied-state.ts), written after every apply result. */
 export interface AppliedStore {
@@ -6,6 +6,8 @@ export interface AppliedStore {
   recordApplied(updates: AppliedUpdate[]): Promise<void>;
   /** The applied states of these machines, or of all; by machine. */
   listApplied(machines?: readonly string[]): Promise<AppliedState[]>;
+  /** What removal needs of these machines' applied states (or of all), by machine: no file texts. */
+  listRemovable(machines?: readonly string[]): Promise<RemovableState[]>;
   /** Write copied applied states, keeping for each machine the newer one (journal copy); returns how many were written. */
   importApplied(states: AppliedState[]): Promise<number>;
 }
@@ -26,7 +28,13 @@ export function appliedRow(row: Row): AppliedState {
 }
 
 export function appliedParams(s: AppliedState): Row {
-  return { machine: s.machine, site: s.site, profile: s.profile, plan_hash: s.planHash, updated_at: s.updatedAt, steps: JSON.stringify(s.steps) };
+  return { machine: s.machine, site: s.site, profile: s.profile, plan_hash: s.planHash, updated_at: s.updatedAt, steps: JSON.stringify(s.steps), removable: JSON.stringify(removableOf(s).steps) };
+}
+
+/** A row of (machine, removable, and steps only where removable is empty: a row written before the column was). */
+export function removableRow(row: Row): RemovableState {
+  if (row.removable !== null && row.removable !== undefined) return { machine: String(row.machine), steps: JSON.parse(String(row.removable)) as RemovableState['steps'] };
+  return removableOf({ machine: String(row.machine), steps: JSON.parse(String(row.steps)) as AppliedState['steps'] });
 }
 
 /** The last update of each machine in a batch wins its place; earlier ones are merged first (results come in order). */

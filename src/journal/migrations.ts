@@ -214,6 +214,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX cases_by_status ON cases(status, site);
   CREATE INDEX cases_by_fingerprint ON cases(fingerprint);
   `,
+  // What removal needs of a PC's applied state, without the files' texts (model/applied-state.ts removableOf);
+  // empty in rows written before: read from steps then.
+  `
+  ALTER TABLE applied_state ADD COLUMN removable TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

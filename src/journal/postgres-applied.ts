@@ -1,9 +1,10 @@
-import { mergeApplied, type AppliedState, type AppliedUpdate } from '../model/applied-state.js';
-import { appliedParams, appliedRow, byMachine } from './applied.js';
+import { mergeApplied, type AppliedState, type AppliedUpdate, type RemovableState } from '../model/applied-state.js';
+import { appliedParams, appliedRow, byMachine, removableRow } from './applied.js';
 import type { Query } from './postgres-reports.js';
 
 const UPSERT = `INSERT INTO applied_state SELECT * FROM jsonb_populate_recordset(NULL::applied_state, $1::jsonb)
-  ON CONFLICT (machine) DO UPDATE SET site = excluded.site, profile = excluded.profile, plan_hash = excluded.plan_hash, updated_at = excluded.updated_at, steps = excluded.steps`;
+  ON CONFLICT (machine) DO UPDATE SET site = excluded.site, profile = excluded.profile, plan_hash = excluded.plan_hash, updated_at = excluded.updated_at, steps = excluded.steps, removable = excluded.removable`;
+const REMOVABLE = 'SELECT machine, removable, CASE WHEN removable IS NULL THEN steps END AS steps FROM applied_state';
 
 /** Inside the store's write transaction: the rows of the batch's machines are locked, merged and written back. */
 export async function recordApplied(q: Query, updates: AppliedUpdate[]): Promise<void> {
@@ -19,6 +20,13 @@ export async function listApplied(q: Query, machines?: readonly string[]): Promi
     ? await q('SELECT * FROM applied_state ORDER BY machine COLLATE "C"')
     : await q('SELECT * FROM applied_state WHERE machine = ANY($1::text[]) ORDER BY machine COLLATE "C"', [[...machines]]);
   return rows.map(appliedRow);
+}
+
+export async function listRemovable(q: Query, machines?: readonly string[]): Promise<RemovableState[]> {
+  const { rows } = machines === undefined
+    ? await q(`${REMOVABLE} ORDER BY machine COLLATE "C"`)
+    : await q(`${REMOVABLE} WHERE machine = ANY($1::text[]) ORDER BY machine COLLATE "C"`, [[...machines]]);
+  return rows.map(removableRow);
 }
 
 export async function importApplied(q: Query, states: AppliedState[]): Promise<number> {

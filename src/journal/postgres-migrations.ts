@@ -173,6 +173,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ALTER COLUMN last_run DROP NOT NULL;
   `,
+  // What removal needs of a PC's applied state, without the files' texts; empty in rows written before.
+  `
+  ALTER TABLE applied_state ADD COLUMN removable text;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -13,7 +13,7 @@ import { parkRow, presenceRow } from './sqlite-presence.js';
 import { caseParams, toCaseEvent, toCaseRecord, toMachineStateRecord, toRunMachineRecord, toRunRecord, toStepRecord } from './sqlite-rows.js';
 import { JournalError } from './store.js';
 import { postgresRebootPending } from './reboot-pending.js';
-import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
+import type { AppliedState, AppliedUpdate, RemovableState } from '../model/applied-state.js';
 import * as applied from './postgres-applied.js';
 import { postgresDeferred } from './deferred.js';
 import * as compliance from './postgres-compliance.js';
@@ -299,6 +299,7 @@ export class PostgresStore implements JournalStore {
 
   async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) await this.write((q) => applied.recordApplied(q, updates)); }
   async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.query, machines); }
+  async listRemovable(machines?: readonly string[]): Promise<RemovableState[]> { return applied.listRemovable(this.query, machines); }
   async importApplied(states: AppliedState[]): Promise<number> { return this.write((q) => applied.importApplied(q, states)); }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {

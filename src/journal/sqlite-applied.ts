@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
-import { mergeApplied, type AppliedState, type AppliedUpdate } from '../model/applied-state.js';
-import { appliedParams, appliedRow, byMachine } from './applied.js';
+import { mergeApplied, type AppliedState, type AppliedUpdate, type RemovableState } from '../model/applied-state.js';
+import { appliedParams, appliedRow, byMachine, removableRow } from './applied.js';
 
-const UPSERT = `INSERT OR REPLACE INTO applied_state (machine, site, profile, plan_hash, updated_at, steps)
-  VALUES (@machine, @site, @profile, @plan_hash, @updated_at, @steps)`;
+const UPSERT = `INSERT OR REPLACE INTO applied_state (machine, site, profile, plan_hash, updated_at, steps, removable)
+  VALUES (@machine, @site, @profile, @plan_hash, @updated_at, @steps, @removable)`;
+const REMOVABLE = 'SELECT machine, removable, CASE WHEN removable IS NULL THEN steps END AS steps FROM applied_state';
 
 /** Inside the store's write transaction. */
 export function recordApplied(db: Database.Database, updates: AppliedUpdate[]): void {
@@ -21,6 +22,15 @@ export function listApplied(db: Database.Database, machines?: readonly string[])
   return [...new Set(machines)].sort().flatMap((m) => {
     const row = select.get(m) as Record<string, unknown> | undefined;
     return row ? [appliedRow(row)] : [];
+  });
+}
+
+export function listRemovable(db: Database.Database, machines?: readonly string[]): RemovableState[] {
+  if (machines === undefined) return (db.prepare(`${REMOVABLE} ORDER BY machine`).all() as Record<string, unknown>[]).map(removableRow);
+  const select = db.prepare(`${REMOVABLE} WHERE machine = ?`);
+  return [...new Set(machines)].sort().flatMap((m) => {
+    const row = select.get(m) as Record<string, unknown> | undefined;
+    return row ? [removableRow(row)] : [];
   });
 }
 

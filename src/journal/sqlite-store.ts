@@ -15,7 +15,7 @@ import type {
 } from './store.js';
 import type { RunMode, RunOutcome } from '../model/result.js';
 import { importCurrent, importRun, listRunSteps } from './sqlite-import.js';
-import type { AppliedState, AppliedUpdate } from '../model/applied-state.js';
+import type { AppliedState, AppliedUpdate, RemovableState } from '../model/applied-state.js';
 import * as applied from './sqlite-applied.js';
 import type { OfflineCaseChanges, OfflineCaseRequest } from './offline-cases.js';
 import * as compliance from './sqlite-compliance.js';
@@ -349,6 +349,7 @@ export class SqliteStore implements JournalStore {
 
   async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) this.write(() => applied.recordApplied(this.db, updates)); }
   async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.db, machines); }
+  async listRemovable(machines?: readonly string[]): Promise<RemovableState[]> { return applied.listRemovable(this.db, machines); }
   async importApplied(states: AppliedState[]): Promise<number> { return this.write(() => applied.importApplied(this.db, states)); }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {

@@ -38,6 +38,31 @@ export interface AppliedStep {
   at: string;
 }
 
+/**
+ * What removal needs of a PC's applied state, without the files' texts: per step its packages, its files' paths, its
+ * VPN connection's name and what it left behind. The journal keeps it beside the whole record, so that planning the
+ * removals of 16,000 PCs reads kilobytes a PC, not the files.
+ */
+export interface RemovableStep {
+  step: string;
+  installed: InstalledPackage[];
+  files: string[];
+  vpn?: string;
+  leftBehind?: AppliedStep['leftBehind'];
+}
+
+export interface RemovableState { machine: string; steps: RemovableStep[] }
+
+export function removableOf(state: Pick<AppliedState, 'machine' | 'steps'>): RemovableState {
+  return {
+    machine: state.machine,
+    steps: state.steps.map((s) => ({
+      step: s.step, installed: s.installed, files: s.files.map((f) => f.path),
+      ...(s.vars.HS_VPN_NAME ? { vpn: s.vars.HS_VPN_NAME } : {}), ...(s.leftBehind ? { leftBehind: s.leftBehind } : {}),
+    })),
+  };
+}
+
 /** What a removal step (`remove:<step id>`) took away: the whole step, or only what its earlier versions left behind. */
 export const REMOVE_PREFIX = 'remove:';
 

@@ -1,4 +1,4 @@
-import { installedBy, packageKey, REMOVE_PREFIX, type AppliedState, type AppliedStep, type InstalledPackage } from '../model/applied-state.js';
+import { installedBy, packageKey, REMOVE_PREFIX, type InstalledPackage, type RemovableState, type RemovableStep } from '../model/applied-state.js';
 import type { MachinePlan, Plan, PlannedStep } from '../model/plan.js';
 import type { Project } from '../model/project.js';
 import { sha256 } from './hash.js';
@@ -28,14 +28,14 @@ export interface Removal {
   leftAlone: { name: string; why: string }[];
 }
 
-const isRemovable = (s: AppliedStep) => !s.step.startsWith('check:') && !s.step.startsWith(REMOVE_PREFIX);
+const isRemovable = (s: RemovableStep) => !s.step.startsWith('check:') && !s.step.startsWith(REMOVE_PREFIX);
 
 function packageName(p: InstalledPackage): string {
   return `${p.name ?? p.id}${p.version ? ` ${p.version}` : ''} (${p.via}${p.name && p.name !== p.id ? ` ${p.id}` : ''})`;
 }
 
 /** The removals of one machine: pure, in the order of the applied steps' ids. */
-export function removalsOf(project: Project, m: MachinePlan, applied: AppliedState | undefined): Removal[] {
+export function removalsOf(project: Project, m: MachinePlan, applied: RemovableState | undefined): Removal[] {
   if (!applied) return [];
   const planned = new Map(m.steps.map((s) => [s.id, s]));
   // a package or file a planned step still has stays, whichever step put it there first (a package moved bundles)
@@ -46,8 +46,8 @@ export function removalsOf(project: Project, m: MachinePlan, applied: AppliedSta
     const now = planned.get(a.step);
     const keep = a.step.startsWith('bundle:') && project.bundles.get(a.step.slice('bundle:'.length))?.onRemove === 'keep';
     const packages = unique([...a.installed, ...(a.leftBehind?.installed ?? [])]).filter((p) => !wantedPackages.has(packageKey(p)));
-    const files = [...new Set([...a.files.map((f) => f.path), ...(a.leftBehind?.files ?? [])])].filter((f) => !wantedFiles.has(f)).sort();
-    const oldVpn = a.step === 'vpn' ? a.vars.HS_VPN_NAME ?? '' : '';
+    const files = [...new Set([...a.files, ...(a.leftBehind?.files ?? [])])].filter((f) => !wantedFiles.has(f)).sort();
+    const oldVpn = a.step === 'vpn' ? a.vpn ?? '' : '';
     const vpn = oldVpn && oldVpn !== now?.vars.HS_VPN_NAME ? oldVpn : null;
     const mailbox = a.step === 'mailbox' && !now && m.machine.os === 'windows';
     const leftAlone = packages.filter((p) => keep || p.by !== 'homeshift').map((p) => ({
@@ -84,8 +84,8 @@ export function removalStep(r: Removal, os: MachinePlan['machine']['os'], timeou
   return { id: `${REMOVE_PREFIX}${r.step}`, title: titleOf(r), script: SCRIPT[os], vars, files: [], secrets: [], checkOnly: false, timeout };
 }
 
-/** The plan with each machine's removal steps at its end, from the machines' applied states (by machine id). */
-export function withRemovalSteps(project: Project, plan: Plan, applied: ReadonlyMap<string, AppliedState>): Plan {
+/** The plan with each machine's removal steps at its end, from what the journal says was applied (by machine id). */
+export function withRemovalSteps(project: Project, plan: Plan, applied: ReadonlyMap<string, RemovableState>): Plan {
   const scripts = { ...plan.scripts };
   let changed = false;
   const machines = plan.machines.map((m) => {

@@ -4,7 +4,7 @@
  */
 import { copyJournal, createJournalWriter } from '../../src/journal/index.js';
 import type { JournalStore } from '../../src/journal/index.js';
-import { appliedUpdateOf, installedBy } from '../../src/model/applied-state.js';
+import { appliedUpdateOf, installedBy, removableOf } from '../../src/model/applied-state.js';
 import { SECRET_PLACEHOLDER, type MachinePlan, type Plan, type PlannedStep } from '../../src/model/plan.js';
 import type { MachineResult, StepResult } from '../../src/model/result.js';
 import { finished } from './fixtures.js';
@@ -77,6 +77,11 @@ describe('what was applied, in the journal', () => eachStore((open) => {
     expect(state.steps[1].files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(state.steps[1].files[0].content).toBe(`AdditionalMailbox1=hotline-bruehl@example-telco.de\nPassword=${SECRET_PLACEHOLDER('mail')}\n`); // the placeholder, never a value
     expect(await store.listApplied(['BRU-D0001', 'BRU-D0404'])).toEqual([state]);
+    // what removal reads: the same record without the files' texts
+    const removable = removableOf(state);
+    expect(await store.listRemovable(['BRU-D0001', 'BRU-D0404'])).toEqual([removable]);
+    expect(await store.listRemovable()).toEqual([removable]);
+    expect(JSON.stringify(removable)).not.toContain('AdditionalMailbox1');
   });
 
   it('a failed run records the steps that succeeded and keeps the plan hash of the last whole success', async () => {

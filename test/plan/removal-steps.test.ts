@@ -1,5 +1,5 @@
 /** Removal steps from what the journal says homeshift put on a PC: only what it installed, at the end, pure. */
-import { installedBy, mergeApplied, type AppliedState, type AppliedStep, type InstalledPackage } from '../../src/model/applied-state.js';
+import { installedBy, mergeApplied, removableOf, type AppliedStep, type InstalledPackage, type RemovableState } from '../../src/model/applied-state.js';
 import type { MachinePlan, Plan, PlannedStep } from '../../src/model/plan.js';
 import type { Project } from '../../src/model/project.js';
 import { removalsOf, withRemovalSteps } from '../../src/plan/removal-steps.js';
@@ -20,8 +20,8 @@ function machine(steps: PlannedStep[], os: 'windows' | 'linux' = 'windows'): Mac
   return { machine: { id: 'PC-1', host: 'h', port: 22, os, site: 's', role: 'r' }, steps, hash: 'plan-hash' } as unknown as MachinePlan;
 }
 
-function state(steps: AppliedStep[]): AppliedState {
-  return { machine: 'PC-1', site: 's', profile: 'p', planHash: 'old', steps, updatedAt: 't1' };
+function state(steps: AppliedStep[]): RemovableState {
+  return removableOf({ machine: 'PC-1', steps });
 }
 
 const project = (bundles: Record<string, { onRemove?: 'keep' | 'remove' }> = {}) => ({
