@@ -6,6 +6,9 @@ import { addFormatOptions } from './format-option.js';
 import { createOutput, writeChunks, type Output } from './output.js';
 import { globalOptions, requireValidEncodedPlan, requireValidPlan, type GlobalOptions } from './project.js';
 import { fileSpool } from './plan-spool.js';
+import { planRemovals } from './removals.js';
+import { withEncodedRemovals } from '../plan/encoded-removals.js';
+import { withRemovalSteps } from '../plan/removal-steps.js';
 
 export function registerPlan(program: Command): void {
   addFormatOptions(addLimitOption(program
@@ -15,7 +18,9 @@ export function registerPlan(program: Command): void {
     .option('--diff <ref>', 'what would change against a git ref (HEAD~1, main) or a plan file: per PC and step, identical changes grouped'), ['text', 'json'])
     .addHelpText('after', `
 The plan is pure data: the same inputs give byte-identical JSON and the same hash
-on every machine; rollout runs exactly what plan shows.
+on every machine; rollout runs exactly what plan shows. Where the journal says
+homeshift put something on a PC that its plan no longer has, the PC's plan ends
+with removal steps (docs/lifecycle.md); they leave its hash as it is.
 
 Examples:
   $ homeshift plan --limit site=bruehl,role=hotline-agent
@@ -43,9 +48,15 @@ Examples:
           machines = machines.filter((m) => m.id === machineId);
           if (machines.length === 0) throw usageError(`machine ${machineId} does not match --limit`);
         }
-        if (encoded) await writeChunks(encodedPlanChunks(selectEncoded(encoded, machines)));
-        else {
-          const plan = buildPlan(project, full ? { machines, from: full } : { machines });
+        // what the next rollout adds: removal steps from what the journal says homeshift put on the PCs
+        if (encoded) {
+          const selected = selectEncoded(encoded, machines);
+          const states = await planRemovals(project, selected.machines, out);
+          await writeChunks(encodedPlanChunks(states.size ? withEncodedRemovals(project, selected, states) : selected));
+        } else {
+          const built = buildPlan(project, full ? { machines, from: full } : { machines });
+          const states = await planRemovals(project, built.machines.map((m) => ({ id: m.machine.id, hash: m.hash })), out);
+          const plan = states.size ? withRemovalSteps(project, built, states) : built;
           if (json) await writeChunks(planJsonChunks(plan));
           else out.out(formatPlanText(plan, { machine: machineId, color: out.color }));
         }

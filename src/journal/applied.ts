@@ -6,6 +6,8 @@ export interface AppliedStore {
   recordApplied(updates: AppliedUpdate[]): Promise<void>;
   /** The applied states of these machines, or of all; by machine. */
   listApplied(machines?: readonly string[]): Promise<AppliedState[]>;
+  /** The plan hash of each machine's last whole success (null: none yet), of the machines the journal has a record of. */
+  appliedPlanHashes(): Promise<Map<string, string | null>>;
   /** What removal needs of these machines' applied states (or of all), by machine: no file texts. */
   listRemovable(machines?: readonly string[]): Promise<RemovableState[]>;
   /** Write copied applied states, keeping for each machine the newer one (journal copy); returns how many were written. */

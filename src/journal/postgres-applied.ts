@@ -22,6 +22,11 @@ export async function listApplied(q: Query, machines?: readonly string[]): Promi
   return rows.map(appliedRow);
 }
 
+export async function appliedPlanHashes(q: Query): Promise<Map<string, string | null>> {
+  const { rows } = await q('SELECT machine, plan_hash FROM applied_state');
+  return new Map(rows.map((r) => [String(r.machine), r.plan_hash === null ? null : String(r.plan_hash)]));
+}
+
 export async function listRemovable(q: Query, machines?: readonly string[]): Promise<RemovableState[]> {
   const { rows } = machines === undefined
     ? await q(`${REMOVABLE} ORDER BY machine COLLATE "C"`)

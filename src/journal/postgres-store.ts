@@ -300,6 +300,7 @@ export class PostgresStore implements JournalStore {
   async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) await this.write((q) => applied.recordApplied(q, updates)); }
   async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.query, machines); }
   async listRemovable(machines?: readonly string[]): Promise<RemovableState[]> { return applied.listRemovable(this.query, machines); }
+  async appliedPlanHashes(): Promise<Map<string, string | null>> { return applied.appliedPlanHashes(this.query); }
   async importApplied(states: AppliedState[]): Promise<number> { return this.write((q) => applied.importApplied(q, states)); }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {

@@ -25,6 +25,11 @@ export function listApplied(db: Database.Database, machines?: readonly string[])
   });
 }
 
+export function appliedPlanHashes(db: Database.Database): Map<string, string | null> {
+  const rows = db.prepare('SELECT machine, plan_hash FROM applied_state').raw().all() as [string, string | null][];
+  return new Map(rows);
+}
+
 export function listRemovable(db: Database.Database, machines?: readonly string[]): RemovableState[] {
   if (machines === undefined) return (db.prepare(`${REMOVABLE} ORDER BY machine`).all() as Record<string, unknown>[]).map(removableRow);
   const select = db.prepare(`${REMOVABLE} WHERE machine = ?`);

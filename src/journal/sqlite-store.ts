@@ -350,6 +350,7 @@ export class SqliteStore implements JournalStore {
   async recordApplied(updates: AppliedUpdate[]): Promise<void> { if (updates.length > 0) this.write(() => applied.recordApplied(this.db, updates)); }
   async listApplied(machines?: readonly string[]): Promise<AppliedState[]> { return applied.listApplied(this.db, machines); }
   async listRemovable(machines?: readonly string[]): Promise<RemovableState[]> { return applied.listRemovable(this.db, machines); }
+  async appliedPlanHashes(): Promise<Map<string, string | null>> { return applied.appliedPlanHashes(this.db); }
   async importApplied(states: AppliedState[]): Promise<number> { return this.write(() => applied.importApplied(this.db, states)); }
 
   async noteCase(machine: string, text: string, at: string, who: string): Promise<boolean> {

@@ -50,6 +50,17 @@ describe('removal on Linux lab PCs', () => {
     const text = await readFile(profile(), 'utf8');
     await writeFile(profile(), text.replace(/\nbundles:\n {2}- office-base\n/, '\n').replace('connectionName: homeshift-vpn', 'connectionName: telco-home'));
 
+    // plan shows the removal steps the next rollout adds (text and JSON), the same bytes each time
+    const planned = await cli('plan', '--format', 'json');
+    expect(planned.exitCode).toBe(0);
+    const json = JSON.parse(String(planned.stdout)) as { machines: { machine: { id: string }; steps: { id: string; vars: Record<string, string> }[] }[] };
+    const removalsOf = (id: string) => json.machines.find((m) => m.machine.id === id)!.steps.filter((s) => s.id.startsWith('remove:'));
+    expect(removalsOf(second.id).map((s) => s.id)).toEqual(['remove:bundle:office-base', 'remove:vpn']);
+    expect(removalsOf(second.id)[0].vars.HS_REMOVE_PACKAGES.split('\n').map((l) => l.split('\t')[1])).toEqual(['firefox-esr', 'libreoffice', 'thunderbird', 'p7zip-full']);
+    expect(removalsOf(first.id)[0].vars.HS_LEFT_ALONE).toContain('p7zip-full');
+    expect(String((await cli('plan', '--format', 'json')).stdout)).toBe(String(planned.stdout));
+    expect(String((await cli('plan', '--machine', second.id)).stdout)).toContain('Remove bundle office-base');
+
     // --check names the removals and changes nothing
     const check = await cli('rollout', '--check', '--json');
     expect(check.exitCode).toBe(0);
