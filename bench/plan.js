@@ -41,6 +41,32 @@ if (process.argv[2] === '--measure') {
   process.exit(0);
 }
 
+if (process.argv[2] === '--journal') {
+  // child: an applied state for every PC in the repository's journal, as after a rollout of the current plan; every
+  // 100th PC also holds a bundle its plan no longer has (and an older plan hash), so its plan gets a removal step
+  const dir = process.argv[3];
+  const { loadProject } = await import('../dist/config/index.js');
+  const { buildPlan } = await import('../dist/plan/index.js');
+  const { openSqliteStore } = await import('../dist/journal/index.js');
+  const { appliedUpdateOf } = await import('../dist/model/applied-state.js');
+  const loaded = await loadProject({ projectDir: dir });
+  const plan = buildPlan(loaded.project);
+  const store = await openSqliteStore(join(dir, '.homeshift', 'journal.db'), { create: true });
+  const at = new Date().toISOString();
+  const dropped = { step: 'bundle:scan-station', title: 'Software bundle scan-station 1.0', script: 'windows/bundle.ps1', scriptHash: 'h', vars: {}, files: [], runId: 'bench-0', at,
+    installed: [{ via: 'winget', id: 'Example.ScanStation', version: '1.0', by: 'homeshift' }] };
+  const batch = [];
+  for (const [i, m] of plan.machines.entries()) {
+    const result = { machine: m.machine.id, site: m.machine.site, status: 'changed', finishedAt: at, steps: m.steps.map((s) => ({ step: s.id, status: 'changed' })) };
+    const update = appliedUpdateOf(m, plan.scripts, result, 'bench-1');
+    batch.push(i % 100 === 0 ? { ...update, planHash: 'older', steps: [...update.steps, dropped] } : update);
+    if (batch.length === 500) await store.recordApplied(batch.splice(0));
+  }
+  if (batch.length) await store.recordApplied(batch);
+  await store.close();
+  process.exit(0);
+}
+
 const loadBefore = loadavg();
 const dir = mkdtempSync(join(tmpdir(), 'homeshift-bench-plan-'));
 try {
@@ -75,6 +101,13 @@ try {
     const wall = runs.map((t) => t.ms);
     const cpu = runs.map((t) => t.cpuMs);
     console.log(`  CLI 'homeshift ${args.join(' ')}' (process start included, ${tries} runs): wall best ${f(Math.min(...wall))} ms, median ${f(median(wall))} ms; cpu (user+sys) best ${f(Math.min(...cpu))} ms, median ${f(median(cpu))} ms; peak RSS ${f(Math.max(...runs.map((t) => t.rssMb)))} MB   target <= ${goal} ms, 300 MB`);
+  }
+  // again, with an applied state for every PC in the journal (1 % of them with a bundle to remove)
+  execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--journal', dir], { stdio: 'inherit' });
+  {
+    const runs = Array.from({ length: tries }, () => cli(['plan', '--format', 'json']));
+    const wall = runs.map((t) => t.ms);
+    console.log(`  CLI 'homeshift plan --format json' with an applied state for every PC in the journal (${machines / 100} of them with a bundle to remove, ${tries} runs): wall best ${f(Math.min(...wall))} ms, median ${f(median(wall))} ms; peak RSS ${f(Math.max(...runs.map((t) => t.rssMb)))} MB   target <= 2000 ms, 300 MB`);
   }
   const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average ${load(loadBefore)} before, ${load(loadavg())} after (${cpus().length} cores; the figures are of a shared machine)`);

@@ -218,6 +218,7 @@ export const MIGRATIONS: readonly string[] = [
   // empty in rows written before: read from steps then.
   `
   ALTER TABLE applied_state ADD COLUMN removable TEXT;
+  CREATE INDEX applied_plan_hashes ON applied_state(machine, plan_hash);
   `,
 ];
 

@@ -176,6 +176,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   // What removal needs of a PC's applied state, without the files' texts; empty in rows written before.
   `
   ALTER TABLE applied_state ADD COLUMN removable text;
+  CREATE INDEX applied_plan_hashes ON applied_state(machine, plan_hash);
   `,
 ];
 

@@ -26,7 +26,8 @@ export function listApplied(db: Database.Database, machines?: readonly string[])
 }
 
 export function appliedPlanHashes(db: Database.Database): Map<string, string | null> {
-  const rows = db.prepare('SELECT machine, plan_hash FROM applied_state').raw().all() as [string, string | null][];
+  // from the index on (machine, plan_hash): the rows themselves hold every PC's files
+  const rows = db.prepare('SELECT machine, plan_hash FROM applied_state INDEXED BY applied_plan_hashes').raw().all() as [string, string | null][];
   return new Map(rows);
 }
 
