@@ -12,6 +12,15 @@ import { LINUX_SHUTDOWN_TOOL, LOGINCTL_TOOL } from './session-tools.js';
  * A .deb in the lab is a file whose first lines are its control fields, `Package: NAME` and `Version: VERSION`
  * (anything may follow: real packages are big); apt-get installs it from its path as the real one does, and logs
  * each one to var/lib/sim/deb-installs.log ("package<TAB>file").
+ *
+ * dpkg state: var/lib/sim/dpkg/<package> holds the version of an installed package. apt-get remove keeps what Debian
+ * keeps, the package in state config-files with its version (var/lib/sim/dpkg-gone/<package>: status line, version
+ * line), so that dpkg-query still shows it, with ${Status} "deinstall ok config-files"; purge leaves
+ * "purge ok not-installed" and no version. Removing a package that is not installed says so and succeeds.
+ *
+ * nmcli keeps the connections NetworkManager has loaded in var/lib/sim/nmcli/loaded (ids, one a line): reload loads
+ * the keyfiles there are (mode 0600 only), so a profile whose keyfile was deleted is gone after it; delete removes a
+ * loaded profile and its keyfile.
  */
 
 // Every tool finds its root from its own path and honours .sim/fail/tool_<name> (line 1: exit code or hang).
@@ -82,16 +91,45 @@ case $cmd in
       case $pkg in ''|*[!a-z0-9.+-]*) echo "E: Unable to locate package $pkg" >&2; exit 100 ;; esac
       sim_step_fault package "$pkg"
       printf '%s\\n' "$version" >"$sim_state/dpkg/$pkg"
+      rm -f "$sim_state/dpkg-gone/$pkg"
       echo "Setting up $pkg ($version) ..."
     done ;;
   remove|purge)
-    for pkg in "$@"; do rm -f "$sim_state/dpkg/\${pkg%%=*}"; echo "Removing $pkg ..."; done ;;
+    echo "Reading package lists... Done"
+    # like apt, every name is checked before anything is removed
+    for spec in "$@"; do
+      pkg=\${spec%%=*}
+      case $pkg in ''|*[!a-z0-9.+-]*) echo "E: Unable to locate package $pkg" >&2; exit 100 ;; esac
+      sim_step_fault package "$pkg"
+    done
+    mkdir -p "$sim_state/dpkg-gone"
+    for spec in "$@"; do
+      pkg=\${spec%%=*}
+      gone="$sim_state/dpkg-gone/$pkg"
+      status=
+      [ ! -f "$gone" ] || IFS= read -r status <"$gone"
+      if [ -f "$sim_state/dpkg/$pkg" ]; then
+        IFS= read -r version <"$sim_state/dpkg/$pkg"
+        echo "Removing $pkg ($version) ..."
+        # a removed package keeps its configuration files, and dpkg-query still shows its version
+        printf 'deinstall ok config-files\\n%s\\n' "$version" >"$gone"
+        rm -f "$sim_state/dpkg/$pkg"
+        status='deinstall ok config-files'
+      elif [ "$cmd" = remove ] || [ "$status" != 'deinstall ok config-files' ]; then
+        echo "Package '$pkg' is not installed, so not removed"
+        continue
+      fi
+      [ "$cmd" = purge ] || continue
+      echo "Purging configuration files for $pkg ($(tail -n +2 "$gone")) ..."
+      printf 'purge ok not-installed\\n\\n' >"$gone"
+    done ;;
   *) echo "E: Invalid operation $cmd" >&2; exit 100 ;;
 esac
 `;
 
 const DPKG_QUERY = `${header('dpkg-query')}fmt='\${Package}\\t\${Version}\\n'
-# show PACKAGE VERSION: fmt with its \${Package} and \${Version} fields filled, then its escapes
+# show PACKAGE VERSION STATUS ABBREV: fmt with its \${Package}, \${Version}, \${Status} and \${db:Status-Abbrev}
+# fields filled, then its escapes
 show() {
   rest=$fmt
   out=
@@ -103,6 +141,8 @@ show() {
     case $rest in
       'Package}'*) out=$out$1; rest=\${rest#'Package}'} ;;
       'Version}'*) out=$out$2; rest=\${rest#'Version}'} ;;
+      'Status}'*) out=$out$3; rest=\${rest#'Status}'} ;;
+      'db:Status-Abbrev}'*) out=$out$4; rest=\${rest#'db:Status-Abbrev}'} ;;
       *) out=$out'\${' ;;
     esac
   done
@@ -125,7 +165,12 @@ for pkg in $pkgs; do
   if [ -f "$sim_state/dpkg/$pkg" ]; then
     version=
     IFS= read -r version <"$sim_state/dpkg/$pkg"
-    show "$pkg" "$version"
+    show "$pkg" "$version" 'install ok installed' 'ii '
+  elif [ -f "$sim_state/dpkg-gone/$pkg" ]; then
+    # removed (config-files, its version kept) or purged: dpkg still knows the package
+    { IFS= read -r status; IFS= read -r version; } <"$sim_state/dpkg-gone/$pkg"
+    case $status in deinstall*) abbrev='rc ' ;; *) abbrev='pn ' ;; esac
+    show "$pkg" "$version" "$status" "$abbrev"
   else
     echo "dpkg-query: no packages found matching $pkg" >&2
     rc=1
@@ -162,7 +207,31 @@ $f
     done <"$loaded"
     echo "Error: $3 - no such connection profile." >&2
     exit 10 ;;
-  *) echo "Error: the simulated nmcli knows connection reload|show only." >&2; exit 2 ;;
+  "connection delete"|"con delete"|"c delete"|"connection del"|"con del"|"c del")
+    name=\${3:-}
+    [ "$name" != id ] || name=\${4:-}
+    kept= found=
+    while IFS= read -r line; do
+      if [ "$line" = "$name" ]; then found=1; else kept="$kept$line
+"; fi
+    done <"$loaded"
+    if [ -z "$found" ]; then
+      echo "Error: unknown connection '$name'." >&2
+      echo "Error: cannot delete unknown connection(s): '$name'." >&2
+      exit 10
+    fi
+    # NetworkManager deletes the keyfile the profile was loaded from
+    uuid=
+    for f in "$conns"/*.nmconnection; do
+      [ -f "$f" ] || continue
+      grep -qxF "id=$name" "$f" || continue
+      uuid=$(sed -n 's/^uuid=//p' "$f" | head -n 1)
+      rm -f "$f"
+    done
+    [ -n "$uuid" ] || uuid=$(cat /proc/sys/kernel/random/uuid)
+    printf '%s' "$kept" >"$loaded"
+    echo "Connection '$name' ($uuid) successfully deleted." ;;
+  *) echo "Error: the simulated nmcli knows connection reload|show|delete only." >&2; exit 2 ;;
 esac
 `;
 

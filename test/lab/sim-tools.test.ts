@@ -38,6 +38,51 @@ describe('simulated lab tools', () => {
     expect(tool(['nmcli', 'connection', 'show', 'open-to-all'])).toEqual({ code: 10, out: '', err: 'Error: open-to-all - no such connection profile.\n' });
   });
 
+  it('apt-get remove and purge take a package away as Debian does, a .deb one too; dpkg-query then shows its status', () => {
+    writeFileSync(join(root, 'crm.deb'), 'Package: crm-connector\nVersion: 2.1-1\n\x00binary');
+    expect(tool(['apt-get', 'install', '-y', join(root, 'crm.deb'), 'headset-tool=3.0-2']).code).toBe(0);
+    const status = (...pkgs: string[]) => tool(['dpkg-query', '-W', '-f=${Package} ${Status} ${Version}|${db:Status-Abbrev}\\n', ...pkgs]);
+    expect(status('crm-connector').out).toBe('crm-connector install ok installed 2.1-1|ii \n');
+
+    const removed = tool(['apt-get', 'remove', '-y', 'crm-connector', 'never-installed']);
+    expect(removed).toMatchObject({ code: 0, err: '' });
+    expect(removed.out).toContain('Removing crm-connector (2.1-1) ...\n');
+    expect(removed.out).toContain("Package 'never-installed' is not installed, so not removed\n");
+    // removed, not purged: dpkg keeps its configuration files and still shows its version
+    expect(status('crm-connector', 'headset-tool')).toEqual({ code: 0, out: 'crm-connector deinstall ok config-files 2.1-1|rc \nheadset-tool install ok installed 3.0-2|ii \n', err: '' });
+    expect(existsSync(join(root, 'var/lib/sim/dpkg/crm-connector'))).toBe(false);
+    expect(tool(['apt-get', 'remove', '-y', 'crm-connector']).out).toContain("Package 'crm-connector' is not installed, so not removed");
+
+    const purged = tool(['apt-get', 'purge', '-y', 'crm-connector', 'headset-tool']);
+    expect(purged.code).toBe(0);
+    expect(purged.out).toContain('Purging configuration files for crm-connector (2.1-1) ...\n');
+    expect(purged.out).toContain('Removing headset-tool (3.0-2) ...\nPurging configuration files for headset-tool (3.0-2) ...\n');
+    expect(status('crm-connector', 'headset-tool').out).toBe('crm-connector purge ok not-installed |pn \nheadset-tool purge ok not-installed |pn \n');
+    expect(tool(['apt-get', 'purge', '-y', 'headset-tool']).out).toContain("Package 'headset-tool' is not installed, so not removed");
+    expect(status('never-installed')).toEqual({ code: 1, out: '', err: 'dpkg-query: no packages found matching never-installed\n' });
+    expect(tool(['apt-get', 'remove', '-y', 'No_Such'])).toMatchObject({ code: 100, err: 'E: Unable to locate package No_Such\n' });
+
+    expect(tool(['apt-get', 'install', '-y', join(root, 'crm.deb')]).code).toBe(0); // installed again
+    expect(status('crm-connector').out).toBe('crm-connector install ok installed 2.1-1|ii \n');
+  });
+
+  it('nmcli forgets a connection whose keyfile is gone at reload, and deletes a connection with its keyfile', () => {
+    const conns = join(root, 'etc/NetworkManager/system-connections');
+    writeFileSync(join(conns, 'office.nmconnection'), '[connection]\nid=office vpn\nuuid=0f5c7a44-2b1e-4c55-9b1a-3d2f6a7e8c90\ntype=vpn\n', { mode: 0o600 });
+    writeFileSync(join(conns, 'lab.nmconnection'), '[connection]\nid=lab-vpn\ntype=vpn\n', { mode: 0o600 });
+    expect(tool(['nmcli', 'connection', 'reload']).code).toBe(0);
+    expect(tool(['nmcli', 'connection', 'show', 'lab-vpn']).code).toBe(0);
+    rmSync(join(conns, 'lab.nmconnection'));
+    expect(tool(['nmcli', 'connection', 'show', 'lab-vpn']).code).toBe(0); // still loaded until NetworkManager reloads
+    expect(tool(['nmcli', 'connection', 'reload']).code).toBe(0);
+    expect(tool(['nmcli', 'connection', 'show', 'lab-vpn'])).toEqual({ code: 10, out: '', err: 'Error: lab-vpn - no such connection profile.\n' });
+
+    expect(tool(['nmcli', 'connection', 'delete', 'office vpn'])).toEqual({ code: 0, out: "Connection 'office vpn' (0f5c7a44-2b1e-4c55-9b1a-3d2f6a7e8c90) successfully deleted.\n", err: '' });
+    expect(existsSync(join(conns, 'office.nmconnection'))).toBe(false);
+    expect(tool(['nmcli', 'connection', 'show', 'office vpn']).code).toBe(10);
+    expect(tool(['nmcli', 'connection', 'delete', 'id', 'office vpn'])).toEqual({ code: 10, out: '', err: "Error: unknown connection 'office vpn'.\nError: cannot delete unknown connection(s): 'office vpn'.\n" });
+  });
+
   it('dconf update compiles the keyfiles of each .d folder in name order', () => {
     const dir = join(root, 'etc/dconf/db/local.d');
     mkdirSync(join(dir, 'locks'), { recursive: true });
