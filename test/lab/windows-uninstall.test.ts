@@ -1,19 +1,22 @@
 /**
  * Removal on a Windows lab PC, through the simulated commands in real pwsh as a machine program calls them: winget
- * uninstall.
+ * uninstall, msiexec /x and the uninstall string an EXE install leaves.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WINGET_NOT_FOUND } from '../../src/lab/windows/winget-tool.js';
 import { installWindowsPc } from '../../src/lab/windows/windows-pc.js';
 import { runScriptOnWindowsPc } from '../../src/lab/windows/run-script.js';
+import { parseTable, readRegistry } from '../../src/lab/windows/state-files.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
 
 const describeWindows = pwshAvailable() ? describe : describe.skip;
 if (!pwshAvailable()) console.warn(PWSH_MISSING);
 
+const UNINSTALL = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall';
+const AGENT = '{6F2B1C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D}';
 let base: string;
 let pc: string;
 let scripts = 0;
@@ -74,6 +77,69 @@ winget list --id Contoso.Locked --exact | Out-Null
       'still listed: 0',
     ]);
     expect(existsSync(join(pc, '.sim', 'state', 'winget', 'Contoso.App'))).toBe(false);
+  }, 120_000);
+
+  test('msiexec /x and the uninstall string of an EXE take away the key and the file their install wrote', async () => {
+    await put(join(pc, 'C', 'Installers', 'agent.msi'), `ProductCode=${AGENT}\nProductVersion=1.2.0\nProductName=Contoso Agent\nFile=C:\\Program Files\\Contoso Agent\\agent.exe\nFileVersion=1.2.0.0\nUninstallExitCode=3010\n`);
+    await put(join(pc, 'C', 'Installers', 'helper setup.exe'), 'UninstallKey=ContosoHelper\nDisplayName=Contoso Helper (x64)\nDisplayVersion=5.0.2\nFile=C:\\Program Files\\Contoso Helper\\helper.exe\nFileVersion=5.0.2.0\n');
+    await put(join(pc, 'C', 'Installers', 'stuck setup.exe'), 'UninstallKey=Stuck\nDisplayName=Stuck\nDisplayVersion=1.0\nUninstallExitCode=1603\n');
+    const out = await ps(`$u = 'HKLM:\\${UNINSTALL}'
+function Run([string]$File, [string]$Arguments) { (Start-Process -FilePath $File -ArgumentList $Arguments -Wait -PassThru).ExitCode }
+# an uninstall string as the templates run it: the quoted first token is the file, the rest its arguments
+function Run-String([string]$Line) {
+  if ($Line -notmatch '^"([^"]+)"\\s*(.*)$') { throw "not quoted: $Line" }
+  $start = @{ FilePath = $Matches[1]; Wait = $true; PassThru = $true }
+  if ($Matches[2]) { $start.ArgumentList = $Matches[2] }
+  (Start-Process @start).ExitCode
+}
+"unknown product: $(Run 'msiexec.exe' '/x ${AGENT} /qn /norestart')"
+"install msi: $(Run 'msiexec.exe' '/i C:\\Installers\\agent.msi /qn /norestart')"
+"install exe: $(Run 'C:\\Installers\\helper setup.exe' '/S') $(Run 'C:\\Installers\\stuck setup.exe' '/S')"
+$agent = Get-ItemProperty -LiteralPath "$u\\${AGENT}"
+"msi key: $($agent.DisplayVersion) $($agent.WindowsInstaller) $($agent.UninstallString)"
+"msi file: $((Get-Item -LiteralPath (Join-Path $env:HS_SIM_ROOT 'C/Program Files/Contoso Agent/agent.exe')).VersionInfo.FileVersion)"
+$helper = Get-ItemProperty -LiteralPath "$u\\ContosoHelper"
+"exe key: $($helper.UninstallString) | $($helper.QuietUninstallString)"
+"uninstall exe: $(Run-String $helper.QuietUninstallString) $(Test-Path -LiteralPath "$u\\ContosoHelper")"
+"again: $(Run-String $helper.QuietUninstallString)"
+"stuck: $(Run-String (Get-ItemProperty -LiteralPath "$u\\Stuck").UninstallString) $(Test-Path -LiteralPath "$u\\Stuck")"
+"uninstall msi: $(Run 'msiexec.exe' '/X ${AGENT.toLowerCase()} /qn /norestart') $(Test-Path -LiteralPath "$u\\${AGENT}")"
+"again: $(Run 'msiexec.exe' '/uninstall ${AGENT} /qn /norestart')"`);
+    expect(out).toEqual([
+      'unknown product: 1605',
+      'install msi: 0',
+      'install exe: 0 0',
+      `msi key: 1.2.0 1 MsiExec.exe /X${AGENT}`,
+      'msi file: 1.2.0.0',
+      'exe key: "C:\\Program Files\\ContosoHelper\\uninstall.exe" | "C:\\Program Files\\ContosoHelper\\uninstall.exe" /S',
+      'uninstall exe: 0 False',
+      'again: 2', // the uninstaller went with what it uninstalled
+      'stuck: 1603 True',
+      'uninstall msi: 3010 False',
+      'again: 1605',
+    ]);
+    const hklm = await readRegistry(pc, 'HKLM');
+    expect(Object.keys(hklm).filter((k) => k.startsWith(`${UNINSTALL}\\`))).toEqual([`${UNINSTALL}\\Stuck`]);
+    const drive = join(pc, 'C', 'Program Files');
+    expect([existsSync(join(drive, 'Contoso Agent', 'agent.exe')), existsSync(join(drive, 'Contoso Helper', 'helper.exe')), existsSync(join(drive, 'ContosoHelper'))]).toEqual([false, false, false]);
+    expect(existsSync(join(drive, 'Stuck', 'uninstall.exe'))).toBe(true);
+    expect(existsSync(join(pc, '.sim', 'reboot-pending'))).toBe(true); // the MSI's uninstall answered 3010
+    const installed = parseTable(await readFile(join(pc, '.sim', 'state', 'installed.tsv'), 'utf8'));
+    expect(installed).toEqual([['exe', 'Stuck', '', '1603']]);
+    const msiexec = parseTable(await readFile(join(pc, '.sim', 'state', 'msiexec.log'), 'utf8'));
+    expect(msiexec.map((r) => r.slice(1, 3))).toEqual([['/x', AGENT], ['/i', 'C:\\Installers\\agent.msi'], ['/X', AGENT.toLowerCase()], ['/uninstall', AGENT]]);
+    const installers = parseTable(await readFile(join(pc, '.sim', 'state', 'installers.log'), 'utf8'));
+    expect(installers.filter((r) => r[0] === 'uninstaller')).toEqual([
+      ['uninstaller', 'C:\\Program Files\\ContosoHelper\\uninstall.exe', '/S'],
+      ['uninstaller', 'C:\\Program Files\\Stuck\\uninstall.exe'],
+    ]);
+  }, 120_000);
+
+  test('msiexec /x answers what .sim/fail/msiexec says and removes nothing', async () => {
+    await put(join(pc, '.sim', 'fail', 'msiexec'), '1618\n');
+    const out = await ps(`"busy: $((Start-Process msiexec.exe -ArgumentList '/x ${AGENT} /qn' -Wait -PassThru).ExitCode)"`);
+    await rm(join(pc, '.sim', 'fail', 'msiexec'));
+    expect(out).toEqual(['busy: 1618']);
   }, 120_000);
 
 });
