@@ -1,6 +1,6 @@
 /**
  * Removal on a Windows lab PC, through the simulated commands in real pwsh as a machine program calls them: winget
- * uninstall, msiexec /x and the uninstall string an EXE install leaves.
+ * uninstall, msiexec /x, the uninstall string an EXE install leaves and Remove-VpnConnection.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { WINGET_NOT_FOUND } from '../../src/lab/windows/winget-tool.js';
 import { installWindowsPc } from '../../src/lab/windows/windows-pc.js';
 import { runScriptOnWindowsPc } from '../../src/lab/windows/run-script.js';
-import { parseTable, readRegistry } from '../../src/lab/windows/state-files.js';
+import { parseTable, readRegistry, readVpnConnections } from '../../src/lab/windows/state-files.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
 
 const describeWindows = pwshAvailable() ? describe : describe.skip;
@@ -140,6 +140,21 @@ $helper = Get-ItemProperty -LiteralPath "$u\\ContosoHelper"
     const out = await ps(`"busy: $((Start-Process msiexec.exe -ArgumentList '/x ${AGENT} /qn' -Wait -PassThru).ExitCode)"`);
     await rm(join(pc, '.sim', 'fail', 'msiexec'));
     expect(out).toEqual(['busy: 1618']);
+  }, 120_000);
+
+  test('Remove-VpnConnection removes a connection of its scope; one not there is the error Get-VpnConnection gives', async () => {
+    const out = await ps(`Add-VpnConnection -Name office -ServerAddress vpn.example -AllUserConnection -Force
+Add-VpnConnection -Name mine -ServerAddress vpn.example -Force
+$gone = Remove-VpnConnection -Name OFFICE -AllUserConnection -Force -PassThru
+"removed: $($gone.Name) $($null -eq (Get-VpnConnection -Name office -AllUserConnection -ErrorAction SilentlyContinue)) $((Get-VpnConnection -Name mine).Name)"
+try { Remove-VpnConnection -Name office -AllUserConnection -Force } catch { "vpn: $($_.Exception.Message) | $($_.CategoryInfo.Category) | $($_.FullyQualifiedErrorId)" }
+Remove-VpnConnection -Name office -AllUserConnection -Force -ErrorAction SilentlyContinue`);
+    expect(out).toEqual([
+      'removed: office True mine',
+      'vpn: The VPN connection office cannot be found. | ObjectNotFound | VPN 623,Remove-VpnConnection',
+    ]);
+    const vpn = await readVpnConnections(pc);
+    expect([Object.keys(vpn.AllUserConnection ?? {}), Object.keys(vpn.User ?? {})]).toEqual([[], ['mine']]);
   }, 120_000);
 
 });
