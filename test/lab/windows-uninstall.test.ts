@@ -1,6 +1,6 @@
 /**
  * Removal on a Windows lab PC, through the simulated commands in real pwsh as a machine program calls them: winget
- * uninstall, msiexec /x, the uninstall string an EXE install leaves and Remove-VpnConnection.
+ * uninstall, msiexec /x, the uninstall string an EXE install leaves, Remove-VpnConnection and the registry removals.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -157,4 +157,31 @@ Remove-VpnConnection -Name office -AllUserConnection -Force -ErrorAction Silentl
     expect([Object.keys(vpn.AllUserConnection ?? {}), Object.keys(vpn.User ?? {})]).toEqual([[], ['mine']]);
   }, 120_000);
 
+  test('registry removals take -ErrorAction SilentlyContinue, -WhatIf, -Confirm:$false and piped keys as the real ones do', async () => {
+    const out = await ps(`$k = 'HKLM:\\SOFTWARE\\Contoso\\Agent'
+New-Item -Path "$k\\Sub" -Force | Out-Null
+Set-ItemProperty -Path $k -Name Mode -Value home
+Set-ItemProperty -Path $k -Name Keep -Value 1
+Remove-ItemProperty -Path $k -Name Mode -ErrorAction SilentlyContinue
+Remove-ItemProperty -Path $k -Name Mode -ErrorAction SilentlyContinue
+Remove-ItemProperty -Path 'HKLM:\\SOFTWARE\\Nowhere' -Name Mode -ErrorAction SilentlyContinue
+try { Remove-ItemProperty -Path $k -Name Mode } catch { "value: $($_.Exception.Message) | $($_.CategoryInfo.Category)" }
+"values: $((Get-Item -Path $k).Property -join ',')"
+Remove-Item -Path "$k\\Sub" -WhatIf | Out-Null
+"what if: $(Test-Path -Path "$k\\Sub")"
+Get-ChildItem -Path $k | Remove-Item -Force
+"piped: $(Test-Path -Path "$k\\Sub")"
+Remove-Item -Path 'HKLM:\\SOFTWARE\\Contoso' -Recurse -Force -Confirm:$false
+Remove-Item -LiteralPath 'HKLM:\\SOFTWARE\\Contoso' -Recurse -Force -ErrorAction SilentlyContinue
+try { Remove-Item -Path 'HKLM:\\SOFTWARE\\Contoso' -Recurse:$true } catch { "key: $($_.Exception.Message) | $($_.CategoryInfo.Category)" }`);
+    expect(out).toEqual([
+      'value: Property Mode does not exist at path HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\\Agent. | InvalidArgument',
+      'values: Keep',
+      'What if: Performing the operation "Remove Key" on target "HKLM:\\SOFTWARE\\Contoso\\Agent\\Sub".',
+      'what if: True',
+      'piped: False',
+      "key: Cannot find path 'HKLM:\\SOFTWARE\\Contoso' because it does not exist. | ObjectNotFound",
+    ]);
+    expect(Object.keys(await readRegistry(pc, 'HKLM')).filter((k) => k.includes('Contoso'))).toEqual([]);
+  }, 120_000);
 });
