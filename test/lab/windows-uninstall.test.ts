@@ -104,7 +104,9 @@ $helper = Get-ItemProperty -LiteralPath "$u\\ContosoHelper"
 "again: $(Run-String $helper.QuietUninstallString)"
 "stuck: $(Run-String (Get-ItemProperty -LiteralPath "$u\\Stuck").UninstallString) $(Test-Path -LiteralPath "$u\\Stuck")"
 "uninstall msi: $(Run 'msiexec.exe' '/X ${AGENT.toLowerCase()} /qn /norestart') $(Test-Path -LiteralPath "$u\\${AGENT}")"
-"again: $(Run 'msiexec.exe' '/uninstall ${AGENT} /qn /norestart')"`);
+"again: $(Run 'msiexec.exe' '/uninstall ${AGENT} /qn /norestart')"
+# Windows PowerShell 5.1 refuses an empty argument list: an uninstall string without arguments is run without one
+try { Start-Process -FilePath 'C:\\Program Files\\Stuck\\uninstall.exe' -ArgumentList '' -Wait -PassThru } catch { "empty: $($_.FullyQualifiedErrorId)" }`);
     expect(out).toEqual([
       'unknown product: 1605',
       'install msi: 0',
@@ -117,6 +119,7 @@ $helper = Get-ItemProperty -LiteralPath "$u\\ContosoHelper"
       'stuck: 1603 True',
       'uninstall msi: 3010 False',
       'again: 1605',
+      'empty: ParameterArgumentValidationError,Start-Process',
     ]);
     const hklm = await readRegistry(pc, 'HKLM');
     expect(Object.keys(hklm).filter((k) => k.startsWith(`${UNINSTALL}\\`))).toEqual([`${UNINSTALL}\\Stuck`]);

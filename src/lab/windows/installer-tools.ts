@@ -212,9 +212,10 @@ finish 0
  */
 export const SIM_INSTALLERS_PS1 = String.raw`# ---- Installers: msiexec.exe and EXE installers through Start-Process ----
 
+# As in Windows PowerShell 5.1, what the PCs run: an empty -ArgumentList is refused (pwsh 7 lets it pass).
 function Start-Process {
   [CmdletBinding()]
-  param([Parameter(Mandatory = $true, Position = 0)][Alias('PSPath', 'Path')][string]$FilePath, [Parameter(Position = 1)][Alias('Args')][string[]]$ArgumentList,
+  param([Parameter(Mandatory = $true, Position = 0)][Alias('PSPath', 'Path')][string]$FilePath, [Parameter(Position = 1)][Alias('Args')][ValidateNotNullOrEmpty()][string[]]$ArgumentList,
     [switch]$Wait, [switch]$PassThru, [switch]$NoNewWindow, [string]$WorkingDirectory, [string]$WindowStyle, [string]$Verb,
     [string]$RedirectStandardOutput, [string]$RedirectStandardError, [string]$RedirectStandardInput)
   $line = if ($ArgumentList) { $ArgumentList -join ' ' } else { '' }
