@@ -1,6 +1,8 @@
 /**
  * The registry of a Windows lab PC: HKLM: and HKCU: paths through the ordinary item cmdlets (Test-Path,
- * New-Item, Get-Item, Get-ChildItem, Get/Set/New/Remove-ItemProperty, Remove-Item), one state table per hive.
+ * New-Item, Get-Item, Get-ChildItem, Get/Set/New/Remove-ItemProperty, Remove-Item), one state table per hive. They
+ * take registry items piped in, and the removals -WhatIf/-Confirm, as the real ones do; a key or value that is not
+ * there is a non-terminating error (ObjectNotFound, InvalidArgument), so -ErrorAction SilentlyContinue passes over it.
  * Part of the PowerShell text of sim-windows.ts, which defines the state and fault helpers it uses.
  */
 export const SIM_REGISTRY_PS1 = String.raw`# ---- Registry: HKLM:\ and HKCU:\ through the item cmdlets, one table per hive ----
@@ -211,12 +213,13 @@ function HsLab-RegSetValue {
 }
 
 function HsLab-RegRemoveValue {
-  [CmdletBinding()]
+  [CmdletBinding(SupportsShouldProcess = $true)]
   param([Parameter(Position = 0)][string]$Path, [string]$LiteralPath, [Parameter(Position = 1)][string[]]$Name, [switch]$Force)
   $reg = HsLab-RegTarget $Path $LiteralPath
   $hive = HsLab-Hive $reg.Hive
   $k = HsLab-Find $hive $reg.Key
   if ($null -eq $k) { HsLab-RegNotFound $PSCmdlet $reg; return }
+  if (-not $PSCmdlet.ShouldProcess("$($reg.Text)", 'Remove Property')) { return }
   if (HsLab-RegWriteFault $reg) { return }
   $changed = $false
   foreach ($n in $Name) {
@@ -229,12 +232,13 @@ function HsLab-RegRemoveValue {
 }
 
 function HsLab-RegRemoveKey {
-  [CmdletBinding()]
+  [CmdletBinding(SupportsShouldProcess = $true)]
   param([Parameter(Position = 0)][string]$Path, [string]$LiteralPath, [switch]$Recurse, [switch]$Force)
   $reg = HsLab-RegTarget $Path $LiteralPath
   $hive = HsLab-Hive $reg.Hive
   $k = HsLab-Find $hive $reg.Key
   if ($null -eq $k) { HsLab-RegNotFound $PSCmdlet $reg; return }
+  if (-not $PSCmdlet.ShouldProcess("$($reg.Text)", 'Remove Key')) { return }
   if (HsLab-RegWriteFault $reg) { return }
   $prefix = $k.ToLower() + '\'
   $subs = @($hive.Keys | Where-Object { $_.ToLower().StartsWith($prefix) })
@@ -244,15 +248,36 @@ function HsLab-RegRemoveKey {
   HsLab-SaveHive $reg.Hive $hive
 }
 
-# The item cmdlets: registry paths go to the simulation above, every other path to the real cmdlet.
-function Test-Path { if (HsLab-IsRegistry $args) { HsLab-RegTest @args } else { Microsoft.PowerShell.Management\Test-Path @args } }
-function New-Item { if (HsLab-IsRegistry $args) { HsLab-RegNewItem @args } else { Microsoft.PowerShell.Management\New-Item @args } }
-function Get-Item { if (HsLab-IsRegistry $args) { HsLab-RegGetItem @args } else { Microsoft.PowerShell.Management\Get-Item @args | HsLab-WithVersion } }
-function Get-ChildItem { if (HsLab-IsRegistry $args) { HsLab-RegGetChildItem @args } else { Microsoft.PowerShell.Management\Get-ChildItem @args } }
-function Get-ItemProperty { if (HsLab-IsRegistry $args) { HsLab-RegGetItemProperty @args } else { Microsoft.PowerShell.Management\Get-ItemProperty @args } }
-function Set-ItemProperty { if (HsLab-IsRegistry $args) { HsLab-RegSetValue @args } else { Microsoft.PowerShell.Management\Set-ItemProperty @args } }
-function New-ItemProperty { if (HsLab-IsRegistry $args) { HsLab-RegSetValue -New @args } else { Microsoft.PowerShell.Management\New-ItemProperty @args } }
-function Remove-ItemProperty { if (HsLab-IsRegistry $args) { HsLab-RegRemoveValue @args } else { Microsoft.PowerShell.Management\Remove-ItemProperty @args } }
-function Remove-Item { if (HsLab-IsRegistry $args) { HsLab-RegRemoveKey @args } else { Microsoft.PowerShell.Management\Remove-Item @args } }
+# The item cmdlets: registry paths go to the simulation above, every other path to the real cmdlet. A wrapper's
+# $args cannot be splatted as they are: "-Name:value" (-Confirm:$false, -Recurse:$true) reaches the next command as
+# two arguments, so it becomes a named entry. Registry items piped in (Get-ChildItem HKLM:\... | Remove-Item) are
+# taken one by one by their PSPath; anything else piped in goes on to the real cmdlet.
+function HsLab-Item([string]$Cmdlet, [string]$Sim, $Arguments, $Piped, [hashtable]$Named = @{}) {
+  $positional = @()
+  $named = $Named
+  for ($i = 0; $i -lt $Arguments.Count; $i++) {
+    $a = $Arguments[$i]
+    if ($a -is [string] -and $a -match '^-([A-Za-z]\w*):$' -and $i + 1 -lt $Arguments.Count) { $named[$Matches[1]] = $Arguments[$i + 1]; $i++ }
+    else { $positional += , $a }
+  }
+  $paths = @($Piped | ForEach-Object { if ($null -ne $_.PSPath) { [string]$_.PSPath } })
+  if ($Piped.Count -gt 0 -and (HsLab-IsRegistry $paths)) {
+    foreach ($path in $paths) { & $Sim -LiteralPath $path @positional @named }
+    return
+  }
+  if ($Piped.Count -eq 0 -and (HsLab-IsRegistry (@($positional) + @($named.Values)))) { & $Sim @positional @named; return }
+  $real = "Microsoft.PowerShell.Management\$Cmdlet"
+  if ($Piped.Count -gt 0) { $Piped | & $real @positional @named } else { & $real @positional @named }
+}
+
+function Test-Path { HsLab-Item 'Test-Path' 'HsLab-RegTest' $args @($input) }
+function New-Item { HsLab-Item 'New-Item' 'HsLab-RegNewItem' $args @($input) }
+function Get-Item { HsLab-Item 'Get-Item' 'HsLab-RegGetItem' $args @($input) | HsLab-WithVersion }
+function Get-ChildItem { HsLab-Item 'Get-ChildItem' 'HsLab-RegGetChildItem' $args @($input) }
+function Get-ItemProperty { HsLab-Item 'Get-ItemProperty' 'HsLab-RegGetItemProperty' $args @($input) }
+function Set-ItemProperty { HsLab-Item 'Set-ItemProperty' 'HsLab-RegSetValue' $args @($input) }
+function New-ItemProperty { HsLab-Item 'New-ItemProperty' 'HsLab-RegSetValue' $args @($input) @{ New = $true } }
+function Remove-ItemProperty { HsLab-Item 'Remove-ItemProperty' 'HsLab-RegRemoveValue' $args @($input) }
+function Remove-Item { HsLab-Item 'Remove-Item' 'HsLab-RegRemoveKey' $args @($input) }
 
 `;

@@ -9,6 +9,7 @@ import { windowsPaths } from './pwsh-launch.js';
  *   registry-HKLM.tsv / registry-HKCU.tsv  KEY  or  KEY NAME TYPE VALUE (MultiString parts NUL-separated)
  *   vpn.tsv        SCOPE NAME PROPERTY VALUE   (SCOPE AllUserConnection or User; lists comma-separated)
  *   bitlocker.tsv  MOUNTPOINT PROPERTY VALUE
+ *   installed.tsv  KIND KEY FILE UNINSTALL_EXIT_CODE   (what an MSI or EXE install wrote, see installer-tools.ts)
  *   fail/commands.tsv  COMMAND KEY PATH MESSAGE (an injected failure; KEY/PATH empty: any)
  */
 export type Row = string[];

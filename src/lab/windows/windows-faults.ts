@@ -11,8 +11,9 @@ import { bitlockerRows, writeTable } from './state-files.js';
 /**
  * Faults of a Windows lab PC, all through the simulated Windows commands the steps call: a fail-<step> fault
  * breaks the command that step's apply (or check) relies on, disk-full makes winget installs fail, unencrypted
- * turns BitLocker protection off, installer-busy makes msiexec answer 1618 and winget installs fail; denied-cp850 makes
- * winget refuse on its error stream in the OEM code page (cp850), denied-clixml as a nested PowerShell's CLIXML.
+ * turns BitLocker protection off, installer-busy makes msiexec answer 1618 and winget installs and uninstalls fail;
+ * denied-cp850 makes winget refuse on its error stream in the OEM code page (cp850), denied-clixml as a nested
+ * PowerShell's CLIXML.
  * Healing undoes exactly that.
  */
 
@@ -38,6 +39,7 @@ const DISK_FULL = { code: 112, message: 'There is not enough space on the disk. 
 // another installation holds Windows Installer's mutex: msiexec answers 1618, winget fails with the installer's code
 const INSTALLER_BUSY = [
   { file: 'winget_install', code: 1618 & 0xff, message: 'Installer failed with exit code: 1618 (another installation is already in progress)' },
+  { file: 'winget_uninstall', code: 1618 & 0xff, message: 'Uninstall failed with exit code: 1618 (another installation is already in progress)' },
   { file: 'msiexec', code: 1618, message: 'Another installation is already in progress.' },
 ];
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { windowsPaths } from './pwsh-launch.js';
 import { SIM_WINDOWS_PS1 } from './sim-windows.js';
 import { bitlockerRows, registryRows, writeTable, type RegValue } from './state-files.js';
-import { EXE_INSTALLER_TOOL, INSTALLER_LIB, MSIEXEC_TOOL } from './installer-tools.js';
+import { EXE_INSTALLER_TOOL, INSTALLER_LIB, MSIEXEC_TOOL, UNINSTALLER_TOOL } from './installer-tools.js';
 import { WINGET_TOOL } from './winget-tool.js';
 import { ICACLS_TOOL } from './sim-openssh.js';
 
@@ -38,7 +38,7 @@ export async function installWindowsPc(pcDir: string, opts: { user?: string } = 
   for (const dir of [p.temp, p.programData, join(p.users, user, 'Documents'), join(p.drive, 'Program Files'), p.bin, join(p.sim, 'lab'), p.state, p.fail, p.home]) {
     await mkdir(dir, { recursive: true });
   }
-  for (const [name, text] of [['winget', WINGET_TOOL], ['msiexec.exe', MSIEXEC_TOOL], ['exe-installer', EXE_INSTALLER_TOOL], ['icacls.exe', ICACLS_TOOL], ['quser.exe', QUSER_TOOL], ['shutdown.exe', WINDOWS_SHUTDOWN_TOOL]] as const) {
+  for (const [name, text] of [['winget', WINGET_TOOL], ['msiexec.exe', MSIEXEC_TOOL], ['exe-installer', EXE_INSTALLER_TOOL], ['uninstaller', UNINSTALLER_TOOL], ['icacls.exe', ICACLS_TOOL], ['quser.exe', QUSER_TOOL], ['shutdown.exe', WINDOWS_SHUTDOWN_TOOL]] as const) {
     await writeFile(join(p.bin, name), text);
     await chmod(join(p.bin, name), 0o755);
   }
