@@ -103,7 +103,7 @@ describeWindows('removal on Windows lab PCs', () => {
     }
     expect(existsSync(winget(first.root, '7zip.7zip'))).toBe(true); // found before homeshift: left alone
     expect(existsSync(winget(second.root, '7zip.7zip'))).toBe(false);
-    expect(String((await cli('log', first.id)).stdout)).toContain('left alone: 7zip 24.08 (winget 7zip.7zip): it was on the PC before homeshift installed anything of it');
+    expect(String((await cli('log', first.id)).stdout)).toContain('left alone: 7zip.7zip 24.08 (winget): it was on the PC before homeshift installed anything of it');
 
     const after = await applied();
     for (const a of after) {
