@@ -10,30 +10,33 @@ import { windowsPaths } from './windows/pwsh-launch.js';
  * out through a link.
  */
 export class PcFiles {
-  private realRoot: Promise<string> | null = null;
+  private realRoot: { of: string; real: Promise<string> } | null = null;
 
-  constructor(private readonly root: string, private readonly os: 'linux' | 'windows') {}
+  /** `pc` is read at each call: the lab names its PCs (root, system) after their servers exist. */
+  constructor(private readonly pc: { readonly root: string; readonly os: 'linux' | 'windows' }) {}
 
   async resolve(path: string): Promise<string | null> {
+    const { root } = this.pc;
     const local = this.toLocal(path);
-    if (local === null || !inside(this.root, local)) return null;
-    this.realRoot ??= realpath(this.root);
+    if (!root || local === null || !inside(root, local)) return null;
+    if (this.realRoot?.of !== root) this.realRoot = { of: root, real: realpath(root) };
     const real = await deepestReal(local);
-    return real !== null && inside(await this.realRoot, real) ? local : null;
+    return real !== null && inside(await this.realRoot.real, real) ? local : null;
   }
 
   private toLocal(path: string): string | null {
     if (path.includes('\0')) return null;
+    const { root, os } = this.pc;
     let text = path;
-    if (this.os === 'windows') {
+    if (os === 'windows') {
       text = text.replace(/\\/g, '/');
       const drive = /^\/?([A-Za-z]):(\/.*)?$/.exec(text);
       if (drive) {
         if (drive[1].toUpperCase() !== 'C') return null;
-        return resolve(windowsPaths(this.root).drive, `.${posix.normalize(`/${drive[2] ?? ''}`)}`);
+        return resolve(windowsPaths(root).drive, `.${posix.normalize(`/${drive[2] ?? ''}`)}`);
       }
     }
-    return isAbsolute(text) ? resolve(text) : resolve(this.root, text);
+    return isAbsolute(text) ? resolve(text) : resolve(root, text);
   }
 }
 

@@ -72,7 +72,7 @@ export class PcServer {
     readonly pc: PcState,
     private readonly fleet: FleetContext,
   ) {
-    this.files = new PcFiles(pc.root, pc.os);
+    this.files = new PcFiles(pc);
     this.listener = createServer((socket) => this.onSocket(socket));
     this.listener.on('error', () => undefined);
   }

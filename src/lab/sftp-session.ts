@@ -37,14 +37,15 @@ export function serveSftp(sftp: SFTPWrapper, files: PcFiles): void {
 
   /** Runs `work` on the paths once each resolves inside the PC; answers its failure. */
   const withPaths = (id: number, paths: string[], work: (...local: string[]) => Promise<void>): void => {
-    void Promise.all(paths.map((p) => files.resolve(p))).then(async (local) => {
-      if (local.some((l) => l === null)) return denied(id);
+    void (async () => {
       try {
+        const local = await Promise.all(paths.map((p) => files.resolve(p)));
+        if (local.some((l) => l === null)) return denied(id);
         await work(...(local as string[]));
       } catch (error) {
         fail(id, error);
       }
-    });
+    })();
   };
 
   sftp.on('OPEN', (id, path, flags, attrs) => withPaths(id, [path], async (local) => {
