@@ -1,8 +1,11 @@
 /**
  * A lab PC's SFTP server seen through homeshift's own ssh transport: files written, renamed and removed inside the PC's
- * folder; every path outside it refused; a Windows PC's C:\ in Win32-OpenSSH's /C:/ form; the hang fault.
+ * folder; every path outside it refused; a Windows PC's C:\ in Win32-OpenSSH's /C:/ form; the hang fault; a push
+ * whose connection is lost mid-transfer leaves only the .partial.
  */
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -11,6 +14,9 @@ import { createCounters } from '../../src/lab/lab-stats.js';
 import { PcServer, type FleetContext } from '../../src/lab/pc-server.js';
 import { createVerifier } from '../../src/lab/ssh-keys.js';
 import type { AssignedFault } from '../../src/lab/faults.js';
+import { formatCachedFiles, LINUX_PACKAGE_CACHE } from '../../src/model/package-cache.js';
+import type { MachinePlan } from '../../src/model/plan.js';
+import { Pusher } from '../../src/run/push.js';
 import { generateEd25519 } from '../../src/transport/key-pair.js';
 import { createSshTransport, RemoteFileError, TransportError, type Connection, type RemoteFiles } from '../../src/transport/index.js';
 
@@ -34,7 +40,7 @@ afterEach(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-async function connectPc(os: 'linux' | 'windows', fault: AssignedFault | null = null): Promise<{ root: string; conn: Connection }> {
+async function connectPc(os: 'linux' | 'windows', fault: AssignedFault | null = null): Promise<{ root: string; conn: Connection; server: PcServer }> {
   const root = join(base, `PC-${servers.length + 1}`);
   await mkdir(root, { recursive: true });
   const server = new PcServer({ id: 'PC-1', site: 's', os, user: 'e1', root, port: 0, fault, attempts: 0, healed: false, saved: null }, fleet);
@@ -43,7 +49,7 @@ async function connectPc(os: 'linux' | 'windows', fault: AssignedFault | null = 
   server.serve(generateEd25519().private);
   const conn = await createSshTransport().connect({ id: 'PC-1', host: '127.0.0.1', port, user: 'homeshift', privateKey: clientKeys.private, hostKeyPolicy: 'off', connectTimeoutMs: 60_000 });
   connections.push(conn);
-  return { root, conn };
+  return { root, conn, server };
 }
 
 async function openFiles(conn: Connection, timeoutMs = 120_000): Promise<RemoteFiles> {
@@ -114,4 +120,26 @@ describe("a lab PC's SFTP server", () => {
     expect((error as TransportError).errorClass).toBe('timeout');
     expect(fleet.counters.hangs).toBe(1);
   });
+
+  test('a push whose connection is lost mid-transfer fails as unreachable and leaves only the .partial', async () => {
+    const { root, conn, server } = await connectPc('linux');
+    const bytes = randomBytes(96 * 1024 * 1024);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await writeFile(join(base, 'big.deb'), bytes);
+    const cachePath = `${LINUX_PACKAGE_CACHE}/${sha256}/big.deb`;
+    const sources = formatCachedFiles([{ sha256, kind: 'push', location: 'big.deb', credentialVar: '', cachePath, name: 'big 1.0' }]);
+    const plan = { machine: { id: 'PC-1', os: 'linux' }, root, steps: [{ id: 'bundle:big', vars: { HS_SOURCES: sources } }] } as unknown as MachinePlan;
+    const partial = join(root, `${cachePath}.partial`);
+    const pushed = new Pusher(base).push(plan, conn, 600_000).then(() => null, (e: unknown) => e);
+    for (;;) { // the first bytes are on the PC's disk: switch it off
+      if (((await stat(partial).catch(() => null))?.size ?? 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    server.setPower(false);
+    const error = await pushed;
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).errorClass).toBe('unreachable');
+    expect(existsSync(join(root, cachePath))).toBe(false);
+    expect(existsSync(partial)).toBe(true);
+  }, 300_000);
 });
