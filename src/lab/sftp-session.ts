@@ -8,8 +8,9 @@ const { STATUS_CODE, flagsToString } = ssh2.utils.sftp;
 
 /**
  * A lab PC's SFTP server, as OpenSSH's sftp-server answers what a push needs: OPEN, WRITE, CLOSE, STAT, LSTAT, FSTAT,
- * MKDIR, RENAME (which, as there, refuses to replace a file), posix-rename@openssh.com (which replaces), REMOVE and
- * REALPATH; the rest is refused as unsupported. Every path must lie inside the PC's folder (PcFiles), else
+ * MKDIR, RENAME (which, as there, refuses to replace a file), posix-rename@openssh.com (which replaces; ssh2's server
+ * announces no extensions, so clients that ask first remove and rename), REMOVE and REALPATH; the rest is refused as
+ * unsupported. Every path must lie inside the PC's folder (PcFiles), else
  * PERMISSION_DENIED. All file work is asynchronous; a session holds at most MAX_HANDLES files and MAX_PENDING bytes of
  * writes not yet on disk, so a client that floods it gets failures, not the lab's memory.
  */
