@@ -21,7 +21,7 @@ const { Server: SshServer } = ssh2;
 
 /**
  * What the PC's SSH server says it is, as the real ones do: OpenSSH on both systems. Clients size their SFTP writes by
- * it (ssh2 writes 256 KiB to an OpenSSH server, 32 KiB to one it does not know).
+ * it (ssh2 writes 254 KiB to an OpenSSH server, 30 KiB to one it does not know).
  */
 const SERVER_IDENT = { windows: 'OpenSSH_for_Windows_9.5', linux: 'OpenSSH_9.2p1 Debian-2+deb12u3' } as const;
 

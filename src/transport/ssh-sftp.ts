@@ -4,7 +4,8 @@
  * Open: null when the server refuses the subsystem (no `Subsystem sftp` line) or its sftp-server ends at once (not
  * installed): the caller uses its exec commands then. A session channel the server refuses is `unreachable`, as an
  * exec's is. Every call rejects with the connection's TransportError when it is lost (`unreachable`), with `timeout`
- * once the session's time is up (the session is ended then), and with RemoteFileError for what the server refuses.
+ * when it has not ended within its time (the session is ended then; an idle session has no time running, as a
+ * caller may wait between calls), and with RemoteFileError for what the server refuses.
  */
 import type { SFTPWrapper } from 'ssh2';
 import { describeTarget } from './ssh-errors.js';
@@ -20,7 +21,6 @@ const SMALLEST_WRITE = 32 << 10;
 /** Opens the SFTP session; see the file header. */
 export function openRemoteFiles(link: SshLink, timeoutMs: number): Promise<RemoteFiles | null> {
   const where = describeTarget(link.target);
-  const timeout = new TransportError(`${where}: file transfer did not end within ${timeoutMs} ms`, 'timeout', true);
   const pending = new Set<(error: TransportError) => void>();
   let ended: TransportError | null = null;
   let session: SFTPWrapper | null = null;
@@ -28,7 +28,6 @@ export function openRemoteFiles(link: SshLink, timeoutMs: number): Promise<Remot
   const end = (error: TransportError): void => {
     if (ended) return;
     ended = error;
-    clearTimeout(timer);
     link.lostListeners.delete(end);
     for (const fail of [...pending]) fail(error);
     try {
@@ -37,8 +36,12 @@ export function openRemoteFiles(link: SshLink, timeoutMs: number): Promise<Remot
       // the channel is gone already
     }
   };
-  const timer = setTimeout(() => end(timeout), timeoutMs);
   link.lostListeners.add(end);
+  /** `work` within timeoutMs, or the session ends with `timeout` (which fails what is in flight). */
+  const timed = <T>(work: () => Promise<T>): Promise<T> => {
+    const timer = setTimeout(() => end(new TransportError(`${where}: file transfer did not end within ${timeoutMs} ms`, 'timeout', true)), timeoutMs);
+    return work().finally(() => clearTimeout(timer));
+  };
 
   /** One ssh2 call as a promise that the session's end rejects too. */
   const call = <T>(start: (done: (error: Error | undefined | null, value?: T) => void) => void): Promise<T> =>
@@ -68,11 +71,19 @@ export function openRemoteFiles(link: SshLink, timeoutMs: number): Promise<Remot
 
   return new Promise<RemoteFiles | null>((resolve, reject) => {
     if (link.lost) return reject(link.lost);
-    call<SFTPWrapper>((done) => link.client.sftp(done)).then(
+    timed(() => call<SFTPWrapper>((done) => link.client.sftp(done))).then(
       (sftp) => {
         session = sftp;
         sftp.on('error', () => undefined); // the requests in flight fail with it
-        resolve(sessionFiles(sftp, call, () => end(new TransportError(`${where}: file session closed`, 'internal', false))));
+        const files = sessionFiles(sftp, call);
+        resolve({
+          stat: (path) => timed(() => files.stat(path)),
+          mkdir: (path) => timed(() => files.mkdir(path)),
+          writeFile: (path, bytes) => timed(() => files.writeFile(path, bytes)),
+          rename: (from, to) => timed(() => files.rename(from, to)),
+          remove: (path) => timed(() => files.remove(path)),
+          close: () => end(new TransportError(`${where}: file session closed`, 'internal', false)),
+        });
       },
       (error: unknown) => {
         const closed = new TransportError(`${where}: no SFTP session`, 'internal', false);
@@ -95,7 +106,7 @@ function refusesSftp(error: RemoteFileError): boolean {
   return /Unable to start subsystem|while establishing SFTP session|SFTP session termination/.test(error.message);
 }
 
-function sessionFiles(sftp: SFTPWrapper, call: Call, close: () => void): RemoteFiles {
+function sessionFiles(sftp: SFTPWrapper, call: Call): Omit<RemoteFiles, 'close'> {
   const stat = async (path: string): Promise<RemoteStat | null> => {
     try {
       const stats = await call<{ size: number; isFile(): boolean; isDirectory(): boolean }>((done) => sftp.stat(path, done));
@@ -124,7 +135,6 @@ function sessionFiles(sftp: SFTPWrapper, call: Call, close: () => void): RemoteF
       return call<void>((done) => sftp.rename(from, to, done));
     },
     remove,
-    close,
   };
 }
 

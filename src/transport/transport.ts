@@ -60,7 +60,7 @@ export interface RemoteFiles {
 /** A live connection to one machine, reused for all its steps. */
 export interface Connection {
   exec(command: string, options: ExecOptions): Promise<ExecResult>;
-  /** Opens the PC's files (SFTP); null when the server offers no SFTP. Every call on it must end within `timeoutMs`. */
+  /** Opens the PC's files (SFTP); null when the server offers no SFTP. The opening and each call must end within `timeoutMs`. */
   files?(timeoutMs: number): Promise<RemoteFiles | null>;
   close(): Promise<void>;
 }
