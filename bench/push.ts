@@ -1,10 +1,10 @@
 /**
  * bench/push: `push:` package sources. One installer file (100 MB of random bytes by default) goes to N = 50 Windows
- * lab PCs through homeshift's own push path (the Pusher over the real SSH transport: each PC's cache checked, the file
- * sent over its exec channel, hashed and kept by the PC), all PCs at once (--push-forks N). The floor, in the same run:
- * N parallel `scp` (OpenSSH) of the same file into a real OpenSSH sshd on loopback. A second push, with every PC
- * holding the file, measures the PCs' own part: the cache check, a PowerShell start per PC, which a real PC pays on its
- * own CPU and the lab pays on the control machine's. Last line:
+ * lab PCs through homeshift's own push path (the Pusher over the real SSH transport: each PC's cache looked at with an
+ * SFTP stat, the file written over SFTP into <file>.partial and renamed onto its name; no shell starts on a PC), all
+ * PCs at once (--push-forks N). The floor, in the same run: N parallel `scp` (OpenSSH) of the same file into a real
+ * OpenSSH sshd on loopback. A second push, with every PC holding the file, measures the cache checks alone: a
+ * connection, an SFTP session and a stat per PC. Last line:
  *   push N=50: wall W s, scp floor F s (ratio R), file read K times
  * Usage: npm run bench -- push [N] [--mb=M]
  */
@@ -110,8 +110,7 @@ async function main(): Promise<void> {
     await labDown(labDir);
     const floor = await scpFloor(file, N, base);
 
-    console.log(`  second push, every PC holding the file (nothing sent): ${seconds(again.ms)} s: the PCs' cache checks, one PowerShell start each, which`);
-    console.log(`  the lab's PCs pay on this machine's cores (a first push starts PowerShell twice per PC: check, receive)`);
+    console.log(`  second push, every PC holding the file (nothing sent): ${seconds(again.ms)} s: a connection, an SFTP session and a stat per PC, no shell started`);
     console.log(`push N=${N}: wall ${seconds(first.ms)} s, scp floor ${seconds(floor)} s (ratio ${(first.ms / floor).toFixed(2)}), file read ${first.reads} times`);
   } finally {
     await labDown(labDir).catch(() => undefined);

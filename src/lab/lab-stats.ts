@@ -3,6 +3,7 @@ export interface LabCounters {
   connections: number; // TCP connections accepted, all PCs
   active: number; // open right now
   execs: number;
+  fileSessions: number; // SFTP sessions (push sources' files)
   activeExecs: number;
   authFailures: number;
   delayed: number; // connections held back by the slow fault
@@ -13,5 +14,5 @@ export interface LabCounters {
 }
 
 export function createCounters(): LabCounters {
-  return { connections: 0, active: 0, execs: 0, activeExecs: 0, authFailures: 0, delayed: 0, drops: 0, hangs: 0, healed: 0, unanswered: 0 };
+  return { connections: 0, active: 0, execs: 0, fileSessions: 0, activeExecs: 0, authFailures: 0, delayed: 0, drops: 0, hangs: 0, healed: 0, unanswered: 0 };
 }

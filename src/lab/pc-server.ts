@@ -13,9 +13,17 @@ import { parseHostKey } from './ssh-keys.js';
 import type { AssignedFault } from './faults.js';
 import type { LabCounters } from './lab-stats.js';
 import { parseWindowsCommand, pwshArgv, windowsEnv, windowsPaths } from './windows/pwsh-launch.js';
+import { PcFiles } from './pc-files.js';
+import { serveSftp } from './sftp-session.js';
 import { healWindowsFault } from './windows/windows-faults.js';
 
 const { Server: SshServer } = ssh2;
+
+/**
+ * What the PC's SSH server says it is, as the real ones do: OpenSSH on both systems. Clients size their SFTP writes by
+ * it (ssh2 writes 254 KiB to an OpenSSH server, 30 KiB to one it does not know).
+ */
+const SERVER_IDENT = { windows: 'OpenSSH_for_Windows_9.5', linux: 'OpenSSH_9.2p1 Debian-2+deb12u3' } as const;
 
 /** Matches a step-end marker of the step program, e.g. `@@HS:bundle:softphone:end`. */
 const STEP_END_RE = /@@HS:[^\n]*:end/;
@@ -58,11 +66,13 @@ export class PcServer {
   private ssh: InstanceType<typeof SshServer> | null = null;
   private readonly silent = new Set<Socket>(); // connections taken while switched off, never answered
   private wrongSsh: InstanceType<typeof SshServer> | null = null;
+  private readonly files: PcFiles;
 
   constructor(
     readonly pc: PcState,
     private readonly fleet: FleetContext,
   ) {
+    this.files = new PcFiles(pc);
     this.listener = createServer((socket) => this.onSocket(socket));
     this.listener.on('error', () => undefined);
   }
@@ -82,8 +92,9 @@ export class PcServer {
 
   /** Start answering SSH with this host key; a hostkey fault presents `wrongHostKey` instead. */
   serve(hostKey: string, wrongHostKey?: string): void {
-    this.ssh = new SshServer({ hostKeys: [{ key: parseHostKey(hostKey) }] }, (client, info) => this.onClient(client, info));
-    if (wrongHostKey) this.wrongSsh = new SshServer({ hostKeys: [{ key: parseHostKey(wrongHostKey) }] }, (client, info) => this.onClient(client, info));
+    const ident = SERVER_IDENT[this.pc.os];
+    this.ssh = new SshServer({ hostKeys: [{ key: parseHostKey(hostKey) }], ident }, (client, info) => this.onClient(client, info));
+    if (wrongHostKey) this.wrongSsh = new SshServer({ hostKeys: [{ key: parseHostKey(wrongHostKey) }], ident }, (client, info) => this.onClient(client, info));
   }
 
   /** Stop listening (the offline fault, or the lab stopping). */
@@ -225,6 +236,14 @@ export class PcServer {
       const name = `SIG${info.name.replace(/^SIG/, '')}` as NodeJS.Signals;
       if (handle && name in osConstants.signals) handle.kill(name);
       accept?.();
+    });
+    session.on('sftp', (accept) => {
+      this.fleet.counters.fileSessions += 1;
+      if (fault?.kind === 'hang') {
+        this.fleet.counters.hangs += 1;
+        return; // never answered: the client's time runs out
+      }
+      serveSftp(accept(), this.files);
     });
     session.on('exec', (accept, _reject, info) => {
       const channel = accept() as ServerChannel;

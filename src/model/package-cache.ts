@@ -59,3 +59,14 @@ export function parseCachedFiles(text: string | undefined): CachedFile[] {
   }
   return out;
 }
+
+/**
+ * Where a cached file is on the PC in the form its SFTP server takes: the plan's root joined with the cache path. A
+ * Windows drive root (C:\) becomes /C:/..., the form of Win32-OpenSSH's sftp-server (its REALPATH answers /C:/Users/...);
+ * a POSIX root (Linux, the lab's PC folders) stays as it is.
+ */
+export function remoteCachePath(root: string, cachePath: string): string {
+  const drive = /^([A-Za-z]):(?:[\\/](.*))?$/.exec(root);
+  const base = drive ? `/${drive[1].toUpperCase()}:/${(drive[2] ?? '').replace(/\\/g, '/')}` : root;
+  return `${base.replace(/\/+$/, '')}/${cachePath.replace(/^\/+/, '')}`;
+}

@@ -86,6 +86,8 @@ export async function runMachine(plan: MachinePlan, ctx: MachineContext): Promis
     return await execProgram(plan, ctx, conn, attempts, finish);
   } catch (err) {
     if (err instanceof PushError) return finish('failed', 'step-failed', err.message, attempts, []);
+    // the push's file session: the connection lost, or its time up
+    if (err instanceof TransportError) return finish(err.errorClass === 'unreachable' ? 'unreachable' : err.errorClass === 'interrupted' ? 'interrupted' : 'failed', err.errorClass, err.message, attempts, []);
     return finish('failed', 'internal', `internal error: ${(err as Error)?.message ?? String(err)}`, attempts, []);
   } finally {
     await conn.close().catch(() => undefined);

@@ -1,5 +1,5 @@
-export { TransportError } from './transport.js';
-export type { Connection, ExecOptions, ExecResult, Target, Transport } from './transport.js';
+export { RemoteFileError, TransportError } from './transport.js';
+export type { Connection, ExecOptions, ExecResult, RemoteFiles, RemoteStat, Target, Transport } from './transport.js';
 export { createSshTransport } from './ssh-transport.js';
 export type { SshTransportOptions } from './ssh-transport.js';
 export { createLocalTransport } from './local-transport.js';

@@ -1,7 +1,8 @@
 /**
  * The local transport on execa: the command string is a shell command line run by `/bin/sh -c`,
  * like an ssh exec. The shell gets its own process group, so a timeout or an abort ends the
- * whole group (TERM, then KILL after a grace period) and leaves no process behind.
+ * whole group (TERM, then KILL after a grace period) and leaves no process behind. It offers no `files`: a push
+ * over it runs the push's exec commands.
  */
 import { execa } from 'execa';
 import { decodeClixml } from './clixml.js';

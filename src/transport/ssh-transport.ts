@@ -5,7 +5,7 @@
  * name; retryable), timeout (no handshake within connectTimeoutMs; retryable), auth (no key
  * accepted, or the host key refused by the policy; not retryable). Host keys are checked in
  * ssh2's hostVerifier, before authentication (see host-key-policy.ts).
- * Execs: see ssh-exec.ts (a connection lost mid-exec rejects with `unreachable`).
+ * Execs: see ssh-exec.ts (a connection lost mid-exec rejects with `unreachable`); files over SFTP: ssh-sftp.ts.
  * close() sends the disconnect and resolves; the socket ends in the background (see closeClient).
  * At most 64 handshakes run at once (handshake-window.ts); a connect waiting for its turn has no timeout yet.
  */
@@ -16,6 +16,7 @@ import { expandHome, prepareHostKeyCheck, resolveKnownHostsFile } from './host-k
 import { classifyConnectError, createConnectionLostError, describeTarget } from './ssh-errors.js';
 import { createHandshakeWindow } from './handshake-window.js';
 import { execOverSsh } from './ssh-exec.js';
+import { openRemoteFiles } from './ssh-sftp.js';
 import { parseSigningKey } from './signing-key.js';
 import type { SshLink } from './ssh-exec.js';
 import { TransportError } from './transport.js';
@@ -142,6 +143,7 @@ function openLink(
       settled = true;
       resolve({
         exec: (command, options) => execOverSsh(link, command, options),
+        files: (timeoutMs) => openRemoteFiles(link, timeoutMs),
         close: () => closeClient(client, link, () => (closedByCaller = true)),
       });
     });

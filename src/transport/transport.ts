@@ -34,9 +34,34 @@ export interface ExecResult {
   durationMs: number;
 }
 
+/** What a remote file system says about one path. */
+export interface RemoteStat {
+  size: number;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+/**
+ * The PC's file system over the connection's SFTP subsystem, paths in the server's form (absolute, forward slashes).
+ * A lost connection rejects with TransportError `unreachable`, the session's time running out with `timeout`;
+ * what the server refuses (no such folder, permission denied) rejects with RemoteFileError.
+ */
+export interface RemoteFiles {
+  stat(path: string): Promise<RemoteStat | null>; // null: nothing there
+  mkdir(path: string): Promise<void>;
+  /** Creates or truncates the file and writes all of `bytes`, several writes in flight. */
+  writeFile(path: string, bytes: Buffer): Promise<void>;
+  /** Moves `from` onto `to`, replacing what is there. */
+  rename(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  close(): void;
+}
+
 /** A live connection to one machine, reused for all its steps. */
 export interface Connection {
   exec(command: string, options: ExecOptions): Promise<ExecResult>;
+  /** Opens the PC's files (SFTP); null when the server offers no SFTP. The opening and each call must end within `timeoutMs`. */
+  files?(timeoutMs: number): Promise<RemoteFiles | null>;
   close(): Promise<void>;
 }
 
@@ -56,5 +81,13 @@ export class TransportError extends Error {
   ) {
     super(message, options);
     this.name = 'TransportError';
+  }
+}
+
+/** The server refused a file operation; `code` is its SFTP status (2 no such file, 3 permission denied, 4 failure). */
+export class RemoteFileError extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+    this.name = 'RemoteFileError';
   }
 }

@@ -83,9 +83,18 @@ hs_download() {
 # hash; verified before it is kept.
 hs_cached_file() {
   file=$(hs_path "$4")
-  if [ -f "$file" ] && [ "$(hs_sha256 "$file")" = "$1" ]; then
-    echo "$5: ${file##*/} from the package cache"
-    return 0
+  if [ -f "$file" ]; then
+    found=$(hs_sha256 "$file")
+    if [ "$found" = "$1" ]; then
+      echo "$5: ${file##*/} from the package cache"
+      return 0
+    fi
+    # a pushed file is checked by its size only when sent: a wrong one goes, so the next run pushes it again
+    if [ "$2" = push ]; then
+      rm -f "$file"
+      echo "installer hash mismatch: $5: $3: expected $1, found $found" >&2
+      return 1
+    fi
   fi
   if [ "$2" != url ]; then
     echo "$5: $3 was not pushed into the package cache" >&2

@@ -199,9 +199,18 @@ function Receive-HsUrl($Source, [string]$Partial) {
 # The installer file in the package cache, fetched unless it is there with its hash; verified before it is kept.
 function Save-HsCachedFile($Source) {
   $file = Get-HsPath $Source.Cache
-  if ((Test-Path -LiteralPath $file -PathType Leaf) -and (Get-HsSha256 $file) -eq $Source.Sha256) {
-    Write-Output "$($Source.Name): $(Split-Path -Leaf $file) from the package cache"
-    return
+  if (Test-Path -LiteralPath $file -PathType Leaf) {
+    $found = Get-HsSha256 $file
+    if ($found -eq $Source.Sha256) {
+      Write-Output "$($Source.Name): $(Split-Path -Leaf $file) from the package cache"
+      return
+    }
+    # a pushed file is checked by its size only when sent: a wrong one goes, so the next run pushes it again
+    if ($Source.Kind -eq 'push') {
+      Remove-Item -LiteralPath $file -Force
+      $global:LASTEXITCODE = 1
+      throw "installer hash mismatch: $($Source.Name): $($Source.Location): expected $($Source.Sha256), found $found"
+    }
   }
   if ($Source.Kind -eq 'push') { throw "$($Source.Name): $($Source.Location) was not pushed into the package cache" }
   New-Item -ItemType Directory -Force -Path (Split-Path -Parent $file) | Out-Null

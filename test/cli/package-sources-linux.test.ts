@@ -115,6 +115,26 @@ describe('.deb packages from a source on Linux lab PCs', () => {
     expect(String((await cli('log', ids[0])).stdout)).toContain('crm-connector_4.2.1-1_amd64.deb from the package cache');
   }, 300_000);
 
+  it('a pushed file tampered with in the cache (right size, wrong bytes) fails the bundle step, is deleted, and the next run pushes it again', async () => {
+    const file = cached(ids[0], files.scan, 'scan-station_2.0.3-2_amd64.deb');
+    const tampered = Buffer.from(files.scan);
+    tampered[tampered.length >> 1] ^= 0xff;
+    await writeFile(file, tampered);
+    await rm(join(pc(ids[0]), 'var', 'lib', 'sim', 'dpkg', 'scan-station'));
+    const run = await cli('rollout', '--yes', '--json', '--limit', ids[0]);
+    expect(run.exitCode).toBe(3);
+    expect(machineResults(String(run.stdout))[0]).toMatchObject({ status: 'failed', errorClass: 'step-failed' });
+    const errors = String((await cli('errors', '--format', 'json')).stdout);
+    expect(errors).toContain(`installer hash mismatch: scan-station 2.0.3: files/scan-station_2.0.3-2_amd64.deb: expected ${sha(files.scan)}, found ${sha(tampered)}`);
+    expect(existsSync(file)).toBe(false);
+    expect(await installed(ids[0], 'scan-station')).toBeNull();
+
+    const again = await cli('rollout', '--yes', '--json', '--limit', ids[0]);
+    expect(machineResults(String(again.stdout)).map((r) => r.status)).toEqual(['changed']);
+    expect(sha(await readFile(file))).toBe(sha(files.scan));
+    expect(await installed(ids[0], 'scan-station')).toBe('2.0.3-2');
+  }, 300_000);
+
   it('a tampered download fails with "installer hash mismatch", names file, expected and found, and installs nothing', async () => {
     await profile(['tampered-tools', 'crm-tools']);
     await rm(join(pc(ids[1]), 'var', 'lib', 'sim', 'dpkg', 'crm-connector'));

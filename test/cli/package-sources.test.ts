@@ -160,6 +160,28 @@ describeWindows('package sources on Windows lab PCs', () => {
     expect(String((await cli('log', ids[0])).stdout)).toContain('CrmConnector-4.2.1-x64.msi from the package cache');
   }, 600_000);
 
+  it('a pushed EXE tampered with in the cache (right size, wrong bytes) fails the bundle step, is deleted, and the next run pushes it again', async () => {
+    const id = ids[6];
+    const file = join(pc(id), 'C', 'ProgramData', 'homeshift', 'cache', sha(files.scan), 'ScanStationSetup-2.0.3.exe');
+    const tampered = Buffer.from(files.scan);
+    tampered[tampered.length >> 1] ^= 0xff;
+    await writeFile(file, tampered);
+    const registry = join(pc(id), '.sim', 'state', 'registry-HKLM.tsv');
+    await writeFile(registry, (await readFile(registry, 'utf8')).split('\n').filter((l) => !l.includes('ScanStation')).join('\n'));
+    const run = await cli('rollout', '--yes', '--json', '--limit', id);
+    expect(run.exitCode).toBe(3);
+    expect(machineResults(String(run.stdout))[0]).toMatchObject({ status: 'failed', errorClass: 'step-failed' });
+    const errors = String((await cli('errors', '--format', 'json')).stdout);
+    expect(errors).toContain(`installer hash mismatch: scan-station 2.0.3: files/ScanStationSetup-2.0.3.exe: expected ${sha(files.scan)}, found ${sha(tampered)}`);
+    expect(existsSync(file)).toBe(false);
+    expect((await readRegistry(pc(id), 'HKLM'))[`${UNINSTALL}\\ScanStation`]).toBeUndefined();
+
+    const again = await cli('rollout', '--yes', '--json', '--limit', id);
+    expect(machineResults(String(again.stdout)).map((r) => r.status)).toEqual(['changed']);
+    expect(sha(await readFile(file))).toBe(sha(files.scan));
+    expect((await readRegistry(pc(id), 'HKLM'))[`${UNINSTALL}\\ScanStation`]?.DisplayVersion.value).toBe('2.0.3');
+  }, 300_000);
+
   it('a tampered download fails with "installer hash mismatch", names file, expected and found, and installs nothing', async () => {
     await profile(['crm-tools', 'tampered-tools']);
     const run = await cli('rollout', '--yes', '--json', '--limit', ids[1]);

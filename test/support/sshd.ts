@@ -31,6 +31,8 @@ export interface SshdOptions {
    * gives it the PATH of the PC whose root it names (its HS_ROOT line). Other commands run as they are.
    */
   simRootFromProgram?: boolean;
+  /** false: no `Subsystem sftp` line, so the server refuses SFTP (default: internal-sftp, as Debian and Windows offer one). */
+  sftp?: boolean;
 }
 
 // The PC a program is for, as a lab PC would be that root: its simulated tools first on PATH.
@@ -101,6 +103,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   await writeFile(configFile, renderConfig(dir, port, hostKey.privateKeyFile, [
     ...(opts.extraConfig ?? []),
     ...(opts.simRootFromProgram ? [`ForceCommand ${wrapper}`] : []),
+    // sshd refuses a second Subsystem line for the same name
+    ...(opts.sftp !== false && !opts.extraConfig?.some((line) => /^\s*Subsystem\s+sftp\b/i.test(line)) ? ['Subsystem sftp internal-sftp'] : []),
     `LogLevel ${opts.logLevel ?? 'ERROR'}`,
   ], opts.simRoots ?? []));
   const knownHostsFile = join(dir, 'known_hosts');
