@@ -15,6 +15,7 @@ export interface InstalledPackage {
   version: string;
   name?: string; // the bundle's package name (MSI, EXE)
   detect?: string; // EXE: how it is found again (file PATH, uninstall-key KEY, display-name PATTERN)
+  uninstall?: string; // EXE: the bundle's uninstall command line, where it gave one
   // homeshift: a run of this step installed it (the PC said so); found: it was on the PC at the version already, so
   // it is never removed. Records from before the PCs said so have neither and count as found.
   by?: 'homeshift' | 'found';
@@ -110,8 +111,8 @@ export function installedBy(step: Pick<PlannedStep, 'id' | 'script' | 'vars'>): 
     out.push({ via: 'msi', id: productCode, version, name });
   }
   for (const l of lines(step.vars.HS_EXE_PACKAGES)) {
-    const [name, version, , , kind, rule] = l.split('\t');
-    out.push({ via: 'exe', id: name, version, name, detect: `${kind} ${rule}` });
+    const [name, version, , , kind, rule, , uninstall] = l.split('\t');
+    out.push({ via: 'exe', id: name, version, name, detect: `${kind} ${rule}`, ...(uninstall ? { uninstall } : {}) });
   }
   return out;
 }

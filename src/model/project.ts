@@ -259,6 +259,7 @@ export interface MsiInstall extends InstallerFile {
 /** An installer run with its silent arguments; detected by a file's version or an uninstall key. */
 export interface ExeInstall extends InstallerFile {
   arguments?: string;
+  uninstall?: string; // a silent uninstall command line; default: the uninstall key's QuietUninstallString, else UninstallString
   detect: { file?: { path: string; version?: string }; uninstallKey?: { key?: string; displayName?: string; version?: string } };
 }
 

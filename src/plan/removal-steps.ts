@@ -75,7 +75,7 @@ function titleOf(r: Removal): string {
 /** The removal as the PC's script reads it (templates/windows/remove.ps1, templates/linux/remove.sh). */
 export function removalStep(r: Removal, os: MachinePlan['machine']['os'], timeout: number): PlannedStep {
   const vars: Record<string, string> = {
-    HS_REMOVE_PACKAGES: r.packages.map((p) => [p.via, p.id, p.version, p.name ?? '', p.detect ?? ''].join('\t')).join('\n'),
+    HS_REMOVE_PACKAGES: r.packages.map((p) => [p.via, p.id, p.version, p.name ?? '', p.detect ?? '', ...(p.uninstall ? [p.uninstall] : [])].join('\t')).join('\n'),
     HS_REMOVE_FILES: r.files.join('\n'),
     HS_REMOVE_VPN: r.vpn ?? '',
     HS_REMOVE_MAILBOX: r.mailbox ? '1' : '',

@@ -18,6 +18,7 @@ export interface PlannedExe {
   version: string;
   path: string;
   arguments: string;
+  uninstall?: string; // the bundle's uninstall command line, where it gives one
   cached?: CachedFile;
   detect: { kind: 'file'; path: string; version: string } | { kind: 'uninstall-key'; key: string; version: string } | { kind: 'display-name'; pattern: string; version: string };
 }
@@ -80,7 +81,7 @@ export function planExe(pkg: BundlePackage): PlannedExe | null {
       ? { kind: 'uninstall-key', key: uninstallKey.key, version: uninstallKey.version ?? pkg.version }
       : { kind: 'display-name', pattern: uninstallKey?.displayName ?? '', version: uninstallKey?.version ?? pkg.version };
   const { path, cached } = installerFile(pkg, exe, 'setup.exe');
-  return { name: pkg.name, version: pkg.version, path, arguments: exe.arguments ?? '', detect, ...(cached ? { cached } : {}) };
+  return { name: pkg.name, version: pkg.version, path, arguments: exe.arguments ?? '', ...(exe.uninstall ? { uninstall: exe.uninstall } : {}), detect, ...(cached ? { cached } : {}) };
 }
 
 /**
@@ -92,7 +93,10 @@ export function installerVars(msi: PlannedMsi[], exe: PlannedExe[]): Record<stri
   if (msi.length) vars.HS_MSI_PACKAGES = msi.map((m) => [m.productCode, m.version, m.name, m.path, m.arguments].join('\t')).join('\n');
   if (exe.length) {
     vars.HS_EXE_PACKAGES = exe
-      .map((e) => [e.name, e.version, e.path, e.arguments, e.detect.kind, e.detect.kind === 'file' ? e.detect.path : e.detect.kind === 'uninstall-key' ? e.detect.key : e.detect.pattern, e.detect.version].join('\t'))
+      .map((e) => [
+        e.name, e.version, e.path, e.arguments, e.detect.kind, e.detect.kind === 'file' ? e.detect.path : e.detect.kind === 'uninstall-key' ? e.detect.key : e.detect.pattern, e.detect.version,
+        ...(e.uninstall ? [e.uninstall] : []), // an eighth field only where the bundle gives one: other plans keep their bytes
+      ].join('\t'))
       .join('\n');
   }
   const cached = [...msi, ...exe].flatMap((p) => (p.cached ? [p.cached] : []));

@@ -2,7 +2,7 @@
 # HS_PACKAGES holds one "wingetId=version" per line (winget list / winget install).
 # HS_MSI_PACKAGES one "productCode<TAB>version<TAB>name<TAB>path<TAB>msiexec arguments" per line: detected as Intune's
 # MSI rule does (the product code's uninstall key, DisplayVersion at least the version), installed with msiexec.
-# HS_EXE_PACKAGES one "name<TAB>version<TAB>path<TAB>arguments<TAB>rule<TAB>target<TAB>least version" per line;
+# HS_EXE_PACKAGES one "name<TAB>version<TAB>path<TAB>arguments<TAB>rule<TAB>target<TAB>least version[<TAB>uninstall]" per line;
 # rule file (target: the file, its VersionInfo), uninstall-key (target: the key name) or display-name (a DisplayName pattern).
 # msiexec's 3010 and 1641 mean installed, reboot required: the step is changed and the PC waits for a reboot.
 # HS_SOURCES one "sha256<TAB>url|push|unc<TAB>location<TAB>credential variable<TAB>cache path<TAB>package" per line: the
@@ -81,7 +81,7 @@ function Get-HsMissingMsi {
 
 function Get-HsMissingExe {
   foreach ($line in (Get-HsLines $HS_EXE_PACKAGES)) {
-    $name, $version, $path, $arguments, $rule, $target, $least = $line -split "`t"
+    $name, $version, $path, $arguments, $rule, $target, $least, $uninstall = $line -split "`t"
     $found = switch ($rule) {
       'file' { Get-HsFileVersion $target }
       'uninstall-key' { Get-HsUninstallVersion $target }

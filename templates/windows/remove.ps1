@@ -1,8 +1,9 @@
 # Removal: what homeshift put on the PC and its plan no longer has (docs/lifecycle.md). Only what homeshift itself
 # installed is listed; what was on the PC before is left alone and said so.
-# HS_REMOVE_PACKAGES one "via<TAB>id<TAB>version<TAB>name<TAB>detect" per line: winget (id: the winget id), msi (id: the
-# product code; msiexec /x), exe (detect: "uninstall-key KEY", "display-name PATTERN" or "file PATH"; the uninstall
-# key's QuietUninstallString, else its UninstallString). msiexec's 3010 and 1641 mean removed, reboot required.
+# HS_REMOVE_PACKAGES one "via<TAB>id<TAB>version<TAB>name<TAB>detect[<TAB>uninstall]" per line: winget (id: the winget
+# id), msi (id: the product code; msiexec /x), exe (detect: "uninstall-key KEY", "display-name PATTERN" or "file PATH";
+# the bundle's uninstall command line, else the uninstall key's QuietUninstallString, else its UninstallString).
+# msiexec's 3010 and 1641 mean removed, reboot required.
 # HS_REMOVE_FILES one path below the root per line; HS_REMOVE_VPN the name of an all-user VPN connection;
 # HS_REMOVE_MAILBOX 1: Outlook no longer imports homeshift's profile; HS_LEFT_ALONE one line per package left alone.
 
@@ -14,9 +15,9 @@ $HsOutlookSetup = 'HKLM:\SOFTWARE\Microsoft\Office\16.0\Outlook\Setup'
 
 function Get-HsRemovals {
   foreach ($line in (Get-HsLines $HS_REMOVE_PACKAGES)) {
-    $via, $id, $version, $name, $detect = $line -split "`t"
+    $via, $id, $version, $name, $detect, $uninstall = $line -split "`t"
     $rule, $target = "$detect" -split ' ', 2
-    [pscustomobject]@{ Via = $via; Id = $id; Version = $version; Name = $(if ($name) { $name } else { $id }); Rule = $rule; Target = $target }
+    [pscustomobject]@{ Via = $via; Id = $id; Version = $version; Name = $(if ($name) { $name } else { $id }); Rule = $rule; Target = $target; Uninstall = "$uninstall" }
   }
 }
 
@@ -45,12 +46,15 @@ function Get-HsExeEntry($Package) {
   }
 }
 
+# A path on the system drive is looked up below the root (C:\ on a PC), as the bundle step does.
+function Get-HsSystemPath([string]$Path) { if ($Path -match '^[Cc]:\\(.*)$') { Get-HsPath ($Matches[1] -replace '\\', '/') } else { $Path } }
+
 function Test-HsPresent($Package) {
   switch ($Package.Via) {
     'winget' { $null = Invoke-HsWinget list --id $Package.Id --exact --accept-source-agreements --disable-interactivity; return ($LASTEXITCODE -eq 0) }
     'msi' { return ($null -ne (Get-HsUninstallEntry -Key $Package.Id)) }
     'exe' {
-      if ($Package.Rule -eq 'file' -and -not (Test-Path -LiteralPath $Package.Target)) { return $false }
+      if ($Package.Rule -eq 'file') { return (Test-Path -LiteralPath (Get-HsSystemPath $Package.Target) -PathType Leaf) }
       return ($null -ne (Get-HsExeEntry $Package))
     }
   }
@@ -102,9 +106,12 @@ function Split-HsCommandLine([string]$Line) {
 }
 
 function Remove-HsExe($Package) {
-  $entry = Get-HsExeEntry $Package
-  $line = if ($entry.QuietUninstallString) { "$($entry.QuietUninstallString)" } else { "$($entry.UninstallString)" }
-  if (-not $line) { throw "installer $($Package.Name): its uninstall key has no UninstallString: remove it by hand" }
+  $line = $Package.Uninstall
+  if (-not $line) {
+    $entry = Get-HsExeEntry $Package
+    $line = if ($entry.QuietUninstallString) { "$($entry.QuietUninstallString)" } else { "$($entry.UninstallString)" }
+  }
+  if (-not $line) { throw "installer $($Package.Name): no uninstall command (the bundle gives none, its uninstall key has no UninstallString): give the package uninstall:" }
   $file, $arguments = Split-HsCommandLine $line
   # an EXE wrapped around an MSI leaves "MsiExec.exe /X{GUID}": run it quietly
   if ($file -match '(^|\\)msiexec(\.exe)?$' -and $arguments -match '(\{[0-9A-Fa-f-]+\})') { $file = 'msiexec.exe'; $arguments = "/x $($Matches[1]) /qn /norestart" }

@@ -35,6 +35,14 @@ const DESK_TOOLS = `bundles:
             path: 'C:\\Installers\\clock setup.exe'
             arguments: /S
             detect: { uninstallKey: { key: ContosoClock, version: "3.0" } }
+      - name: contoso-timer
+        version: "1.5"
+        windows:
+          exe:
+            path: 'C:\\Installers\\timer setup.exe'
+            arguments: /S
+            uninstall: '"C:\\Program Files\\ContosoTimer\\uninstall.exe" /S'
+            detect: { file: { path: 'C:\\Program Files\\Contoso Timer\\timer.exe', version: "1.5" } }
 `;
 
 async function put(file: string, text: string): Promise<void> {
@@ -61,6 +69,7 @@ describeWindows('removal on Windows lab PCs', () => {
     await put(join(lab.projectDir, 'bundles', 'desk-tools.yaml'), DESK_TOOLS);
     for (const pc of lab.machines) {
       await put(join(pc.root, 'C', 'Installers', 'notes.msi'), `ProductCode=${NOTES}\nProductVersion=2.1.0\nProductName=Contoso Notes\nFile=C:\\Program Files\\Contoso Notes\\notes.exe\nFileVersion=2.1.0.0\n`);
+      await put(join(pc.root, 'C', 'Installers', 'timer setup.exe'), 'UninstallKey=ContosoTimer\nDisplayName=Contoso Timer\nDisplayVersion=1.5\nFile=C:\\Program Files\\Contoso Timer\\timer.exe\nFileVersion=1.5.0.0\n');
       await put(join(pc.root, 'C', 'Installers', 'clock setup.exe'), 'UninstallKey=ContosoClock\nDisplayName=Contoso Clock\nDisplayVersion=3.0\nFile=C:\\Program Files\\Contoso Clock\\clock.exe\nFileVersion=3.0.0.0\n');
     }
   }, 120_000);
@@ -80,7 +89,8 @@ describeWindows('removal on Windows lab PCs', () => {
       ['Mozilla.Firefox.ESR', 'homeshift'], ['TheDocumentFoundation.LibreOffice', 'homeshift'], ['Mozilla.Thunderbird', 'homeshift'], ['7zip.7zip', 'found'],
     ]);
     const desk = (await applied()).find((a) => a.machine === second.id)!.steps.find((s) => s.step === 'bundle:desk-tools')!;
-    expect(desk.installed.map((p) => [p.via, p.id, p.by])).toEqual([['msi', NOTES, 'homeshift'], ['exe', 'contoso-clock', 'homeshift']]);
+    expect(desk.installed.map((p) => [p.via, p.id, p.by])).toEqual([['msi', NOTES, 'homeshift'], ['exe', 'contoso-clock', 'homeshift'], ['exe', 'contoso-timer', 'homeshift']]);
+    expect(desk.installed[2].uninstall).toBe('"C:\\Program Files\\ContosoTimer\\uninstall.exe" /S');
     expect((await readRegistry(second.root, 'HKLM'))[`${UNINSTALL}\\ContosoClock`]).toBeDefined();
 
     const text = await readFile(profile(), 'utf8');
@@ -97,6 +107,7 @@ describeWindows('removal on Windows lab PCs', () => {
       const hklm = await readRegistry(pc.root, 'HKLM');
       expect([hklm[`${UNINSTALL}\\${NOTES}`], hklm[`${UNINSTALL}\\ContosoClock`]]).toEqual([undefined, undefined]);
       expect(existsSync(join(pc.root, 'C', 'Program Files', 'Contoso Clock', 'clock.exe'))).toBe(false);
+      expect(existsSync(join(pc.root, 'C', 'Program Files', 'Contoso Timer', 'timer.exe'))).toBe(false); // by the bundle's uninstall command
       expect(existsSync(join(pc.root, 'C', 'Program Files', 'Contoso Notes', 'notes.exe'))).toBe(false);
       const vpns = await readVpnConnections(pc.root);
       expect(Object.values(vpns).flatMap((scope) => Object.keys(scope))).toEqual(['Telco-Home']);
