@@ -25,18 +25,19 @@ export function appliedRow(row: Row): AppliedState {
     profile: String(row.profile),
     planHash: row.plan_hash === null || row.plan_hash === undefined ? null : String(row.plan_hash),
     steps: JSON.parse(String(row.steps)) as AppliedState['steps'],
+    ...(row.claimed === null || row.claimed === undefined ? {} : { claimed: JSON.parse(String(row.claimed)) as AppliedState['claimed'] }),
     updatedAt: iso(row.updated_at),
   };
 }
 
 export function appliedParams(s: AppliedState): Row {
-  return { machine: s.machine, site: s.site, profile: s.profile, plan_hash: s.planHash, updated_at: s.updatedAt, steps: JSON.stringify(s.steps), removable: JSON.stringify(removableOf(s).steps) };
+  return { machine: s.machine, site: s.site, profile: s.profile, plan_hash: s.planHash, updated_at: s.updatedAt, steps: JSON.stringify(s.steps), removable: JSON.stringify(removableOf(s).steps), claimed: s.claimed?.length ? JSON.stringify(s.claimed) : null };
 }
 
 /** A row of (machine, removable, and steps only where removable is empty: a row written before the column was). */
 export function removableRow(row: Row): RemovableState {
   if (row.removable !== null && row.removable !== undefined) return { machine: String(row.machine), steps: JSON.parse(String(row.removable)) as RemovableState['steps'] };
-  return removableOf({ machine: String(row.machine), steps: JSON.parse(String(row.steps)) as AppliedState['steps'] });
+  return removableOf({ machine: String(row.machine), steps: JSON.parse(String(row.steps)) as AppliedState['steps'] }); // no claims then
 }
 
 /** The last update of each machine in a batch wins its place; earlier ones are merged first (results come in order). */

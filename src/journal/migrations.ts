@@ -215,9 +215,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX cases_by_fingerprint ON cases(fingerprint);
   `,
   // What removal needs of a PC's applied state, without the files' texts (model/applied-state.ts removableOf);
-  // empty in rows written before: read from steps then.
+  // empty in rows written before: read from steps then. claimed: what steps installed in runs in which they failed.
   `
   ALTER TABLE applied_state ADD COLUMN removable TEXT;
+  ALTER TABLE applied_state ADD COLUMN claimed TEXT;
   CREATE INDEX applied_plan_hashes ON applied_state(machine, plan_hash);
   `,
 ];

@@ -3,7 +3,7 @@ import { appliedParams, appliedRow, byMachine, removableRow } from './applied.js
 import type { Query } from './postgres-reports.js';
 
 const UPSERT = `INSERT INTO applied_state SELECT * FROM jsonb_populate_recordset(NULL::applied_state, $1::jsonb)
-  ON CONFLICT (machine) DO UPDATE SET site = excluded.site, profile = excluded.profile, plan_hash = excluded.plan_hash, updated_at = excluded.updated_at, steps = excluded.steps, removable = excluded.removable`;
+  ON CONFLICT (machine) DO UPDATE SET site = excluded.site, profile = excluded.profile, plan_hash = excluded.plan_hash, updated_at = excluded.updated_at, steps = excluded.steps, removable = excluded.removable, claimed = excluded.claimed`;
 const REMOVABLE = 'SELECT machine, removable, CASE WHEN removable IS NULL THEN steps END AS steps FROM applied_state';
 
 /** Inside the store's write transaction: the rows of the batch's machines are locked, merged and written back. */

@@ -173,9 +173,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE cases ALTER COLUMN last_run DROP NOT NULL;
   `,
-  // What removal needs of a PC's applied state, without the files' texts; empty in rows written before.
+  // What removal needs of a PC's applied state, without the files' texts; empty in rows written before. claimed: what
+  // steps installed in runs in which they failed.
   `
   ALTER TABLE applied_state ADD COLUMN removable text;
+  ALTER TABLE applied_state ADD COLUMN claimed text;
   CREATE INDEX applied_plan_hashes ON applied_state(machine, plan_hash);
   `,
 ];

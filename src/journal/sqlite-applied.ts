@@ -2,8 +2,8 @@ import type Database from 'better-sqlite3';
 import { mergeApplied, type AppliedState, type AppliedUpdate, type RemovableState } from '../model/applied-state.js';
 import { appliedParams, appliedRow, byMachine, removableRow } from './applied.js';
 
-const UPSERT = `INSERT OR REPLACE INTO applied_state (machine, site, profile, plan_hash, updated_at, steps, removable)
-  VALUES (@machine, @site, @profile, @plan_hash, @updated_at, @steps, @removable)`;
+const UPSERT = `INSERT OR REPLACE INTO applied_state (machine, site, profile, plan_hash, updated_at, steps, removable, claimed)
+  VALUES (@machine, @site, @profile, @plan_hash, @updated_at, @steps, @removable, @claimed)`;
 const REMOVABLE = 'SELECT machine, removable, CASE WHEN removable IS NULL THEN steps END AS steps FROM applied_state';
 
 /** Inside the store's write transaction. */

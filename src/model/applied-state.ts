@@ -54,15 +54,22 @@ export interface RemovableStep {
 
 export interface RemovableState { machine: string; steps: RemovableStep[] }
 
-export function removableOf(state: Pick<AppliedState, 'machine' | 'steps'>): RemovableState {
-  return {
-    machine: state.machine,
-    steps: state.steps.map((s) => ({
-      step: s.step, installed: s.installed, files: s.files.map((f) => f.path),
-      ...(s.vars.HS_VPN_NAME ? { vpn: s.vars.HS_VPN_NAME } : {}), ...(s.leftBehind ? { leftBehind: s.leftBehind } : {}),
-    })),
-  };
+export function removableOf(state: Pick<AppliedState, 'machine' | 'steps' | 'claimed'>): RemovableState {
+  const steps: RemovableStep[] = state.steps.map((s) => ({
+    step: s.step, installed: s.installed, files: s.files.map((f) => f.path),
+    ...(s.vars.HS_VPN_NAME ? { vpn: s.vars.HS_VPN_NAME } : {}), ...(s.leftBehind ? { leftBehind: s.leftBehind } : {}),
+  }));
+  // what failed steps installed goes with the step's record, or stands for a step that never succeeded
+  for (const c of state.claimed ?? []) {
+    const at = steps.findIndex((s) => s.step === c.step);
+    if (at < 0) steps.push({ step: c.step, installed: c.installed, files: [] });
+    else steps[at] = { ...steps[at], installed: [...steps[at].installed, ...c.installed] };
+  }
+  return { machine: state.machine, steps: steps.sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0)) };
 }
+
+/** Packages a step installed in a run in which it then failed: homeshift's, though the step is not applied. */
+export interface Claimed { step: string; installed: InstalledPackage[] }
 
 /** What a removal step (`remove:<step id>`) took away: the whole step, or only what its earlier versions left behind. */
 export const REMOVE_PREFIX = 'remove:';
@@ -73,6 +80,7 @@ export interface AppliedState {
   profile: string; // of the newest update
   planHash: string | null; // the plan of the last run in which every step succeeded
   steps: AppliedStep[]; // by step id
+  claimed?: Claimed[]; // what failed steps installed, until the step succeeds (its record says it then) or is removed
   updatedAt: string;
 }
 
@@ -84,6 +92,7 @@ export interface AppliedUpdate {
   planHash: string | null; // set when the whole plan succeeded
   steps: AppliedStep[];
   removed?: string[]; // step ids whose removal step succeeded: their records (or what they left behind) are gone
+  claimed?: Claimed[]; // what steps that failed in this run had installed before they failed
   at: string;
 }
 
@@ -148,11 +157,16 @@ export function appliedUpdateOf(plan: MachinePlan, scripts: Plan['scripts'], res
   const lasting = plan.steps.filter((s) => !s.checkOnly && !s.id.startsWith('check:') && s.id !== REBOOT_STEP_ID && !s.id.startsWith(REMOVE_PREFIX));
   const steps = lasting.filter((s) => done.has(s.id)).map((s) => appliedStepOf(s, scripts, runId, result.finishedAt, installed.get(s.id)));
   const removed = plan.steps.filter((s) => s.id.startsWith(REMOVE_PREFIX) && done.has(s.id)).map((s) => s.id.slice(REMOVE_PREFIX.length));
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const claimed = result.steps.filter((r) => r.status === 'failed' && r.installed?.length && byId.has(r.step)).map((r) => {
+    const said = new Set(r.installed!.map(packageKey));
+    return { step: r.step, installed: installedBy(byId.get(r.step)!).filter((p) => said.has(packageKey(p))).map((p) => ({ ...p, by: 'homeshift' as const })) };
+  }).filter((c) => c.installed.length > 0);
   const whole = (result.status === 'ok' || result.status === 'changed') && plan.steps.every((s) => done.has(s.id));
-  if (steps.length === 0 && removed.length === 0 && !whole) return null;
+  if (steps.length === 0 && removed.length === 0 && claimed.length === 0 && !whole) return null;
   return {
     machine: plan.machine.id, site: plan.machine.site, profile: plan.profile.name, planHash: whole ? plan.hash : null, steps,
-    ...(removed.length ? { removed } : {}), at: result.finishedAt,
+    ...(removed.length ? { removed } : {}), ...(claimed.length ? { claimed } : {}), at: result.finishedAt,
   };
 }
 
@@ -172,13 +186,39 @@ function replaceStep(was: AppliedStep, now: AppliedStep): AppliedStep {
   return uniqueInstalled.length || uniqueFiles.length ? { ...now, leftBehind: { installed: uniqueInstalled, files: uniqueFiles } } : now;
 }
 
+/** Claims by step: the earlier ones and this update's, each package once. */
+function mergeClaims(before: Claimed[] | undefined, now: Claimed[] | undefined): Map<string, InstalledPackage[]> {
+  const out = new Map<string, InstalledPackage[]>();
+  for (const c of [...(before ?? []), ...(now ?? [])]) {
+    const held = new Map((out.get(c.step) ?? []).map((p) => [packageKey(p), p]));
+    for (const p of c.installed) held.set(packageKey(p), p);
+    out.set(c.step, [...held.values()]);
+  }
+  return out;
+}
+
 /** The state after an update: succeeded steps replace their earlier record, every other step is kept. Pure. */
 export function mergeApplied(before: AppliedState | null, update: AppliedUpdate): AppliedState {
   const steps = new Map((before?.steps ?? []).map((s) => [s.step, s]));
-  for (const s of update.steps) {
+  const claims = mergeClaims(before?.claimed, update.claimed);
+  for (let s of update.steps) {
+    // a package an earlier failed run of the step installed is homeshift's when this run finds it; one the step no
+    // longer installs is left behind by it
+    const claimed = claims.get(s.step) ?? [];
+    const keys = new Set(claimed.map(packageKey));
+    if (keys.size) s = { ...s, installed: s.installed.map((p) => (keys.has(packageKey(p)) ? { ...p, by: 'homeshift' as const } : p)) };
+    claims.delete(s.step);
     const was = steps.get(s.step);
-    steps.set(s.step, was ? replaceStep(was, s) : s);
+    let next = was ? replaceStep(was, s) : s;
+    const now = new Set(next.installed.map(packageKey));
+    const behind = claimed.filter((p) => !now.has(packageKey(p)));
+    if (behind.length) {
+      const installed = [...new Map([...(next.leftBehind?.installed ?? []), ...behind].map((p) => [packageKey(p), p])).values()];
+      next = { ...next, leftBehind: { installed, files: next.leftBehind?.files ?? [] } };
+    }
+    steps.set(s.step, next);
   }
+  for (const id of update.removed ?? []) claims.delete(id);
   for (const id of update.removed ?? []) {
     const s = steps.get(id);
     if (!s) continue;
@@ -196,6 +236,7 @@ export function mergeApplied(before: AppliedState | null, update: AppliedUpdate)
     profile: update.profile,
     planHash: update.planHash ?? before?.planHash ?? null,
     steps: [...steps.values()].sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0)),
+    ...(claims.size ? { claimed: [...claims].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([step, installed]) => ({ step, installed })) } : {}),
     updatedAt: update.at,
   };
 }

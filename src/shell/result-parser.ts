@@ -83,7 +83,8 @@ export function createResultParser(plan: MachinePlan, nonce: string, opts: { sec
     }
     if (current === index) current = null;
     const reboot = status === 'changed' && reboots.has(index) ? { rebootRequired: true as const } : {};
-    const installed = status === 'changed' && installs.has(index) ? { installed: installs.get(index)! } : {};
+    // a failed step may have installed some of its packages before it failed: they are homeshift's all the same
+    const installed = (status === 'changed' || status === 'failed') && installs.has(index) ? { installed: installs.get(index)! } : {};
     return {
       step: step.id,
       status: status as StepStatus,

@@ -106,6 +106,18 @@ describe('what was applied, in the journal', () => eachStore((open) => {
     expect(state.steps[0].leftBehind).toEqual({ installed: [{ via: 'winget', id: 'Hibbiki.Chromium', version: '130.0', by: 'homeshift' }], files: [] });
   });
 
+  it('keeps what a failed step installed (claimed) until the step succeeds; removal reads it', async () => {
+    const claim = { step: 'bundle:crm', installed: [{ via: 'winget' as const, id: 'Citrix.Workspace', version: '24.5.0.76', by: 'homeshift' as const }] };
+    await store.recordApplied([{ machine: 'BRU-D0001', site: 'bru', profile: 'hotline-agent', planHash: null, steps: [], claimed: [claim], at: iso(T0) }]);
+    const [state] = await store.listApplied();
+    expect([state.steps, state.claimed]).toEqual([[], [claim]]);
+    expect(await store.listRemovable()).toEqual([{ machine: 'BRU-D0001', steps: [{ step: 'bundle:crm', installed: claim.installed, files: [] }] }]);
+    const first = plan('plan-1', [crm('Citrix.Workspace=24.5.0.76')]);
+    await apply(store, 'r1', first, result(first, T0 + 1000));
+    const [after] = await store.listApplied();
+    expect([after.steps[0].installed[0].by, after.claimed]).toEqual(['homeshift', undefined]);
+  });
+
   it('journal copy carries the applied states, the newer per machine', async () => {
     const first = plan('plan-1', [crm('Citrix.Workspace=24.5.0.76')]);
     await apply(store, 'r1', first, result(first, T0));

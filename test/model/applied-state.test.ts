@@ -53,3 +53,15 @@ describe('appliedUpdateOf', () => {
     expect(update.steps.map((s) => [s.step, s.vars])).toEqual([['bundle:driver', { HS_PACKAGES: 'driver=2' }]]);
   });
 });
+
+describe('appliedUpdateOf and what failed steps installed', () => {
+  it('a failed bundle step\'s installs are claimed for it; nothing of it is applied', () => {
+    const step: PlannedStep = { id: 'bundle:x', title: 'x', script: 'windows/bundle.ps1', vars: { HS_PACKAGES: 'A.A=1\nB.B=2' }, files: [], secrets: [], checkOnly: false, timeout: 60 };
+    const plan = { machine: { id: 'M', site: 's' }, profile: { name: 'p' }, hash: 'h', steps: [step] } as unknown as MachinePlan;
+    const result = { machine: 'M', site: 's', status: 'failed', finishedAt: 't', steps: [{ step: 'bundle:x', status: 'failed', installed: [{ via: 'winget', id: 'A.A' }] }] } as unknown as MachineResult;
+    expect(appliedUpdateOf(plan, {}, result, 'r1')).toEqual({
+      machine: 'M', site: 's', profile: 'p', planHash: null, steps: [], at: 't',
+      claimed: [{ step: 'bundle:x', installed: [{ via: 'winget', id: 'A.A', version: '1', by: 'homeshift' }] }],
+    });
+  });
+});

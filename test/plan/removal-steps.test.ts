@@ -100,6 +100,21 @@ describe('mergeApplied with installs and removals', () => {
     expect(two.steps.map((s) => [s.step, s.leftBehind])).toEqual([['bundle:x', undefined]]);
   });
 
+  it('what a failed step installed is homeshift\'s: found by a later run, removed when its bundle goes, left behind when the step drops it', () => {
+    const claimed = (step: string, ids: string[]) => ({ ...update([]), planHash: null, claimed: [{ step, installed: ids.map((id) => ours(id)) }] });
+    const failed = mergeApplied(null, claimed('bundle:x', ['A']));
+    expect([failed.steps, failed.claimed]).toEqual([[], [{ step: 'bundle:x', installed: [ours('A')] }]]);
+    // the step never succeeded and its bundle is dropped: what it installed is removed all the same
+    expect(removalsOf(project(), machine([]), removableOf(failed))).toEqual([expect.objectContaining({ step: 'bundle:x', whole: true, packages: [ours('A')] })]);
+    expect(mergeApplied(failed, update([], ['bundle:x'])).claimed).toBeUndefined();
+    // the next run of the step succeeds and finds A: homeshift's
+    const later = mergeApplied(failed, update([step('bundle:x', [found('A'), ours('B')])]));
+    expect([later.steps[0].installed, later.claimed]).toEqual([[ours('A'), ours('B')], undefined]);
+    // a new version of the step without A: A is left behind by it
+    const dropped = mergeApplied(failed, update([step('bundle:x', [ours('B')])]));
+    expect(dropped.steps[0].leftBehind).toEqual({ installed: [ours('A')], files: [] });
+  });
+
   it('installedBy says nothing of who installed: the PC does', () => {
     expect(installedBy({ id: 'bundle:x', script: 'windows/bundle.ps1', vars: { HS_PACKAGES: 'A=1' } })[0].by).toBeUndefined();
   });

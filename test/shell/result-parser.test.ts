@@ -115,14 +115,15 @@ describe('createResultParser', () => {
     expect(Object.keys(results[0]).at(-1)).toBe('rebootRequired');
   });
 
-  it('the packages a changed step said it installed (Register-HsInstalled, hs_installed), ids decoded; none for other steps', () => {
+  it('the packages a changed or failed step said it installed (Register-HsInstalled, hs_installed), ids decoded; none for other steps', () => {
     const parser = createResultParser(machine, N);
     const events = parser.push([
       `@@HS:${N}:start 0\n`, `@@HS:${N}:installed 0 winget Mozilla.Firefox.ESR\n`, `@@HS:${N}:installed 0 exe Scan%20Station\n`,
       `installed 0 winget Fake.Id\n`, `@@HS:${N}:end 0 changed 0 12 - - apply\n`,
       `@@HS:${N}:start 1\n`, `@@HS:${N}:installed 1 apt vim\n`, `@@HS:${N}:end 1 failed 100 12 - - apply\n`,
+      `@@HS:${N}:start 2\n`, `@@HS:${N}:installed 2 apt nano\n`, `@@HS:${N}:end 2 would-change - 12 - - check\n`,
     ].join(''));
     const results = events.flatMap((e) => (e.type === 'end' ? [e.result] : []));
-    expect(results.map((r) => r.installed)).toEqual([[{ via: 'winget', id: 'Mozilla.Firefox.ESR' }, { via: 'exe', id: 'Scan Station' }], undefined]);
+    expect(results.map((r) => r.installed)).toEqual([[{ via: 'winget', id: 'Mozilla.Firefox.ESR' }, { via: 'exe', id: 'Scan Station' }], [{ via: 'apt', id: 'vim' }], undefined]);
   });
 });
