@@ -6,11 +6,12 @@
 import Database from 'better-sqlite3';
 import { execa, type ResultPromise } from 'execa';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { BIN, machineResults, runCli } from './run-cli.js';
+import { failedPcs, roomyLimits } from '../support/lab-room.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,9 +63,7 @@ describe('concurrent rollouts on one journal', () => {
     const lab = await startLab({ dir: join(dir, name), machines, sites: 3, faults: options.faults });
     labs.push(lab);
     if (options.leaseTimeout) await appendFile(join(lab.projectDir, 'homeshift.yaml'), `\nleaseTimeout: ${options.leaseTimeout}\n`);
-    // these tests are about leases, not limits: 90 sessions of three controllers share two cores with the rest of the suite
-    const config = join(lab.projectDir, 'homeshift.yaml');
-    await writeFile(config, (await readFile(config, 'utf8')).replace(/^ {2}stepTimeout: \d+$/m, '  stepTimeout: 120').replace(/^ {2}machineTimeout: \d+$/m, '  machineTimeout: 600'));
+    await roomyLimits(lab.projectDir); // these tests are about leases, not limits
     return lab;
   }
 
@@ -76,9 +75,7 @@ describe('concurrent rollouts on one journal', () => {
       rollout(lab, ['--forks', '30']),
       rollout(lab, ['--forks', '30', '--limit', 'BRU-*']),
     ]);
-    // on a failure: which PCs, and why
-    const failures = (stdout: string) => machineResults(stdout).filter((r) => !['ok', 'changed', 'busy'].includes(r.status)).map((r) => `${r.machine} ${r.status} ${r.errorClass}`);
-    for (const run of runs) expect({ exit: run.exitCode, failures: failures(String(run.stdout)), stderr: String(run.stderr).slice(-400) }).toMatchObject({ exit: 0, failures: [] });
+    for (const run of runs) expect({ exit: run.exitCode, failed: failedPcs(String(run.stdout)), stderr: String(run.stderr).slice(-400) }).toMatchObject({ exit: 0, failed: [] });
     const counts = runs.map((r) => finalCounts(String(r.stdout)));
     expect(counts.reduce((sum, c) => sum + c.changed, 0)).toBe(60);
     for (const c of counts) expect(c.failed + c.unreachable + c.interrupted).toBe(0);
