@@ -27,6 +27,17 @@ done
 case $id in
   ''|*/*|.*) echo "An argument was not valid: --id" >&2; exit 1 ;;
 esac
+# fail_if COMMAND: the injected failure of this command (every package, or this one), if any: its lines and code
+fail_if() {
+  for f in "$fail/winget_$1" "$fail/winget_$1_$id"; do
+    [ -f "$f" ] || continue
+    IFS= read -r code <"$f"
+    tail -n +2 "$f"
+    [ ! -f "$f.err" ] || cat "$f.err" >&2
+    case $code in ''|*[!0-9]*) code=1 ;; esac
+    exit "$code"
+  done
+}
 case $cmd in
   list)
     if [ ! -f "$state/$id" ]; then
@@ -39,14 +50,7 @@ case $cmd in
     echo "$id  $id  $installed  winget"
     ;;
   install)
-    for f in "$fail/winget_install" "$fail/winget_install_$id"; do
-      [ -f "$f" ] || continue
-      IFS= read -r code <"$f"
-      tail -n +2 "$f"
-      [ ! -f "$f.err" ] || cat "$f.err" >&2
-      case $code in ''|*[!0-9]*) code=1 ;; esac
-      exit "$code"
-    done
+    fail_if install
     [ -n "$version" ] || version=1.0.0
     echo "Found $id [$id] Version $version"
     echo "Downloading https://packages.example.invalid/$id/$version"
@@ -60,14 +64,7 @@ case $cmd in
       echo "No installed package found matching input criteria."
       exit ${WINGET_NOT_FOUND}
     fi
-    for f in "$fail/winget_uninstall" "$fail/winget_uninstall_$id"; do
-      [ -f "$f" ] || continue
-      IFS= read -r code <"$f"
-      tail -n +2 "$f"
-      [ ! -f "$f.err" ] || cat "$f.err" >&2
-      case $code in ''|*[!0-9]*) code=1 ;; esac
-      exit "$code"
-    done
+    fail_if uninstall
     echo "Found $id [$id]"
     echo "Starting package uninstall..."
     rm -f "$state/$id" || exit 1
