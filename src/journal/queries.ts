@@ -130,7 +130,7 @@ export async function statusBySite(store: JournalStore, options: StatusOptions):
 
 /** Of these PCs, those the journal says still have something homeshift put on them (not only checks). */
 async function holdingParts(store: JournalStore, machines: string[]): Promise<string[]> {
-  const states = await store.listApplied(machines);
+  const states = await store.listRemovable(machines); // without the files' texts
   return states.filter((s) => s.steps.some((step) => !step.step.startsWith('check:'))).map((s) => s.machine).sort();
 }
 
