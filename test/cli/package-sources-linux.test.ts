@@ -9,7 +9,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { labPackage, put, sha } from '../support/lab-packages.js';
+import { giveEveryPcRole, labPackage, put, sha } from '../support/lab-packages.js';
 import { machineResults, runCli } from './run-cli.js';
 
 const MB = 1024 * 1024;
@@ -72,15 +72,7 @@ describe('.deb packages from a source on Linux lab PCs', () => {
         linux: { deb: { source: { url: "${url}tools/big-tool_7.0-1_amd64.deb" }, sha256: "${sha(files.big)}" } }
 `);
     await profile(['crm-tools']);
-    // every lab PC and its employee get the role
-    const inventory = join(lab.projectDir, 'inventory');
-    for (const file of await readdir(inventory)) {
-      const path = join(inventory, file);
-      await writeFile(path, (await readFile(path, 'utf8')).replace(/role: [a-z-]+/g, 'role: pkg-desk'));
-    }
-    const csv = join(lab.projectDir, 'directory', 'employees.csv');
-    const rows = (await readFile(csv, 'utf8')).split('\n');
-    await writeFile(csv, rows.map((row, i) => (i === 0 || !row ? row : row.replace(/,[^,]*$/, ',pkg-desk'))).join('\n'));
+    await giveEveryPcRole(lab.projectDir, 'pkg-desk');
   }, 120_000);
 
   afterAll(async () => {

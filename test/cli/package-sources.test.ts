@@ -5,11 +5,11 @@
  * credential; a download broken off halfway, resumed by the next attempt.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { labPackage, put, sha } from '../support/lab-packages.js';
+import { giveEveryPcRole, labPackage, put, sha } from '../support/lab-packages.js';
 import { parseTable, readRegistry } from '../../src/lab/windows/state-files.js';
 import { PWSH_MISSING, pwshAvailable } from '../support/pwsh.js';
 import { machineResults, runCli } from './run-cli.js';
@@ -108,15 +108,7 @@ describeWindows('package sources on Windows lab PCs', () => {
     // 30 MB installers on 20 PCs of a loaded 2-core machine take longer than the lab's two minutes a PC
     const settings = (await readFile(config, 'utf8')).replace(/^  machineTimeout: \d+$/m, '  machineTimeout: 1200');
     await writeFile(config, settings.replace(/^secrets:\n/m, 'secrets:\n  fileserverShare: { env: HOMESHIFT_SHARE_CREDENTIAL }\n'));
-    // every lab PC and its employee get the role
-    const inventory = join(lab.projectDir, 'inventory');
-    for (const file of await readdir(inventory)) {
-      const path = join(inventory, file);
-      await writeFile(path, (await readFile(path, 'utf8')).replace(/role: [a-z-]+/g, 'role: pkg-desk'));
-    }
-    const csv = join(lab.projectDir, 'directory', 'employees.csv');
-    const rows = (await readFile(csv, 'utf8')).split('\n');
-    await writeFile(csv, rows.map((row, i) => (i === 0 || !row ? row : row.replace(/,[^,]*$/, ',pkg-desk'))).join('\n'));
+    await giveEveryPcRole(lab.projectDir, 'pkg-desk');
   }, 300_000);
 
   afterAll(async () => {

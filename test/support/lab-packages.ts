@@ -1,7 +1,7 @@
 /** Installer files for lab PCs, of a given size, and their hashes: what the package-source tests serve and push. */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 /** A lab package of `size` bytes: its header (KEY=value lines, or a .deb's control fields), then filler lines. */
 export function labPackage(header: string, size: number): Buffer {
@@ -15,4 +15,16 @@ export const sha = (bytes: Buffer): string => createHash('sha256').update(bytes)
 export async function put(file: string, data: string | Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, data);
+}
+
+/** Every lab PC of the repository and its employee get this role (a profile the test writes). */
+export async function giveEveryPcRole(projectDir: string, role: string): Promise<void> {
+  const inventory = join(projectDir, 'inventory');
+  for (const file of await readdir(inventory)) {
+    const path = join(inventory, file);
+    await writeFile(path, (await readFile(path, 'utf8')).replace(/role: [a-z-]+/g, `role: ${role}`));
+  }
+  const csv = join(projectDir, 'directory', 'employees.csv');
+  const rows = (await readFile(csv, 'utf8')).split('\n');
+  await writeFile(csv, rows.map((row, i) => (i === 0 || !row ? row : row.replace(/,[^,]*$/, `,${role}`))).join('\n'));
 }
