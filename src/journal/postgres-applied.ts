@@ -15,11 +15,16 @@ export async function recordApplied(q: Query, updates: AppliedUpdate[]): Promise
   await q(UPSERT, [JSON.stringify(next.map(appliedParams))]);
 }
 
-export async function listApplied(q: Query, machines?: readonly string[]): Promise<AppliedState[]> {
+/** The rows of `select` (ending in FROM applied_state) for these machines, or all, by machine. */
+async function rowsOf<T>(q: Query, select: string, map: (row: Record<string, unknown>) => T, machines?: readonly string[]): Promise<T[]> {
   const { rows } = machines === undefined
-    ? await q('SELECT * FROM applied_state ORDER BY machine COLLATE "C"')
-    : await q('SELECT * FROM applied_state WHERE machine = ANY($1::text[]) ORDER BY machine COLLATE "C"', [[...machines]]);
-  return rows.map(appliedRow);
+    ? await q(`${select} ORDER BY machine COLLATE "C"`)
+    : await q(`${select} WHERE machine = ANY($1::text[]) ORDER BY machine COLLATE "C"`, [[...machines]]);
+  return rows.map(map);
+}
+
+export async function listApplied(q: Query, machines?: readonly string[]): Promise<AppliedState[]> {
+  return rowsOf(q, 'SELECT * FROM applied_state', appliedRow, machines);
 }
 
 export async function appliedPlanHashes(q: Query): Promise<Map<string, string | null>> {
@@ -28,10 +33,7 @@ export async function appliedPlanHashes(q: Query): Promise<Map<string, string | 
 }
 
 export async function listRemovable(q: Query, machines?: readonly string[]): Promise<RemovableState[]> {
-  const { rows } = machines === undefined
-    ? await q(`${REMOVABLE} ORDER BY machine COLLATE "C"`)
-    : await q(`${REMOVABLE} WHERE machine = ANY($1::text[]) ORDER BY machine COLLATE "C"`, [[...machines]]);
-  return rows.map(removableRow);
+  return rowsOf(q, REMOVABLE, removableRow, machines);
 }
 
 export async function importApplied(q: Query, states: AppliedState[]): Promise<number> {

@@ -16,13 +16,18 @@ export function recordApplied(db: Database.Database, updates: AppliedUpdate[]): 
   }
 }
 
-export function listApplied(db: Database.Database, machines?: readonly string[]): AppliedState[] {
-  if (machines === undefined) return (db.prepare('SELECT * FROM applied_state ORDER BY machine').all() as Record<string, unknown>[]).map(appliedRow);
-  const select = db.prepare('SELECT * FROM applied_state WHERE machine = ?');
+/** The rows of `select` (ending in FROM applied_state) for these machines, or all, by machine. */
+function rowsOf<T>(db: Database.Database, select: string, map: (row: Record<string, unknown>) => T, machines?: readonly string[]): T[] {
+  if (machines === undefined) return (db.prepare(`${select} ORDER BY machine`).all() as Record<string, unknown>[]).map(map);
+  const one = db.prepare(`${select} WHERE machine = ?`);
   return [...new Set(machines)].sort().flatMap((m) => {
-    const row = select.get(m) as Record<string, unknown> | undefined;
-    return row ? [appliedRow(row)] : [];
+    const row = one.get(m) as Record<string, unknown> | undefined;
+    return row ? [map(row)] : [];
   });
+}
+
+export function listApplied(db: Database.Database, machines?: readonly string[]): AppliedState[] {
+  return rowsOf(db, 'SELECT * FROM applied_state', appliedRow, machines);
 }
 
 export function appliedPlanHashes(db: Database.Database): Map<string, string | null> {
@@ -32,12 +37,7 @@ export function appliedPlanHashes(db: Database.Database): Map<string, string | n
 }
 
 export function listRemovable(db: Database.Database, machines?: readonly string[]): RemovableState[] {
-  if (machines === undefined) return (db.prepare(`${REMOVABLE} ORDER BY machine`).all() as Record<string, unknown>[]).map(removableRow);
-  const select = db.prepare(`${REMOVABLE} WHERE machine = ?`);
-  return [...new Set(machines)].sort().flatMap((m) => {
-    const row = select.get(m) as Record<string, unknown> | undefined;
-    return row ? [removableRow(row)] : [];
-  });
+  return rowsOf(db, REMOVABLE, removableRow, machines);
 }
 
 export function importApplied(db: Database.Database, states: AppliedState[]): number {
